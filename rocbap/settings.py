@@ -1,0 +1,201 @@
+"""Settings of rocbap. Every value comes from the environment, with a default that needs nothing installed.
+
+The README's configuration table lists the variables; each is commented here with what it is for.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from rocbap import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Where the embedded defaults keep their state: the SQLite file, e-mails written as files, the secret key,
+# rendered reports. VAR_DIR moves it elsewhere (a volume in production).
+VAR_DIR = Path(env.get_str("VAR_DIR", str(BASE_DIR / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# Shows tracebacks in the browser. Never on in production.
+DEBUG = env.get_bool("DEBUG", False)
+
+
+def _secret_key() -> str:
+    # A key kept in VAR_DIR lets a local run keep its sessions and links across restarts without
+    # anybody choosing a key; production sets SECRET_KEY.
+    key = env.get_str("SECRET_KEY")
+    if key:
+        if len(key) < 32:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long")
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Signs sessions, CSRF tokens and opt-out links.
+SECRET_KEY = _secret_key()
+
+# Host names the site answers to.
+ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+# The base of every link in an e-mail, e.g. https://survey.rocbap.org (no trailing slash).
+SITE_URL = env.get_url("SITE_URL", "http://127.0.0.1:8000", ("http", "https")).rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "workshops",
+    "surveys",
+    "reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "rocbap.urls"
+WSGI_APPLICATION = "rocbap.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# The database: sqlite:///path or postgres://user:password@host:port/name. Default: a SQLite file in VAR_DIR.
+DATABASES = {"default": env.database_config("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and IMMEDIATE transactions let the web process and the worker write at once without
+    # "database is locked" errors.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    # Seconds a PostgreSQL connection is kept open between requests; reuse quadruples the throughput
+    # of submitting replies.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.get_int("DB_CONN_MAX_AGE", 60, minimum=0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+# Dates in the schedule (invitation, due date, reminders) are days in this time zone: the office's.
+TIME_ZONE = env.get_str("TIME_ZONE", "Asia/Bangkok")
+USE_I18N = True
+USE_TZ = True
+
+
+def _check_time_zone(name: str) -> None:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"TIME_ZONE {name!r} is not a known time zone (e.g. Asia/Bangkok)") from None
+
+
+_check_time_zone(TIME_ZONE)
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+# E-mail: smtp://host:port (smtp+tls://, smtps://, with user:password@ where needed), console:// or file:///folder.
+# Unset: every message is written as a file into VAR_DIR/mail and nobody is mailed.
+globals().update(env.email_config("EMAIL_URL", str(VAR_DIR / "mail")))
+# The sender of every message, and the address participants are told to write to.
+DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "ROCB A/P Follow-Up Survey <survey@rocbap.example.org>")
+OFFICE_EMAIL = env.get_str("OFFICE_EMAIL", "rocbap@rocbap.example.org")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The Celery broker, e.g. redis://127.0.0.1:6379/0. Unset: tasks run in the calling process, and the
+# schedule runs from `manage.py dispatch_messages` (cron, or the demo's loop).
+REDIS_URL = env.get_str("REDIS_URL")
+if REDIS_URL:
+    env.get_url("REDIS_URL", REDIS_URL, ("redis", "rediss"))
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_TASK_ALWAYS_EAGER = False
+else:
+    CELERY_BROKER_URL = "memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
+    CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True  # a task whose worker dies mid-way is delivered again, not lost
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+
+# The survey schedule (domain.md, "The yearly cycle"); each date can be overridden per workshop.
+# Calendar months from a workshop's end date to the invitation.
+SURVEY_DELAY_MONTHS = env.get_int("SURVEY_DELAY_MONTHS", 6, minimum=0)
+# Days from the invitation to the due date.
+SURVEY_REPLY_DAYS = env.get_int("SURVEY_REPLY_DAYS", 21, minimum=1)
+# Reminders go this many days before the due date to those who have not replied.
+SURVEY_REMINDER_DAYS = sorted(env.get_int_list("SURVEY_REMINDER_DAYS", [7, 2]), reverse=True)
+# Invitations that fell due while the scheduler was down go out if at most this many days late;
+# older ones only when staff ask for them.
+SURVEY_CATCH_UP_DAYS = env.get_int("SURVEY_CATCH_UP_DAYS", 14, minimum=0)
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Staff pages send anonymous users to the admin's login.
+LOGIN_URL = "admin:login"
+
+# Uploaded workbooks larger than this are refused before they are opened.
+WORKBOOK_MAX_BYTES = env.get_int("WORKBOOK_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO").upper()},
+}

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "ROCB A/P Follow-Up Survey"
+admin.site.site_title = "rocbap"
+admin.site.index_title = "Workshops, participants, replies and reports"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from surveys import questionnaire
+from surveys.models import Response
+from workshops.admin import FiscalYearFilter
+
+
+class ResponseFYFilter(FiscalYearFilter):
+    field_path = "participant__workshop__fiscal_year"
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    """Replies as participants gave them: read-only, in the questionnaire's order and words."""
+
+    list_display = ["participant_name", "administration", "workshop", "status", "submitted_at", "late"]
+    list_filter = ["status", "late", ResponseFYFilter, "participant__workshop"]
+    search_fields = [
+        "participant__name",
+        "participant__email",
+        "participant__workshop__title",
+        "participant__administration__code",
+        "participant__administration__name",
+    ]
+    list_select_related = ["participant__workshop", "participant__administration"]
+    date_hierarchy = "submitted_at"
+    fieldsets = [
+        ("Reply", {"fields": ["participant", "contact_email", "status", "submitted_at", "changed_at", "late"]}),
+        *[
+            (f"{question.number}. {question.text}", {"fields": list(question.fields)})
+            for question in questionnaire.QUESTIONS
+        ],
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="participant", ordering="participant__name")
+    def participant_name(self, response: Response) -> str:
+        return response.participant.name
+
+    @admin.display(description="administration", ordering="participant__administration__code")
+    def administration(self, response: Response) -> str:
+        return response.participant.administration.code
+
+    @admin.display(description="workshop", ordering="participant__workshop__start_date")
+    def workshop(self, response: Response) -> str:
+        return str(response.participant.workshop)

@@ -1,0 +1,120 @@
+"""A participant's reply to the questionnaire (questionnaire.md): one per participant, draft or submitted."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from workshops.models import Participant
+
+TEXT_MAX_LENGTH = 5000
+
+# The six Q1 boxes in the questionnaire's order; the reports name them the same way.
+Q1_ACTIONS = (
+    "q1_shared_materials",
+    "q1_submitted_report",
+    "q1_made_recommendations",
+    "q1_inhouse_workshop",
+    "q1_manuals",
+    "q1_others",
+)
+# Q3-Q5: Yes / No, blank in imported data when not answered.
+YES_NO_QUESTIONS = ("q3_direct_effects", "q4_contributed", "q5_new_project")
+FREE_TEXTS = ("q1_others_text", "q2_utilization", "q3_text", "q4_text", "q5_text")
+COUNTS = ("q1_shared_with", "q1bis_colleagues_learned")
+ANSWER_FIELDS = (
+    *Q1_ACTIONS[:1],
+    "q1_shared_with",
+    *Q1_ACTIONS[1:],
+    "q1_others_text",
+    "q1bis_colleagues_learned",
+    "q2_utilization",
+    "q3_direct_effects",
+    "q3_text",
+    "q4_contributed",
+    "q4_text",
+    "q5_new_project",
+    "q5_text",
+)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class ResponseQuerySet(models.QuerySet):
+    def replies(self) -> ResponseQuerySet:
+        """Submitted responses: the only ones that count (domain.md, counting rules)."""
+        return self.filter(status=Status.SUBMITTED)
+
+
+class Response(models.Model):
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="response")
+    # The participant may correct their contact address on the form; the invitation address stays as it is.
+    contact_email = models.EmailField("contact e-mail", blank=True)
+
+    q1_shared_materials = models.BooleanField("Circulated/shared training materials with colleagues", default=False)
+    q1_shared_with = models.PositiveIntegerField(
+        "Number of colleagues with whom you shared the training materials", null=True, blank=True
+    )
+    q1_submitted_report = models.BooleanField("Submitted a mission report to superiors", default=False)
+    q1_made_recommendations = models.BooleanField(
+        "Made some recommendations to management officials for consideration", default=False
+    )
+    q1_inhouse_workshop = models.BooleanField(
+        "Organized an in-house workshop to cascade-down lessons learned", default=False
+    )
+    q1_manuals = models.BooleanField("Developed/updated operation manuals, etc.", default=False)
+    q1_others = models.BooleanField("Others", default=False)
+    q1_others_text = models.TextField("Others (description)", max_length=TEXT_MAX_LENGTH, blank=True)
+    q1bis_colleagues_learned = models.PositiveIntegerField(
+        "Number of colleagues who learned from the shared materials", null=True, blank=True
+    )
+    q2_utilization = models.TextField("How the lessons learned are utilized", max_length=TEXT_MAX_LENGTH, blank=True)
+    q3_direct_effects = models.BooleanField("Direct effects observed", null=True, blank=True)
+    q3_text = models.TextField("Direct effects (description)", max_length=TEXT_MAX_LENGTH, blank=True)
+    q4_contributed = models.BooleanField("Contributed to efficiency/effectiveness", null=True, blank=True)
+    q4_text = models.TextField("Contribution (description)", max_length=TEXT_MAX_LENGTH, blank=True)
+    q5_new_project = models.BooleanField("New modernization project initiated", null=True, blank=True)
+    q5_text = models.TextField("Modernization project (description)", max_length=TEXT_MAX_LENGTH, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    submitted_at = models.DateTimeField(
+        "first submitted", null=True, blank=True, help_text="The first submission; later changes keep it."
+    )
+    changed_at = models.DateTimeField("last changed", auto_now=True)
+    late = models.BooleanField(default=False, help_text="Submitted after the workshop's due date.")
+    # Bumped on every save from the form, so that an edit made from a stale page is detected.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["participant__workshop__start_date", "participant__administration__code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="response_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(submitted_at__isnull=False),
+                name="response_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(q1_shared_with__isnull=True) | Q(q1_shared_with__gte=0),
+                name="response_shared_with_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(q1bis_colleagues_learned__isnull=True) | Q(q1bis_colleagues_learned__gte=0),
+                name="response_colleagues_learned_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(late=False) | Q(status=Status.SUBMITTED), name="response_only_replies_late"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply of {self.participant}"
+
+    @property
+    def is_reply(self) -> bool:
+        return self.status == Status.SUBMITTED

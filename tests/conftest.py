@@ -1,0 +1,125 @@
+"""Fixtures shared by every test module."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_WORKBOOK = ROOT / "fixtures" / "demo" / "fy2019-20.xlsx"
+DEMO_EXPECTED = ROOT / "fixtures" / "demo" / "fy2019-20-expected.json"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def make_workbook(sheets: dict[str, list[list[Any]]]) -> io.BytesIO:
+    """An .xlsx in memory: each sheet's first list is the header row."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+WORKSHOP_HEADER = ["code", "title", "scope", "start_date", "end_date", "venue", "mode", "surveyed"]
+PARTICIPANT_HEADER = ["workshop", "name", "email", "administration"]
+RESPONSE_HEADER = [
+    "workshop",
+    "email",
+    "submitted_at",
+    "q1_shared_materials",
+    "q1_shared_with",
+    "q1_submitted_report",
+    "q1_made_recommendations",
+    "q1_inhouse_workshop",
+    "q1_manuals",
+    "q1_others",
+    "q1_others_text",
+    "q1bis_colleagues_learned",
+    "q2_utilization",
+    "q3_direct_effects",
+    "q3_text",
+    "q4_contributed",
+    "q4_text",
+    "q5_new_project",
+    "q5_text",
+]
+
+
+@pytest.fixture
+def demo_data(db):
+    from workshops.workbook import import_workbook
+
+    with DEMO_WORKBOOK.open("rb") as handle:
+        return import_workbook(handle)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "staffer", "staffer@example.org", "a-long-test-password", is_staff=True, is_superuser=True
+    )
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def workshop_factory(db):
+    import datetime as dt
+
+    from workshops.models import Workshop
+
+    counter = iter(range(1, 10_000))
+
+    def make(**fields) -> Workshop:
+        number = next(counter)
+        values = {
+            "code": f"W{number}",
+            "title": f"WCO Regional Workshop number {number}",
+            "scope": "regional",
+            "start_date": dt.date(2019, 12, 2),
+            "end_date": dt.date(2019, 12, 5),
+            "venue": "Bangkok, Thailand",
+        }
+        values.update(fields)
+        return Workshop.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def participant_factory(db, workshop_factory):
+    from workshops.models import MemberAdministration, Participant
+
+    counter = iter(range(1, 10_000))
+
+    def make(workshop=None, administration: str = "FJ", **fields) -> Participant:
+        number = next(counter)
+        values = {
+            "workshop": workshop or workshop_factory(),
+            "name": f"Participant {number}",
+            "email": f"participant{number}@example.org",
+            "administration": MemberAdministration.objects.get(code=administration),
+        }
+        values.update(fields)
+        return Participant.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests render pages without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,86 @@
+"""Configuration from the environment: defaults that need nothing, and bad values that stop the start."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from rocbap import env
+from tests.conftest import ROOT
+
+
+def test_email_url_smtp_with_credentials(monkeypatch):
+    monkeypatch.setenv("EMAIL_URL", "smtp+tls://user%40x:p%3Ass@mail.example.org:2525")
+    config = env.email_config("EMAIL_URL", "/unused")
+    assert config["EMAIL_HOST"] == "mail.example.org"
+    assert config["EMAIL_PORT"] == 2525
+    assert config["EMAIL_HOST_USER"] == "user@x"
+    assert config["EMAIL_HOST_PASSWORD"] == "p:ss"
+    assert config["EMAIL_USE_TLS"] is True
+    assert config["EMAIL_USE_SSL"] is False
+
+
+def test_email_url_unset_writes_files(monkeypatch):
+    monkeypatch.delenv("EMAIL_URL", raising=False)
+    config = env.email_config("EMAIL_URL", "/var/mail-folder")
+    assert config == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": "/var/mail-folder",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "getter"),
+    [
+        ("DEBUG", "maybe", lambda: env.get_bool("DEBUG", False)),
+        ("SURVEY_DELAY_MONTHS", "six", lambda: env.get_int("SURVEY_DELAY_MONTHS", 6)),
+        ("SURVEY_REPLY_DAYS", "-3", lambda: env.get_int("SURVEY_REPLY_DAYS", 21, minimum=1)),
+        ("EMAIL_URL", "pigeon://coop", lambda: env.email_config("EMAIL_URL", "/x")),
+        ("DATABASE_URL", "mysql://u@h/db", lambda: env.database_config("DATABASE_URL", "sqlite:///x")),
+        ("SITE_URL", "survey.example.org", lambda: env.get_url("SITE_URL", "", ("http", "https"))),
+    ],
+)
+def test_bad_value_names_the_variable(monkeypatch, name, value, getter):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=name):
+        getter()
+
+
+def test_bad_configuration_stops_the_start_with_the_name(tmp_path):
+    environment = {**os.environ, "VAR_DIR": str(tmp_path), "TIME_ZONE": "Asia/Atlantis"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "TIME_ZONE" in result.stderr
+
+
+def test_embedded_defaults_need_nothing(tmp_path):
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "SITE_URL")
+    }
+    environment["VAR_DIR"] = str(tmp_path)
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.EMAIL_BACKEND, s.CELERY_TASK_ALWAYS_EAGER, s.SITE_URL)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "rocbap.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "True",
+        "http://127.0.0.1:8000",
+    ]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from surveys.models import Status
+from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
+from workshops.workbook import WorkbookInvalid, import_workbook
+
+
+class FiscalYearFilter(admin.SimpleListFilter):
+    title = "fiscal year"
+    parameter_name = "fy"
+    # The lookup on the model the admin lists, so responses and participants can use the filter too.
+    field_path = "fiscal_year"
+
+    def lookups(self, request, model_admin):
+        years = Workshop.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+        return [(str(year), f"FY{fiscal_year_label(year)}") for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{self.field_path: int(self.value())})
+        return queryset
+
+
+@admin.register(MemberAdministration)
+class MemberAdministrationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "subregion", "aliases"]
+    list_filter = ["subregion"]
+    search_fields = ["code", "name", "aliases"]
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    fields = ["name", "email", "administration"]
+    autocomplete_fields = ["administration"]
+    extra = 0
+    show_change_link = True
+
+
+class WorkbookUploadForm(forms.Form):
+    workbook = forms.FileField(help_text="An .xlsx workbook with the sheets workshops, participants and responses.")
+
+    def clean_workbook(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["workbook"]
+        if upload.size > settings.WORKBOOK_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 2**20:.1f} MiB; "
+                f"at most {settings.WORKBOOK_MAX_BYTES / 2**20:.0f} MiB is accepted."
+            )
+        return upload
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "start_date",
+        "scope",
+        "fiscal_year_display",
+        "surveyed",
+        "participant_count",
+        "reply_count",
+        "reply_rate",
+    ]
+    list_filter = [FiscalYearFilter, "scope", "surveyed", "mode"]
+    search_fields = ["title", "code", "venue"]
+    date_hierarchy = "start_date"
+    inlines = [ParticipantInline]
+    readonly_fields = ["fiscal_year_display", "schedule_display"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "title",
+                    "scope",
+                    ("start_date", "end_date"),
+                    "fiscal_year_display",
+                    "venue",
+                    "mode",
+                    "surveyed",
+                ]
+            },
+        ),
+        (
+            "Survey schedule",
+            {
+                "fields": [
+                    "schedule_display",
+                    "invitation_date_override",
+                    "due_date_override",
+                    "feedback_date_override",
+                ],
+                "description": "Dates follow from the end date and the survey settings unless you set them here.",
+            },
+        ),
+    ]
+    change_list_template = "admin/workshops/workshop/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                participant_count=Count("participants", distinct=True),
+                reply_count=Count(
+                    "participants__response", filter=Q(participants__response__status=Status.SUBMITTED), distinct=True
+                ),
+            )
+        )
+
+    @admin.display(description="FY", ordering="fiscal_year")
+    def fiscal_year_display(self, workshop: Workshop) -> str:
+        return workshop.fiscal_year_label if workshop.start_date else "-"
+
+    @admin.display(description="participants", ordering="participant_count")
+    def participant_count(self, workshop: Workshop) -> int:
+        return workshop.participant_count
+
+    @admin.display(description="replies", ordering="reply_count")
+    def reply_count(self, workshop: Workshop) -> int:
+        return workshop.reply_count
+
+    @admin.display(description="reply rate")
+    def reply_rate(self, workshop: Workshop) -> str:
+        if not workshop.participant_count:
+            return "-"
+        return f"{round(100 * workshop.reply_count / workshop.participant_count)}%"
+
+    @admin.display(description="dates now in force")
+    def schedule_display(self, workshop: Workshop) -> str:
+        if not workshop.end_date:
+            return "-"
+        schedule = workshop.schedule
+        reminders = ", ".join(f"{day:%d %b %Y}" for day in schedule.reminders) or "none"
+        return (
+            f"invitation {schedule.invitation:%d %b %Y}; due {schedule.due:%d %b %Y}; "
+            f"reminders {reminders}; feedback {schedule.feedback:%d %b %Y}"
+        )
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="workshops_workshop_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            messages.error(request, "You may not import workbooks.")
+            return redirect(reverse("admin:workshops_workshop_changelist"))
+        errors: list[str] = []
+        form = WorkbookUploadForm(request.POST, request.FILES) if request.method == "POST" else WorkbookUploadForm()
+        if request.method == "POST" and form.is_valid():
+            try:
+                summary = import_workbook(form.cleaned_data["workbook"])
+            except WorkbookInvalid as invalid:
+                errors = [str(error) for error in invalid.errors]
+            else:
+                messages.success(request, "Workbook imported. " + " ".join(summary.lines()))
+                return redirect(reverse("admin:workshops_workshop_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a workbook",
+            "form": form,
+            "errors": errors,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workshops/workshop/import.html", context)
+
+
+class ParticipantWorkshopFYFilter(FiscalYearFilter):
+    field_path = "workshop__fiscal_year"
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "administration", "workshop", "has_replied"]
+    list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration"]
+    search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
+    autocomplete_fields = ["administration"]
+    list_select_related = ["administration", "workshop", "response"]
+    readonly_fields = ["opted_out_at", "created_at"]
+
+    @admin.display(boolean=True, description="replied")
+    def has_replied(self, participant: Participant) -> bool:
+        response = getattr(participant, "response", None)
+        return bool(response and response.is_reply)

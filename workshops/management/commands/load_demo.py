@@ -1,0 +1,34 @@
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from workshops.workbook import import_workbook
+
+DEMO_WORKBOOK = Path(settings.BASE_DIR) / "fixtures" / "demo" / "fy2019-20.xlsx"
+
+
+class Command(BaseCommand):
+    help = "Load the FY2019/20 demo survey through the importer and make a staff login for the demo."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="staff")
+
+    def handle(self, *args, username: str, **options):
+        with DEMO_WORKBOOK.open("rb") as handle:
+            summary = import_workbook(handle)
+        for line in summary.lines():
+            self.stdout.write(line)
+        # A fresh password each start: the demo never ships a known credential.
+        password = secrets.token_urlsafe(9)
+        user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": "staff@example.org"})
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nLog in as staff at {settings.SITE_URL}/admin/ with user {username!r} and password {password!r}\n"
+            )
+        )

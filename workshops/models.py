@@ -1,0 +1,186 @@
+"""Member administrations, workshops and the participants who attended them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.db import models
+from django.db.models.functions import Lower
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The fiscal year a day belongs to, named by the year it starts in: 1 Jul 2019-30 Jun 2020 is 2019."""
+    return day.year if day.month >= 7 else day.year - 1
+
+
+def fiscal_year_label(fiscal_year: int) -> str:
+    """2019 -> '2019/20', as the reports write it."""
+    return f"{fiscal_year}/{(fiscal_year + 1) % 100:02d}"
+
+
+def parse_fiscal_year(text: str) -> int:
+    """'2019/20', 'FY2019/20', '2019-20' or '2019' -> 2019."""
+    value = text.strip().upper().removeprefix("FY").strip()
+    head, sep, tail = value.replace("-", "/").partition("/")
+    if not head.isdigit() or len(head) != 4:
+        raise ValueError(f"not a fiscal year: {text!r} (write it as 2019/20)")
+    year = int(head)
+    if sep and tail != f"{(year + 1) % 100:02d}" and tail != str(year + 1):
+        raise ValueError(f"not a fiscal year: {text!r} (the second year must follow the first)")
+    return year
+
+
+def new_token() -> str:
+    # 256 bits from the OS; the link is the participant's only credential.
+    return secrets.token_urlsafe(32)
+
+
+class MemberAdministration(models.Model):
+    code = models.CharField(max_length=2, unique=True, help_text="Two letters as used in the reports, e.g. FJ.")
+    name = models.CharField(max_length=100)
+    subregion = models.CharField("sub-region", max_length=40, blank=True)
+    aliases = models.CharField(
+        max_length=100, blank=True, help_text="Other codes met in documents, separated by spaces (e.g. PNG)."
+    )
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z]{2}$"), name="admin_code_two_capitals")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @classmethod
+    def lookup_table(cls) -> dict[str, MemberAdministration]:
+        """Every code and alias, upper-case, to its administration."""
+        table: dict[str, MemberAdministration] = {}
+        for administration in cls.objects.all():
+            table[administration.code.upper()] = administration
+            for alias in administration.aliases.replace(",", " ").split():
+                table[alias.upper()] = administration
+        return table
+
+
+class Scope(models.TextChoices):
+    REGIONAL = "regional", "Regional"
+    SUB_REGIONAL = "sub-regional", "Sub-regional"
+    NATIONAL = "national", "National"
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in-person", "In person"
+    VIRTUAL = "virtual", "Virtual"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def surveyed(self) -> WorkshopQuerySet:
+        return self.filter(surveyed=True)
+
+    def of_fiscal_year(self, fiscal_year: int) -> WorkshopQuerySet:
+        return self.filter(fiscal_year=fiscal_year)
+
+
+class Workshop(models.Model):
+    code = models.SlugField(max_length=40, unique=True, help_text="Stable key used by imports, e.g. FY19-AEO.")
+    title = models.CharField(max_length=300, help_text='As published, e.g. "WCO Regional Workshop on AEO".')
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    venue = models.CharField(max_length=200, blank=True, help_text='City and country, or "online".')
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
+    surveyed = models.BooleanField(
+        default=True,
+        help_text="Untick for accreditation workshops and any other workshop left out of the survey.",
+    )
+    # Derived from start_date on save, stored so that lists and reports filter on it in the database.
+    fiscal_year = models.PositiveSmallIntegerField(editable=False, db_index=True)
+
+    invitation_date_override = models.DateField(
+        "invitation date", null=True, blank=True, help_text="Leave empty for the end date plus the survey delay."
+    )
+    due_date_override = models.DateField(
+        "due date", null=True, blank=True, help_text="Leave empty for the invitation date plus the reply days."
+    )
+    feedback_date_override = models.DateField(
+        "feedback date", null=True, blank=True, help_text="Leave empty for the day after the due date."
+    )
+    # Set when staff ask for invitations that are older than the catch-up window (historical workshops).
+    invitations_released_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="workshop_ends_after_start"
+            ),
+            models.CheckConstraint(condition=models.Q(scope__in=Scope.values), name="workshop_scope_valid"),
+            models.CheckConstraint(condition=models.Q(mode__in=Mode.values), name="workshop_mode_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.start_date:%b. %Y})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.fiscal_year = fiscal_year_of(self.start_date)
+        if kwargs.get("update_fields") is not None and "start_date" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "fiscal_year"}
+        super().save(*args, **kwargs)
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal_year_label(fiscal_year_of(self.start_date))
+
+    @property
+    def dates_display(self) -> str:
+        """'3-5 December 2019', '28 November - 2 December 2019', as a participant reads it."""
+        start, end = self.start_date, self.end_date
+        if start == end:
+            return f"{start.day} {start:%B %Y}"
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}-{end.day} {end:%B %Y}"
+        if start.year == end.year:
+            return f"{start.day} {start:%B} - {end.day} {end:%B %Y}"
+        return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"
+
+    @property
+    def schedule(self):
+        """The survey dates of this workshop (surveys.schedule owns the rules)."""
+        from surveys.schedule import schedule_for
+
+        return schedule_for(self)
+
+
+class Participant(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    administration = models.ForeignKey(MemberAdministration, on_delete=models.PROTECT, related_name="participants")
+    # The personal link's secret. Revoking a link means drawing a new token.
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    opted_out_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the participant asked to receive no more e-mail."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workshop__start_date", "administration__code", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "workshop", name="participant_email_unique_per_workshop"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.administration.code}) - {self.workshop.code}"
+
+    def revoke_link(self) -> None:
+        """Replace the personal link: the old one stops working at once."""
+        self.token = new_token()
+        self.save(update_fields=["token"])
