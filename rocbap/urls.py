@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "ROCB A/P Follow-Up Survey"
 admin.site.site_title = "rocbap"
@@ -7,4 +7,6 @@ admin.site.index_title = "Workshops, participants, replies and reports"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/", include("reports.urls")),
+    path("", include("surveys.urls")),
 ]
