@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from surveys import views
 
 app_name = "surveys"
-urlpatterns: list = []
+urlpatterns = [
+    path("r/<str:token>/", views.questionnaire, name="questionnaire"),
+]

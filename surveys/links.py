@@ -1,0 +1,28 @@
+"""Personal links: one per participant per workshop. The token is the participant's only credential."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from workshops.models import Participant
+
+
+def questionnaire_url(participant: Participant) -> str:
+    """The full link as sent in e-mails: SITE_URL + the questionnaire's path."""
+    return settings.SITE_URL + reverse("surveys:questionnaire", args=[participant.token])
+
+
+def participant_for_token(token: str) -> Participant | None:
+    """The participant a token belongs to, or None for an unknown or revoked token."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        Participant.objects.select_related("workshop", "administration", "response").filter(token=token).first()
+    )
+
+
+def revoke(participant: Participant) -> str:
+    """Replace the participant's link; the old one answers 404 from now on. Returns the new link."""
+    participant.revoke_link()
+    return questionnaire_url(participant)
