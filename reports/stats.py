@@ -1,0 +1,110 @@
+"""Measures of association for a 2×2 table of replies (action taken or not, outcome Yes or No), and the
+plain-language reading of the association table. These describe association in a small sample, never cause."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy.stats import fisher_exact
+
+# Below this two-sided p-value a reading calls an association "unlikely to be chance alone".
+SIGNIFICANCE = 0.05
+
+
+@dataclass(frozen=True)
+class TwoByTwo:
+    a: int  # action and outcome
+    b: int  # action, no outcome
+    c: int  # no action, outcome
+    d: int  # neither
+
+    @property
+    def with_action(self) -> int:
+        return self.a + self.b
+
+    @property
+    def without_action(self) -> int:
+        return self.c + self.d
+
+
+@dataclass(frozen=True)
+class Measures:
+    odds_ratio: float | None
+    phi: float | None
+    fisher_p: float | None
+
+
+def odds_ratio(cells: TwoByTwo) -> float | None:
+    """ad / bc, with 0.5 added to every cell when one is zero (Haldane-Anscombe), so that it stays finite."""
+    a, b, c, d = cells.a, cells.b, cells.c, cells.d
+    if a + b + c + d == 0:
+        return None
+    if 0 in (a, b, c, d):
+        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
+    return (a * d) / (b * c)
+
+
+def phi(cells: TwoByTwo) -> float | None:
+    """Pearson's phi; None when a row or column is empty (everyone took the action, or nobody did...)."""
+    a, b, c, d = cells.a, cells.b, cells.c, cells.d
+    denominator = (a + b) * (c + d) * (a + c) * (b + d)
+    if denominator == 0:
+        return None
+    return (a * d - b * c) / math.sqrt(denominator)
+
+
+def fisher_p(cells: TwoByTwo) -> float | None:
+    if cells.a + cells.b + cells.c + cells.d == 0:
+        return None
+    return float(fisher_exact([[cells.a, cells.b], [cells.c, cells.d]], alternative="two-sided").pvalue)
+
+
+def measures(cells: TwoByTwo) -> Measures:
+    """Rounded for reading: two decimals for the odds ratio and phi, three for p."""
+
+    def rounded(value: float | None, places: int) -> float | None:
+        return None if value is None else round(value, places)
+
+    return Measures(rounded(odds_ratio(cells), 2), rounded(phi(cells), 2), rounded(fisher_p(cells), 3))
+
+
+def association_sentences(table) -> list[str]:
+    """What the association table can and cannot say, from its rows (reports.tables.associations)."""
+    columns = table.columns
+    index = {name: columns.index(name) for name in columns}
+    rows = [row for row in table.rows if row[index["Fisher p"]] is not None]
+    if not rows:
+        return ["There are too few replies to look for associations between follow-up actions and outcomes."]
+    replies = max(row[index["Replies to the outcome question"]] for row in rows)
+    sentences = [
+        f"The table sets each follow-up action against each outcome over at most {replies} replies. It shows "
+        "association in a small sample, not proof that an action caused an outcome: administrations that take "
+        "one step often take others, and the replies are self-reported."
+    ]
+    clear = sorted(
+        (row for row in rows if row[index["Fisher p"]] < SIGNIFICANCE),
+        key=lambda row: row[index["Fisher p"]],
+    )
+    for row in clear[:3]:
+        action, outcome = row[index["Follow-up action"]], row[index["Outcome"]]
+        with_rate, without_rate = (
+            row[index["Outcome with the action (%)"]],
+            row[index["Outcome without the action (%)"]],
+        )
+        direction = "more" if (row[index["Phi"]] or 0) > 0 else "less"
+        sentences.append(
+            f"Replies that reported “{action}” reported {outcome.lower()} {direction} often ({with_rate}% against "
+            f"{without_rate}% without it; Fisher p = {row[index['Fisher p']]:.3f}, phi = {row[index['Phi']]:.2f}): "
+            "unlikely to be chance alone, but still an association."
+        )
+    if not clear:
+        sentences.append(
+            f"No pairing reaches p < {SIGNIFICANCE}: with this few replies, the differences seen could be chance."
+        )
+    else:
+        sentences.append(
+            f"The other pairings do not reach p < {SIGNIFICANCE}; with this few replies their differences could be "
+            "chance. Testing eighteen pairings at once also makes one or two low p-values likely by chance."
+        )
+    return sentences

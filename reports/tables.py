@@ -1,0 +1,509 @@
+"""The counting rules of the Good Practice Report (domain.md, good-practice-report.md) as pure functions:
+a DataFrame of replies in (reports.frames builds it, one row per participant), Tables 1-7 and the association
+table out. No Django here, so every rule can be tested on a frame written by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+# The frame's answer columns carry the model's field names (surveys.models; a test keeps them equal).
+Q1_ACTIONS = (
+    "q1_shared_materials",
+    "q1_submitted_report",
+    "q1_made_recommendations",
+    "q1_inhouse_workshop",
+    "q1_manuals",
+    "q1_others",
+)
+YES_NO_QUESTIONS = ("q3_direct_effects", "q4_contributed", "q5_new_project")
+FREE_TEXTS = ("q1_others_text", "q2_utilization", "q3_text", "q4_text", "q5_text")
+COUNTS = ("q1_shared_with", "q1bis_colleagues_learned")
+
+# Table 2's column names for the Q1 actions, in the questionnaire's order.
+ACTION_COLUMNS = {
+    "q1_shared_materials": "Share training materials",
+    "q1_submitted_report": "Submit reports",
+    "q1_made_recommendations": "Make recommendations",
+    "q1_inhouse_workshop": "Organize in-house workshop",
+    "q1_manuals": "Develop operational manuals",
+    "q1_others": "Others",
+}
+OUTCOME_NAMES = {
+    "q3_direct_effects": "Direct effects (Q3)",
+    "q4_contributed": "Efficiency (Q4)",
+    "q5_new_project": "Modernization project (Q5)",
+}
+SCOPE_LABELS = {"sub-regional": "Sub-regional", "regional": "Regional", "national": "National"}
+SUBTOTAL_NAMES = {
+    "sub-regional": "Sub-total of Sub-Regional Workshops",
+    "regional": "Sub-total of Regional Workshops",
+    "national": "Sub-total of National Workshops",
+}
+WORKSHOP_COLUMNS = ["No.", "Workshop"]
+
+
+# --- Values in the tables -----------------------------------------------------------------------------------
+
+
+def percent(part: int, whole: int) -> int | None:
+    """part / whole in whole per cent, rounded half up (12.5 -> 13). Integer arithmetic: Python's round() rounds
+    half to even and floats cannot hold 12.5% of every whole exactly. None when there is nothing to divide by."""
+    part, whole = int(part), int(whole)
+    if whole <= 0:
+        return None
+    return (200 * part + whole) // (2 * whole)
+
+
+@dataclass(frozen=True)
+class CountShare:
+    """A summary cell of Tables 4 and 7, printed `8 (35%)`."""
+
+    count: int
+    percent: int | None
+
+    def __str__(self) -> str:
+        return f"{self.count}" if self.percent is None else f"{self.count} ({self.percent}%)"
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    code: str
+    count: int
+    # Underlined in an action column (the reply also realized the outcome), bold in the outcome column
+    # (the reply also took one of the actions): the published convention.
+    marked: bool
+
+    def __str__(self) -> str:
+        return self.code if self.count == 1 else f"{self.code}×{self.count}"
+
+
+@dataclass(frozen=True)
+class CodeCell:
+    """A cell of Tables 4 and 7: the administration codes of the replies, `FJ×2, MY`."""
+
+    entries: list[CodeEntry] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return ", ".join(str(entry) for entry in self.entries)
+
+    @property
+    def replies(self) -> int:
+        return sum(entry.count for entry in self.entries)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    summary: list[list[Any]] = field(default_factory=list)
+
+    def summary_row(self, name: str) -> list[Any] | None:
+        """The summary row of that name (in the `Workshop` column), or None."""
+        return next((row for row in self.summary if len(row) > 1 and row[1] == name), None)
+
+    def cell(self, row: list[Any], column: str) -> Any:
+        return row[self.columns.index(column)]
+
+
+# --- The frame ----------------------------------------------------------------------------------------------
+
+
+def replies(frame: pd.DataFrame) -> pd.DataFrame:
+    """The submitted responses: drafts never count (domain.md)."""
+    return frame[frame["replied"].fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def workshops(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per workshop in the report's order (start date, then title), with its number and label."""
+    columns = ["workshop_id", "workshop_title", "scope", "start_date"]
+    listed = (
+        frame[columns]
+        .drop_duplicates("workshop_id")
+        .sort_values(["start_date", "workshop_title", "workshop_id"], kind="stable")
+        .reset_index(drop=True)
+    )
+    listed["number"] = range(1, len(listed) + 1)
+    listed["label"] = [
+        workshop_label(title, start) for title, start in zip(listed.workshop_title, listed.start_date, strict=True)
+    ]
+    return listed
+
+
+def workshop_label(title: str, start_date: Any) -> str:
+    """'WCO Regional Workshop on AEO (Dec. 2019)', as the tables name a workshop."""
+    return f"{title} ({pd.Timestamp(start_date):%b. %Y})"
+
+
+def _per_workshop(listed: pd.DataFrame, counts: pd.DataFrame | pd.Series) -> pd.DataFrame:
+    """Counts indexed by workshop_id, aligned to the listed workshops (0 where a workshop has none)."""
+    return counts.reindex(listed["workshop_id"]).fillna(0).astype(int).reset_index(drop=True)
+
+
+def _int(value: Any) -> int:
+    return int(value)
+
+
+# --- Table 1 ------------------------------------------------------------------------------------------------
+
+
+def table1(frame: pd.DataFrame) -> Table:
+    listed = workshops(frame)
+    attended = frame[frame["participant_id"].notna()]
+    by_workshop = attended.groupby("workshop_id")
+    counts = pd.DataFrame(
+        {
+            "administrations": by_workshop["administration"].nunique(),
+            "participants": by_workshop["participant_id"].nunique(),
+            "replies": replies(attended).groupby("workshop_id")["participant_id"].nunique(),
+        }
+    )
+    counts = _per_workshop(listed, counts) if len(counts) else _zeros(listed, counts.columns)
+    rows = []
+    for workshop, numbers in zip(listed.itertuples(), counts.itertuples(), strict=True):
+        rows.append(
+            [
+                workshop.number,
+                workshop.label,
+                SCOPE_LABELS.get(workshop.scope, workshop.scope),
+                numbers.administrations,
+                numbers.participants,
+                numbers.replies,
+                percent(numbers.replies, numbers.participants),
+            ]
+        )
+
+    def total(name: str, mask: pd.Series) -> list[Any]:
+        part = counts[mask.to_numpy()]
+        administrations, participants, replied = (_int(part[c].sum()) for c in counts.columns)
+        return ["", name, "", administrations, participants, replied, percent(replied, participants)]
+
+    scopes = listed["scope"]
+    summary = [total(SUBTOTAL_NAMES[s], scopes.eq(s)) for s in ("sub-regional", "regional")]
+    if scopes.eq("national").any():
+        summary.append(total(SUBTOTAL_NAMES["national"], scopes.eq("national")))
+    summary.append(total("Total", pd.Series(True, index=listed.index)))
+    return Table(
+        "table1",
+        "Table 1 – Numbers of replies",
+        [*WORKSHOP_COLUMNS, "Scope", "Participating administrations", "Participants", "Replies", "Reply rate (%)"],
+        rows,
+        summary,
+    )
+
+
+def _zeros(listed: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    return pd.DataFrame({column: [0] * len(listed) for column in columns})
+
+
+# --- Table 2 ------------------------------------------------------------------------------------------------
+
+
+def table2(frame: pd.DataFrame) -> Table:
+    listed = workshops(frame)
+    replied = replies(frame)
+    grouped = replied.groupby("workshop_id")
+    counts = pd.DataFrame({"replies": grouped.size(), **{a: grouped[a].sum() for a in Q1_ACTIONS}})
+    columns = ["replies", *Q1_ACTIONS]
+    counts = _per_workshop(listed, counts) if len(counts) else _zeros(listed, columns)
+    rows = [
+        [workshop.number, workshop.label, *(int(numbers[c]) for c in columns)]
+        for workshop, (_, numbers) in zip(listed.itertuples(), counts.iterrows(), strict=True)
+    ]
+    totals = [_int(counts[c].sum()) for c in columns]
+    return Table(
+        "table2",
+        "Table 2 – Follow-up actions taken (Q1)",
+        [*WORKSHOP_COLUMNS, "Replies", *ACTION_COLUMNS.values()],
+        rows,
+        [
+            ["", "Total", *totals],
+            ["", "% of replies", "", *(percent(count, totals[0]) for count in totals[1:])],
+        ],
+    )
+
+
+def action_ranking(table: Table) -> list[tuple[str, int, int | None]]:
+    """The Q1 actions from most to least common: (Table 2 column, replies, % of replies). Ties keep the
+    questionnaire's order."""
+    total, shares = table.summary_row("Total"), table.summary_row("% of replies")
+    first = table.columns.index("Replies") + 1
+    actions = [(table.columns[i], total[i], shares[i]) for i in range(first, len(table.columns))]
+    return sorted(actions, key=lambda action: -action[1])
+
+
+# --- Tables 3, 5, 6 -----------------------------------------------------------------------------------------
+
+YES_NO_TITLES = {
+    "q3_direct_effects": ("table3", "Table 3 – Realization of direct effects (Q3)"),
+    "q4_contributed": ("table5", "Table 5 – Improvement in work efficiency and effectiveness (Q4)"),
+    "q5_new_project": ("table6", "Table 6 – Initiation of modernization projects (Q5)"),
+}
+
+
+def yes_no_table(frame: pd.DataFrame, question: str) -> Table:
+    """Replies to the question (blank is not No), Yes, No, Yes (%) per workshop."""
+    key, title = YES_NO_TITLES[question]
+    listed = workshops(frame)
+    answers = replies(frame)[["workshop_id", question]].dropna(subset=[question])
+    answers = answers.assign(yes=answers[question].astype(bool), no=~answers[question].astype(bool))
+    grouped = answers.groupby("workshop_id")
+    counts = pd.DataFrame({"answered": grouped.size(), "yes": grouped["yes"].sum(), "no": grouped["no"].sum()})
+    counts = _per_workshop(listed, counts) if len(counts) else _zeros(listed, ["answered", "yes", "no"])
+    rows = [
+        [w.number, w.label, n.answered, n.yes, n.no, percent(n.yes, n.answered)]
+        for w, n in zip(listed.itertuples(), counts.itertuples(), strict=True)
+    ]
+    answered, yes, no = (_int(counts[c].sum()) for c in ("answered", "yes", "no"))
+    return Table(
+        key,
+        title,
+        [*WORKSHOP_COLUMNS, "Replies to this question", "Yes", "No", "Yes (%)"],
+        rows,
+        [["", "Total", answered, yes, no, percent(yes, answered)]],
+    )
+
+
+def table3(frame: pd.DataFrame) -> Table:
+    return yes_no_table(frame, "q3_direct_effects")
+
+
+def table5(frame: pd.DataFrame) -> Table:
+    return yes_no_table(frame, "q4_contributed")
+
+
+def table6(frame: pd.DataFrame) -> Table:
+    return yes_no_table(frame, "q5_new_project")
+
+
+# --- Tables 4 and 7 -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CrossShape:
+    key: str
+    title: str
+    actions: tuple[tuple[str, str], tuple[str, str]]  # (frame column, table column)
+    outcome: tuple[str, str]
+    led_name: str
+    attributed_name: str
+
+
+TABLE4 = CrossShape(
+    "table4",
+    "Table 4 – Direct effects and the actions that spread the knowledge",
+    (("q1_shared_materials", "Shared workshop materials"), ("q1_inhouse_workshop", "Organized in-house workshop")),
+    ("q3_direct_effects", "Realized direct effects"),
+    "Led to direct effects",
+    "Effects attributed to sharing and/or in-house workshop",
+)
+TABLE7 = CrossShape(
+    "table7",
+    "Table 7 – Modernization projects and the actions that reach management",
+    (
+        ("q1_submitted_report", "Submitted reports"),
+        ("q1_made_recommendations", "Made specific recommendations"),
+    ),
+    ("q5_new_project", "Initiated new projects"),
+    "Led to new projects",
+    "Projects attributed to reports and/or recommendations",
+)
+
+
+def _code_cells(chosen: pd.DataFrame, marked: pd.Series) -> dict[Any, CodeCell]:
+    """Per workshop: the codes in alphabetical order; replies of one administration with the same marking are
+    counted together (`FJ×2`)."""
+    grouped = pd.DataFrame(
+        {
+            "workshop_id": chosen["workshop_id"].to_numpy(),
+            "code": chosen["administration"].to_numpy(),
+            "marked": marked.to_numpy(dtype=bool),
+        }
+    )
+    cells: dict[Any, CodeCell] = {}
+    for (workshop_id, code, flag), count in (
+        grouped.groupby(["workshop_id", "code", "marked"], sort=True).size().items()
+    ):
+        cells.setdefault(workshop_id, CodeCell([])).entries.append(CodeEntry(code, int(count), bool(flag)))
+    return cells
+
+
+def cross_table(frame: pd.DataFrame, shape: CrossShape) -> Table:
+    listed = workshops(frame)
+    replied = replies(frame)
+    (first, first_name), (second, second_name) = shape.actions
+    outcome, outcome_name = shape.outcome
+    # A blank outcome is not Yes: only a Yes realizes it.
+    realized = replied[outcome].fillna(False).astype(bool)
+    took_first, took_second = replied[first].astype(bool), replied[second].astype(bool)
+    acted = took_first | took_second
+
+    columns = [
+        _code_cells(replied[took_first], realized[took_first]),
+        _code_cells(replied[took_second], realized[took_second]),
+        _code_cells(replied[realized], acted[realized]),
+    ]
+    rows = [
+        [w.number, w.label, *(cells.get(w.workshop_id, CodeCell([])) for cells in columns)] for w in listed.itertuples()
+    ]
+
+    first_total, second_total, outcome_total = int(took_first.sum()), int(took_second.sum()), int(realized.sum())
+    first_led, second_led = int((took_first & realized).sum()), int((took_second & realized).sum())
+    attributed = int((acted & realized).sum())
+    return Table(
+        shape.key,
+        shape.title,
+        [*WORKSHOP_COLUMNS, first_name, second_name, outcome_name],
+        rows,
+        [
+            ["", "Total", first_total, second_total, outcome_total],
+            [
+                "",
+                shape.led_name,
+                CountShare(first_led, percent(first_led, first_total)),
+                CountShare(second_led, percent(second_led, second_total)),
+                "",
+            ],
+            ["", shape.attributed_name, "", "", CountShare(attributed, percent(attributed, outcome_total))],
+        ],
+    )
+
+
+def table4(frame: pd.DataFrame) -> Table:
+    return cross_table(frame, TABLE4)
+
+
+def table7(frame: pd.DataFrame) -> Table:
+    return cross_table(frame, TABLE7)
+
+
+# --- Association table --------------------------------------------------------------------------------------
+
+ASSOCIATION_COLUMNS = [
+    "Follow-up action",
+    "Outcome",
+    "Replies to the outcome question",
+    "Replies with the action",
+    "Outcome with the action (%)",
+    "Outcome without the action (%)",
+    "Odds ratio",
+    "Phi",
+    "Fisher p",
+]
+
+
+def associations(frame: pd.DataFrame) -> Table:
+    """Each Q1 action against each outcome (Q3-Q5 Yes), over the replies that answered the outcome question."""
+    from reports import stats  # scipy is imported only when the association table is wanted
+
+    replied = replies(frame)
+    rows = []
+    for outcome, outcome_name in OUTCOME_NAMES.items():
+        answered = replied.dropna(subset=[outcome])
+        yes = answered[outcome].astype(bool)
+        for action, action_name in ACTION_COLUMNS.items():
+            with_action = answered[action].astype(bool)
+            cells = stats.TwoByTwo(
+                int((with_action & yes).sum()),
+                int((with_action & ~yes).sum()),
+                int((~with_action & yes).sum()),
+                int((~with_action & ~yes).sum()),
+            )
+            measures = stats.measures(cells)
+            rows.append(
+                [
+                    action_name,
+                    outcome_name,
+                    len(answered),
+                    cells.with_action,
+                    percent(cells.a, cells.with_action),
+                    percent(cells.c, cells.without_action),
+                    measures.odds_ratio,
+                    measures.phi,
+                    measures.fisher_p,
+                ]
+            )
+    return Table("associations", "Follow-up actions and outcomes: association", ASSOCIATION_COLUMNS, rows, [])
+
+
+# --- All of them --------------------------------------------------------------------------------------------
+
+TABLE_FUNCTIONS = {
+    "table1": table1,
+    "table2": table2,
+    "table3": table3,
+    "table4": table4,
+    "table5": table5,
+    "table6": table6,
+    "table7": table7,
+    "associations": associations,
+}
+
+
+def build_tables(frame: pd.DataFrame) -> dict[str, Table]:
+    return {key: function(frame) for key, function in TABLE_FUNCTIONS.items()}
+
+
+# --- Figures beyond the tables ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColleaguesReached:
+    """Q1 (shared with) and Q1bis (learned from them): beyond the published tables (good-practice-report.md)."""
+
+    shared_with_total: int
+    shared_with_median: float | None
+    learned_total: int
+    learned_median: float | None
+
+
+def colleagues_reached(frame: pd.DataFrame) -> ColleaguesReached:
+    replied = replies(frame)
+
+    def median(column: str) -> float | None:
+        values = replied[column].dropna()
+        return None if values.empty else float(values.astype(float).median())
+
+    return ColleaguesReached(
+        _int(replied["q1_shared_with"].fillna(0).sum()),
+        median("q1_shared_with"),
+        _int(replied["q1bis_colleagues_learned"].fillna(0).sum()),
+        median("q1bis_colleagues_learned"),
+    )
+
+
+@dataclass(frozen=True)
+class WorkshopCounts:
+    """One workshop's aggregated answers, as its participants get them in the feedback mail."""
+
+    participants: int
+    replies: int
+    actions: dict[str, int]  # frame column -> replies that took the action
+    yes_no: dict[str, tuple[int, int]]  # frame column -> (yes, no)
+
+
+def workshop_counts(frame: pd.DataFrame) -> WorkshopCounts:
+    replied = replies(frame)
+    yes_no = {}
+    for question in YES_NO_QUESTIONS:
+        answers = replied[question].dropna().astype(bool)
+        yes_no[question] = (int(answers.sum()), int((~answers).sum()))
+    return WorkshopCounts(
+        participants=int(frame["participant_id"].nunique()),
+        replies=len(replied),
+        actions={action: int(replied[action].astype(bool).sum()) for action in Q1_ACTIONS},
+        yes_no=yes_no,
+    )
+
+
+def reply_rates_by_round(counts: pd.DataFrame) -> dict[int, int | None]:
+    """Reply rate of each fiscal year's surveyed workshops, from a frame of (fiscal_year, participants, replies)
+    per workshop."""
+    totals = counts.groupby("fiscal_year")[["participants", "replies"]].sum()
+    return {int(year): percent(row.replies, row.participants) for year, row in totals.iterrows()}

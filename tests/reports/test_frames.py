@@ -1,0 +1,117 @@
+"""The frame loader against the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from reports import tables
+from reports.frames import replies_frame, workshop_counts_frame, workshop_frame
+from surveys.models import Response, Status
+
+
+def reply(participant, **answers):
+    return Response.objects.create(
+        participant=participant, status=Status.SUBMITTED, submitted_at=timezone.now(), **answers
+    )
+
+
+@pytest.fixture
+def round_2019(workshop_factory, participant_factory):
+    """FY2019/20 with the workshops that must and must not be counted."""
+    first_day = workshop_factory(
+        title="WCO Regional Workshop on AEO", start_date=dt.date(2019, 7, 1), end_date=dt.date(2019, 7, 3)
+    )
+    national = workshop_factory(
+        title="WCO National Workshop on RM",
+        scope="national",
+        start_date=dt.date(2020, 2, 3),
+        end_date=dt.date(2020, 2, 5),
+    )
+    accreditation = workshop_factory(title="WCO Accreditation Workshop", surveyed=False)
+    last_day_before = workshop_factory(
+        title="WCO Regional Workshop of FY2018/19", start_date=dt.date(2019, 6, 30), end_date=dt.date(2019, 7, 2)
+    )
+    no_participants = workshop_factory(title="WCO Sub-regional Workshop nobody attended", scope="sub-regional")
+    for workshop in (first_day, national, accreditation, last_day_before):
+        reply(participant_factory(workshop, "FJ"), q1_manuals=True, q3_direct_effects=True)
+        reply(participant_factory(workshop, "FJ"), q3_direct_effects=None)
+        participant_factory(workshop, "MY")
+    draft = participant_factory(first_day, "WS")
+    Response.objects.create(participant=draft, q1_others=True)
+    return {
+        "first_day": first_day,
+        "national": national,
+        "accreditation": accreditation,
+        "last_day_before": last_day_before,
+        "no_participants": no_participants,
+    }
+
+
+def test_frame_holds_the_fys_surveyed_workshops_only(round_2019):
+    frame = replies_frame(2019)
+    listed = set(frame["workshop_id"])
+    assert round_2019["first_day"].pk in listed  # 1 July starts FY2019/20
+    assert round_2019["national"].pk in listed
+    assert round_2019["no_participants"].pk in listed
+    assert round_2019["accreditation"].pk not in listed
+    assert round_2019["last_day_before"].pk not in listed  # 30 June still belongs to FY2018/19
+    assert round_2019["last_day_before"].pk in set(replies_frame(2018)["workshop_id"])
+
+
+def test_frame_rows_and_types(round_2019):
+    frame = replies_frame(2019)
+    first_day = frame[frame.workshop_id == round_2019["first_day"].pk]
+    assert len(first_day) == 4
+    assert first_day["replied"].tolist().count(True) == 2  # the draft is not a reply
+    assert first_day["q1_manuals"].sum() == 1
+    assert first_day["q3_direct_effects"].isna().sum() == 3  # blank in one reply, no reply for two
+    assert sorted(first_day["administration"]) == ["FJ", "FJ", "MY", "WS"]
+
+
+def test_tables_from_the_database(round_2019):
+    built = tables.build_tables(replies_frame(2019))
+    table1 = built["table1"]
+    assert [row[1] for row in table1.rows] == [
+        "WCO Regional Workshop on AEO (Jul. 2019)",
+        "WCO Sub-regional Workshop nobody attended (Dec. 2019)",
+        "WCO National Workshop on RM (Feb. 2020)",
+    ]
+    assert table1.rows[0][3:] == [3, 4, 2, 50]
+    assert table1.summary_row("Sub-total of National Workshops")[3:] == [2, 3, 2, 67]
+    assert table1.summary_row("Total")[3:] == [5, 7, 4, 57]
+    assert str(built["table4"].rows[0][4]) == "FJ"
+    assert built["table3"].summary_row("Total")[2:] == [2, 2, 0, 100]
+
+
+def test_workshop_frame_takes_any_workshop(round_2019):
+    frame = workshop_frame(round_2019["accreditation"].pk)
+    assert len(frame) == 3
+    assert tables.workshop_counts(frame).replies == 2
+
+
+def test_query_count_does_not_grow_with_workshops(workshop_factory, participant_factory, django_assert_max_num_queries):
+    for _ in range(12):
+        workshop = workshop_factory()
+        reply(participant_factory(workshop, "FJ"), q1_shared_materials=True)
+        participant_factory(workshop, "MY")
+    with django_assert_max_num_queries(1):
+        frame = replies_frame(2019)
+    assert len(frame) == 24
+
+
+def test_report_data_query_count_is_constant(workshop_factory, participant_factory, django_assert_max_num_queries):
+    from reports.services import report_data
+
+    for _ in range(10):
+        reply(participant_factory(workshop_factory(), "FJ"), q1_shared_materials=True)
+    with django_assert_max_num_queries(6):
+        data = report_data(2019)
+    assert data.figures.replies == 10
+
+
+def test_workshop_counts_frame(round_2019):
+    counts = workshop_counts_frame()
+    assert tables.reply_rates_by_round(counts) == {2018: 67, 2019: 57}

@@ -1,0 +1,80 @@
+"""Report data and a workshop's results, from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from reports.models import EarlierRound
+from reports.services import previous_round, report_data, round_number, workshop_results
+from surveys.models import Response, Status
+from workshops.models import Workshop
+
+
+def test_demo_figures_with_the_published_previous_round(demo_data):
+    figures = report_data(2019).figures
+    assert (figures.round_number, figures.survey_year, figures.fiscal_year_label) == (6, 2020, "2019/20")
+    assert (figures.workshops_organized, figures.workshops_surveyed) == (4, 4)
+    assert (figures.participants, figures.replies, figures.reply_rate) == (40, 28, 70)
+    assert (figures.subregional_rate, figures.regional_rate) == (89, 55)
+    assert figures.top_actions == [
+        ("Share training materials", 23, 82),
+        ("Submit reports", 19, 68),
+        ("Make recommendations", 15, 54),
+    ]
+    assert str(figures.effects_attributed) == "10 (77%)"
+    assert str(figures.projects_attributed) == "13 (68%)"
+    assert figures.yes_shares == {"q3_direct_effects": 50, "q4_contributed": 100, "q5_new_project": 73}
+    assert figures.previous.source == "published"
+    assert (figures.previous.fiscal_year, figures.previous.round_number, figures.previous.reply_rate) == (2018, 5, 54)
+    assert figures.previous.effects_attributed is None
+
+
+def test_previous_round_from_the_database_wins_over_the_published_figure(demo_data):
+    # Move the demo round one year on: FY2019/20 in the database is then the previous round of FY2020/21.
+    assert EarlierRound.objects.filter(fiscal_year=2019).exists()
+    previous = previous_round(2020)
+    assert previous.source == "database"
+    assert (previous.reply_rate, previous.replies, previous.participants) == (70, 28, 40)
+    assert str(previous.projects_attributed) == "13 (68%)"
+
+
+def test_no_previous_round(db):
+    # Survey 2018 (FY2017/18) was never published: FY2018/19 has no previous round to compare with.
+    assert previous_round(2018) is None
+    assert previous_round(2016).reply_rate == 47
+    assert round_number(2019) == 6
+    assert round_number(2022) == 9
+
+
+def test_workshops_organized_counts_the_unsurveyed_too(demo_data, workshop_factory):
+    workshop_factory(title="WCO Accreditation Workshop", surveyed=False)
+    data = report_data(2019)
+    assert (data.workshops_organized, data.workshops_surveyed) == (5, 4)
+    assert data.association_sentences and "not proof" in data.association_sentences[0]
+
+
+def test_workshop_results_for_the_feedback(demo_data):
+    workshop = Workshop.objects.get(title="WCO Regional Workshop on AEO")
+    results = workshop_results(workshop)
+    assert (results.replies, results.participants) == (12, 22)
+    assert results.actions[0] == ("Circulated/shared training materials with colleagues", 11)
+    assert [count for _, count in results.actions] == [11, 10, 8, 3, 3, 3]
+    assert results.yes_no[0] == ("Direct effects observed", 4, 7)
+    assert [label for label, _, _ in results.yes_no] == [
+        "Direct effects observed",
+        "Contributed to efficiency/effectiveness",
+        "New modernization project initiated",
+    ]
+
+
+def test_workshop_results_count_a_late_reply_and_not_a_draft(workshop_factory, participant_factory):
+    workshop = workshop_factory(start_date=dt.date(2021, 3, 1), end_date=dt.date(2021, 3, 2))
+    Response.objects.create(
+        participant=participant_factory(workshop), status=Status.SUBMITTED, submitted_at=timezone.now(), late=True
+    )
+    Response.objects.create(participant=participant_factory(workshop), q1_manuals=True)
+    results = workshop_results(workshop)
+    assert (results.replies, results.participants) == (1, 2)
+    assert dict(results.actions)["Developed/updated operation manuals, etc."] == 0

@@ -1,0 +1,254 @@
+"""The counting rules on small frames written here (no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from reports import tables
+from reports.tables import CodeCell, CodeEntry, CountShare, percent
+
+_ids = iter(range(1, 100_000))
+
+
+def participant(workshop: int = 1, code: str = "FJ", replied: bool = True, **answers: Any) -> dict[str, Any]:
+    """One frame row; answers default to an empty reply."""
+    row: dict[str, Any] = {
+        "workshop_id": workshop,
+        "participant_id": next(_ids),
+        "administration": code,
+        "replied": replied,
+        **dict.fromkeys(tables.Q1_ACTIONS, False),
+        **dict.fromkeys(tables.YES_NO_QUESTIONS, None),
+        **dict.fromkeys(tables.COUNTS, None),
+    }
+    row.update(answers)
+    return row
+
+
+WORKSHOPS = {
+    1: ("WCO Sub-regional Workshop B", "sub-regional", dt.date(2019, 9, 2)),
+    2: ("WCO Regional Workshop A", "regional", dt.date(2019, 7, 1)),
+    3: ("WCO National Workshop", "national", dt.date(2020, 3, 2)),
+}
+
+
+def frame(*rows: dict[str, Any], empty_workshops: tuple[int, ...] = ()) -> pd.DataFrame:
+    records = list(rows) + [
+        {"workshop_id": w, "participant_id": None, "administration": None, "replied": False} for w in empty_workshops
+    ]
+    data = pd.DataFrame.from_records(records)
+    data["workshop_title"] = data.workshop_id.map(lambda w: WORKSHOPS[w][0])
+    data["scope"] = data.workshop_id.map(lambda w: WORKSHOPS[w][1])
+    data["start_date"] = pd.to_datetime(data.workshop_id.map(lambda w: WORKSHOPS[w][2]))
+    for name in tables.Q1_ACTIONS:
+        data[name] = data[name].fillna(False).astype(bool)
+    for name in tables.YES_NO_QUESTIONS:
+        data[name] = data[name].astype("boolean")
+    return data
+
+
+def test_frame_columns_are_the_models_fields():
+    from surveys import models
+
+    assert tables.Q1_ACTIONS == models.Q1_ACTIONS
+    assert tables.YES_NO_QUESTIONS == models.YES_NO_QUESTIONS
+    assert tables.FREE_TEXTS == models.FREE_TEXTS
+    assert tables.COUNTS == models.COUNTS
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [(1, 8, 13), (3, 8, 38), (5, 8, 63), (1, 2, 50), (1, 200, 1), (1, 201, 0), (2, 3, 67), (0, 5, 0), (5, 5, 100)],
+)
+def test_percent_rounds_half_up(part, whole, expected):
+    assert percent(part, whole) == expected
+
+
+def test_percent_of_nothing_is_none():
+    assert percent(0, 0) is None
+
+
+def test_rounding_half_up_in_a_table():
+    rows = [participant(q1_shared_materials=True)] + [participant() for _ in range(7)]
+    table = tables.table2(frame(*rows))
+    assert table.summary_row("% of replies")[3] == 13  # 1 of 8 = 12.5%: half up, not Python's round() (12)
+    assert round(12.5) == 12
+
+
+def test_table1_counts_participants_administrations_replies_and_rates():
+    data = frame(
+        participant(1, "FJ"),
+        participant(1, "FJ"),
+        participant(1, "WS", replied=False),
+        participant(2, "MY"),
+        participant(2, "TH", replied=False),
+        participant(2, "JP", replied=False),
+        participant(2, "AU", replied=False),
+        participant(3, "PG"),
+    )
+    table = tables.table1(data)
+    assert table.columns == [
+        "No.",
+        "Workshop",
+        "Scope",
+        "Participating administrations",
+        "Participants",
+        "Replies",
+        "Reply rate (%)",
+    ]
+    # Workshop 2 starts first.
+    assert table.rows[0] == [1, "WCO Regional Workshop A (Jul. 2019)", "Regional", 4, 4, 1, 25]
+    assert table.rows[1] == [2, "WCO Sub-regional Workshop B (Sep. 2019)", "Sub-regional", 2, 3, 2, 67]
+    assert table.rows[2] == [3, "WCO National Workshop (Mar. 2020)", "National", 1, 1, 1, 100]
+    assert table.summary == [
+        ["", "Sub-total of Sub-Regional Workshops", "", 2, 3, 2, 67],
+        ["", "Sub-total of Regional Workshops", "", 4, 4, 1, 25],
+        ["", "Sub-total of National Workshops", "", 1, 1, 1, 100],
+        ["", "Total", "", 7, 8, 4, 50],
+    ]
+
+
+def test_no_national_subtotal_without_national_workshops():
+    table = tables.table1(frame(participant(1), participant(2)))
+    assert [row[1] for row in table.summary] == [
+        "Sub-total of Sub-Regional Workshops",
+        "Sub-total of Regional Workshops",
+        "Total",
+    ]
+
+
+def test_a_workshop_without_replies_or_participants_is_listed_with_zeros():
+    data = frame(participant(1, replied=False), participant(1, replied=False), empty_workshops=(2,))
+    assert tables.table1(data).rows == [
+        [1, "WCO Regional Workshop A (Jul. 2019)", "Regional", 0, 0, 0, None],
+        [2, "WCO Sub-regional Workshop B (Sep. 2019)", "Sub-regional", 1, 2, 0, 0],
+    ]
+    assert tables.table2(data).rows[1][2:] == [0, 0, 0, 0, 0, 0, 0]
+    assert tables.table3(data).rows[1][2:] == [0, 0, 0, None]
+    assert tables.table4(data).rows[1][2:] == [CodeCell([]), CodeCell([]), CodeCell([])]
+    assert tables.table2(data).summary_row("% of replies")[3:] == [None] * 6
+
+
+def test_drafts_never_count():
+    data = frame(participant(1, replied=False, q1_manuals=True, q3_direct_effects=True), participant(1))
+    assert tables.table2(data).rows[0][2:] == [1, 0, 0, 0, 0, 0, 0]
+    assert tables.table3(data).rows[0][2:] == [0, 0, 0, None]
+
+
+def test_blank_q3_to_q5_are_not_counted_as_no():
+    data = frame(
+        participant(1, q3_direct_effects=True, q4_contributed=None, q5_new_project=False),
+        participant(1, q3_direct_effects=None, q4_contributed=None, q5_new_project=False),
+        participant(1, q3_direct_effects=False, q4_contributed=True, q5_new_project=None),
+    )
+    assert tables.table3(data).rows[0][2:] == [2, 1, 1, 50]
+    assert tables.table5(data).rows[0][2:] == [1, 1, 0, 100]
+    assert tables.table6(data).rows[0][2:] == [2, 0, 2, 0]
+    assert tables.table6(data).summary == [["", "Total", 2, 0, 2, 0]]
+
+
+def test_two_replies_from_one_administration_are_written_twice():
+    data = frame(
+        participant(1, "FJ", q1_shared_materials=True, q3_direct_effects=True),
+        participant(1, "FJ", q1_shared_materials=True, q3_direct_effects=True),
+        participant(1, "AU", q1_shared_materials=True, q3_direct_effects=False),
+        participant(1, "MY", q1_inhouse_workshop=True),
+        participant(1, "WS", q3_direct_effects=True),
+    )
+    table = tables.table4(data)
+    shared, inhouse, effects = table.rows[0][2:]
+    assert str(shared) == "AU, FJ×2"
+    assert shared == CodeCell([CodeEntry("AU", 1, False), CodeEntry("FJ", 2, True)])
+    assert inhouse == CodeCell([CodeEntry("MY", 1, False)])
+    # Bold in the effects column: the reply also shared or held an in-house workshop.
+    assert effects == CodeCell([CodeEntry("FJ", 2, True), CodeEntry("WS", 1, False)])
+    assert table.summary == [
+        ["", "Total", 3, 1, 3],
+        ["", "Led to direct effects", CountShare(2, 67), CountShare(0, 0), ""],
+        ["", "Effects attributed to sharing and/or in-house workshop", "", "", CountShare(2, 67)],
+    ]
+    assert tables.table1(data).rows[0][3:5] == [4, 5]  # four administrations, five participants
+
+
+def test_table7_worked_example_shape():
+    # Three reports (two with a project), one recommendation (with a project), one project without either.
+    data = frame(
+        participant(1, "AU", q1_submitted_report=True, q5_new_project=True),
+        participant(1, "BD", q1_submitted_report=True, q1_made_recommendations=True, q5_new_project=True),
+        participant(1, "FJ", q1_submitted_report=True, q5_new_project=False),
+        participant(1, "HK", q5_new_project=True),
+    )
+    table = tables.table7(data)
+    assert table.columns[2:] == ["Submitted reports", "Made specific recommendations", "Initiated new projects"]
+    assert [str(cell) for cell in table.rows[0][2:]] == ["AU, BD, FJ", "BD", "AU, BD, HK"]
+    assert [str(cell) for cell in table.summary_row("Led to new projects")[2:4]] == ["2 (67%)", "1 (100%)"]
+    assert str(table.summary_row("Projects attributed to reports and/or recommendations")[4]) == "2 (67%)"
+
+
+def test_action_ranking_orders_by_count_keeping_ties_in_questionnaire_order():
+    data = frame(
+        participant(1, q1_manuals=True, q1_others=True),
+        participant(1, q1_manuals=True, q1_submitted_report=True),
+    )
+    ranking = tables.action_ranking(tables.table2(data))
+    assert ranking[:3] == [("Develop operational manuals", 2, 100), ("Submit reports", 1, 50), ("Others", 1, 50)]
+
+
+def test_associations_measures():
+    # Shared materials: 4 of 5 with it realized effects, 1 of 5 without.
+    rows = [participant(q1_shared_materials=True, q3_direct_effects=i < 4) for i in range(5)]
+    rows += [participant(q3_direct_effects=i < 1) for i in range(5)]
+    rows += [participant(q3_direct_effects=None)]  # did not answer Q3: left out
+    table = tables.associations(frame(*rows))
+    assert len(table.rows) == 18
+    row = next(r for r in table.rows if r[0] == "Share training materials" and r[1] == "Direct effects (Q3)")
+    assert row[2:6] == [10, 5, 80, 20]
+    assert row[6] == 16.0  # (4*4) / (1*1)
+    assert row[7] == 0.6  # (16 - 1) / sqrt(5*5*5*5)
+    assert row[8] == pytest.approx(0.206, abs=0.001)  # Fisher two-sided for [[4,1],[1,4]]
+
+
+def test_association_odds_ratio_adds_a_half_when_a_cell_is_zero():
+    rows = [participant(q1_manuals=True, q4_contributed=True) for _ in range(3)]
+    rows += [participant(q4_contributed=True), participant(q4_contributed=False), participant(q4_contributed=False)]
+    table = tables.associations(frame(*rows))
+    row = next(r for r in table.rows if r[0] == "Develop operational manuals" and r[1] == "Efficiency (Q4)")
+    assert row[6] == round((3.5 * 2.5) / (0.5 * 1.5), 2)
+
+
+def test_association_sentences_say_association_not_cause():
+    from reports.stats import association_sentences
+
+    rows = [participant(q1_shared_materials=True, q3_direct_effects=True) for _ in range(8)]
+    rows += [participant(q3_direct_effects=False) for _ in range(8)]
+    text = " ".join(association_sentences(tables.associations(frame(*rows))))
+    assert "not proof" in text
+    assert "Share training materials" in text
+    assert "p = 0.000" in text
+
+
+def test_workshop_counts_for_the_feedback():
+    data = frame(
+        participant(1, q1_shared_materials=True, q3_direct_effects=True, q5_new_project=False),
+        participant(1, q1_shared_materials=True, q3_direct_effects=False),
+        participant(1, replied=False),
+    )
+    counts = tables.workshop_counts(data)
+    assert (counts.participants, counts.replies) == (3, 2)
+    assert counts.actions["q1_shared_materials"] == 2
+    assert counts.yes_no == {"q3_direct_effects": (1, 1), "q4_contributed": (0, 0), "q5_new_project": (0, 1)}
+
+
+def test_colleagues_reached():
+    data = frame(
+        participant(q1_shared_with=10, q1bis_colleagues_learned=4),
+        participant(q1_shared_with=30, q1bis_colleagues_learned=None),
+        participant(q1_shared_with=None, q1bis_colleagues_learned=6),
+        participant(replied=False, q1_shared_with=99),
+    )
+    reached = tables.colleagues_reached(data)
+    assert reached == tables.ColleaguesReached(40, 20.0, 10, 5.0)
