@@ -70,3 +70,14 @@ def test_code_tables(demo_tables, key, led, attributed):
     bottom = table.summary_row(attributed)[4]
     assert [bottom.count, bottom.percent] == expected["attributed"]
     assert str(bottom) == f"{expected['attributed'][0]} ({expected['attributed'][1]}%)"
+
+
+def test_cells_are_plain_python_values(demo_tables):
+    """Renderers (Excel, PDF, templates) get ints, floats, strings, None and the cell objects, never numpy."""
+    from reports.tables import CodeCell, CountShare
+
+    allowed = (int, float, str, type(None), CodeCell, CountShare)
+    for table in demo_tables.values():
+        for row in table.rows + table.summary:
+            for value in row:
+                assert type(value) in allowed, (table.key, row, type(value))
