@@ -3,10 +3,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from reports import frames, tables
-from reports.models import EarlierRound
+from reports.models import EarlierRound, ReportEdition
 from reports.tables import CountShare, Table
 from surveys.models import Response
 from workshops.models import Workshop, fiscal_year_label
@@ -80,10 +86,10 @@ def round_number(fiscal_year: int) -> int:
     return earlier if earlier is not None else fiscal_year - FIRST_ROUND_FISCAL_YEAR + 1
 
 
-def report_data(fiscal_year: int) -> ReportData:
+def report_data(fiscal_year: int, frame: pd.DataFrame | None = None) -> ReportData:
     from reports.stats import association_sentences
 
-    frame = frames.replies_frame(fiscal_year)
+    frame = frames.replies_frame(fiscal_year) if frame is None else frame
     built = tables.build_tables(frame)
     organized = Workshop.objects.of_fiscal_year(fiscal_year).count()
     figures = _figures(fiscal_year, built, organized, tables.colleagues_reached(frame), previous_round(fiscal_year))
@@ -174,3 +180,150 @@ def workshop_results(workshop: Workshop) -> WorkshopResults:
         actions=[(label[action], count) for action, count in counts.actions.items()],
         yes_no=[(label[question], yes, no) for question, (yes, no) in counts.yes_no.items()],
     )
+
+
+# --- The staff pages ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundRate:
+    fiscal_year: int
+    label: str  # "Survey 2020"
+    reply_rate: int | None
+    source: str  # "database" or "published"
+
+
+def reply_rate_trend() -> list[RoundRate]:
+    """Reply rate of every round: from the replies where the database holds them, else as published."""
+    from_database = tables.reply_rates_by_round(frames.workshop_counts_frame())
+    published = dict(EarlierRound.objects.values_list("fiscal_year", "reply_rate_percent"))
+    years = sorted(set(from_database) | set(published))
+    return [
+        RoundRate(
+            year,
+            f"Survey {year + 1}",
+            from_database[year] if year in from_database else published[year],
+            "database" if year in from_database else "published",
+        )
+        for year in years
+    ]
+
+
+@dataclass(frozen=True)
+class WorkshopProgress:
+    workshop: Workshop
+    number: int
+    label: str
+    participants: int
+    replies: int
+    late: int
+    drafts: int
+    reply_rate: int | None
+    schedule: Any  # surveys.schedule.Schedule
+    status: str  # where the workshop stands in the survey calendar today
+
+
+@dataclass
+class StaffOverview:
+    data: ReportData
+    round_open: bool
+    progress: list[WorkshopProgress]
+    trend: list[RoundRate]
+    charts: dict[str, SafeString]
+    workshops: list[tuple[int, str]]  # (workshop id, label) in the tables' order
+
+
+def _calendar_status(schedule, today: dt.date) -> str:
+    if today < schedule.invitation:
+        return f"invitations on {schedule.invitation:%d %b %Y}"
+    if today <= schedule.due:
+        return f"collecting replies until {schedule.due:%d %b %Y}"
+    if today < schedule.feedback:
+        return f"due date passed, feedback on {schedule.feedback:%d %b %Y}"
+    return "feedback sent or due; late replies still accepted"
+
+
+def staff_overview(fiscal_year: int) -> StaffOverview:
+    """Everything the staff page of a fiscal year shows, in a few queries."""
+    from reports import charts
+
+    frame = frames.replies_frame(fiscal_year)
+    data = report_data(fiscal_year, frame)
+    round_open = not ReportEdition.round_is_closed(fiscal_year)
+    progress: list[WorkshopProgress] = []
+    if round_open:
+        by_id = Workshop.objects.in_bulk(list(frame["workshop_id"].unique()))
+        today = timezone.localdate()
+        for row in tables.reply_progress(frame).itertuples():
+            workshop = by_id[row.workshop_id]
+            schedule = workshop.schedule
+            progress.append(
+                WorkshopProgress(
+                    workshop,
+                    row.number,
+                    row.label,
+                    row.participants,
+                    row.replies,
+                    row.late,
+                    row.drafts,
+                    row.reply_rate,
+                    schedule,
+                    _calendar_status(schedule, today),
+                )
+            )
+    trend = reply_rate_trend()
+    labels = {question: str(Response._meta.get_field(question).verbose_name) for question in tables.YES_NO_QUESTIONS}
+    return StaffOverview(
+        data,
+        round_open,
+        progress,
+        trend,
+        {
+            "actions": charts.actions_chart(data.tables["table2"]),
+            "reply_rates": charts.reply_rates_chart([(r.label, r.reply_rate, r.source == "published") for r in trend]),
+            "yes_shares": charts.yes_shares_chart([(labels[q], share) for q, share in data.figures.yes_shares.items()]),
+        },
+        [(int(w.workshop_id), w.label) for w in tables.workshops(frame).itertuples()],
+    )
+
+
+@dataclass(frozen=True)
+class WorkshopReplies:
+    workshop: Workshop
+    counts: tables.WorkshopCounts
+    replies: list[dict[str, Any]]
+
+
+def workshop_replies(workshop: Workshop) -> WorkshopReplies:
+    """A workshop's replies with their texts, for staff to read."""
+    frame = frames.workshop_frame(workshop.pk)
+    replied = tables.replies(frame).sort_values(["administration", "participant_name"])
+    records = []
+    for reply in replied.to_dict("records"):
+        reply["actions"] = [tables.ACTION_COLUMNS[a] for a in tables.Q1_ACTIONS if reply[a]]
+        reply["yes_no"] = [
+            (str(Response._meta.get_field(q).verbose_name), None if pd.isna(reply[q]) else bool(reply[q]))
+            for q in tables.YES_NO_QUESTIONS
+        ]
+        reply["texts"] = [
+            (str(Response._meta.get_field(t).verbose_name), reply[t]) for t in tables.FREE_TEXTS if reply[t]
+        ]
+        for name in tables.COUNTS:
+            reply[name] = None if pd.isna(reply[name]) else int(reply[name])
+        reply["submitted_at"] = reply["submitted_at"].to_pydatetime()
+        records.append(reply)
+    return WorkshopReplies(workshop, tables.workshop_counts(frame), records)
+
+
+def fiscal_years() -> list[tuple[int, str, int]]:
+    """Fiscal years with surveyed workshops, newest first: (year, label, workshops)."""
+    from django.db.models import Count
+
+    rows = (
+        Workshop.objects.surveyed()
+        .values("fiscal_year")
+        .annotate(workshops=Count("pk"))
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", "workshops")
+    )
+    return [(year, fiscal_year_label(year), count) for year, count in rows]

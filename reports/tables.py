@@ -507,3 +507,24 @@ def reply_rates_by_round(counts: pd.DataFrame) -> dict[int, int | None]:
     per workshop."""
     totals = counts.groupby("fiscal_year")[["participants", "replies"]].sum()
     return {int(year): percent(row.replies, row.participants) for year, row in totals.iterrows()}
+
+
+def reply_progress(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per workshop in the report's order: participants, replies, late replies, drafts and the reply rate, for
+    watching a running round."""
+    listed = workshops(frame)
+    attended = frame[frame["participant_id"].notna()]
+    replied = replies(attended)
+    drafts = attended[attended["response_id"].notna() & ~attended["replied"].astype(bool)]
+    counts = pd.DataFrame(
+        {
+            "participants": attended.groupby("workshop_id").size(),
+            "replies": replied.groupby("workshop_id").size(),
+            "late": replied.groupby("workshop_id")["late"].sum(),
+            "drafts": drafts.groupby("workshop_id").size(),
+        }
+    )
+    counts = _per_workshop(listed, counts) if len(counts) else _zeros(listed, counts.columns)
+    progress = pd.concat([listed[["workshop_id", "number", "label"]], counts], axis=1)
+    progress["reply_rate"] = [percent(r, p) for r, p in zip(progress.replies, progress.participants, strict=True)]
+    return progress

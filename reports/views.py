@@ -1,0 +1,71 @@
+"""Staff pages of the replies and the report's tables (under /staff/). Each view calls one function of
+reports.services or reports.excel."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from reports import excel, services
+from reports.display import display_table
+from workshops.models import Workshop, fiscal_year_label, parse_fiscal_year
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@staff_member_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Choose a fiscal year."""
+    chosen = request.GET.get("fiscal_year", "").strip()
+    if chosen:
+        try:
+            return redirect("reports:fiscal_year", fiscal_year=parse_fiscal_year(chosen))
+        except ValueError as error:
+            messages.error(request, str(error))
+    return render(request, "reports/staff/index.html", {"years": services.fiscal_years()})
+
+
+def _surveyed_or_404(fiscal_year: int) -> None:
+    if not Workshop.objects.surveyed().of_fiscal_year(fiscal_year).exists():
+        raise Http404(f"FY{fiscal_year_label(fiscal_year)} has no surveyed workshops")
+
+
+@staff_member_required
+def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """The seven tables, the associations, the charts and (while the round runs) each workshop's progress."""
+    _surveyed_or_404(fiscal_year)
+    overview = services.staff_overview(fiscal_year)
+    tables = {key: display_table(table) for key, table in overview.data.tables.items()}
+    return render(
+        request,
+        "reports/staff/fiscal_year.html",
+        {
+            "fiscal_year": fiscal_year,
+            "label": fiscal_year_label(fiscal_year),
+            "overview": overview,
+            "figures": overview.data.figures,
+            "numbered_tables": [tables[f"table{n}"] for n in range(1, 8)],
+            "associations": tables["associations"],
+        },
+    )
+
+
+@staff_member_required
+def tables_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    _surveyed_or_404(fiscal_year)
+    buffer = io.BytesIO()
+    excel.export(fiscal_year, buffer)
+    name = f"good-practice-tables-FY{fiscal_year_label(fiscal_year).replace('/', '-')}.xlsx"
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_member_required
+def workshop_replies(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    workshop = get_object_or_404(Workshop, pk=workshop_id)
+    return render(request, "reports/staff/workshop.html", {"result": services.workshop_replies(workshop)})
