@@ -119,7 +119,8 @@ def _yes_no(value: Any) -> str | None:
 def reply_rows(frame: pd.DataFrame) -> list[list[Any]]:
     """Every reply of the frame in REPLY_COLUMNS, as the import format writes values."""
     rows = []
-    for reply in tables.replies(frame).to_dict("records"):
+    ordered = tables.replies(frame).sort_values(["start_date", "workshop_title", "workshop_id", "administration"])
+    for reply in ordered.to_dict("records"):
         submitted = reply["submitted_at"]
         submitted = (
             None

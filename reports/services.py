@@ -89,7 +89,7 @@ def round_number(fiscal_year: int) -> int:
 def report_data(fiscal_year: int, frame: pd.DataFrame | None = None) -> ReportData:
     from reports.stats import association_sentences
 
-    frame = frames.replies_frame(fiscal_year) if frame is None else frame
+    frame = frames.replies_frame(fiscal_year, texts=False) if frame is None else frame
     built = tables.build_tables(frame)
     organized = Workshop.objects.of_fiscal_year(fiscal_year).count()
     figures = _figures(fiscal_year, built, organized, tables.colleagues_reached(frame), previous_round(fiscal_year))
@@ -100,7 +100,7 @@ def previous_round(fiscal_year: int) -> RoundFigures | None:
     """The round before: from the database when it holds that round's replies, else staff's table of published
     headline figures, else None."""
     earlier = fiscal_year - 1
-    frame = frames.replies_frame(earlier)
+    frame = frames.replies_frame(earlier, texts=False)
     if tables.replies(frame).shape[0]:
         built = {key: tables.TABLE_FUNCTIONS[key](frame) for key in ("table1", "table4", "table7")}
         total = built["table1"].summary_row("Total")
@@ -247,7 +247,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
     """Everything the staff page of a fiscal year shows, in a few queries."""
     from reports import charts
 
-    frame = frames.replies_frame(fiscal_year)
+    frame = frames.replies_frame(fiscal_year, texts=False)
     data = report_data(fiscal_year, frame)
     round_open = not ReportEdition.round_is_closed(fiscal_year)
     progress: list[WorkshopProgress] = []

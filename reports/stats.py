@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy.stats import fisher_exact
+import numpy as np
+from scipy.special import gammaln
 
 # Below this two-sided p-value a reading calls an association "unlikely to be chance alone".
 SIGNIFICANCE = 0.05
@@ -55,9 +56,27 @@ def phi(cells: TwoByTwo) -> float | None:
 
 
 def fisher_p(cells: TwoByTwo) -> float | None:
-    if cells.a + cells.b + cells.c + cells.d == 0:
+    """Two-sided Fisher exact p: the probability, with the margins fixed, of every table no more likely than the
+    one observed. The same rule as scipy.stats.fisher_exact (a test compares them), in one vectorized computation
+    instead of its search, which is several times slower for the eighteen tables of a report."""
+    total = cells.a + cells.b + cells.c + cells.d
+    if total == 0:
         return None
-    return float(fisher_exact([[cells.a, cells.b], [cells.c, cells.d]], alternative="two-sided").pvalue)
+    with_action, outcome = cells.with_action, cells.a + cells.c
+    low, high = max(0, with_action + outcome - total), min(with_action, outcome)
+    probabilities = np.exp(_log_hypergeom(np.arange(low, high + 1), total, outcome, with_action))
+    observed = probabilities[cells.a - low]
+    # The relative tolerance scipy uses, so that tables as likely as the observed one are not lost to rounding.
+    return float(min(1.0, probabilities[probabilities <= observed * (1 + 1e-7)].sum()))
+
+
+def _log_choose(n, k):
+    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+
+
+def _log_hypergeom(k, total: int, successes: int, draws: int):
+    """log P(k successes in `draws` draws without replacement from `total` holding `successes`)."""
+    return _log_choose(successes, k) + _log_choose(total - successes, draws - k) - _log_choose(total, draws)
 
 
 def measures(cells: TwoByTwo) -> Measures:

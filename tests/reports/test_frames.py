@@ -115,3 +115,19 @@ def test_report_data_query_count_is_constant(workshop_factory, participant_facto
 def test_workshop_counts_frame(round_2019):
     counts = workshop_counts_frame()
     assert tables.reply_rates_by_round(counts) == {2018: 67, 2019: 57}
+
+
+def test_counting_frame_gives_the_same_tables_as_the_full_one(demo_data):
+    full = tables.build_tables(replies_frame(2019))
+    lean_frame = replies_frame(2019, texts=False)
+    assert "q2_utilization" not in lean_frame and "email" not in lean_frame
+    lean = tables.build_tables(lean_frame)
+    assert {k: (t.rows, t.summary) for k, t in lean.items()} == {k: (t.rows, t.summary) for k, t in full.items()}
+
+
+def test_a_fiscal_year_without_workshops_gives_empty_tables(db):
+    built = tables.build_tables(replies_frame(2030, texts=False))
+    assert built["table1"].rows == []
+    assert built["table1"].summary_row("Total") == ["", "Total", "", 0, 0, 0, None]
+    assert str(built["table4"].summary[-1][-1]) == "0"
+    assert len(built["associations"].rows) == 18

@@ -252,3 +252,16 @@ def test_colleagues_reached():
     )
     reached = tables.colleagues_reached(data)
     assert reached == tables.ColleaguesReached(40, 20.0, 10, 5.0)
+
+
+@pytest.mark.parametrize(
+    "cells", [(4, 1, 1, 4), (0, 5, 3, 2), (8, 0, 0, 8), (12, 3, 7, 6), (1, 0, 0, 0), (30, 20, 10, 25), (0, 0, 3, 4)]
+)
+def test_fisher_p_agrees_with_scipy(cells):
+    from scipy.stats import fisher_exact
+
+    from reports.stats import TwoByTwo, fisher_p
+
+    a, b, c, d = cells
+    expected = fisher_exact([[a, b], [c, d]], alternative="two-sided").pvalue
+    assert fisher_p(TwoByTwo(*cells)) == pytest.approx(expected, rel=1e-9)
