@@ -79,3 +79,16 @@ def reply_rates_chart(rates: list[tuple[str, int | None, bool]]) -> SafeString:
 def yes_shares_chart(yes_shares: list[tuple[str, int | None]]) -> SafeString:
     bars = [Bar(label, share or 0, "–" if share is None else f"{share}%") for label, share in yes_shares]
     return bar_chart("Replies answering Yes", bars, scale=100)
+
+
+def report_charts(data, trend) -> dict[str, SafeString]:
+    """The three charts of a report: `data` is reports.services.ReportData, `trend` reply_rate_trend()'s list.
+    Keys: actions, reply_rates, yes_shares (the PDF template's slots)."""
+    from surveys.models import Response
+
+    labels = {question: str(Response._meta.get_field(question).verbose_name) for question in data.figures.yes_shares}
+    return {
+        "actions": actions_chart(data.tables["table2"]),
+        "reply_rates": reply_rates_chart([(r.label, r.reply_rate, r.source == "published") for r in trend]),
+        "yes_shares": yes_shares_chart([(labels[q], share) for q, share in data.figures.yes_shares.items()]),
+    }

@@ -272,17 +272,12 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
                 )
             )
     trend = reply_rate_trend()
-    labels = {question: str(Response._meta.get_field(question).verbose_name) for question in tables.YES_NO_QUESTIONS}
     return StaffOverview(
         data,
         round_open,
         progress,
         trend,
-        {
-            "actions": charts.actions_chart(data.tables["table2"]),
-            "reply_rates": charts.reply_rates_chart([(r.label, r.reply_rate, r.source == "published") for r in trend]),
-            "yes_shares": charts.yes_shares_chart([(labels[q], share) for q, share in data.figures.yes_shares.items()]),
-        },
+        charts.report_charts(data, trend),
         [(int(w.workshop_id), w.label) for w in tables.workshops(frame).itertuples()],
     )
 
