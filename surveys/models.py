@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from surveys.questionnaire import QUESTIONS
 from workshops.models import Participant
 
 TEXT_MAX_LENGTH = 5000
@@ -22,20 +23,8 @@ Q1_ACTIONS = (
 YES_NO_QUESTIONS = ("q3_direct_effects", "q4_contributed", "q5_new_project")
 FREE_TEXTS = ("q1_others_text", "q2_utilization", "q3_text", "q4_text", "q5_text")
 COUNTS = ("q1_shared_with", "q1bis_colleagues_learned")
-ANSWER_FIELDS = (
-    *Q1_ACTIONS[:1],
-    "q1_shared_with",
-    *Q1_ACTIONS[1:],
-    "q1_others_text",
-    "q1bis_colleagues_learned",
-    "q2_utilization",
-    "q3_direct_effects",
-    "q3_text",
-    "q4_contributed",
-    "q4_text",
-    "q5_new_project",
-    "q5_text",
-)
+# Every answer field in the questionnaire's order (the import format's column order too).
+ANSWER_FIELDS = tuple(field for question in QUESTIONS for field in question.fields)
 
 
 class Status(models.TextChoices):

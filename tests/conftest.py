@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from surveys.models import ANSWER_FIELDS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_WORKBOOK = ROOT / "fixtures" / "demo" / "fy2019-20.xlsx"
 DEMO_EXPECTED = ROOT / "fixtures" / "demo" / "fy2019-20-expected.json"
@@ -31,27 +33,7 @@ def make_workbook(sheets: dict[str, list[list[Any]]]) -> io.BytesIO:
 
 WORKSHOP_HEADER = ["code", "title", "scope", "start_date", "end_date", "venue", "mode", "surveyed"]
 PARTICIPANT_HEADER = ["workshop", "name", "email", "administration"]
-RESPONSE_HEADER = [
-    "workshop",
-    "email",
-    "submitted_at",
-    "q1_shared_materials",
-    "q1_shared_with",
-    "q1_submitted_report",
-    "q1_made_recommendations",
-    "q1_inhouse_workshop",
-    "q1_manuals",
-    "q1_others",
-    "q1_others_text",
-    "q1bis_colleagues_learned",
-    "q2_utilization",
-    "q3_direct_effects",
-    "q3_text",
-    "q4_contributed",
-    "q4_text",
-    "q5_new_project",
-    "q5_text",
-]
+RESPONSE_HEADER = ["workshop", "email", "submitted_at", *ANSWER_FIELDS]
 
 
 @pytest.fixture

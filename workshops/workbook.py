@@ -395,6 +395,8 @@ def import_workbook(source: str | Path | IO[bytes]) -> ImportSummary:
     """Import a workbook in the import format. Raises WorkbookInvalid, having written nothing, on any error."""
     reader = _Reader()
     sheets = reader.read(source)
+    if not sheets:  # not a workbook at all: nothing to check against the database
+        raise WorkbookInvalid(reader.errors)
     plan = _Plan(reader)
     plan.check(sheets)
     if reader.errors:
