@@ -50,17 +50,10 @@ def celery_env(database_url, redis, smtp, settings, tmp_path) -> dict[str, str]:
         "SURVEY_BATCH_SIZE": "20",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-    # The test process enqueues to the same Redis and sends (in process) to the same SMTP server.
-    from django.conf import settings as django_settings
-
-    from rocbap.celery import app
-
+    # The test process sends (in process, e.g. the two-passes test) to the same SMTP server.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", smtp.port, 5
-    settings.SURVEY_CLAIM_SECONDS, settings.SURVEY_RETRY_SECONDS, settings.SURVEY_BATCH_SIZE = 6, 1, 20
-    app.conf.update(broker_url=redis.url, task_always_eager=False)
-    yield env
-    app.conf.update(broker_url=django_settings.CELERY_BROKER_URL, task_always_eager=True)
+    return env
 
 
 @pytest.fixture
