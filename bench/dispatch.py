@@ -31,6 +31,14 @@ def main() -> None:
     from tests.integration.servers import CeleryProcess, Redis, SMTPServer, wait_for
 
     redis, smtp = Redis(folder), SMTPServer()
+    try:
+        run(args, folder, redis, smtp, wait_for, CeleryProcess)
+    finally:
+        smtp.stop()
+        redis.stop()
+
+
+def run(args, folder: Path, redis, smtp, wait_for, CeleryProcess) -> None:
     os.environ.update(REDIS_URL=redis.url, EMAIL_URL=smtp.url + "?timeout=10", SURVEY_BATCH_SIZE="250")
 
     import django
@@ -99,8 +107,6 @@ def main() -> None:
     print(f"Redis + Celery worker (concurrency 2): {elapsed:6.1f} s  {ours:7.0f} messages/s (render + send + log)")
     print(f"plain smtplib loop, pre-rendered:      {loop_elapsed:6.1f} s  {plain:7.0f} messages/s")
     print(f"ratio: {ours / plain:.0%}")
-    smtp.stop()
-    redis.stop()
 
 
 if __name__ == "__main__":
