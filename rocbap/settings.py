@@ -200,3 +200,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO").upper()},
 }
+
+# --- sending the survey's messages (issue 4) ---
+# Seconds between two dispatch passes of Celery beat (each pass finds every message due and sends it).
+SURVEY_DISPATCH_EVERY_SECONDS = env.get_int("SURVEY_DISPATCH_EVERY_SECONDS", 120, minimum=1)
+# Messages one task sends over one SMTP connection.
+SURVEY_BATCH_SIZE = env.get_int("SURVEY_BATCH_SIZE", 200, minimum=1)
+# A worker's claim on a batch expires after this many seconds: the batch of a worker that died is sent by
+# a later pass. A worker stops sending at half its lease, so a claim never expires while it sends.
+SURVEY_CLAIM_SECONDS = env.get_int("SURVEY_CLAIM_SECONDS", 600, minimum=2)
+# Transient SMTP errors (4xx, connection refused, timeouts) are retried after this many seconds, doubled at each
+# attempt (capped at an hour); after SURVEY_MAX_ATTEMPTS attempts the message is marked failed.
+SURVEY_RETRY_SECONDS = env.get_int("SURVEY_RETRY_SECONDS", 60, minimum=0)
+SURVEY_MAX_ATTEMPTS = env.get_int("SURVEY_MAX_ATTEMPTS", 8, minimum=1)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

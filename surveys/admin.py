@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from surveys import questionnaire
-from surveys.models import Response
+from surveys.models import Message, Response
 from workshops.admin import FiscalYearFilter
 
 
@@ -54,3 +54,35 @@ class ResponseAdmin(admin.ModelAdmin):
     @admin.display(description="workshop", ordering="participant__workshop__start_date")
     def workshop(self, response: Response) -> str:
         return str(response.participant.workshop)
+
+
+class MessageFYFilter(FiscalYearFilter):
+    field_path = "participant__workshop__fiscal_year"
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """The message log: what went out to whom, and what failed (filter Status: Failed)."""
+
+    list_display = ["kind", "participant_name", "to_email", "workshop", "status", "sent_at", "attempts", "error"]
+    list_filter = ["status", "kind", MessageFYFilter, "participant__workshop"]
+    search_fields = ["participant__name", "participant__email", "to_email", "participant__workshop__title", "error"]
+    list_select_related = ["participant__workshop"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="participant", ordering="participant__name")
+    def participant_name(self, message: Message) -> str:
+        return message.participant.name
+
+    @admin.display(description="workshop", ordering="participant__workshop__start_date")
+    def workshop(self, message: Message) -> str:
+        return str(message.participant.workshop)

@@ -107,3 +107,70 @@ class Response(models.Model):
     @property
     def is_reply(self) -> bool:
         return self.status == Status.SUBMITTED
+
+
+class MessageKind(models.TextChoices):
+    INVITATION = "invitation", "Invitation"
+    REMINDER_1 = "reminder-1", "Reminder 1"
+    REMINDER_2 = "reminder-2", "Reminder 2"
+    REMINDER_3 = "reminder-3", "Reminder 3"
+    FEEDBACK = "feedback", "Feedback"
+    # Sent on staff request ("send the link again"): the only kind that may repeat.
+    LINK = "link", "Link sent again"
+
+
+REPEATABLE_KINDS = ("link",)
+
+
+def reminder_kind(number: int) -> str:
+    """The kind of the number-th reminder (1-based)."""
+    return f"reminder-{number}"
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    # Due when planned, but no longer wanted when its turn came (opted out, or replied before a reminder).
+    SKIPPED = "skipped", "Skipped"
+
+
+class Message(models.Model):
+    """The message log: one row per e-mail the product sends (or will send), claimed before it is sent.
+
+    The row exists before the e-mail does: the unique constraint on (participant, kind) makes planning a message
+    idempotent, and a claim (a token plus a lease) makes sending it exclusive, so two dispatch passes or workers
+    never send it twice, and a claim whose worker died expires and is taken up again.
+    """
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # What was sent, as read from the database at send time.
+    to_email = models.EmailField("to", max_length=254, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="The last SMTP error, or why the message was skipped.")
+    # A transient failure waits until then before the next attempt (backoff).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "participant",
+                "kind",
+                condition=~Q(kind__in=REPEATABLE_KINDS),
+                name="message_once_per_participant_and_kind",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=MessageKind.values), name="message_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="message_status_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "claimed_until"], name="message_claimable")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.participant.name} ({self.get_status_display().lower()})"

@@ -47,3 +47,49 @@ def schedule_for(workshop: Workshop) -> Schedule:
     )
     feedback = workshop.feedback_date_override or due + dt.timedelta(days=1)
     return Schedule(invitation=invitation, due=due, reminders=reminders, feedback=feedback)
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The office's calendar day at a moment: every schedule date is a day in settings.TIME_ZONE."""
+    return timezone.localdate(moment)
+
+
+@dataclass(frozen=True)
+class DueToday:
+    """Which of a workshop's messages are due on a day. Who receives them is the dispatch's business."""
+
+    invitation: bool
+    reminder: int | None  # the number (1-based) of the latest reminder whose day has come, until the due date
+    feedback: bool
+
+
+def due_on(workshop: Workshop, today: dt.date) -> DueToday:
+    """The catch-up rules: a message that fell due while the scheduler was down still goes out, within limits.
+
+    * The invitation goes out from its day on, for SURVEY_CATCH_UP_DAYS; an older one only once staff released
+      the workshop's invitations (a historical workshop entered late must not surprise its participants).
+    * A reminder goes out from its day until the due date; when several fell due, only the latest one.
+    * The feedback goes out from its day on, for SURVEY_CATCH_UP_DAYS.
+    """
+    schedule = schedule_for(workshop)
+    catch_up = dt.timedelta(days=settings.SURVEY_CATCH_UP_DAYS)
+    invitation = schedule.invitation <= today and (
+        today - schedule.invitation <= catch_up or workshop.invitations_released_at is not None
+    )
+    reminder = None
+    if today <= schedule.due:
+        for number, day in enumerate(schedule.reminders, start=1):
+            if day <= today:
+                reminder = number
+    feedback = schedule.feedback <= today <= schedule.feedback + catch_up
+    return DueToday(invitation=invitation, reminder=reminder, feedback=feedback)
+
+
+def days_left(workshop: Workshop, today: dt.date) -> int:
+    """Days from `today` to the due date (0 on the due date, negative after it)."""
+    return (schedule_for(workshop).due - today).days
+
+
+def past_catch_up(workshop: Workshop, today: dt.date) -> bool:
+    """The invitation's catch-up window has closed: only staff can release these invitations now."""
+    return today - schedule_for(workshop).invitation > dt.timedelta(days=settings.SURVEY_CATCH_UP_DAYS)

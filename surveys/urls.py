@@ -1,8 +1,9 @@
 from django.urls import path
 
-from surveys import views
+from surveys import optout, views
 
 app_name = "surveys"
 urlpatterns = [
     path("r/<str:token>/", views.questionnaire, name="questionnaire"),
+    path("o/<str:signed>/", optout.opt_out_view, name="opt_out"),
 ]

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from surveys.models import Status
+from surveys.staff_actions import MessageInline, send_invitations_now, send_link_again
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
 from workshops.workbook import WorkbookInvalid, import_workbook
 
@@ -75,6 +76,7 @@ class WorkshopAdmin(admin.ModelAdmin):
     search_fields = ["title", "code", "venue"]
     date_hierarchy = "start_date"
     inlines = [ParticipantInline]
+    actions = [send_invitations_now]
     readonly_fields = ["fiscal_year_display", "schedule_display"]
     fieldsets = [
         (
@@ -190,6 +192,8 @@ class ParticipantAdmin(admin.ModelAdmin):
     autocomplete_fields = ["administration"]
     list_select_related = ["administration", "workshop", "response"]
     readonly_fields = ["opted_out_at", "created_at"]
+    inlines = [MessageInline]
+    actions = [send_link_again]
 
     @admin.display(boolean=True, description="replied")
     def has_replied(self, participant: Participant) -> bool:

@@ -1,0 +1,307 @@
+"""The dispatch pass: find every message due now and send each exactly once.
+
+A pass has two steps, both safe to run in several processes at once:
+
+1. plan(now): for each surveyed workshop, the messages due today (surveys.schedule owns the dates) become
+   Message rows in status pending. The unique constraint on (participant, kind) makes this idempotent: a
+   second pass, or a second beat, inserts nothing.
+2. claim_batches(): pending rows are claimed in chunks by a conditional UPDATE (a claim token and a lease);
+   each chunk is sent by send_batch() over one SMTP connection, in process or by a Celery worker.
+
+A claim whose worker died expires after SURVEY_CLAIM_SECONDS and a later pass claims the rows again; a worker
+stops sending at half its lease, so two claims on one row never overlap. The only window left is between the
+SMTP server accepting a message and the row being marked sent (one UPDATE): a worker killed exactly there
+sends that one message again after the lease. Each row has its own Message-ID, so receivers can tell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from surveys.emails import send_message
+from surveys.models import Message, MessageKind, MessageStatus, Status, reminder_kind
+from surveys.schedule import due_on, local_day
+from workshops.models import Participant, Workshop
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF = dt.timedelta(hours=1)
+
+
+def batched(items: Iterable[int], size: int) -> Iterable[list[int]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+# --- planning ---------------------------------------------------------------------------------------------------
+
+
+def _plan(participants: QuerySet[Participant], kind: str) -> int:
+    ids = list(participants.exclude(messages__kind=kind).values_list("pk", flat=True))
+    # ignore_conflicts: a concurrent pass may have inserted some of these rows since the query above.
+    Message.objects.bulk_create(
+        [Message(participant_id=pk, kind=kind) for pk in ids], ignore_conflicts=True, batch_size=1000
+    )
+    return len(ids)
+
+
+def plan(now: dt.datetime) -> int:
+    """Create the pending rows of every message due at `now`. Returns how many rows were asked for."""
+    today = local_day(now)
+    planned = 0
+    for workshop in Workshop.objects.surveyed():
+        due = due_on(workshop, today)
+        if not (due.invitation or due.reminder or due.feedback):
+            continue
+        participants = workshop.participants.filter(opted_out_at__isnull=True)
+        if due.invitation:
+            planned += _plan(participants, MessageKind.INVITATION)
+        # Reminders and feedback follow an invitation that went out (one filter(): the same message row).
+        invited = participants.filter(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
+        if due.reminder and due.reminder <= 3:
+            planned += _plan(invited.exclude(response__status=Status.SUBMITTED), reminder_kind(due.reminder))
+        if due.feedback:
+            planned += _plan(invited, MessageKind.FEEDBACK)
+    return planned
+
+
+# --- claiming ---------------------------------------------------------------------------------------------------
+
+
+def _claimable(moment: dt.datetime) -> Q:
+    return (
+        Q(status=MessageStatus.PENDING)
+        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=moment))
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=moment))
+    )
+
+
+def claim_batches(ids: Iterable[int] | None = None) -> list[str]:
+    """Claim pending rows (all, or these ids) in chunks of SURVEY_BATCH_SIZE; returns one claim token per chunk."""
+    moment = timezone.now()
+    candidates = Message.objects.filter(_claimable(moment))
+    if ids is not None:
+        candidates = candidates.filter(pk__in=list(ids))
+    claims = []
+    for chunk in batched(candidates.order_by("pk").values_list("pk", flat=True), settings.SURVEY_BATCH_SIZE):
+        claim = uuid.uuid4().hex
+        # The condition is evaluated again under the row lock: of two passes, only one gets each row.
+        claimed = Message.objects.filter(_claimable(moment), pk__in=chunk).update(
+            claim=claim, claimed_until=moment + dt.timedelta(seconds=settings.SURVEY_CLAIM_SECONDS)
+        )
+        if claimed:
+            claims.append(claim)
+    return claims
+
+
+# --- sending ----------------------------------------------------------------------------------------------------
+
+
+def is_transient(error: BaseException) -> bool:
+    """4xx replies, lost or refused connections and timeouts are worth retrying; 5xx replies are not."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError)
+
+
+def _breaks_connection(error: BaseException) -> bool:
+    return isinstance(error, smtplib.SMTPServerDisconnected | OSError)
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{address}: {code} {reply.decode(errors='replace')}" for address, (code, reply) in error.recipients.items()
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        return f"{error.smtp_code} {reply}"
+    return f"{type(error).__name__}: {error}"
+
+
+def skip_reason(message: Message) -> str:
+    """Why a planned message is no longer wanted, read at send time ('' when it is)."""
+    participant = message.participant
+    if participant.opted_out_at:
+        return "The participant opted out of e-mail."
+    if not participant.workshop.surveyed and message.kind != MessageKind.LINK:
+        return "The workshop is no longer surveyed."
+    response = getattr(participant, "response", None)
+    if message.kind.startswith("reminder-") and response is not None and response.is_reply:
+        return "The participant replied before the reminder."
+    return ""
+
+
+def _finish(message: Message, claim: str, status: str, *, subject: str = "", error: str = "") -> None:
+    updated = Message.objects.filter(pk=message.pk, claim=claim, status=MessageStatus.PENDING).update(
+        status=status,
+        sent_at=timezone.now() if status == MessageStatus.SENT else None,
+        to_email=message.participant.email,
+        subject=subject[:300],
+        error=error,
+        attempts=message.attempts + (status != MessageStatus.SKIPPED),
+        claim="",
+        claimed_until=None,
+    )
+    if not updated:
+        logger.warning("Message %s was no longer claimed by %s when it was marked %s", message.pk, claim, status)
+
+
+def _retry_later(messages: Iterable[Message], claim: str, error: BaseException) -> None:
+    now = timezone.now()
+    text = describe(error)
+    for message in messages:
+        attempts = message.attempts + 1
+        if attempts >= settings.SURVEY_MAX_ATTEMPTS:
+            message.attempts = attempts - 1
+            _finish(message, claim, MessageStatus.FAILED, error=f"{text} (gave up after {attempts} attempts)")
+            continue
+        wait = min(dt.timedelta(seconds=settings.SURVEY_RETRY_SECONDS * 2 ** (attempts - 1)), MAX_BACKOFF)
+        Message.objects.filter(pk=message.pk, claim=claim, status=MessageStatus.PENDING).update(
+            attempts=attempts, error=text, next_attempt_at=now + wait, claim="", claimed_until=None
+        )
+
+
+def _release(messages: Iterable[Message], claim: str) -> None:
+    Message.objects.filter(pk__in=[m.pk for m in messages], claim=claim).update(claim="", claimed_until=None)
+
+
+def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
+    """Send the rows of one claim over one SMTP connection. Returns counts by outcome.
+
+    `as_of` is the moment the messages are written for (days left); leases always run on the real clock.
+    """
+    started = timezone.now()
+    lease = dt.timedelta(seconds=settings.SURVEY_CLAIM_SECONDS)
+    # Renew the lease: the task may have waited in the queue. Rows another pass claimed since carry its token.
+    Message.objects.filter(claim=claim, status=MessageStatus.PENDING).update(claimed_until=started + lease)
+    stop_at = started + lease / 2
+    messages = list(
+        Message.objects.filter(claim=claim, status=MessageStatus.PENDING)
+        .select_related("participant__workshop", "participant__response")
+        .order_by("pk")
+    )
+    outcome: Counter = Counter()
+    if not messages:
+        return outcome
+    today = local_day(as_of or started)
+    results_cache: dict = {}
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:
+        if not is_transient(error):
+            raise
+        logger.warning("Cannot reach the mail server (%s); %d messages wait", describe(error), len(messages))
+        _retry_later(messages, claim, error)
+        outcome["retry"] += len(messages)
+        return outcome
+    try:
+        for index, message in enumerate(messages):
+            if timezone.now() >= stop_at:
+                _release(messages[index:], claim)
+                outcome["released"] += len(messages) - index
+                break
+            reason = skip_reason(message)
+            if reason:
+                _finish(message, claim, MessageStatus.SKIPPED, error=reason)
+                outcome["skipped"] += 1
+                continue
+            try:
+                subject = send_message(message, today, connection, results_cache)
+            except Exception as error:
+                if is_transient(error) or not isinstance(error, smtplib.SMTPException):
+                    # Not an SMTP verdict (e.g. a template error): keep the message, try again later, up to the cap.
+                    if not is_transient(error):
+                        logger.exception("Message %s could not be built or sent", message.pk)
+                    _retry_later([message], claim, error)
+                    outcome["retry"] += 1
+                else:
+                    logger.warning("Message %s failed: %s", message.pk, describe(error))
+                    _finish(message, claim, MessageStatus.FAILED, error=describe(error))
+                    outcome["failed"] += 1
+                if _breaks_connection(error):
+                    connection.close()
+                    try:
+                        connection.open()
+                    except Exception as reopen_error:
+                        _retry_later(messages[index + 1 :], claim, reopen_error)
+                        outcome["retry"] += len(messages) - index - 1
+                        break
+            else:
+                _finish(message, claim, MessageStatus.SENT, subject=subject)
+                outcome["sent"] += 1
+    finally:
+        connection.close()
+    return outcome
+
+
+# --- the pass ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PassResult:
+    planned: int = 0
+    batches: int = 0
+    outcome: Counter = field(default_factory=Counter)
+
+    def __str__(self) -> str:
+        counts = ", ".join(f"{name} {count}" for name, count in sorted(self.outcome.items())) or "nothing sent"
+        return f"{self.planned} messages planned, {self.batches} batches: {counts}"
+
+
+def enqueue(claims: list[str]) -> None:
+    """Hand claimed batches to Celery once the surrounding transaction commits (a worker must see the rows)."""
+    from surveys import tasks
+
+    for claim in claims:
+        transaction.on_commit(partial(tasks.send_batch.delay, claim))
+
+
+def run_pass(now: dt.datetime, *, in_process: bool) -> PassResult:
+    """Plan what is due at `now` and send it: here and now (command, tests), or through Celery workers (beat)."""
+    result = PassResult(planned=plan(now))
+    claims = claim_batches()
+    result.batches = len(claims)
+    if in_process:
+        for claim in claims:
+            result.outcome.update(send_batch(claim, as_of=now))
+    else:
+        enqueue(claims)
+    return result
+
+
+def send_link_again(participants: Iterable[Participant]) -> int:
+    """Staff's "send the link again": a new message of the repeatable kind, sent by a worker after commit."""
+    messages = Message.objects.bulk_create(
+        [Message(participant=participant, kind=MessageKind.LINK) for participant in participants]
+    )
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: enqueue(claim_batches(ids)))
+    return len(ids)
+
+
+def release_invitations(workshops: QuerySet[Workshop]) -> int:
+    """Staff's "send invitations now" for workshops past the catch-up window; the next pass sends them."""
+    from surveys import tasks
+
+    count = workshops.filter(invitations_released_at__isnull=True).update(invitations_released_at=timezone.now())
+    transaction.on_commit(tasks.dispatch_messages.delay)
+    return count

@@ -1,0 +1,101 @@
+"""Every e-mail the product sends is built here, from templates/emails/<kind>/{subject.txt,body.txt,body.html}.
+
+The context is read from the database at send time: a corrected address, title or date reaches every later
+message, and "days left" is counted on the day the message goes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import parseaddr
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from surveys.links import questionnaire_url
+from surveys.optout import optout_url
+from surveys.schedule import schedule_for
+
+if TYPE_CHECKING:
+    from surveys.models import Message
+    from workshops.models import Workshop
+
+
+def template_folder(kind: str) -> str:
+    # Every reminder reads the same templates; the context tells which one it is.
+    return "reminder" if kind.startswith("reminder-") else kind
+
+
+def results_for(workshop: Workshop, cache: dict[int, Any] | None = None) -> Any:
+    """The workshop's aggregated results for the feedback mail; the reports app owns the counting."""
+    from reports.services import workshop_results
+
+    if cache is None:
+        return workshop_results(workshop)
+    if workshop.pk not in cache:
+        cache[workshop.pk] = workshop_results(workshop)
+    return cache[workshop.pk]
+
+
+def context_for(message: Message, today: dt.date, results_cache: dict[int, Any] | None = None) -> dict[str, Any]:
+    participant = message.participant
+    workshop = participant.workshop
+    schedule = schedule_for(workshop)
+    response = getattr(participant, "response", None)
+    days_left = (schedule.due - today).days
+    return {
+        "kind": message.kind,
+        "reminder_number": int(message.kind.rsplit("-", 1)[1]) if message.kind.startswith("reminder-") else None,
+        "participant": participant,
+        "workshop": workshop,
+        "schedule": schedule,
+        "due": schedule.due,
+        "days_left": days_left,
+        "replied": bool(response and response.is_reply),
+        "link": questionnaire_url(participant),
+        "optout_link": optout_url(participant),
+        "office_email": settings.OFFICE_EMAIL,
+        "results": results_for(workshop, results_cache) if message.kind == "feedback" else None,
+    }
+
+
+def _message_id(message: Message) -> str:
+    # One Message-ID per log row: should a message ever go out twice, receiving systems see the same message.
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "rocbap.invalid"
+    return f"<rocbap-message-{message.pk}@{domain}>"
+
+
+def build_email(
+    message: Message, today: dt.date, connection=None, results_cache: dict[int, Any] | None = None
+) -> EmailMultiAlternatives:
+    """The e-mail of one log row: subject, plain text and HTML, List-Unsubscribe with one-click."""
+    context = context_for(message, today, results_cache)
+    folder = f"emails/{template_folder(message.kind)}"
+    subject = " ".join(render_to_string(f"{folder}/subject.txt", context).split())
+    text = render_to_string(f"{folder}/body.txt", context)
+    html = render_to_string(f"{folder}/body.html", context)
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.participant.email],
+        reply_to=[settings.OFFICE_EMAIL],
+        connection=connection,
+        headers={
+            "Message-ID": _message_id(message),
+            "List-Unsubscribe": f"<{context['optout_link']}>, <mailto:{settings.OFFICE_EMAIL}?subject=unsubscribe>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def send_message(message: Message, today: dt.date, connection, results_cache: dict[int, Any] | None = None) -> str:
+    """Build and send one message through an open connection; SMTP errors propagate. Returns the subject."""
+    email = build_email(message, today, connection=connection, results_cache=results_cache)
+    connection.send_messages([email])
+    return email.subject

@@ -1,0 +1,241 @@
+"""The dispatch pass with Django's in-memory mail: what is due goes out once, to the right people."""
+
+import datetime as dt
+import smtplib
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from surveys.dispatch import claim_batches, run_pass, send_batch
+from surveys.models import Message, MessageStatus, Response, Status
+from tests.surveys.mail_backends import FailingBackend
+from workshops.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: dt.date, hour: int = 9) -> dt.datetime:
+    """A moment in the office's time zone."""
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+
+
+INVITATION = dt.date(2020, 6, 5)  # the factory's workshop ends 5 Dec 2019
+REMINDER_1, REMINDER_2 = dt.date(2020, 6, 19), dt.date(2020, 6, 24)
+DUE, FEEDBACK = dt.date(2020, 6, 26), dt.date(2020, 6, 27)
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_failures():
+    yield
+    FailingBackend.failures = {}
+
+
+@pytest.fixture
+def workshop(workshop_factory, participant_factory):
+    w = workshop_factory()
+    for code in ("FJ", "PG", "WS"):
+        participant_factory(workshop=w, administration=code)
+    return w
+
+
+def reply(participant: Participant, on: dt.date = INVITATION) -> None:
+    Response.objects.update_or_create(
+        participant=participant, defaults={"status": Status.SUBMITTED, "submitted_at": at(on)}
+    )
+
+
+def sent(kind: str) -> list[str]:
+    return sorted(Message.objects.filter(kind=kind, status=MessageStatus.SENT).values_list("to_email", flat=True))
+
+
+def test_nothing_before_the_invitation_day(workshop):
+    result = run_pass(at(INVITATION - dt.timedelta(days=1)), in_process=True)
+    assert result.planned == 0 and mail.outbox == []
+
+
+def test_invitations_go_out_once_each_with_the_personal_link(workshop):
+    result = run_pass(at(INVITATION), in_process=True)
+    assert result.outcome["sent"] == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(workshop.participants.values_list("email", flat=True))
+    for participant in workshop.participants.all():
+        [email] = [m for m in mail.outbox if m.to == [participant.email]]
+        assert f"/r/{participant.token}/" in email.body
+        assert workshop.title in email.subject
+        assert "26 June 2020" in email.body and "21 days" in email.body
+        html = email.alternatives[0][0]
+        assert f"/r/{participant.token}/" in html and "List-Unsubscribe" in email.extra_headers
+        assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # A second pass, later the same day and the next days: nothing more.
+    run_pass(at(INVITATION, 15), in_process=True)
+    run_pass(at(INVITATION + dt.timedelta(days=1)), in_process=True)
+    assert len(mail.outbox) == 3
+    assert Message.objects.count() == 3
+
+
+def test_reminders_only_to_those_without_a_reply_and_with_the_days_left(workshop):
+    run_pass(at(INVITATION), in_process=True)
+    first, second, third = workshop.participants.order_by("pk")
+    reply(first)
+    Response.objects.create(participant=second, status=Status.DRAFT)  # a draft is not a reply
+    mail.outbox.clear()
+    run_pass(at(REMINDER_1), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([second.email, third.email])
+    assert "7 days left" in mail.outbox[0].body
+    run_pass(at(REMINDER_1 + dt.timedelta(days=1)), in_process=True)
+    assert len(mail.outbox) == 2
+    reply(second, on=REMINDER_1)
+    mail.outbox.clear()
+    run_pass(at(REMINDER_2), in_process=True)
+    assert [m.to[0] for m in mail.outbox] == [third.email]
+    assert "2 days left" in mail.outbox[0].body
+
+
+def test_catch_up_sends_only_the_latest_reminder(workshop):
+    run_pass(at(INVITATION), in_process=True)
+    mail.outbox.clear()
+    run_pass(at(REMINDER_2 + dt.timedelta(days=1)), in_process=True)  # the scheduler was down since 18 June
+    assert len(mail.outbox) == 3
+    assert set(Message.objects.exclude(kind="invitation").values_list("kind", flat=True)) == {"reminder-2"}
+    assert "1 day left" in mail.outbox[0].body
+
+
+def test_a_reply_after_planning_cancels_the_reminder(workshop):
+    run_pass(at(INVITATION), in_process=True)
+    from surveys.dispatch import plan
+
+    plan(at(REMINDER_1))
+    reply(workshop.participants.first(), on=REMINDER_1)
+    mail.outbox.clear()
+    for claim in claim_batches():
+        send_batch(claim, as_of=at(REMINDER_1))
+    assert len(mail.outbox) == 2
+    skipped = Message.objects.get(status=MessageStatus.SKIPPED)
+    assert "replied" in skipped.error
+
+
+def test_corrections_reach_later_messages(workshop):
+    run_pass(at(INVITATION), in_process=True)
+    participant = workshop.participants.first()
+    participant.email = "corrected@example.org"
+    participant.save()
+    workshop.title = "WCO Regional Workshop on Corrected Titles"
+    workshop.save()
+    mail.outbox.clear()
+    run_pass(at(REMINDER_1), in_process=True)
+    assert "corrected@example.org" in [m.to[0] for m in mail.outbox]
+    assert all("Corrected Titles" in m.subject for m in mail.outbox)
+
+
+def test_opted_out_participants_receive_nothing(workshop):
+    participant = workshop.participants.first()
+    participant.opted_out_at = timezone.now()
+    participant.save()
+    run_pass(at(INVITATION), in_process=True)
+    assert participant.email not in [m.to[0] for m in mail.outbox]
+    assert len(mail.outbox) == 2
+
+
+def test_old_invitations_wait_for_staff(workshop):
+    late = INVITATION + dt.timedelta(days=15)
+    run_pass(at(late), in_process=True)
+    assert mail.outbox == []
+    run_pass(at(INVITATION + dt.timedelta(days=14)), in_process=True)  # within the catch-up window
+    assert len(mail.outbox) == 3
+
+
+def test_released_invitations_go_out_after_the_window(workshop):
+    workshop.invitations_released_at = timezone.now()
+    workshop.save()
+    run_pass(at(dt.date(2023, 1, 10)), in_process=True)
+    assert len(mail.outbox) == 3
+
+
+def test_unsurveyed_workshops_are_left_alone(workshop):
+    workshop.surveyed = False
+    workshop.save()
+    run_pass(at(INVITATION), in_process=True)
+    assert mail.outbox == []
+
+
+def test_a_claim_is_exclusive_until_its_lease_expires(workshop, settings):
+    from surveys.dispatch import plan
+
+    plan(at(INVITATION))
+    [claim] = claim_batches()
+    assert claim_batches() == []  # a second pass finds nothing to claim
+    # The worker holding the claim died: once the lease expired, another pass takes the rows over.
+    Message.objects.update(claimed_until=timezone.now() - dt.timedelta(seconds=1))
+    [other] = claim_batches()
+    assert other != claim
+    assert send_batch(claim)["sent"] == 0  # the dead worker's token no longer owns anything
+    assert send_batch(other)["sent"] == 3
+    assert len(mail.outbox) == 3
+
+
+def test_batches_share_one_connection(workshop, settings):
+    settings.EMAIL_BACKEND = "tests.surveys.mail_backends.FailingBackend"
+    settings.SURVEY_BATCH_SIZE = 2
+    FailingBackend.opens = 0
+    result = run_pass(at(INVITATION), in_process=True)
+    assert result.batches == 2 and FailingBackend.opens == 2
+    assert len(mail.outbox) == 3
+
+
+def test_transient_errors_are_retried_with_backoff_permanent_ones_marked_failed(workshop, settings):
+    settings.EMAIL_BACKEND = "tests.surveys.mail_backends.FailingBackend"
+    settings.SURVEY_RETRY_SECONDS = 60
+    flaky, broken, fine = workshop.participants.order_by("pk")
+    FailingBackend.failures = {
+        flaky.email: [smtplib.SMTPRecipientsRefused({flaky.email: (451, b"4.3.0 Try again later")})],
+        broken.email: [smtplib.SMTPRecipientsRefused({broken.email: (550, b"5.1.1 No such user")})],
+    }
+    result = run_pass(at(INVITATION), in_process=True)
+    assert result.outcome == {"sent": 1, "retry": 1, "failed": 1}
+    failed = Message.objects.get(participant=broken)
+    assert failed.status == MessageStatus.FAILED and "550 5.1.1 No such user" in failed.error
+    waiting = Message.objects.get(participant=flaky)
+    assert waiting.status == MessageStatus.PENDING and waiting.attempts == 1 and "451" in waiting.error
+    assert waiting.next_attempt_at > timezone.now() + dt.timedelta(seconds=55)
+    run_pass(at(INVITATION), in_process=True)
+    assert len(mail.outbox) == 1  # the backoff has not elapsed
+    Message.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now())
+    run_pass(at(INVITATION), in_process=True)
+    assert sent("invitation") == sorted([flaky.email, fine.email])
+    assert Message.objects.get(participant=broken).status == MessageStatus.FAILED
+
+
+def test_retries_stop_at_the_cap(workshop, settings):
+    settings.EMAIL_BACKEND = "tests.surveys.mail_backends.FailingBackend"
+    settings.SURVEY_RETRY_SECONDS = 0
+    settings.SURVEY_MAX_ATTEMPTS = 3
+    target = workshop.participants.first()
+    FailingBackend.failures = {target.email: [smtplib.SMTPDataError(451, b"busy") for _ in range(5)]}
+    for _ in range(4):
+        run_pass(at(INVITATION), in_process=True)
+    message = Message.objects.get(participant=target)
+    assert message.status == MessageStatus.FAILED and message.attempts == 3
+    assert "gave up after 3 attempts" in message.error
+
+
+def test_an_unreachable_server_keeps_every_message_for_later(workshop, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    result = run_pass(at(INVITATION), in_process=True)
+    assert result.outcome == {"retry": 3}
+    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.PENDING}
+
+
+def test_command_runs_a_pass_as_of_another_moment(workshop):
+    out = StringIO()
+    call_command("dispatch_messages", "--now", "2020-06-05T09:00", stdout=out)
+    assert "3 messages planned" in out.getvalue() and "sent 3" in out.getvalue()
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.parametrize("args", [["--now", "5 June 2020"], ["--now", "2020-06-05", "--loop", "5"], ["--loop", "0"]])
+def test_command_refuses_bad_arguments(args):
+    with pytest.raises(CommandError):
+        call_command("dispatch_messages", *args)
