@@ -199,3 +199,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO").upper()},
 }
+
+# --- questionnaire (issue 3) ---
+# The cache must be shared by every gunicorn worker (it counts unknown tokens per client address):
+# Redis when REDIS_URL is set, else files in VAR_DIR.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
+    }
+# Unknown personal links one client address may try within the window (seconds) before it gets 429.
+TOKEN_GUESS_LIMIT = env.get_int("TOKEN_GUESS_LIMIT", 20, minimum=1)
+TOKEN_GUESS_WINDOW = env.get_int("TOKEN_GUESS_WINDOW", 600, minimum=1)

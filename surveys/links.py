@@ -17,9 +17,7 @@ def participant_for_token(token: str) -> Participant | None:
     """The participant a token belongs to, or None for an unknown or revoked token."""
     if not token or len(token) > 64:
         return None
-    return (
-        Participant.objects.select_related("workshop", "administration", "response").filter(token=token).first()
-    )
+    return Participant.objects.select_related("workshop", "administration", "response").filter(token=token).first()
 
 
 def revoke(participant: Participant) -> str:
