@@ -75,12 +75,12 @@ class QuestionnaireForm(forms.ModelForm):
         """The rules a submitted reply must follow (a draft may break them)."""
         errors = []
         if data.get("q1_others") and not data.get("q1_others_text"):
-            errors.append(("q1_others_text", "You ticked Others: please describe the other actions."))
+            errors.append(("q1_others_text", "Q1: you ticked Others: please describe the other actions."))
         if data.get("q1_shared_with") is not None and not data.get("q1_shared_materials"):
             errors.append(
                 (
                     "q1_shared_with",
-                    "Tick “Circulated/shared training materials” to give the number of colleagues, "
+                    "Q1: tick “Circulated/shared training materials” to give the number of colleagues, "
                     "or leave the number empty.",
                 )
             )
@@ -88,7 +88,7 @@ class QuestionnaireForm(forms.ModelForm):
             errors.append(
                 (
                     "q1bis_colleagues_learned",
-                    "This number is asked only when you circulated/shared training materials (first box of Q1).",
+                    "Q1bis: this number is asked only when you circulated/shared training materials (first box of Q1).",
                 )
             )
         for name, number in zip(YES_NO_QUESTIONS, ("Q3", "Q4", "Q5"), strict=True):

@@ -19,9 +19,11 @@ from surveys.replies import RoundClosed, round_is_closed, save_reply
 from workshops.models import Participant
 
 # A personal link is a credential: keep the page out of caches, other sites' logs and search engines.
+# Referrer-Policy is same-origin rather than no-referrer: with no-referrer Chromium sends "Origin: null" on the
+# form's POST, which Django's CSRF check rightly refuses; same-origin still never sends the link to other sites.
 TOKEN_PAGE_HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Robots-Tag": "noindex, nofollow",
 }
 

@@ -59,7 +59,7 @@ class TestPage:
     def test_security_headers(self, client, url):
         page = client.get(url)
         assert page["Cache-Control"] == "no-store"
-        assert page["Referrer-Policy"] == "no-referrer"
+        assert page["Referrer-Policy"] == "same-origin"  # never to other sites; see views.TOKEN_PAGE_HEADERS
         assert "noindex" in page["X-Robots-Tag"]
 
     def test_csrf_is_enforced(self, participant, url):
