@@ -24,8 +24,25 @@ class PlainTextField(forms.CharField):
     """Free text as typed. Browsers send line breaks as CR LF but count them as one character; counting them
     as one here too keeps the browser's 5,000-character limit and ours the same."""
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=TEXT_MAX_LENGTH, required=False, widget=forms.Textarea, **kwargs)
+
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n")
+
+
+_WHOLE = {"invalid": "Enter a whole number, e.g. 12."}
+
+
+def _yes_no_field(question: questionnaire.Question) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=question.text,
+        choices=question.options,
+        coerce=_yes_no,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
 
 class QuestionnaireForm(forms.ModelForm):
@@ -34,33 +51,30 @@ class QuestionnaireForm(forms.ModelForm):
     # The revision of the reply the page was rendered from: a mismatch means the reply changed since.
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
+    # Declared here rather than derived from the model: built once, not on every request.
+    q1_shared_with = forms.IntegerField(min_value=0, required=False, error_messages=_WHOLE)
+    q1bis_colleagues_learned = forms.IntegerField(min_value=0, required=False, error_messages=_WHOLE)
+    q1_others_text = PlainTextField()
+    q2_utilization = PlainTextField()
+    q3_direct_effects = _yes_no_field(questionnaire.Q3)
+    q3_text = PlainTextField()
+    q4_contributed = _yes_no_field(questionnaire.Q4)
+    q4_text = PlainTextField()
+    q5_new_project = _yes_no_field(questionnaire.Q5)
+    q5_text = PlainTextField()
+
     class Meta:
         model = Response
         fields = ["contact_email", *ANSWER_FIELDS]
+        labels = {"contact_email": "Contact e-mail"}
 
     def __init__(self, *args, submit: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.submit = submit
         self.fields["revision"].initial = self.instance.revision
         for name in YES_NO_QUESTIONS:
-            question = next(q for q in questionnaire.QUESTIONS if name in q.fields)
-            self.fields[name] = forms.TypedChoiceField(
-                label=question.text,
-                choices=question.options,
-                coerce=_yes_no,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-            )
             stored = getattr(self.instance, name)
             self.initial[name] = None if stored is None else (YES if stored else NO)
-        for name in COUNTS:
-            self.fields[name].error_messages["invalid"] = "Enter a whole number, e.g. 12."
-        for name in FREE_TEXTS:
-            self.fields[name] = PlainTextField(
-                label=self.fields[name].label, max_length=TEXT_MAX_LENGTH, required=False, widget=forms.Textarea
-            )
-        self.fields["contact_email"].label = "Contact e-mail"
 
     def clean(self) -> dict:
         data = super().clean()

@@ -15,6 +15,7 @@ from surveys import throttle
 from surveys.forms import QuestionnaireForm, answer_summary, sections
 from surveys.links import participant_for_token
 from surveys.models import Response
+from surveys.rendering import questions_html
 from surveys.replies import RoundClosed, round_is_closed, save_reply
 from workshops.models import Participant
 
@@ -30,17 +31,20 @@ TOKEN_PAGE_HEADERS = {
 
 def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve the token to its participant; unknown tokens get a 404 that reveals nothing, and a client that
-    keeps guessing gets 429 until its window ends."""
+    keeps guessing gets 429 for its unknown tokens until its window ends."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-        if throttle.is_blocked(request):
+        participant = participant_for_token(token)
+        if participant is not None:
+            # A valid 256-bit token cannot be guessed, so only misses are counted and refused: the cache stays
+            # off the path of every real participant.
+            response = view(request, participant)
+        elif throttle.is_blocked(request):
             response = render(request, "surveys/too_many_attempts.html", status=429)
-        elif (participant := participant_for_token(token)) is None:
+        else:
             throttle.record_miss(request)
             response = render(request, "surveys/link_not_found.html", status=404)
-        else:
-            response = view(request, participant)
         for header, value in TOKEN_PAGE_HEADERS.items():
             response[header] = value
         return response
@@ -58,13 +62,15 @@ def _stored_reply(participant: Participant) -> Response:
 def _page(request: HttpRequest, participant: Participant, form: QuestionnaireForm, **extra) -> HttpResponse:
     workshop = participant.workshop
     schedule = workshop.schedule
+    form_sections = sections(form)
     context = {
         "participant": participant,
         "workshop": workshop,
         "due": schedule.due,
         "past_due": timezone.localdate() > schedule.due,
         "form": form,
-        "sections": sections(form),
+        "sections": form_sections,
+        "questions_html": questions_html(form_sections),
         "reply": form.instance,
         "error_count": sum(len(errors) for errors in form.errors.values()),
         "questionnaire_title": questionnaire_text.TITLE,
