@@ -214,3 +214,16 @@ SURVEY_CLAIM_SECONDS = env.get_int("SURVEY_CLAIM_SECONDS", 600, minimum=2)
 SURVEY_RETRY_SECONDS = env.get_int("SURVEY_RETRY_SECONDS", 60, minimum=0)
 SURVEY_MAX_ATTEMPTS = env.get_int("SURVEY_MAX_ATTEMPTS", 8, minimum=1)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- questionnaire (issue 3) ---
+# The cache must be shared by every gunicorn worker (it counts unknown tokens per client address):
+# Redis when REDIS_URL is set, else files in VAR_DIR.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
+    }
+# Unknown personal links one client address may try within the window (seconds) before it gets 429.
+TOKEN_GUESS_LIMIT = env.get_int("TOKEN_GUESS_LIMIT", 20, minimum=1)
+TOKEN_GUESS_WINDOW = env.get_int("TOKEN_GUESS_WINDOW", 600, minimum=1)

@@ -1,12 +1,139 @@
-"""The participant's pages. (Placeholder until the questionnaire lands.)"""
+"""The participant's pages, reached by the personal link only (no account)."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from surveys import questionnaire as questionnaire_text
+from surveys import throttle
+from surveys.forms import QuestionnaireForm, answer_summary, sections
 from surveys.links import participant_for_token
+from surveys.models import Response
+from surveys.rendering import questions_html
+from surveys.replies import RoundClosed, round_is_closed, save_reply
+from workshops.models import Participant
+
+# A personal link is a credential: keep the page out of caches, other sites' logs and search engines.
+# Referrer-Policy is same-origin rather than no-referrer: with no-referrer Chromium sends "Origin: null" on the
+# form's POST, which Django's CSRF check rightly refuses; same-origin still never sends the link to other sites.
+TOKEN_PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "same-origin",
+    "X-Robots-Tag": "noindex, nofollow",
+}
 
 
-def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
-    participant = participant_for_token(token)
-    if participant is None:
-        raise Http404
-    return HttpResponse(f"Questionnaire for {participant.workshop.title}")
+def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Resolve the token to its participant; unknown tokens get a 404 that reveals nothing, and a client that
+    keeps guessing gets 429 for its unknown tokens until its window ends."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        participant = participant_for_token(token)
+        if participant is not None:
+            # A valid 256-bit token cannot be guessed, so only misses are counted and refused: the cache stays
+            # off the path of every real participant.
+            response = view(request, participant)
+        elif throttle.is_blocked(request):
+            response = render(request, "surveys/too_many_attempts.html", status=429)
+        else:
+            throttle.record_miss(request)
+            response = render(request, "surveys/link_not_found.html", status=404)
+        for header, value in TOKEN_PAGE_HEADERS.items():
+            response[header] = value
+        return response
+
+    return wrapper
+
+
+def _stored_reply(participant: Participant) -> Response:
+    try:
+        return participant.response
+    except Response.DoesNotExist:
+        return Response(participant=participant, contact_email=participant.email)
+
+
+def _page(request: HttpRequest, participant: Participant, form: QuestionnaireForm, **extra) -> HttpResponse:
+    workshop = participant.workshop
+    schedule = workshop.schedule
+    form_sections = sections(form)
+    context = {
+        "participant": participant,
+        "workshop": workshop,
+        "due": schedule.due,
+        "past_due": timezone.localdate() > schedule.due,
+        "form": form,
+        "sections": form_sections,
+        "questions_html": questions_html(form_sections),
+        "reply": form.instance,
+        "error_count": sum(len(errors) for errors in form.errors.values()),
+        "questionnaire_title": questionnaire_text.TITLE,
+        "notes": questionnaire_text.NOTES,
+        "closing": questionnaire_text.CLOSING,
+        **extra,
+    }
+    return render(request, "surveys/questionnaire.html", context)
+
+
+def _closed(request: HttpRequest, participant: Participant) -> HttpResponse:
+    reply = _stored_reply(participant)
+    context = {
+        "participant": participant,
+        "workshop": participant.workshop,
+        "reply": reply,
+        "summary": answer_summary(reply) if reply.pk else None,
+        "closing": questionnaire_text.CLOSING,
+    }
+    return render(request, "surveys/closed.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@token_page
+def questionnaire(request: HttpRequest, participant: Participant) -> HttpResponse:
+    if round_is_closed(participant):
+        return _closed(request, participant)
+    reply = _stored_reply(participant)
+    if request.method != "POST":
+        return _page(request, participant, QuestionnaireForm(instance=reply), saved=request.GET.get("saved"))
+
+    submit = "submit" in request.POST or reply.is_reply
+    form = QuestionnaireForm(request.POST, instance=reply, submit=submit)
+    if not form.is_valid():
+        return _page(request, participant, form)
+    try:
+        outcome = save_reply(participant, form.answers(), submit=submit, revision=form.cleaned_data["revision"])
+    except RoundClosed:
+        return _closed(request, participant)
+    if outcome.conflicts:
+        # Keep what the participant typed, now on top of the newer revision, for them to confirm.
+        data = request.POST.copy()
+        data["revision"] = str(outcome.response.revision)
+        form = QuestionnaireForm(data, instance=outcome.response, submit=submit)
+        form.is_valid()
+        return _page(request, participant, form, conflicts=outcome.conflicts)
+    if submit:
+        return redirect("surveys:thanks", token=participant.token)
+    return redirect(request.path + "?saved=draft")
+
+
+@require_http_methods(["GET", "HEAD"])
+@token_page
+def thanks(request: HttpRequest, participant: Participant) -> HttpResponse:
+    reply = _stored_reply(participant)
+    if not reply.is_reply:
+        return redirect("surveys:questionnaire", token=participant.token)
+    context = {
+        "participant": participant,
+        "workshop": participant.workshop,
+        "reply": reply,
+        "summary": answer_summary(reply),
+        "closed": round_is_closed(participant),
+        "closing": questionnaire_text.CLOSING,
+    }
+    return render(request, "surveys/thanks.html", context)

@@ -37,9 +37,18 @@ class MemberAdministrationAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "aliases"]
 
 
+@admin.display(description="personal link")
+def questionnaire_link(participant: Participant) -> str:
+    """The participant's link, to show again (e.g. when the e-mail was lost); empty until saved."""
+    from surveys.links import questionnaire_url
+
+    return questionnaire_url(participant) if participant.pk else "-"
+
+
 class ParticipantInline(admin.TabularInline):
     model = Participant
-    fields = ["name", "email", "administration"]
+    fields = ["name", "email", "administration", questionnaire_link]
+    readonly_fields = [questionnaire_link]
     autocomplete_fields = ["administration"]
     extra = 0
     show_change_link = True
@@ -191,9 +200,27 @@ class ParticipantAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
     autocomplete_fields = ["administration"]
     list_select_related = ["administration", "workshop", "response"]
-    readonly_fields = ["opted_out_at", "created_at"]
+    readonly_fields = [questionnaire_link, "opted_out_at", "created_at"]
     inlines = [MessageInline]
-    actions = [send_link_again]
+    actions = [send_link_again, "revoke_links"]
+    change_form_template = "admin/workshops/participant/change_form.html"
+
+    @admin.action(description="Revoke the personal links of the selected participants (new links replace them)")
+    def revoke_links(self, request: HttpRequest, queryset) -> None:
+        from surveys.links import revoke
+
+        for participant in queryset:
+            revoke(participant)
+        messages.success(request, f"{queryset.count()} link(s) revoked; the old links now answer 'not valid'.")
+
+    def response_change(self, request: HttpRequest, obj: Participant) -> HttpResponse:
+        if "_revoke_link" in request.POST:
+            from surveys.links import revoke
+
+            new_link = revoke(obj)
+            messages.success(request, f"The old link no longer works. New link: {new_link}")
+            return redirect(request.path)
+        return super().response_change(request, obj)
 
     @admin.display(boolean=True, description="replied")
     def has_replied(self, participant: Participant) -> bool:

@@ -1,0 +1,229 @@
+"""The questionnaire as a web form (questionnaire.md, "Rules for the web form").
+
+A draft only needs answers of the right type; submitting applies every rule. The rules live in
+`QuestionnaireForm.submission_errors`, nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+
+from surveys import questionnaire
+from surveys.models import ANSWER_FIELDS, COUNTS, FREE_TEXTS, Q1_ACTIONS, TEXT_MAX_LENGTH, YES_NO_QUESTIONS, Response
+
+YES, NO = "yes", "no"
+
+
+def _yes_no(value: str) -> bool:
+    return value == YES
+
+
+class PlainTextField(forms.CharField):
+    """Free text as typed. Browsers send line breaks as CR LF but count them as one character; counting them
+    as one here too keeps the browser's 5,000-character limit and ours the same."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=TEXT_MAX_LENGTH, required=False, widget=forms.Textarea, **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+_WHOLE = {"invalid": "Enter a whole number, e.g. 12."}
+
+
+def _yes_no_field(question: questionnaire.Question) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=question.text,
+        choices=question.options,
+        coerce=_yes_no,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class QuestionnaireForm(forms.ModelForm):
+    """One participant's answers. `submit=True` applies the rules of a submitted reply on top of the types."""
+
+    # The revision of the reply the page was rendered from: a mismatch means the reply changed since.
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    # Declared here rather than derived from the model: built once, not on every request.
+    q1_shared_with = forms.IntegerField(min_value=0, required=False, error_messages=_WHOLE)
+    q1bis_colleagues_learned = forms.IntegerField(min_value=0, required=False, error_messages=_WHOLE)
+    q1_others_text = PlainTextField()
+    q2_utilization = PlainTextField()
+    q3_direct_effects = _yes_no_field(questionnaire.Q3)
+    q3_text = PlainTextField()
+    q4_contributed = _yes_no_field(questionnaire.Q4)
+    q4_text = PlainTextField()
+    q5_new_project = _yes_no_field(questionnaire.Q5)
+    q5_text = PlainTextField()
+
+    class Meta:
+        model = Response
+        fields = ["contact_email", *ANSWER_FIELDS]
+        labels = {"contact_email": "Contact e-mail"}
+
+    def __init__(self, *args, submit: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.submit = submit
+        self.fields["revision"].initial = self.instance.revision
+        for name in YES_NO_QUESTIONS:
+            stored = getattr(self.instance, name)
+            self.initial[name] = None if stored is None else (YES if stored else NO)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.submit:
+            for field, message in self.submission_errors(data):
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return data
+
+    @staticmethod
+    def submission_errors(data: dict) -> list[tuple[str, str]]:
+        """The rules a submitted reply must follow (a draft may break them)."""
+        errors = []
+        if data.get("q1_others") and not data.get("q1_others_text"):
+            errors.append(("q1_others_text", "Q1: you ticked Others: please describe the other actions."))
+        if data.get("q1_shared_with") is not None and not data.get("q1_shared_materials"):
+            errors.append(
+                (
+                    "q1_shared_with",
+                    "Q1: tick “Circulated/shared training materials” to give the number of colleagues, "
+                    "or leave the number empty.",
+                )
+            )
+        if data.get("q1bis_colleagues_learned") is not None and not data.get("q1_shared_materials"):
+            errors.append(
+                (
+                    "q1bis_colleagues_learned",
+                    "Q1bis: this number is asked only when you circulated/shared training materials (first box of Q1).",
+                )
+            )
+        for name, number in zip(YES_NO_QUESTIONS, ("Q3", "Q4", "Q5"), strict=True):
+            if data.get(name) is None:
+                errors.append((name, f"Please answer {number}: choose Yes or No."))
+        return errors
+
+    def answers(self) -> dict:
+        """The cleaned answers, by model field, ready to store."""
+        return {name: self.cleaned_data.get(name) for name in ("contact_email", *ANSWER_FIELDS)}
+
+
+def display_value(name: str, value) -> str:
+    """An answer as the participant reads it on the thank-you page and in the conflict notice."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def differences(stored: Response, answers: dict) -> list[tuple[str, str, str]]:
+    """(field label, saved value, typed value) for every answer that differs from the stored reply."""
+    changed = []
+    for name, typed in answers.items():
+        saved = getattr(stored, name)
+        if saved != typed:
+            label = str(Response._meta.get_field(name).verbose_name)
+            changed.append((label, display_value(name, saved), display_value(name, typed)))
+    return changed
+
+
+# --- What the templates render -------------------------------------------------------------------------------
+# The questionnaire page renders every control from these plain records in one hand-written template: the
+# instrument's fieldsets and labels need it anyway, and it spares some sixty widget template renders per page.
+
+
+@dataclass
+class Control:
+    name: str
+    kind: str  # checkbox, number, textarea, radio
+    label: str
+    value: object = None
+    errors: list[str] = field(default_factory=list)
+    choices: list[tuple[str, str, bool]] = field(default_factory=list)  # radio: (value, label, checked)
+
+    @property
+    def id(self) -> str:
+        return f"id_{self.name}"
+
+    @property
+    def error_id(self) -> str:
+        return f"id_{self.name}_error"
+
+    @property
+    def target(self) -> str:
+        """The element an error summary links to."""
+        return f"{self.id}_0" if self.kind == "radio" else self.id
+
+
+@dataclass
+class Section:
+    question: questionnaire.Question
+    controls: list[Control]
+
+    @property
+    def errors(self) -> bool:
+        return any(control.errors for control in self.controls)
+
+
+_LABELS = {
+    "q1_shared_with": "Number of colleagues with whom you shared the training materials",
+    "q1_others_text": "Description of the other actions",
+    "q1bis_colleagues_learned": "Approximate number of colleagues",
+    "q2_utilization": "Your description",
+    "q3_text": "The effects realized (optional)",
+    "q4_text": "How it contributed / will contribute, or why not (optional)",
+    "q5_text": "The project(s) initiated (optional)",
+}
+
+
+def sections(form: QuestionnaireForm) -> list[Section]:
+    option_labels = dict(questionnaire.Q1.options)
+    result = []
+    for question in questionnaire.QUESTIONS:
+        controls = []
+        for name in question.fields:
+            bound = form[name]
+            errors = list(bound.errors)
+            if name in Q1_ACTIONS:
+                controls.append(Control(name, "checkbox", option_labels[name], bool(bound.value()), errors))
+            elif name in COUNTS:
+                value = bound.value()
+                controls.append(Control(name, "number", _LABELS[name], "" if value is None else value, errors))
+            elif name in FREE_TEXTS:
+                controls.append(Control(name, "textarea", _LABELS[name], bound.value() or "", errors))
+            else:
+                value = bound.value()
+                value = {True: YES, False: NO}.get(value, value)
+                choices = [(key, label, key == value) for key, label in question.options]
+                controls.append(Control(name, "radio", question.text, value, errors, choices))
+        result.append(Section(question, controls))
+    return result
+
+
+def answer_summary(response: Response) -> list[tuple[questionnaire.Question, list[tuple[str, str]]]]:
+    """Each question with (label, answer) lines, for the thank-you page and the read-only view."""
+    option_labels = dict(questionnaire.Q1.options)
+    summary = []
+    for question in questionnaire.QUESTIONS:
+        lines = []
+        for name in question.fields:
+            value = getattr(response, name)
+            if name in Q1_ACTIONS:
+                if value:
+                    lines.append(("Ticked", option_labels[name]))
+            elif name in YES_NO_QUESTIONS:
+                lines.append(("Answer", display_value(name, value)))
+            elif value not in (None, ""):
+                lines.append((_LABELS[name], display_value(name, value)))
+        if question is questionnaire.Q1 and not any(getattr(response, n) for n in Q1_ACTIONS):
+            lines.insert(0, ("Ticked", "no box"))
+        summary.append((question, lines))
+    return summary

@@ -1,0 +1,69 @@
+"""Saving a participant's reply from the web form: drafts, submissions, later changes, stale pages.
+
+One reply per participant, whatever arrives: two tabs, a double click or a resent POST all end in the same
+row (Response is one-to-one with the participant, and the row is locked while it is changed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from reports.models import ReportEdition
+from surveys.forms import differences
+from surveys.models import Response, Status
+from workshops.models import Participant
+
+
+class RoundClosed(Exception):
+    """The fiscal year's report is final: replies can no longer change."""
+
+
+@dataclass
+class Outcome:
+    response: Response
+    saved: bool
+    # (label, saved value, typed value) when the page was stale and the answers differ from the stored reply.
+    conflicts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def round_is_closed(participant: Participant) -> bool:
+    return ReportEdition.round_is_closed(participant.workshop.fiscal_year)
+
+
+def save_reply(
+    participant: Participant, answers: dict, *, submit: bool, revision: int, now: dt.datetime | None = None
+) -> Outcome:
+    """Store the answers as a draft or a reply. `revision` is the one the participant's page was made from.
+
+    A page made from an older revision than the stored one is not saved over a newer reply: the outcome lists
+    the differences for the participant to confirm. When the answers are the same (a resent POST, a double
+    click), there is nothing to confirm and nothing is saved twice.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        if round_is_closed(participant):
+            raise RoundClosed
+        Response.objects.get_or_create(participant=participant)
+        response = Response.objects.select_for_update().get(participant=participant)
+        submit = submit or response.is_reply  # a submitted reply never goes back to draft
+        if revision != response.revision:
+            conflicts = differences(response, answers)
+            if conflicts:
+                return Outcome(response, saved=False, conflicts=conflicts)
+            if response.is_reply or not submit:
+                return Outcome(response, saved=True)
+        for name, value in answers.items():
+            setattr(response, name, value)
+        if submit:
+            if response.submitted_at is None:
+                response.submitted_at = now
+                response.late = participant.workshop.schedule.is_late(now)
+            response.status = Status.SUBMITTED
+        response.revision += 1
+        response.save()
+    participant.response = response
+    return Outcome(response, saved=True)
