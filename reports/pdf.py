@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from reports import standing_texts
+from reports import standing_texts, summary
 from reports.models import EarlierRound, Quote, ReportEdition, Section
 from surveys import questionnaire
 from surveys.models import Response
@@ -173,33 +173,25 @@ def report_context(fiscal_year: int, data: Any = None) -> dict[str, Any]:
         # The survey of FY2019/20 runs in 2020 and is called "the Survey 2020".
         "survey_year": fiscal_year + 1,
         "office_email": settings.OFFICE_EMAIL,
-        "response_sentences": response_sentences(data),
+        "response_sentences": response_sentences(fiscal_year, data),
         "quotes": quotes_by_section(edition),
         "questionnaire": questionnaire,
         "abbreviations": abbreviations(fiscal_year),
         "figures": getattr(data, "figures", None),
-        "summary_sentences": summary_sentences(data),
+        "summary_sentences": summary_sentences(fiscal_year, data),
         "charts": charts(data),
     }
     return context
 
 
-def response_sentences(data: Any) -> list[str]:
+def response_sentences(fiscal_year: int, data: Any) -> list[str]:
     """2.1's sentences: workshops organized and surveyed, replies and reply rates."""
-    try:
-        from reports.summary import response_sentences as sentences
-    except ImportError:  # pragma: no cover - until the figures exist
-        return []
-    return sentences(data)
+    return summary.response_sentences(fiscal_year, data)
 
 
-def summary_sentences(data: Any) -> list[str]:
-    """The executive summary's generated sentences (filled in from ReportData.figures)."""
-    try:
-        from reports.summary import sentences
-    except ImportError:  # pragma: no cover - until the figures exist
-        return []
-    return sentences(data)
+def summary_sentences(fiscal_year: int, data: Any) -> list[str]:
+    """The executive summary's generated sentences."""
+    return summary.sentences(fiscal_year, data)
 
 
 def charts(data: Any) -> dict[str, SafeString]:

@@ -44,6 +44,25 @@ def small_report_data() -> _ReportData:
     code_columns = ["No.", "Workshop", "Shared workshop materials", "Organized in-house workshop"]
     return _ReportData(
         tables={
+            "table1": _Table(
+                "table1",
+                "Table 1 – Numbers of replies",
+                [
+                    "No.",
+                    "Workshop",
+                    "Scope",
+                    "Participating administrations",
+                    "Participants",
+                    "Replies",
+                    "Reply rate (%)",
+                ],
+                [[1, "WCO Regional Workshop on AEO (Dec. 2019)", "Regional", 22, 22, 12, 55]],
+                [
+                    ["", "Sub-total of Sub-Regional Workshops", "", 18, 18, 16, 89],
+                    ["", "Sub-total of Regional Workshops", "", 22, 22, 12, 55],
+                    ["", "Total", "", 40, 40, 28, 70],
+                ],
+            ),
             "table2": _Table(
                 "table2",
                 "Table 2 – Follow-up actions taken (Q1)",
@@ -64,7 +83,17 @@ def small_report_data() -> _ReportData:
                         _CodeCell([_Entry("FJ", 1, True), _Entry("JP", 1, False)]),
                     ]
                 ],
-                [["", "Total", 3, 1, 2]],
+                [
+                    ["", "Total", 3, 1, 2],
+                    ["", "Effects attributed to sharing and/or in-house workshop", "", "", "2 (100%)"],
+                ],
+            ),
+            "table5": _Table(
+                "table5",
+                "Table 5 – Improvement in work efficiency and effectiveness (Q4)",
+                ["No.", "Workshop", "Replies to this question", "Yes", "No", "Yes (%)"],
+                [[1, "WCO Regional Workshop on AEO (Dec. 2019)", 12, 12, 0, 100]],
+                [["", "Total", 12, 12, 0, 100]],
             ),
         }
     )
