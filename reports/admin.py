@@ -1,10 +1,20 @@
-from django.contrib import admin
+from __future__ import annotations
 
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from reports import standing_texts
 from reports.models import EarlierRound, Quote, ReportEdition
+from reports.quotes import QuoteForm
+from surveys.models import FREE_TEXTS, Response
 
 
 class QuoteInline(admin.TabularInline):
     model = Quote
+    form = QuoteForm
     fields = ["section", "order", "response", "answer", "excerpt"]
     raw_id_fields = ["response"]
     extra = 0
@@ -12,9 +22,91 @@ class QuoteInline(admin.TabularInline):
 
 @admin.register(ReportEdition)
 class ReportEditionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "fiscal_year", "status", "publication_date", "updated_at"]
+    list_display = ["__str__", "fiscal_year", "status", "publication_date", "finalized_at", "updated_at"]
     list_filter = ["status"]
+    readonly_fields = ["status", "finalized_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["fiscal_year", "status", "finalized_at", "publication_date"]}),
+        ("Texts", {"fields": ["foreword", "executive_summary", "introduction", "conclusion", "contact"]}),
+        ("Signature of the foreword", {"fields": ["signatory_name", "signatory_title"]}),
+    ]
     inlines = [QuoteInline]
+    actions = ["make_final"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        # A new edition starts from the standing introduction, which staff then adapt.
+        return {"introduction": standing_texts.INTRODUCTION, **super().get_changeform_initial_data(request)}
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:edition_id>/make-final/",
+                self.admin_site.admin_view(self.make_final_view),
+                name="reports_reportedition_make_final",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Make final (closes the fiscal year's round)", permissions=["change"])
+    def make_final(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        drafts = [edition for edition in queryset if not edition.is_final]
+        if request.POST.get("confirmed") == "yes":
+            for edition in drafts:
+                edition.make_final()
+            self.message_user(request, f"{len(drafts)} edition(s) made final; their rounds are closed.")
+            return None
+        return self._confirmation(request, drafts, action=True)
+
+    def make_final_view(self, request: HttpRequest, edition_id: int) -> HttpResponse:
+        edition = get_object_or_404(ReportEdition, pk=edition_id)
+        if not self.has_change_permission(request, edition):
+            return redirect("admin:index")
+        if request.method == "POST":
+            if not edition.is_final:
+                edition.make_final()
+                self.message_user(request, f"{edition} is final; the round of FY{edition.fiscal_year_label} is closed.")
+            return redirect("admin:reports_reportedition_change", edition.pk)
+        return self._confirmation(request, [edition], action=False)
+
+    def _confirmation(self, request: HttpRequest, editions: list[ReportEdition], action: bool) -> HttpResponse:
+        if not editions:
+            self.message_user(request, "The chosen editions are final already.", messages.WARNING)
+            return redirect("admin:reports_reportedition_changelist")
+        return TemplateResponse(
+            request,
+            "admin/reports/reportedition/make_final.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Make the report final?",
+                "editions": editions,
+                "action": action,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    form = QuoteForm
+    list_display = ["section", "order", "excerpt_start", "attribution", "edition"]
+    list_filter = ["edition", "section"]
+    list_select_related = ["response__participant__workshop", "response__participant__administration", "edition"]
+    raw_id_fields = ["response"]
+    search_fields = ["excerpt", "response__participant__administration__name", "response__participant__workshop__title"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        # Linked with ?response=..&answer=..: the excerpt starts as the answer's text, for staff to cut down.
+        initial = super().get_changeform_initial_data(request)
+        response_id, answer = str(initial.get("response", "")), initial.get("answer")
+        if response_id.isdigit() and answer in FREE_TEXTS:
+            response = Response.objects.filter(pk=int(response_id)).first()
+            if response is not None:
+                initial.setdefault("excerpt", getattr(response, answer))
+        return initial
+
+    @admin.display(description="excerpt")
+    def excerpt_start(self, quote: Quote) -> str:
+        return quote.excerpt if len(quote.excerpt) <= 80 else quote.excerpt[:79] + "…"
 
 
 @admin.register(EarlierRound)

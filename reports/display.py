@@ -33,20 +33,35 @@ def _code_cell(cell: CodeCell, tag: str) -> SafeString:
     return format_html_join(", ", "{}", ((entry(item),) for item in cell.entries))
 
 
-def _cell(value, tag: str) -> Cell:
+def _cell(value, tag: str, decimals: int) -> Cell:
     if isinstance(value, CodeCell):
         return Cell(_code_cell(value, tag), False)
     if value is None or value == "":
         return Cell(mark_safe(""), False)
-    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(value, float):
+        return Cell(format_html("{}", f"{value:.{decimals}f}"), True)
+    numeric = isinstance(value, int) and not isinstance(value, bool)
     return Cell(format_html("{}", value), numeric)
 
 
+def _decimals(table: Table) -> list[int]:
+    """Per column, the most decimals its figures carry (the association table rounds p to 3 places, phi to 2):
+    a column prints every figure with as many, so 1.0 and 0.226 line up as 1.000 and 0.226."""
+    places = [0] * len(table.columns)
+    for row in (*table.rows, *table.summary):
+        for index, value in enumerate(row):
+            if isinstance(value, float):
+                places[index] = max(places[index], len(repr(value).partition(".")[2]))
+    return places
+
+
 def display_table(table: Table) -> DisplayTable:
+    """Used by the staff pages and the PDF alike."""
     last = len(table.columns) - 1
+    decimals = _decimals(table)
 
     def cells(row: list) -> list[Cell]:
-        return [_cell(value, "b" if index == last else "u") for index, value in enumerate(row)]
+        return [_cell(value, "b" if index == last else "u", decimals[index]) for index, value in enumerate(row)]
 
     return DisplayTable(
         table.key, table.title, table.columns, [cells(r) for r in table.rows], [cells(r) for r in table.summary]

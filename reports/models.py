@@ -4,6 +4,7 @@ headline figures of rounds that predate the product."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from surveys.models import FREE_TEXTS, Response
 from workshops.models import fiscal_year_label
@@ -38,6 +39,20 @@ class ReportEdition(models.Model):
 
     def __str__(self) -> str:
         return f"Good Practice Report FY{fiscal_year_label(self.fiscal_year)} ({self.get_status_display().lower()})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == EditionStatus.FINAL
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+    def make_final(self) -> None:
+        """Publish the edition: this closes the fiscal year's round (no more replies are taken)."""
+        self.status = EditionStatus.FINAL
+        self.finalized_at = timezone.now()
+        self.save(update_fields=["status", "finalized_at", "updated_at"])
 
     @classmethod
     def round_is_closed(cls, fiscal_year: int) -> bool:

@@ -107,13 +107,14 @@ def association_sentences(table) -> list[str]:
     )
     for row in clear[:3]:
         action, outcome = row[index["Follow-up action"]], row[index["Outcome"]]
+        outcome = outcome[:1].lower() + outcome[1:]  # "direct effects (Q3)", keeping the Q
         with_rate, without_rate = (
             row[index["Outcome with the action (%)"]],
             row[index["Outcome without the action (%)"]],
         )
         direction = "more" if (row[index["Phi"]] or 0) > 0 else "less"
         sentences.append(
-            f"Replies that reported “{action}” reported {outcome.lower()} {direction} often ({with_rate}% against "
+            f"Replies that reported “{action}” reported {outcome} {direction} often ({with_rate}% against "
             f"{without_rate}% without it; Fisher p = {row[index['Fisher p']]:.3f}, phi = {row[index['Phi']]:.2f}): "
             "unlikely to be chance alone, but still an association."
         )
@@ -124,6 +125,6 @@ def association_sentences(table) -> list[str]:
     else:
         sentences.append(
             f"The other pairings do not reach p < {SIGNIFICANCE}; with this few replies their differences could be "
-            "chance. Testing eighteen pairings at once also makes one or two low p-values likely by chance."
+            f"chance. Testing {len(table.rows)} pairings at once also makes a low p-value or two likely by chance."
         )
     return sentences

@@ -1,8 +1,5 @@
-from django.urls import path  # noqa: F401
+from reports import pdf_urls, staff_urls
 
 app_name = "reports"
-urlpatterns: list = []
-
-from reports import staff_urls  # noqa: E402  (the staff pages of replies and tables)
-
-urlpatterns += staff_urls.urlpatterns
+# The staff pages of replies and tables, and the report PDF's and quotes' pages.
+urlpatterns = staff_urls.urlpatterns + pdf_urls.urlpatterns

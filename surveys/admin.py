@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from surveys import questionnaire
 from surveys.models import Message, Response
@@ -15,7 +17,7 @@ class ResponseFYFilter(FiscalYearFilter):
 class ResponseAdmin(admin.ModelAdmin):
     """Replies as participants gave them: read-only, in the questionnaire's order and words."""
 
-    list_display = ["participant_name", "administration", "workshop", "status", "submitted_at", "late"]
+    list_display = ["participant_name", "administration", "workshop", "status", "submitted_at", "late", "quote_link"]
     list_filter = ["status", "late", ResponseFYFilter, "participant__workshop"]
     search_fields = [
         "participant__name",
@@ -54,6 +56,13 @@ class ResponseAdmin(admin.ModelAdmin):
     @admin.display(description="workshop", ordering="participant__workshop__start_date")
     def workshop(self, response: Response) -> str:
         return str(response.participant.workshop)
+
+    @admin.display(description="report")
+    def quote_link(self, response: Response) -> str:
+        # Staff choose the texts the Good Practice Report quotes (reports app).
+        if not response.is_reply:
+            return ""
+        return format_html('<a href="{}">Quote this reply</a>', reverse("reports:quote_reply", args=[response.pk]))
 
 
 class MessageFYFilter(FiscalYearFilter):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from reports.demo import add_demo_quotes
 from workshops.workbook import import_workbook
 
 DEMO_WORKBOOK = Path(settings.BASE_DIR) / "fixtures" / "demo" / "fy2019-20.xlsx"
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             summary = import_workbook(handle)
         for line in summary.lines():
             self.stdout.write(line)
+        self.stdout.write(f"Curated quotes for the demo report: {add_demo_quotes()} added")
         # A fresh password each start: the demo never ships a known credential.
         password = secrets.token_urlsafe(9)
         user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": "staff@example.org"})

@@ -1,0 +1,234 @@
+"""The Good Practice Report as a PDF: gather what the report says (report_context), render it to HTML
+(render_html), lay it out with WeasyPrint (html_to_pdf), and keep the file until something it shows changes
+(cached_pdf / render_report)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.template.loader import render_to_string
+
+from reports import standing_texts, summary
+from reports.charts import report_charts
+from reports.display import display_table
+from reports.models import EarlierRound, Quote, ReportEdition, Section
+from reports.services import ReportData, reply_rate_trend, report_data
+from surveys import questionnaire
+from surveys.models import Response
+from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
+
+REPORT_TITLE = (
+    "ROCB A/P Customs Good Practice Report on Exemplifying Follow-Up Actions taken after the "
+    "WCO A/P Regional/Sub-regional Workshops organized in FY {label}"
+)
+# Tables whose cells list administration codes; their last column is the outcome column (bold marks),
+# the others are action columns (underline marks) — the published convention.
+CODE_TABLES = ("table4", "table7")
+
+
+# --- what the report says ----------------------------------------------------------------------------------
+
+
+def edition_of(fiscal_year: int) -> ReportEdition:
+    """The staff's edition, or an unsaved draft with the defaults when staff have not started one."""
+    return ReportEdition.objects.filter(fiscal_year=fiscal_year).first() or ReportEdition(fiscal_year=fiscal_year)
+
+
+def quotes_by_section(edition: ReportEdition) -> dict[str, list[Quote]]:
+    """The edition's quotes in order, keyed by the section's name in lower case (others, operational, ...)."""
+    grouped: dict[str, list[Quote]] = {section.name.lower(): [] for section in Section}
+    if edition.pk:
+        quotes = edition.quotes.select_related(
+            "response__participant__workshop", "response__participant__administration"
+        )
+        for quote in quotes:
+            grouped[Section(quote.section).name.lower()].append(quote)
+    return grouped
+
+
+def abbreviations(fiscal_year: int) -> list[MemberAdministration]:
+    """Appendix 2: the administrations whose participants appear in the FY's surveyed workshops."""
+    return list(
+        MemberAdministration.objects.filter(
+            participants__workshop__fiscal_year=fiscal_year, participants__workshop__surveyed=True
+        )
+        .distinct()
+        .order_by("code")
+    )
+
+
+# What a respondent did, per column of Table 2, for the paragraphs of 2.2.x.
+ACTION_VERBS = {
+    "Share training materials": "shared the training materials with their colleagues",
+    "Submit reports": "submitted a report to their superiors",
+    "Make recommendations": "made recommendations to management officials for consideration",
+    "Organize in-house workshop": "organized an in-house workshop to cascade down the lessons learnt",
+    "Develop operational manuals": "developed or updated operational manuals",
+    "Others": "took other follow-up actions",
+}
+
+
+def action_paragraphs(ranking: list[tuple[str, int, int | None]]) -> list[dict[str, Any]]:
+    """2.2.x: the follow-up actions of Table 2 by how often they were taken, with count and share."""
+    return [
+        {"action": action, "verb": ACTION_VERBS.get(action, action.lower()), "count": count, "share": share}
+        for action, count, share in ranking
+    ]
+
+
+def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str, Any]:
+    """Everything the template prints; `data` is computed here when not given."""
+    if data is None:
+        data = report_data(fiscal_year)
+    edition = edition_of(fiscal_year)
+    label = fiscal_year_label(fiscal_year)
+    tables = {key: display_table(table) for key, table in data.tables.items()}
+    actions = action_paragraphs(data.figures.action_ranking)
+    context = {
+        "edition": edition,
+        "draft": not edition.is_final,
+        "fiscal_year": fiscal_year,
+        "label": label,
+        "title": REPORT_TITLE.format(label=label),
+        "introduction": edition.introduction.strip() or standing_texts.INTRODUCTION,
+        "associations_text": standing_texts.ASSOCIATIONS,
+        "association_sentences": data.association_sentences,
+        "tables": tables,
+        "actions": actions,
+        "common_actions": [action for action in actions if action["action"] != "Others"],
+        # The survey of FY2019/20 runs in 2020 and is called "the Survey 2020".
+        "survey_year": fiscal_year + 1,
+        "office_email": settings.OFFICE_EMAIL,
+        "response_sentences": summary.response_sentences(data),
+        "quotes": quotes_by_section(edition),
+        "questionnaire": questionnaire,
+        "abbreviations": abbreviations(fiscal_year),
+        "figures": data.figures,
+        "summary_sentences": summary.sentences(data),
+        "charts": report_charts(data, reply_rate_trend()),
+    }
+    return context
+
+
+# --- rendering ---------------------------------------------------------------------------------------------
+
+
+def render_html(context: dict[str, Any]) -> str:
+    return render_to_string("reports/report.html", context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    # Imported here: WeasyPrint loads Pango on import, which web requests that only serve a kept file skip.
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def render_pdf(fiscal_year: int) -> bytes:
+    return html_to_pdf(render_html(report_context(fiscal_year)))
+
+
+# --- keeping the rendered file -----------------------------------------------------------------------------
+
+
+@cache
+def code_version() -> str:
+    """A hash of the code and templates that shape the PDF: a new release renders anew."""
+    digest = hashlib.sha256()
+    roots = [Path(__file__).parent, Path(settings.BASE_DIR) / "templates" / "reports"]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in {".py", ".html", ".css"} and "migrations" not in path.parts:
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(fiscal_year: int) -> str:
+    """Changes whenever anything the report shows changes: replies, participants, workshops, the edition's
+    texts, its quotes, the earlier rounds' figures, the code. A handful of aggregate queries."""
+    replies = Response.objects.filter(participant__workshop__fiscal_year=fiscal_year).aggregate(
+        count=Count("pk"), last=Max("pk"), changed=Max("changed_at")
+    )
+    participants = Participant.objects.filter(workshop__fiscal_year=fiscal_year).aggregate(
+        count=Count("pk"), last=Max("pk")
+    )
+    workshops = Workshop.objects.filter(fiscal_year__in=[fiscal_year - 1, fiscal_year]).aggregate(
+        count=Count("pk"), changed=Max("updated_at")
+    )
+    edition = ReportEdition.objects.filter(fiscal_year=fiscal_year).values_list("pk", "updated_at", "status").first()
+    quotes = list(
+        Quote.objects.filter(edition__fiscal_year=fiscal_year)
+        .order_by("pk")
+        .values_list("pk", "response_id", "answer", "excerpt", "section", "order")
+    )
+    rounds = list(EarlierRound.objects.order_by("pk").values_list("fiscal_year", "round_number", "reply_rate_percent"))
+    parts = [replies, participants, workshops, edition, quotes, rounds, code_version()]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+
+
+def reports_dir() -> Path:
+    folder = Path(settings.VAR_DIR) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def file_name(fiscal_year: int) -> str:
+    """The name staff get on download, e.g. GoodPracticeReport-FY2019-20.pdf."""
+    return f"GoodPracticeReport-FY{fiscal_year_label(fiscal_year).replace('/', '-')}.pdf"
+
+
+def pdf_path(fiscal_year: int, key: str) -> Path:
+    return reports_dir() / f"FY{fiscal_year}-{key}.pdf"
+
+
+def cached_pdf(fiscal_year: int) -> Path | None:
+    """The kept PDF when nothing it shows has changed since it was rendered."""
+    path = pdf_path(fiscal_year, fingerprint(fiscal_year))
+    return path if path.exists() else None
+
+
+# A render that started this long ago and left no file is taken to have died.
+RENDERING_STALE_SECONDS = 300
+
+
+def rendering_marker(fiscal_year: int, key: str) -> Path:
+    return reports_dir() / f"FY{fiscal_year}-{key}.rendering"
+
+
+def is_rendering(fiscal_year: int, key: str) -> bool:
+    marker = rendering_marker(fiscal_year, key)
+    try:
+        return time.time() - marker.stat().st_mtime < RENDERING_STALE_SECONDS
+    except FileNotFoundError:
+        return False
+
+
+def mark_rendering(fiscal_year: int, key: str) -> None:
+    rendering_marker(fiscal_year, key).touch()
+
+
+def render_report(fiscal_year: int) -> Path:
+    """Render the FY's report and keep it under its fingerprint; older files of the FY are removed."""
+    key = fingerprint(fiscal_year)
+    path = pdf_path(fiscal_year, key)
+    if path.exists():
+        return path
+    pdf = render_pdf(fiscal_year)
+    # Written aside and renamed, so that a download never sees half a file.
+    handle, temporary = tempfile.mkstemp(dir=reports_dir(), suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(pdf)
+    os.replace(temporary, path)
+    for old in reports_dir().glob(f"FY{fiscal_year}-*"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path

@@ -1,0 +1,95 @@
+"""Staff pages of the report PDF (render, wait, download) and of quote curation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from reports import pdf
+from reports.quotes import QuoteForm, edition_for, reply_texts
+from reports.tasks import render_report_pdf
+from surveys.models import Response
+from workshops.models import fiscal_year_label
+
+# Seconds between two looks of the waiting page at the rendering.
+REFRESH_SECONDS = 2
+
+
+@staff_member_required
+def report_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """Shows the kept PDF, or starts rendering it and refreshes itself until the file is there."""
+    key = pdf.fingerprint(fiscal_year)
+    context = {
+        "fiscal_year": fiscal_year,
+        "label": fiscal_year_label(fiscal_year),
+        "edition": pdf.edition_of(fiscal_year),
+    }
+    if pdf.pdf_path(fiscal_year, key).exists():
+        return render(request, "reports/report_pdf.html", {**context, "ready": True})
+    if not pdf.is_rendering(fiscal_year, key):
+        pdf.mark_rendering(fiscal_year, key)
+        try:
+            render_report_pdf.delay(fiscal_year)
+        except Exception as error:  # broker down, or (without a broker) the rendering itself failed
+            pdf.rendering_marker(fiscal_year, key).unlink(missing_ok=True)
+            return render(request, "reports/report_pdf.html", {**context, "error": str(error)}, status=503)
+        if pdf.pdf_path(fiscal_year, key).exists():  # rendered in this process (no broker configured)
+            return redirect("reports:report_pdf", fiscal_year)
+    return render(request, "reports/report_pdf.html", {**context, "refresh": REFRESH_SECONDS})
+
+
+@staff_member_required
+def report_pdf_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    path = pdf.cached_pdf(fiscal_year)
+    if path is None:
+        return redirect("reports:report_pdf", fiscal_year)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=pdf.file_name(fiscal_year))
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """The FY's reply texts, each with a form that makes it a quote."""
+    reply = request.GET.get("reply")
+    response_id = int(reply) if reply and reply.isdigit() else None
+    failed: QuoteForm | None = None
+    if request.method == "POST":
+        form = QuoteForm(request.POST)
+        if form.is_valid():
+            quote = form.save()
+            messages.success(request, f"Quoted in section {quote.get_section_display()}.")
+            return redirect(request.get_full_path())
+        failed = form
+    texts = reply_texts(fiscal_year, response_id)
+    forms = []
+    for text in texts:
+        matches = failed is not None and failed.data.get("response") == str(text.response.pk)
+        matches = matches and failed.data.get("answer") == text.answer
+        initial = {"response": text.response.pk, "answer": text.answer, "excerpt": text.text, "section": text.section}
+        forms.append((text, failed if matches else QuoteForm(initial=initial)))
+    edition = edition_for(fiscal_year) if texts else pdf.edition_of(fiscal_year)
+    return render(
+        request,
+        "reports/quote_texts.html",
+        {
+            "fiscal_year": fiscal_year,
+            "label": fiscal_year_label(fiscal_year),
+            "forms": forms,
+            "edition": edition,
+            "quotes": pdf.quotes_by_section(edition),
+            "one_reply": response_id is not None,
+            "error": failed if failed is not None and not any(form is failed for _, form in forms) else None,
+        },
+    )
+
+
+@staff_member_required
+def quote_reply(request: HttpRequest, response_id: int) -> HttpResponse:
+    """From a reply in the admin to its texts on the quoting page."""
+    response = get_object_or_404(Response.objects.select_related("participant__workshop"), pk=response_id)
+    url = reverse("reports:quote_texts", args=[response.participant.workshop.fiscal_year])
+    return redirect(f"{url}?reply={response.pk}")

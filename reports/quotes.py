@@ -1,0 +1,123 @@
+"""Quote curation: staff pick a reply's free text, edit the excerpt, and place it in a section of the report.
+Nothing is quoted that staff did not choose (good-practice-report.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Max
+
+from reports.models import Quote, ReportEdition, Section
+from surveys.models import FREE_TEXTS, Response
+
+# Where a text is quoted unless staff choose otherwise: each free text belongs to one question's section.
+# Q2 texts default to (a) operational improvement; staff move the strategic ones to (b).
+SECTION_FOR_ANSWER: dict[str, str] = {
+    "q1_others_text": Section.OTHERS,
+    "q2_utilization": Section.OPERATIONAL,
+    "q3_text": Section.DIRECT_EFFECTS,
+    "q4_text": Section.EFFICIENCY,
+    "q5_text": Section.PROJECTS,
+}
+
+
+def edition_for(fiscal_year: int) -> ReportEdition:
+    """The fiscal year's edition, created as a draft the first time staff touch it."""
+    edition, _ = ReportEdition.objects.get_or_create(fiscal_year=fiscal_year)
+    return edition
+
+
+def answer_label(answer: str) -> str:
+    return str(Response._meta.get_field(answer).verbose_name)
+
+
+@dataclass(frozen=True)
+class ReplyText:
+    """One non-empty free text of a reply, as staff browse them to choose quotes."""
+
+    response: Response
+    answer: str
+    text: str
+    quoted: bool
+
+    @property
+    def label(self) -> str:
+        return answer_label(self.answer)
+
+    @property
+    def section(self) -> str:
+        return SECTION_FOR_ANSWER[self.answer]
+
+
+def reply_texts(fiscal_year: int, response_id: int | None = None) -> list[ReplyText]:
+    """Every non-empty free text of the fiscal year's replies (surveyed workshops), in the report's order."""
+    replies = (
+        Response.objects.replies()
+        .filter(participant__workshop__fiscal_year=fiscal_year, participant__workshop__surveyed=True)
+        .select_related("participant__workshop", "participant__administration")
+    )
+    if response_id is not None:
+        replies = replies.filter(pk=response_id)
+    quoted = set(Quote.objects.filter(edition__fiscal_year=fiscal_year).values_list("response_id", "answer").distinct())
+    return [
+        ReplyText(response, answer, getattr(response, answer).strip(), (response.pk, answer) in quoted)
+        for response in replies
+        for answer in FREE_TEXTS
+        if getattr(response, answer).strip()
+    ]
+
+
+def next_order(edition: ReportEdition, section: str) -> int:
+    highest = edition.quotes.filter(section=section).aggregate(highest=Max("order"))["highest"]
+    return 0 if highest is None else highest + 1
+
+
+class QuoteForm(forms.ModelForm):
+    """Used by the admin and the staff page alike. The edition follows from the reply's fiscal year; an empty
+    excerpt takes the answer's full text; an empty order puts the quote last in its section."""
+
+    excerpt = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="As it will be printed. Leave empty to take the answer's full text.",
+    )
+    order = forms.IntegerField(min_value=0, required=False, help_text="Leave empty to put it last in its section.")
+
+    class Meta:
+        model = Quote
+        fields = ["response", "answer", "excerpt", "section", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].required = False
+        self.fields["section"].help_text = "Leave empty for the answer's own section."
+
+    def clean(self):
+        cleaned = super().clean()
+        response: Response | None = cleaned.get("response")
+        answer = cleaned.get("answer")
+        if response is None or not answer:
+            return cleaned
+        if not response.is_reply:
+            raise forms.ValidationError("Only submitted replies can be quoted; this one is still a draft.")
+        text = getattr(response, answer).strip()
+        if not text:
+            self.add_error("answer", f"This reply has no text for “{answer_label(answer)}”.")
+            return cleaned
+        if not (cleaned.get("excerpt") or "").strip():
+            cleaned["excerpt"] = text
+        if not cleaned.get("section"):
+            cleaned["section"] = SECTION_FOR_ANSWER[answer]
+        return cleaned
+
+    def save(self, commit: bool = True) -> Quote:
+        quote: Quote = super().save(commit=False)
+        quote.excerpt = quote.excerpt.strip()
+        if not quote.edition_id:
+            quote.edition = edition_for(quote.response.participant.workshop.fiscal_year)
+        if self.cleaned_data.get("order") is None:
+            quote.order = next_order(quote.edition, quote.section)
+        if commit:
+            quote.save()
+        return quote

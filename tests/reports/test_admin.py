@@ -1,0 +1,56 @@
+import pytest
+from django.urls import reverse
+
+from reports import standing_texts
+from reports.models import EditionStatus, ReportEdition
+from surveys.models import Response
+
+pytestmark = pytest.mark.django_db
+
+
+def test_make_final_action_asks_first_then_closes_the_round(staff_client):
+    edition = ReportEdition.objects.create(fiscal_year=2019)
+    url = reverse("admin:reports_reportedition_changelist")
+    asked = staff_client.post(url, {"action": "make_final", "_selected_action": [edition.pk]})
+    assert asked.status_code == 200
+    assert b"closes the round" in asked.content
+    assert not ReportEdition.round_is_closed(2019)
+    done = staff_client.post(url, {"action": "make_final", "_selected_action": [edition.pk], "confirmed": "yes"})
+    assert done.status_code == 302
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.FINAL and edition.finalized_at is not None
+    assert ReportEdition.round_is_closed(2019)
+
+
+def test_make_final_button_on_the_edition(staff_client):
+    edition = ReportEdition.objects.create(fiscal_year=2019)
+    change = staff_client.get(reverse("admin:reports_reportedition_change", args=[edition.pk]))
+    url = reverse("admin:reports_reportedition_make_final", args=[edition.pk])
+    assert url.encode() in change.content
+    assert staff_client.get(url).status_code == 200
+    assert not ReportEdition.round_is_closed(2019)
+    assert staff_client.post(url).status_code == 302
+    assert ReportEdition.round_is_closed(2019)
+
+
+def test_status_is_not_editable_by_hand(staff_client):
+    edition = ReportEdition.objects.create(fiscal_year=2019)
+    page = staff_client.get(reverse("admin:reports_reportedition_change", args=[edition.pk]))
+    assert b'name="status"' not in page.content
+
+
+def test_a_new_edition_starts_from_the_standing_introduction(staff_client):
+    page = staff_client.get(reverse("admin:reports_reportedition_add"))
+    assert standing_texts.INTRODUCTION[:60].encode() in page.content
+
+
+def test_quote_add_form_is_prefilled_from_the_answer(staff_client, demo_data):
+    reply = Response.objects.get(participant__workshop__code="FY19-AEO", participant__administration__code="MN")
+    url = reverse("admin:reports_quote_add") + f"?response={reply.pk}&answer=q5_text"
+    page = staff_client.get(url)
+    assert b"AEO application system project has been developed." in page.content
+
+
+def test_replies_list_links_to_quoting(staff_client, demo_data):
+    page = staff_client.get(reverse("admin:surveys_response_changelist"))
+    assert b"Quote this reply" in page.content
