@@ -178,6 +178,29 @@ class WorkshopAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/workshops/workshop/import.html", context)
 
 
+@admin.action(description="Erase personal data of the selected participants", permissions=["change"])
+def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> HttpResponse | None:
+    """Name and e-mail erased, link revoked, opted out; the reply stays counted. Asks for confirmation first."""
+    from workshops.privacy import erase_personal_data as erase
+
+    if request.POST.get("confirm") != "yes":
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Erase personal data?",
+            "participants": queryset.select_related("workshop", "administration"),
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/workshops/participant/erase_confirmation.html", context)
+    erased = 0
+    for participant in queryset:
+        if erase(participant):
+            erased += 1
+            modeladmin.log_change(request, participant, "Erased personal data on request.")
+    messages.success(request, f"Personal data of {erased} participant(s) erased; their replies stay counted.")
+    return None
+
+
 class ParticipantWorkshopFYFilter(FiscalYearFilter):
     field_path = "workshop__fiscal_year"
 
@@ -190,6 +213,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     autocomplete_fields = ["administration"]
     list_select_related = ["administration", "workshop", "response"]
     readonly_fields = ["opted_out_at", "created_at"]
+    actions = [erase_personal_data]
 
     @admin.display(boolean=True, description="replied")
     def has_replied(self, participant: Participant) -> bool:
