@@ -220,6 +220,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Origins (scheme://host) allowed to POST forms, when the site is reached by a name other than SITE_URL's.
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
+# Where collectstatic puts the files whitenoise serves; the image keeps them outside the VAR_DIR volume, so a new
+# image brings its own.
+STATIC_ROOT = Path(env.get_str("STATIC_ROOT", str(STATIC_ROOT)))
 
 # Content-Security-Policy through django-csp: every page, the admin included, loads scripts, styles, fonts and
 # images from this site only; no inline script, no framing, forms post here only.

@@ -23,6 +23,7 @@ PRODUCTION = {
 
 def _check_deploy(tmp_path, **overrides) -> subprocess.CompletedProcess:
     environment = {**os.environ, **PRODUCTION, **overrides, "VAR_DIR": str(tmp_path)}
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by bin/test for Playwright, never in production
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -56,6 +56,8 @@ def apply_role_permissions(group_model, permission_model, using: str = "default"
 
 def on_post_migrate(sender, apps=None, using="default", **kwargs) -> None:
     """post_migrate: runs once per migrated app; cheap and idempotent, so the last run sees every model."""
+    if apps is None:  # flush (as after a transactional test) sends it without the migration state
+        from django.apps import apps
     try:
         group_model = apps.get_model("auth", "Group")
         permission_model = apps.get_model("auth", "Permission")
