@@ -138,7 +138,9 @@ _check_time_zone(TIME_ZONE)
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+# Where collectstatic puts the files whitenoise serves; the image keeps them outside the VAR_DIR volume, so a new
+# image brings its own.
+STATIC_ROOT = Path(env.get_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request while it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -193,16 +195,6 @@ WORKBOOK_MAX_BYTES = env.get_int("WORKBOOK_MAX_BYTES", 20 * 1024 * 1024, minimum
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO").upper()},
-    # --- report PDF --- WeasyPrint and fontTools log every layout step and font subset at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
-}
-
 # --- sending the survey's messages (issue 4) ---
 # Seconds between two dispatch passes of Celery beat (each pass finds every message due and sends it).
 SURVEY_DISPATCH_EVERY_SECONDS = env.get_int("SURVEY_DISPATCH_EVERY_SECONDS", 120, minimum=1)
@@ -229,3 +221,84 @@ else:
 # Unknown personal links one client address may try within the window (seconds) before it gets 429.
 TOKEN_GUESS_LIMIT = env.get_int("TOKEN_GUESS_LIMIT", 20, minimum=1)
 TOKEN_GUESS_WINDOW = env.get_int("TOKEN_GUESS_WINDOW", 600, minimum=1)
+
+# --- Production hardening ---
+# HTTPS=true (docker-compose sets it): redirect to https, HSTS and cookies sent over TLS only. Default false so that
+# a local run on http://127.0.0.1 keeps working. Production terminates TLS at a proxy that sets X-Forwarded-Proto.
+HTTPS = env.get_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# The container's health check asks over plain http from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# same-origin rather than no-referrer: with no-referrer Chromium sends "Origin: null" on a form's POST, which the
+# CSRF check rightly refuses; same-origin still never sends a personal link to another site.
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Origins (scheme://host) allowed to POST forms, when the site is reached by a name other than SITE_URL's.
+CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
+
+# Content-Security-Policy through django-csp: every page, the admin included, loads scripts, styles, fonts and
+# images from this site only; no inline script, no framing, forms post here only.
+INSTALLED_APPS += ["csp", "axes"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Staff logins: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is locked
+# out for AXES_COOLOFF_MINUTES (other staff and other addresses are not). django-axes records every attempt.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env.get_int("AXES_COOLOFF_MINUTES", 30, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the production proxy the client's address is the last one the proxy appended to X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "rocbap.security.client_ip"
+
+# Logs: LOG_FORMAT=json writes one JSON object a line (for a log collector); plain text otherwise. Every handler
+# masks e-mail addresses and personal-link tokens, so no log line identifies a participant.
+LOG_FORMAT = env.get_str("LOG_FORMAT", "plain").lower()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_personal_data": {"()": "rocbap.logs.MaskPersonalData"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "rocbap.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["mask_personal_data"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO").upper()},
+    "loggers": {
+        # Axes logs the username; keep its lines but at warning level only (lockouts).
+        "axes": {"level": "WARNING"},
+        # WeasyPrint and fontTools log every layout step and font subset at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}

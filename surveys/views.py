@@ -19,14 +19,9 @@ from surveys.rendering import questions_html
 from surveys.replies import RoundClosed, round_is_closed, save_reply
 from workshops.models import Participant
 
-# A personal link is a credential: keep the page out of caches, other sites' logs and search engines.
-# Referrer-Policy is same-origin rather than no-referrer: with no-referrer Chromium sends "Origin: null" on the
-# form's POST, which Django's CSRF check rightly refuses; same-origin still never sends the link to other sites.
-TOKEN_PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "same-origin",
-    "X-Robots-Tag": "noindex, nofollow",
-}
+# A personal link is a credential: keep the page out of caches and search engines (SECURE_REFERRER_POLICY keeps
+# it out of other sites' logs).
+TOKEN_PAGE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
 def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -189,6 +189,29 @@ class WorkshopAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/workshops/workshop/import.html", context)
 
 
+@admin.action(description="Erase personal data of the selected participants", permissions=["change"])
+def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> HttpResponse | None:
+    """Name and e-mail erased, link revoked, opted out; the reply stays counted. Asks for confirmation first."""
+    from workshops.privacy import erase_personal_data as erase
+
+    if request.POST.get("confirm") != "yes":
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Erase personal data?",
+            "participants": queryset.select_related("workshop", "administration"),
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/workshops/participant/erase_confirmation.html", context)
+    erased = 0
+    for participant in queryset:
+        if erase(participant):
+            erased += 1
+            modeladmin.log_change(request, participant, "Erased personal data on request.")
+    messages.success(request, f"Personal data of {erased} participant(s) erased; their replies stay counted.")
+    return None
+
+
 class ParticipantWorkshopFYFilter(FiscalYearFilter):
     field_path = "workshop__fiscal_year"
 
@@ -202,7 +225,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_select_related = ["administration", "workshop", "response"]
     readonly_fields = [questionnaire_link, "opted_out_at", "created_at"]
     inlines = [MessageInline]
-    actions = [send_link_again, "revoke_links"]
+    actions = [send_link_again, "revoke_links", erase_personal_data]
     change_form_template = "admin/workshops/participant/change_form.html"
 
     @admin.action(description="Revoke the personal links of the selected participants (new links replace them)")

@@ -1,0 +1,33 @@
+# The rocbap image: one image for the web process (gunicorn + whitenoise), the Celery worker and Celery beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VAR_DIR=/var/lib/rocbap \
+    STATIC_ROOT=/app/staticfiles \
+    LOG_FORMAT=json
+
+# WeasyPrint needs Pango; the report is set in DejaVu. postgresql-client gives pg_dump/pg_restore for backups.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+# Dependencies first, so that a code change does not reinstall them.
+COPY pyproject.toml README.md ./
+RUN pip install .
+COPY . .
+
+# Static files are part of the image (whitenoise serves them); the build needs a key but keeps none.
+RUN SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdef VAR_DIR=/tmp/build-var \
+    python manage.py collectstatic --noinput --verbosity 0 \
+    && rm -rf /tmp/build-var
+
+RUN useradd --system --uid 10001 --home-dir /app rocbap \
+    && mkdir -p "$VAR_DIR" && chown rocbap "$VAR_DIR"
+USER rocbap
+EXPOSE 8000
+
+CMD ["gunicorn", "rocbap.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--no-control-socket"]

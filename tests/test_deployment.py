@@ -1,0 +1,87 @@
+"""The deployment files stay valid: docker-compose.yml parses (Debian's docker-compose, no engine needed)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import ROOT
+
+REQUIRED = {
+    "SECRET_KEY": "s" * 50,
+    "POSTGRES_PASSWORD": "pw",
+    "EMAIL_URL": "smtp://mail.example.org:25",
+    "SITE_HOST": "survey.example.org",
+}
+
+
+def _config(folder, *arguments: str, **environment: str) -> subprocess.CompletedProcess:
+    docker_compose = shutil.which("docker-compose")
+    assert docker_compose, "bin/test installs docker-compose"
+    clean = {k: v for k, v in os.environ.items() if k not in REQUIRED}
+    return subprocess.run(
+        [
+            docker_compose,
+            "--project-directory",
+            str(folder),
+            "-f",
+            str(folder / "docker-compose.yml"),
+            "config",
+            *arguments,
+        ],
+        env={**clean, **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_compose_file_is_valid_with_every_service_and_volume():
+    result = _config(ROOT, **REQUIRED)
+    assert result.returncode == 0, result.stderr
+    services = set(_config(ROOT, "--services", **REQUIRED).stdout.split())
+    assert services == {"web", "worker", "beat", "redis", "postgres"}
+    assert set(_config(ROOT, "--volumes", **REQUIRED).stdout.split()) == {"var", "redis", "postgres"}
+    # Every long-running service but beat has a health check; the web one asks /healthz.
+    assert result.stdout.count("healthcheck:") == 4
+    assert "/healthz" in result.stdout
+    assert 'HTTPS: "true"' in result.stdout
+
+
+def test_compose_refuses_to_start_without_the_secrets():
+    result = _config(ROOT, **{k: v for k, v in REQUIRED.items() if k != "SECRET_KEY"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda text: text.replace("services:", "servics:", 1),
+        lambda text: text.replace("    healthcheck:\n      test:", "    healthcheck:\n      tset:", 1),
+        lambda text: text.replace("    - var:/var/lib/rocbap", "    - var/var/lib/rocbap:x:y:z", 1),
+        lambda text: text + "\n  : [unclosed\n",
+    ],
+)
+def test_the_check_catches_a_broken_compose_file(tmp_path, breakage):
+    # The same check on a damaged copy must fail, or the test above proves nothing.
+    broken = breakage((ROOT / "docker-compose.yml").read_text())
+    assert broken != (ROOT / "docker-compose.yml").read_text()
+    (tmp_path / "docker-compose.yml").write_text(broken)
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    assert _config(tmp_path, **REQUIRED).returncode != 0
+
+
+def test_dockerfile_installs_what_weasyprint_needs_and_collects_static():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    setup = (ROOT / "bin" / "setup.sh").read_text()
+    pdf_packages = setup.split("PDF_PACKAGES=(", 1)[1].split(")", 1)[0].split()
+    assert pdf_packages
+    for package in pdf_packages:
+        assert package in dockerfile
+    assert "FROM python:3.11-slim-bookworm" in dockerfile
+    assert "pip install ." in dockerfile
+    assert "collectstatic" in dockerfile
