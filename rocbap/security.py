@@ -1,4 +1,4 @@
-"""Who is asking: the client's address as the lockout of staff logins counts it."""
+"""Who is asking: the client's address as the lockout of staff logins and the throttle of link guessing count it."""
 
 from __future__ import annotations
 

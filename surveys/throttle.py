@@ -7,11 +7,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from rocbap.security import client_ip
+
 
 def _key(request: HttpRequest) -> str:
-    # REMOTE_ADDR is the client as the WSGI server sees it; behind a proxy, the deployment sets it from the
-    # proxy's header before Django runs.
-    return "token-misses:" + request.META.get("REMOTE_ADDR", "unknown")
+    # The same client address as the staff-login lockout counts: behind the production proxy, the one it appended.
+    return "token-misses:" + (client_ip(request) or "unknown")
 
 
 def is_blocked(request: HttpRequest) -> bool:

@@ -244,3 +244,14 @@ class TestLinks:
         assert client.get(url).status_code == 200  # a real participant behind the same address still gets in
         other_address = client.get(reverse("surveys:questionnaire", args=["guess6"]), REMOTE_ADDR="10.0.0.7")
         assert other_address.status_code == 404
+
+    def test_behind_the_proxy_each_client_is_counted_apart(self, client, settings):
+        # Behind the production proxy every request comes from the proxy's address: the throttle must count the
+        # client the proxy appended to X-Forwarded-For, or one guesser would lock out every participant.
+        settings.HTTPS, settings.SECURE_SSL_REDIRECT, settings.TOKEN_GUESS_LIMIT = True, False, 2
+        proxy = {"REMOTE_ADDR": "10.0.0.1", "secure": True}
+        for number in range(2):
+            page = client.get(f"/r/guess{number}/", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+            assert page.status_code == 404
+        assert client.get("/r/guess3/", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy).status_code == 429
+        assert client.get("/r/guess4/", HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy).status_code == 404

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -311,9 +312,12 @@ def test_command_fails_with_every_error(tmp_path, capsys):
 def test_command_exit_status_is_non_zero_on_errors(tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a workbook")
+    # A process of its own, on a database of its own: the exit status is what a shell script sees.
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "VAR_DIR": str(tmp_path)}
     result = subprocess.run(
         [sys.executable, "manage.py", "import_workbook", str(path)],
         cwd=ROOT,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
