@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,29 @@ def make_workbook(sheets: dict[str, list[list[Any]]]) -> io.BytesIO:
 WORKSHOP_HEADER = ["code", "title", "scope", "start_date", "end_date", "venue", "mode", "surveyed"]
 PARTICIPANT_HEADER = ["workshop", "name", "email", "administration"]
 RESPONSE_HEADER = ["workshop", "email", "submitted_at", *ANSWER_FIELDS]
+
+
+SEEDING_MIGRATIONS = ("workshops.migrations.0002_member_administrations", "reports.migrations.0002_earlier_rounds")
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request: pytest.FixtureRequest) -> None:
+    """The rows the data migrations seed (the 33 administrations, the earlier rounds), in every test's database.
+    A transactional test (browser, integration) ends with a flush that empties every table, so the tests after it
+    would otherwise start without them."""
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    from workshops.models import MemberAdministration
+
+    if MemberAdministration.objects.exists():
+        return
+    for name in SEEDING_MIGRATIONS:
+        importlib.import_module(name).load(apps, None)
 
 
 @pytest.fixture
