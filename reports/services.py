@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 from reports import frames, tables
 from reports.models import EarlierRound, ReportEdition
 from reports.tables import CountShare, Table
+from surveys import questionnaire
 from surveys.models import Response
 from workshops.models import Workshop, fiscal_year_label
 
@@ -172,7 +173,7 @@ def workshop_results(workshop: Workshop) -> WorkshopResults:
     counts = tables.workshop_counts(frames.workshop_frame(workshop.pk))
     label = {
         name: str(Response._meta.get_field(name).verbose_name)
-        for name in (*tables.Q1_ACTIONS, *tables.YES_NO_QUESTIONS)
+        for name in (*questionnaire.Q1_ACTIONS, *questionnaire.YES_NO_QUESTIONS)
     }
     return WorkshopResults(
         replies=counts.replies,
@@ -295,15 +296,15 @@ def workshop_replies(workshop: Workshop) -> WorkshopReplies:
     replied = tables.replies(frame).sort_values(["administration", "participant_name"])
     records = []
     for reply in replied.to_dict("records"):
-        reply["actions"] = [tables.ACTION_COLUMNS[a] for a in tables.Q1_ACTIONS if reply[a]]
+        reply["actions"] = [tables.ACTION_COLUMNS[a] for a in questionnaire.Q1_ACTIONS if reply[a]]
         reply["yes_no"] = [
             (str(Response._meta.get_field(q).verbose_name), None if pd.isna(reply[q]) else bool(reply[q]))
-            for q in tables.YES_NO_QUESTIONS
+            for q in questionnaire.YES_NO_QUESTIONS
         ]
         reply["texts"] = [
-            (str(Response._meta.get_field(t).verbose_name), reply[t]) for t in tables.FREE_TEXTS if reply[t]
+            (str(Response._meta.get_field(t).verbose_name), reply[t]) for t in questionnaire.FREE_TEXTS if reply[t]
         ]
-        for name in tables.COUNTS:
+        for name in questionnaire.COUNTS:
             reply[name] = None if pd.isna(reply[name]) else int(reply[name])
         reply["submitted_at"] = reply["submitted_at"].to_pydatetime()
         records.append(reply)

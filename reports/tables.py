@@ -12,18 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-# The frame's answer columns carry the model's field names (surveys.models; a test keeps them equal).
-Q1_ACTIONS = (
-    "q1_shared_materials",
-    "q1_submitted_report",
-    "q1_made_recommendations",
-    "q1_inhouse_workshop",
-    "q1_manuals",
-    "q1_others",
-)
-YES_NO_QUESTIONS = ("q3_direct_effects", "q4_contributed", "q5_new_project")
-FREE_TEXTS = ("q1_others_text", "q2_utilization", "q3_text", "q4_text", "q5_text")
-COUNTS = ("q1_shared_with", "q1bis_colleagues_learned")
+# The frame's answer columns carry the model's field names; questionnaire.py is plain Python, like this module.
+from surveys.questionnaire import Q1_ACTIONS, YES_NO_QUESTIONS
 
 # Table 2's column names for the Q1 actions, in the questionnaire's order.
 ACTION_COLUMNS = {

@@ -5,26 +5,16 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from surveys.questionnaire import QUESTIONS
+from surveys.questionnaire import (  # noqa: F401  (the field groups, re-exported beside the model they name)
+    ANSWER_FIELDS,
+    COUNTS,
+    FREE_TEXTS,
+    Q1_ACTIONS,
+    YES_NO_QUESTIONS,
+)
 from workshops.models import Participant
 
 TEXT_MAX_LENGTH = 5000
-
-# The six Q1 boxes in the questionnaire's order; the reports name them the same way.
-Q1_ACTIONS = (
-    "q1_shared_materials",
-    "q1_submitted_report",
-    "q1_made_recommendations",
-    "q1_inhouse_workshop",
-    "q1_manuals",
-    "q1_others",
-)
-# Q3-Q5: Yes / No, blank in imported data when not answered.
-YES_NO_QUESTIONS = ("q3_direct_effects", "q4_contributed", "q5_new_project")
-FREE_TEXTS = ("q1_others_text", "q2_utilization", "q3_text", "q4_text", "q5_text")
-COUNTS = ("q1_shared_with", "q1bis_colleagues_learned")
-# Every answer field in the questionnaire's order (the import format's column order too).
-ANSWER_FIELDS = tuple(field for question in QUESTIONS for field in question.fields)
 
 
 class Status(models.TextChoices):

@@ -94,3 +94,14 @@ Q5 = Question(
 )
 
 QUESTIONS = (Q1, Q1BIS, Q2, Q3, Q4, Q5)
+
+# The answer fields by kind, named as the model's fields and the frame's columns. They live here, free of
+# Django, so that the pure counting rules (reports.tables) use the very same names as the model.
+# The six Q1 boxes in the questionnaire's order.
+Q1_ACTIONS = tuple(name for name, _wording in Q1.options)
+# Q3-Q5: Yes / No, blank in imported data when not answered.
+YES_NO_QUESTIONS = tuple(question.fields[0] for question in (Q3, Q4, Q5))
+FREE_TEXTS = ("q1_others_text", "q2_utilization", "q3_text", "q4_text", "q5_text")
+COUNTS = ("q1_shared_with", "q1bis_colleagues_learned")
+# Every answer field in the questionnaire's order (the import format's column order too).
+ANSWER_FIELDS = tuple(name for question in QUESTIONS for name in question.fields)
