@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from workshops.models import fiscal_year_label, parse_fiscal_year
+from workshops.management import arguments
+from workshops.models import fiscal_year_label
 from workshops.privacy import erase_many, participants_before
 
 
@@ -15,10 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="only say how many would be erased")
 
     def handle(self, *args, before_fy: str, dry_run: bool, **options):
-        try:
-            fiscal_year = parse_fiscal_year(before_fy)
-        except ValueError as error:
-            raise CommandError(str(error)) from None
+        fiscal_year = arguments.fiscal_year(before_fy)
         participants = participants_before(fiscal_year)
         label = f"workshops before FY{fiscal_year_label(fiscal_year)}"
         if dry_run:
