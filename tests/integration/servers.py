@@ -79,7 +79,8 @@ class Redis:
 
 class Collector:
     """aiosmtpd handler: keeps accepted messages; answers 550 for `refuse`, 451 while `tempfail` is set,
-    and holds DATA replies while `hold` is set (to kill a worker at a known point)."""
+    holds DATA replies while `hold` is set (to kill a worker at a known point), and takes `delay` seconds over
+    each message (a slow server, to keep a worker busy through a fault)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -90,6 +91,7 @@ class Collector:
         self.hold = threading.Event()
         self.held = 0
         self.drop_held = False
+        self.delay = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -104,6 +106,8 @@ class Collector:
     async def handle_DATA(self, server, session, envelope):
         import asyncio
 
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.hold.is_set():
             with self.lock:
                 self.held += 1
