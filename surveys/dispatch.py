@@ -11,14 +11,17 @@ A pass has two steps, both safe to run in several processes at once:
 A claim whose worker died expires after SURVEY_CLAIM_SECONDS and a later pass claims the rows again; a worker
 stops sending at half its lease, so two claims on one row never overlap. The only window left is between the
 SMTP server accepting a message and the row being marked sent (one UPDATE): a worker killed exactly there
-sends that one message again after the lease. Each row has its own Message-ID, so receivers can tell.
+sends that one message again after the lease. (A database that is away at that moment is waited for, within the
+lease: see _mark_sent.) Each row has its own Message-ID, so receivers can tell.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -28,7 +31,8 @@ from itertools import islice
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import connection as database
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -164,6 +168,23 @@ def _finish(message: Message, claim: str, status: str, *, subject: str = "", err
         logger.warning("Message %s was no longer claimed by %s when it was marked %s", message.pk, claim, status)
 
 
+def _mark_sent(message: Message, claim: str, subject: str, lease_ends: dt.datetime) -> None:
+    """The mail server has accepted the message: the row must say so before the lease ends, or a later pass
+    sends it again. A database that is briefly away (a restart, a failover) is waited for until then; a worker
+    that gave up here at once would double every message it had in flight."""
+    while True:
+        try:
+            _finish(message, claim, MessageStatus.SENT, subject=subject)
+            return
+        except (OperationalError, InterfaceError) as error:
+            if database.in_atomic_block or timezone.now() + dt.timedelta(seconds=1) >= lease_ends:
+                raise
+            logger.warning("Message %s was sent but cannot be marked yet (%s); trying again", message.pk, error)
+            with contextlib.suppress(DatabaseError):
+                database.close()  # the next query opens a new connection
+            time.sleep(0.5)
+
+
 def _retry_later(messages: Iterable[Message], claim: str, error: BaseException) -> None:
     now = timezone.now()
     text = describe(error)
@@ -190,8 +211,9 @@ def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
     """
     started = timezone.now()
     lease = dt.timedelta(seconds=settings.SURVEY_CLAIM_SECONDS)
+    lease_ends = started + lease
     # Renew the lease: the task may have waited in the queue. Rows another pass claimed since carry its token.
-    Message.objects.filter(claim=claim, status=MessageStatus.PENDING).update(claimed_until=started + lease)
+    Message.objects.filter(claim=claim, status=MessageStatus.PENDING).update(claimed_until=lease_ends)
     stop_at = started + lease / 2
     messages = list(
         Message.objects.filter(claim=claim, status=MessageStatus.PENDING)
@@ -246,7 +268,7 @@ def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
                         outcome["retry"] += len(messages) - index - 1
                         break
             else:
-                _finish(message, claim, MessageStatus.SENT, subject=subject)
+                _mark_sent(message, claim, subject, lease_ends)
                 outcome["sent"] += 1
     finally:
         connection.close()

@@ -1,16 +1,20 @@
-"""Real servers for the integration tests and the benchmark, on 127.0.0.1 and free ports: redis-server, an
-aiosmtpd SMTP server that collects what it accepts (and fails on demand), Celery worker and beat processes."""
+"""Real servers for the integration tests and the benchmarks, on 127.0.0.1 and free ports: redis-server, an
+aiosmtpd SMTP server that collects what it accepts (and fails on demand), Celery worker and beat processes, a
+throwaway PostgreSQL cluster the caller owns (so it may restart it), and gunicorn serving the product."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.request
 from collections import Counter
 from email import message_from_bytes
 from pathlib import Path
@@ -40,12 +44,21 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.1):
 class Redis:
     def __init__(self, folder: Path):
         self.port = free_port()
+        self.folder = folder
+        self.start()
+
+    def start(self) -> None:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            cwd=folder,
+            cwd=self.folder,
             stdout=subprocess.DEVNULL,
         )
         wait_for(self._ready, 10, "redis-server")
+
+    def restart(self) -> None:
+        """Stop and start again on the same port, empty (no persistence): what a crashed broker comes back as."""
+        self.stop()
+        self.start()
 
     def _ready(self) -> bool:
         try:
@@ -66,7 +79,8 @@ class Redis:
 
 class Collector:
     """aiosmtpd handler: keeps accepted messages; answers 550 for `refuse`, 451 while `tempfail` is set,
-    and holds DATA replies while `hold` is set (to kill a worker at a known point)."""
+    holds DATA replies while `hold` is set (to kill a worker at a known point), and takes `delay` seconds over
+    each message (a slow server, to keep a worker busy through a fault)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -77,6 +91,7 @@ class Collector:
         self.hold = threading.Event()
         self.held = 0
         self.drop_held = False
+        self.delay = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -91,6 +106,8 @@ class Collector:
     async def handle_DATA(self, server, session, envelope):
         import asyncio
 
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.hold.is_set():
             with self.lock:
                 self.held += 1
@@ -154,4 +171,105 @@ class CeleryProcess:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self.log.close()
+
+
+def postgresql_bin() -> Path:
+    """Debian's newest PostgreSQL server programs (initdb, pg_ctl), as bin/test finds them."""
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda path: int(path.parent.name))
+    if not versions:
+        raise AssertionError("PostgreSQL's server programs are not installed (bin/test installs them)")
+    return versions[-1]
+
+
+class PostgreSQL:
+    """A throwaway cluster (initdb) owned by the caller, on a free port, so a test may restart it at will.
+    As root, the server runs as the postgres user (PostgreSQL refuses to run as root)."""
+
+    def __init__(self, name: str = "rocbap") -> None:
+        self.port = free_port()
+        self.name = name
+        # Its own folder outside pytest's tmp_path: the postgres user must be able to reach it.
+        self.folder = Path(tempfile.mkdtemp(prefix="rocbap-pg-"))
+        self.folder.chmod(0o755)
+        self.data = self.folder / "data"
+        self.data.mkdir()
+        self.as_owner: list[str] = []
+        if os.getuid() == 0:
+            shutil.chown(self.data, "postgres")
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+        self.start()
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run([*self.as_owner, str(postgresql_bin() / program), *args], check=True, capture_output=True)
+
+    def _ctl(self, action: str, *args: str) -> None:
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+        log = str(self.data / "log")
+        self._run("pg_ctl", action, "-D", str(self.data), "-l", log, "-w", "-m", "fast", "-o", options, *args)
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.name}"
+
+    def start(self) -> None:
+        self._ctl("start")
+
+    def restart(self) -> None:
+        """pg_ctl restart -m fast: every open connection is cut, the server is back after about a second."""
+        self._ctl("restart")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._ctl("stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Gunicorn:
+    """The product under gunicorn (sync workers, production settings, DEBUG off), with its static files
+    collected into `folder` first, as the image does at build."""
+
+    def __init__(self, env: dict[str, str], folder: Path, workers: int = 2) -> None:
+        self.port = free_port()
+        self.workers = workers
+        self.env = {
+            **os.environ,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "STATIC_ROOT": str(folder / "static"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **env,
+        }
+        python = sys.executable
+        subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True)
+        self.log = open(folder / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [python, "-m", "gunicorn", "rocbap.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--no-control-socket", "--log-level", "warning", "--timeout", "60"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_for(self._ready, 30, "gunicorn")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"gunicorn exited with {self.process.returncode}")
+        try:
+            with urllib.request.urlopen(self.url + "/healthz", timeout=2) as answer:
+                return answer.status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
         self.log.close()

@@ -228,6 +228,28 @@ def test_an_unreachable_server_keeps_every_message_for_later(workshop, settings)
     assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.PENDING}
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_message_accepted_while_the_database_is_away_is_still_marked_sent(workshop, monkeypatch):
+    """A PostgreSQL restart between the server's 250 and the row's UPDATE must not leave the row pending (a
+    later pass would send it again): the worker waits for the database, within its lease."""
+    from django.db import OperationalError
+
+    from surveys import dispatch
+
+    real_finish, outage = dispatch._finish, iter([True, True])
+
+    def finish_while_the_database_restarts(message, claim, status, **fields):
+        if status == MessageStatus.SENT and next(outage, False):
+            raise OperationalError("terminating connection due to administrator command")
+        return real_finish(message, claim, status, **fields)
+
+    monkeypatch.setattr(dispatch, "_finish", finish_while_the_database_restarts)
+    result = run_pass(at(INVITATION), in_process=True)
+    assert result.outcome["sent"] == 3 and len(mail.outbox) == 3
+    assert Message.objects.filter(status=MessageStatus.SENT).count() == 3
+    assert claim_batches() == []  # nothing left for a later pass to send again
+
+
 def test_command_runs_a_pass_as_of_another_moment(workshop):
     out = StringIO()
     call_command("dispatch_messages", "--now", "2020-06-05T09:00", stdout=out)
