@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tests.integration.servers import CeleryProcess, Redis, SMTPServer
+
+# aiosmtpd logs every SMTP command at INFO: a failing test would print pages of them before its own output.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @pytest.fixture
