@@ -76,6 +76,11 @@ class QuestionnaireForm(forms.ModelForm):
             stored = getattr(self.instance, name)
             self.initial[name] = None if stored is None else (YES if stored else NO)
 
+    def validate_unique(self) -> None:
+        # The model's constraints on the form's fields are that counts are not negative, which the fields check
+        # themselves (min_value=0); Django would also run each constraint as a query. The database keeps them all.
+        pass
+
     def clean(self) -> dict:
         data = super().clean()
         if self.submit:

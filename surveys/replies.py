@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reports.models import ReportEdition
@@ -44,11 +44,23 @@ def save_reply(
     click), there is nothing to confirm and nothing is saved twice.
     """
     now = now or timezone.now()
+    try:
+        return _save(participant, answers, submit=submit, revision=revision, now=now)
+    except IntegrityError:
+        # Two first saves at once (two tabs, a double click): the other one inserted the row a moment ago. Again,
+        # now on that row and under its lock: the same answers count as saved, others are shown as a conflict.
+        return _save(participant, answers, submit=submit, revision=revision, now=now)
+
+
+def _save(participant: Participant, answers: dict, *, submit: bool, revision: int, now: dt.datetime) -> Outcome:
     with transaction.atomic():
         if round_is_closed(participant):
             raise RoundClosed
-        Response.objects.get_or_create(participant=participant)
-        response = Response.objects.select_for_update().get(participant=participant)
+        # The stored reply, locked until the end of the transaction; a first save inserts its row directly (the
+        # one-to-one constraint refuses a second insert, which save_reply then retries on the stored row).
+        response = Response.objects.select_for_update().filter(participant=participant).first()
+        if response is None:
+            response = Response(participant=participant)
         submit = submit or response.is_reply  # a submitted reply never goes back to draft
         if revision != response.revision:
             conflicts = differences(response, answers)
