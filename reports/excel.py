@@ -28,6 +28,8 @@ SHEET_NAMES = {**{f"table{n}": f"Table {n}" for n in range(1, 8)}, "associations
 # The import format's `responses` columns (import-format.md), then what a reader of the export also wants.
 IMPORT_COLUMNS = ["workshop", "email", "submitted_at", *ANSWER_FIELDS]
 REPLY_COLUMNS = [*IMPORT_COLUMNS, "administration_name", "late"]
+# Left out of an export for a reader who may not see personal data (workshops.roles.may_see_personal_data).
+PERSONAL_COLUMNS = ("email",)
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
@@ -37,10 +39,11 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MAX_WIDTH = {"Workshop": 60, "q2_utilization": 60}
 
 
-def export(fiscal_year: int, target: str | Path | IO[bytes]) -> None:
-    """Write the fiscal year's workbook to a path (atomically: a reader never sees half a file) or a stream."""
+def export(fiscal_year: int, target: str | Path | IO[bytes], *, include_personal_data: bool = True) -> None:
+    """Write the fiscal year's workbook to a path (atomically: a reader never sees half a file) or a stream.
+    Without personal data, the Replies sheet has no e-mail column (the tables never name anybody)."""
     frame = frames.replies_frame(fiscal_year)
-    book = workbook(tables.build_tables(frame), frame)
+    book = workbook(tables.build_tables(frame), frame, include_personal_data=include_personal_data)
     if not isinstance(target, str | Path):
         book.save(target)
         return
@@ -55,12 +58,12 @@ def export(fiscal_year: int, target: str | Path | IO[bytes]) -> None:
         raise
 
 
-def workbook(built: dict[str, Table], frame: pd.DataFrame) -> Workbook:
+def workbook(built: dict[str, Table], frame: pd.DataFrame, *, include_personal_data: bool = True) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     for key, name in SHEET_NAMES.items():
         write_table(book.create_sheet(name), built[key])
-    write_replies(book.create_sheet("Replies"), frame)
+    write_replies(book.create_sheet("Replies"), frame, include_personal_data=include_personal_data)
     return book
 
 
@@ -147,14 +150,16 @@ def reply_rows(frame: pd.DataFrame) -> list[list[Any]]:
     return rows
 
 
-def write_replies(sheet: Worksheet, frame: pd.DataFrame) -> None:
-    _header(sheet, REPLY_COLUMNS)
-    rows = reply_rows(frame)
+def write_replies(sheet: Worksheet, frame: pd.DataFrame, *, include_personal_data: bool = True) -> None:
+    columns = REPLY_COLUMNS if include_personal_data else [c for c in REPLY_COLUMNS if c not in PERSONAL_COLUMNS]
+    kept = [REPLY_COLUMNS.index(column) for column in columns]
+    _header(sheet, columns)
+    rows = [[row[index] for index in kept] for row in reply_rows(frame)]
     for number, row in enumerate(rows, start=2):
         for index, value in enumerate(row, start=1):
             cell = _set(sheet, number, index, value)
             if isinstance(value, dt.datetime):
                 cell.number_format = DATETIME_FORMAT
-    for index, name in enumerate(REPLY_COLUMNS, start=1):
+    for index, name in enumerate(columns, start=1):
         width = 20 if name == "submitted_at" else 30 if name in FREE_TEXTS or name.endswith("name") else 14
         sheet.column_dimensions[get_column_letter(index)].width = width

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,12 +14,13 @@ from reports.quotes import QuoteForm, edition_for, reply_texts
 from reports.tasks import render_report_pdf
 from surveys.models import Response
 from workshops.models import fiscal_year_label
+from workshops.roles import QUOTE_REPLIES, staff_page
 
 # Seconds between two looks of the waiting page at the rendering.
 REFRESH_SECONDS = 2
 
 
-@staff_member_required
+@staff_page
 def report_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """Shows the kept PDF, or starts rendering it and refreshes itself until the file is there."""
     key = pdf.fingerprint(fiscal_year)
@@ -42,7 +43,7 @@ def report_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     return render(request, "reports/report_pdf.html", {**context, "refresh": REFRESH_SECONDS})
 
 
-@staff_member_required
+@staff_page
 def report_pdf_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     path = pdf.cached_pdf(fiscal_year)
     if path is None:
@@ -50,7 +51,7 @@ def report_pdf_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename=pdf.file_name(fiscal_year))
 
 
-@staff_member_required
+@staff_page
 @require_http_methods(["GET", "POST"])
 def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """The FY's reply texts, each with a form that makes it a quote."""
@@ -58,6 +59,8 @@ def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     response_id = int(reply) if reply and reply.isdigit() else None
     failed: QuoteForm | None = None
     if request.method == "POST":
+        if not request.user.has_perm(QUOTE_REPLIES):
+            raise PermissionDenied("Quoting a reply is for survey managers.")
         form = QuoteForm(request.POST)
         if form.is_valid():
             quote = form.save()
@@ -87,7 +90,7 @@ def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     )
 
 
-@staff_member_required
+@staff_page
 def quote_reply(request: HttpRequest, response_id: int) -> HttpResponse:
     """From a reply in the admin to its texts on the quoting page."""
     response = get_object_or_404(Response.objects.select_related("participant__workshop"), pk=response_id)

@@ -6,18 +6,18 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from reports import excel, services
 from reports.display import display_table
 from workshops.models import Workshop, fiscal_year_label, parse_fiscal_year
+from workshops.roles import may_see_personal_data, staff_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@staff_member_required
+@staff_page
 def index(request: HttpRequest) -> HttpResponse:
     """Choose a fiscal year."""
     chosen = request.GET.get("fiscal_year", "").strip()
@@ -34,7 +34,7 @@ def _surveyed_or_404(fiscal_year: int) -> None:
         raise Http404(f"FY{fiscal_year_label(fiscal_year)} has no surveyed workshops")
 
 
-@staff_member_required
+@staff_page
 def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """The seven tables, the associations, the charts and (while the round runs) each workshop's progress."""
     _surveyed_or_404(fiscal_year)
@@ -54,18 +54,18 @@ def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     )
 
 
-@staff_member_required
+@staff_page
 def tables_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     _surveyed_or_404(fiscal_year)
     buffer = io.BytesIO()
-    excel.export(fiscal_year, buffer)
+    excel.export(fiscal_year, buffer, include_personal_data=may_see_personal_data(request.user))
     name = f"good-practice-tables-FY{fiscal_year_label(fiscal_year).replace('/', '-')}.xlsx"
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-@staff_member_required
+@staff_page
 def workshop_replies(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = get_object_or_404(Workshop, pk=workshop_id)
     return render(request, "reports/staff/workshop.html", {"result": services.workshop_replies(workshop)})

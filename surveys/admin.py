@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from surveys import questionnaire
 from surveys.models import Message, Response
 from workshops.admin import FiscalYearFilter
+from workshops.roles import may_see_personal_data
 
 
 class ResponseFYFilter(FiscalYearFilter):
@@ -35,6 +36,19 @@ class ResponseAdmin(admin.ModelAdmin):
             for question in questionnaire.QUESTIONS
         ],
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if may_see_personal_data(request.user):
+            return self.fieldsets
+        # A report viewer reads the answers, not the contact address (workshops.roles).
+        first, *questions = self.fieldsets
+        title, options = first
+        return [(title, {**options, "fields": [f for f in options["fields"] if f != "contact_email"]}), *questions]
+
+    def get_search_fields(self, request):
+        if may_see_personal_data(request.user):
+            return self.search_fields
+        return [field for field in self.search_fields if not field.endswith("email")]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

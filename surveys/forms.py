@@ -32,6 +32,9 @@ class PlainTextField(forms.CharField):
 
 
 _WHOLE = {"invalid": "Enter a whole number, e.g. 12."}
+_INCOMPLETE = (
+    "The form arrived incomplete, so nothing was saved. Please check your answers below and press the button again."
+)
 
 
 def _yes_no_field(question: questionnaire.Question) -> forms.TypedChoiceField:
@@ -48,8 +51,14 @@ def _yes_no_field(question: questionnaire.Question) -> forms.TypedChoiceField:
 class QuestionnaireForm(forms.ModelForm):
     """One participant's answers. `submit=True` applies the rules of a submitted reply on top of the types."""
 
-    # The revision of the reply the page was rendered from: a mismatch means the reply changed since.
-    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # The revision of the reply the page was rendered from: a mismatch means the reply changed since. Without a
+    # valid one (a body that is not the page's form) nothing is saved: the page comes back for the participant
+    # to check, with the stored revision.
+    revision = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value"), _INCOMPLETE),
+    )
 
     # Declared here rather than derived from the model: built once, not on every request.
     q1_shared_with = forms.IntegerField(min_value=0, required=False, error_messages=_WHOLE)

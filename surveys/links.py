@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.urls import reverse
 
 from workshops.models import Participant
+
+# Tokens are drawn by secrets.token_urlsafe (workshops.models.new_token). Anything else is refused before the
+# database sees it: PostgreSQL rejects a NUL in a query parameter with an error, which would be a 500.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def questionnaire_url(participant: Participant) -> str:
@@ -15,7 +21,7 @@ def questionnaire_url(participant: Participant) -> str:
 
 def participant_for_token(token: str) -> Participant | None:
     """The participant a token belongs to, or None for an unknown or revoked token."""
-    if not token or len(token) > 64:
+    if not _TOKEN_SHAPE.fullmatch(token or ""):
         return None
     # get() rather than first(): first() would order by the model's three-table ordering, which costs more
     # than the rest of the lookup on a page every participant opens.

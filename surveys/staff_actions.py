@@ -14,7 +14,16 @@ from surveys.models import Message
 from surveys.schedule import local_day, past_catch_up
 
 
-@admin.action(description="Send invitations now (workshops past the catch-up window)")
+class SendsMessages:
+    """For a ModelAdmin that offers the actions below: only to those who may send messages (workshops.roles)."""
+
+    def has_send_messages_permission(self, request) -> bool:
+        from workshops.roles import SEND_MESSAGES
+
+        return request.user.has_perm(SEND_MESSAGES)
+
+
+@admin.action(description="Send invitations now (workshops past the catch-up window)", permissions=["send_messages"])
 def send_invitations_now(modeladmin, request, queryset) -> None:
     today = local_day(timezone.now())
     past = [workshop.pk for workshop in queryset if workshop.surveyed and past_catch_up(workshop, today)]
@@ -34,7 +43,7 @@ def send_invitations_now(modeladmin, request, queryset) -> None:
         )
 
 
-@admin.action(description="Send the link again")
+@admin.action(description="Send the link again", permissions=["send_messages"])
 def send_link_again(modeladmin, request, queryset) -> None:
     wanted = queryset.filter(opted_out_at__isnull=True)
     with transaction.atomic():

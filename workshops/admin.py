@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from surveys.models import Status
-from surveys.staff_actions import MessageInline, send_invitations_now, send_link_again
+from surveys.staff_actions import MessageInline, SendsMessages, send_invitations_now, send_link_again
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
 from workshops.workbook import WorkbookInvalid, import_workbook
 
@@ -70,7 +70,7 @@ class WorkbookUploadForm(forms.Form):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
+class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
     list_display = [
         "title",
         "start_date",
@@ -217,7 +217,7 @@ class ParticipantWorkshopFYFilter(FiscalYearFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(SendsMessages, admin.ModelAdmin):
     list_display = ["name", "email", "administration", "workshop", "has_replied"]
     list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration"]
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
@@ -228,7 +228,10 @@ class ParticipantAdmin(admin.ModelAdmin):
     actions = [send_link_again, "revoke_links", erase_personal_data]
     change_form_template = "admin/workshops/participant/change_form.html"
 
-    @admin.action(description="Revoke the personal links of the selected participants (new links replace them)")
+    @admin.action(
+        description="Revoke the personal links of the selected participants (new links replace them)",
+        permissions=["change"],
+    )
     def revoke_links(self, request: HttpRequest, queryset) -> None:
         from surveys.links import revoke
 

@@ -7,6 +7,8 @@ the truth: permissions added to these groups by hand are reset at the next migra
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 SURVEY_MANAGERS = "Survey managers"
 REPORT_VIEWERS = "Report viewers"
 
@@ -33,6 +35,31 @@ ROLES: dict[str, dict[str, list[str]]] = {
         "reports.earlierround": ["view"],
     },
 }
+
+
+# What the pages and exports ask of a user, by permission, so that a superuser may do everything and a staff user
+# with no role nothing.
+# The staff pages (/staff/) read replies.
+READ_REPLIES = "surveys.view_response"
+# Quoting a reply in the report is adding a quote.
+QUOTE_REPLIES = "reports.add_quote"
+# Sending messages (invitations now, the link again) adds to the message log.
+SEND_MESSAGES = "surveys.add_message"
+# E-mail addresses (the participant list, the export's e-mail column, a reply's contact e-mail) are for whoever may
+# see the participants: survey managers, not report viewers.
+SEE_PERSONAL_DATA = "workshops.view_participant"
+
+
+def may_see_personal_data(user) -> bool:
+    return user.has_perm(SEE_PERSONAL_DATA)
+
+
+def staff_page(view: Callable) -> Callable:
+    """A /staff/ page: others than staff go to the login; staff without a role get 403."""
+    from django.contrib.admin.views.decorators import staff_member_required
+    from django.contrib.auth.decorators import permission_required
+
+    return staff_member_required(permission_required(READ_REPLIES, raise_exception=True)(view))
 
 
 def create_groups(group_model) -> None:

@@ -143,3 +143,15 @@ def test_command_takes_the_short_year(demo_data, tmp_path):
     call_command("export_tables", "--fiscal-year", "2019", str(tmp_path / "t.xlsx"), stdout=out)
     assert "FY2019/20" in out.getvalue()
     assert load_workbook(tmp_path / "t.xlsx").sheetnames[0] == "Table 1"
+
+
+def test_export_without_personal_data_leaves_out_the_email_column_only(demo_data):
+    full, anonymous = io.BytesIO(), io.BytesIO()
+    excel.export(2019, full)
+    excel.export(2019, anonymous, include_personal_data=False)
+    full_rows = values(load_workbook(full)["Replies"])
+    rows = values(load_workbook(anonymous)["Replies"])
+    email = full_rows[0].index("email")
+    assert rows[0] == [column for column in excel.REPLY_COLUMNS if column != "email"]
+    assert rows == [row[:email] + row[email + 1 :] for row in full_rows]
+    assert not any("@" in str(cell) for row in rows for cell in row)

@@ -76,3 +76,9 @@ class TestAdmin:
         )
         participant.refresh_from_db()
         assert participant.token != old_token
+
+
+@pytest.mark.parametrize("token", ["", "a\x00b", "A" * 65, "ab/cd", "é" * 10, "abc\n"])
+def test_a_token_of_another_shape_is_unknown_without_asking_the_database(token, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert participant_for_token(token) is None
