@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from reports import pdf
-from reports.quotes import QuoteForm, edition_for, reply_texts
+from reports.quotes import QuoteTextForm, edition_for, reply_texts
 from reports.tasks import render_report_pdf
 from surveys.models import Response
 from workshops.models import fiscal_year_label
@@ -57,11 +57,11 @@ def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """The FY's reply texts, each with a form that makes it a quote."""
     reply = request.GET.get("reply")
     response_id = int(reply) if reply and reply.isdigit() else None
-    failed: QuoteForm | None = None
+    failed: QuoteTextForm | None = None
     if request.method == "POST":
         if not request.user.has_perm(QUOTE_REPLIES):
             raise PermissionDenied("Quoting a reply is for survey managers.")
-        form = QuoteForm(request.POST)
+        form = QuoteTextForm(request.POST)
         if form.is_valid():
             quote = form.save()
             messages.success(request, f"Quoted in section {quote.get_section_display()}.")
@@ -69,11 +69,11 @@ def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         failed = form
     texts = reply_texts(fiscal_year, response_id)
     forms = []
-    for text in texts:
+    for number, text in enumerate(texts):
         matches = failed is not None and failed.data.get("response") == str(text.response.pk)
         matches = matches and failed.data.get("answer") == text.answer
         initial = {"response": text.response.pk, "answer": text.answer, "excerpt": text.text, "section": text.section}
-        forms.append((text, failed if matches else QuoteForm(initial=initial)))
+        forms.append((text, failed if matches else QuoteTextForm(initial=initial, number=number)))
     edition = edition_for(fiscal_year) if texts else pdf.edition_of(fiscal_year)
     return render(
         request,

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.db.models import Max
 
@@ -121,3 +124,30 @@ class QuoteForm(forms.ModelForm):
         if commit:
             quote.save()
         return quote
+
+
+class QuoteTextForm(QuoteForm):
+    """QuoteForm as the staff quoting page shows it under each reply text: the reply and answer fixed (hidden),
+    laid out by crispy-forms with Bootstrap 5. `number` keeps the ids of the many forms on one page apart."""
+
+    def __init__(self, *args, number: int = 0, **kwargs) -> None:
+        super().__init__(*args, auto_id=f"quote{number}-%s", **kwargs)
+        self.fields["response"].widget = forms.HiddenInput()
+        self.fields["answer"].widget = forms.HiddenInput()
+        self.fields["excerpt"].label = "Excerpt as printed"
+        self.fields["order"].label = "Order (empty: last)"
+        self.helper = FormHelper(self)
+        self.helper.form_class = "quote-form"
+        self.helper.layout = Layout(
+            "response",
+            "answer",
+            Field("excerpt", rows=3),
+            Row(
+                Column("section", css_class="col-md-6"),
+                Column("order", css_class="col-md-3"),
+                Column(
+                    StrictButton("Quote this", type="submit", css_class="btn-outline-primary w-100"),
+                    css_class="col-md-3 align-self-center",
+                ),
+            ),
+        )
