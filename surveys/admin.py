@@ -14,8 +14,25 @@ class ResponseFYFilter(FiscalYearFilter):
     field_path = "participant__workshop__fiscal_year"
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """What happened, as it happened: replies and messages are shown, never added or edited in the admin."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="participant", ordering="participant__name")
+    def participant_name(self, record: Response | Message) -> str:
+        return record.participant.name
+
+
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(RecordAdmin):
     """Replies as participants gave them: read-only, in the questionnaire's order and words."""
 
     list_display = ["participant_name", "administration", "workshop", "status", "submitted_at", "late", "quote_link"]
@@ -50,19 +67,6 @@ class ResponseAdmin(admin.ModelAdmin):
             return self.search_fields
         return [field for field in self.search_fields if not field.endswith("email")]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description="participant", ordering="participant__name")
-    def participant_name(self, response: Response) -> str:
-        return response.participant.name
-
     @admin.display(description="administration", ordering="participant__administration__code")
     def administration(self, response: Response) -> str:
         return response.participant.administration.code
@@ -84,7 +88,7 @@ class MessageFYFilter(FiscalYearFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(RecordAdmin):
     """The message log: what went out to whom, and what failed (filter Status: Failed)."""
 
     list_display = ["kind", "participant_name", "to_email", "workshop", "status", "sent_at", "attempts", "error"]
@@ -92,19 +96,6 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["participant__name", "participant__email", "to_email", "participant__workshop__title", "error"]
     list_select_related = ["participant__workshop"]
     date_hierarchy = "created_at"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description="participant", ordering="participant__name")
-    def participant_name(self, message: Message) -> str:
-        return message.participant.name
 
     @admin.display(description="workshop", ordering="participant__workshop__start_date")
     def workshop(self, message: Message) -> str:
