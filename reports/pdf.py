@@ -104,8 +104,6 @@ def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str
         "tables": tables,
         "actions": actions,
         "common_actions": [action for action in actions if action["action"] != "Others"],
-        # The survey of FY2019/20 runs in 2020 and is called "the Survey 2020".
-        "survey_year": fiscal_year + 1,
         "office_email": settings.OFFICE_EMAIL,
         "response_sentences": summary.response_sentences(data),
         "quotes": quotes_by_section(edition),
@@ -113,7 +111,7 @@ def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str
         "abbreviations": abbreviations(fiscal_year),
         "figures": data.figures,
         "summary_sentences": summary.sentences(data),
-        "charts": report_charts(data, reply_rate_trend()),
+        "charts": report_charts(data, reply_rate_trend(until=fiscal_year)),
     }
     return context
 
@@ -153,15 +151,16 @@ def code_version() -> str:
 
 
 def fingerprint(fiscal_year: int) -> str:
-    """Changes whenever anything the report shows changes: replies, participants, workshops, the edition's
-    texts, its quotes, the earlier rounds' figures, the code. A handful of aggregate queries."""
-    replies = Response.objects.filter(participant__workshop__fiscal_year=fiscal_year).aggregate(
+    """Changes whenever anything the report shows changes: replies, participants, workshops (of this round and of
+    every earlier one, which the previous round's figures and the reply-rate chart read), the edition's texts,
+    its quotes, the earlier rounds' published figures, the code. A handful of aggregate queries."""
+    replies = Response.objects.filter(participant__workshop__fiscal_year__lte=fiscal_year).aggregate(
         count=Count("pk"), last=Max("pk"), changed=Max("changed_at")
     )
-    participants = Participant.objects.filter(workshop__fiscal_year=fiscal_year).aggregate(
+    participants = Participant.objects.filter(workshop__fiscal_year__lte=fiscal_year).aggregate(
         count=Count("pk"), last=Max("pk")
     )
-    workshops = Workshop.objects.filter(fiscal_year__in=[fiscal_year - 1, fiscal_year]).aggregate(
+    workshops = Workshop.objects.filter(fiscal_year__lte=fiscal_year).aggregate(
         count=Count("pk"), changed=Max("updated_at")
     )
     edition = ReportEdition.objects.filter(fiscal_year=fiscal_year).values_list("pk", "updated_at", "status").first()

@@ -16,7 +16,7 @@ from reports.models import EarlierRound, ReportEdition
 from reports.tables import CountShare, Table
 from surveys import questionnaire
 from surveys.models import Response
-from workshops.models import Workshop, fiscal_year_label
+from workshops.models import Workshop, fiscal_year_label, survey_year
 
 # Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (domain.md).
 FIRST_ROUND_FISCAL_YEAR = 2014
@@ -138,7 +138,7 @@ def _figures(
     return Figures(
         fiscal_year=fiscal_year,
         fiscal_year_label=fiscal_year_label(fiscal_year),
-        survey_year=fiscal_year + 1,
+        survey_year=survey_year(fiscal_year),
         round_number=round_number(fiscal_year),
         workshops_organized=organized,
         workshops_surveyed=len(table1.rows),
@@ -194,15 +194,16 @@ class RoundRate:
     source: str  # "database" or "published"
 
 
-def reply_rate_trend() -> list[RoundRate]:
-    """Reply rate of every round: from the replies where the database holds them, else as published."""
+def reply_rate_trend(until: int | None = None) -> list[RoundRate]:
+    """Reply rate of every round (up to the fiscal year `until`, for its report): from the replies where the
+    database holds them, else as published."""
     from_database = tables.reply_rates_by_round(frames.workshop_counts_frame())
     published = dict(EarlierRound.objects.values_list("fiscal_year", "reply_rate_percent"))
-    years = sorted(set(from_database) | set(published))
+    years = sorted(year for year in set(from_database) | set(published) if until is None or year <= until)
     return [
         RoundRate(
             year,
-            f"Survey {year + 1}",
+            f"Survey {survey_year(year)}",
             from_database[year] if year in from_database else published[year],
             "database" if year in from_database else "published",
         )
@@ -272,7 +273,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
                     _calendar_status(schedule, today),
                 )
             )
-    trend = reply_rate_trend()
+    trend = reply_rate_trend(until=fiscal_year)
     return StaffOverview(
         data,
         round_open,

@@ -19,6 +19,12 @@ def fiscal_year_label(fiscal_year: int) -> str:
     return f"{fiscal_year}/{(fiscal_year + 1) % 100:02d}"
 
 
+def survey_year(fiscal_year: int) -> int:
+    """The survey of a fiscal year's workshops runs six months on, in the next calendar year: FY2019/20 -> 2020,
+    "the Survey 2020"."""
+    return fiscal_year + 1
+
+
 def parse_fiscal_year(text: str) -> int:
     """'2019/20', 'FY2019/20', '2019-20' or '2019' -> 2019."""
     value = text.strip().upper().removeprefix("FY").strip()

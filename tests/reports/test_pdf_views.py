@@ -82,3 +82,16 @@ def test_a_failed_rendering_says_so_and_can_be_retried(staff_client, demo_data, 
     assert page.status_code == 503
     assert b"fonts missing" in page.content
     assert not pdf.is_rendering(2019, pdf.fingerprint(2019))
+
+
+def test_the_kept_report_is_rendered_anew_when_the_previous_round_changes(demo_data, var_dir, participant_factory):
+    # The previous round's figures and the reply-rate chart come from earlier rounds' replies too.
+    before = pdf.fingerprint(2020)
+    earlier = Response.objects.replies().filter(participant__workshop__fiscal_year=2019).first()
+    earlier.q2_utilization += " (corrected)"
+    earlier.save()
+    assert pdf.fingerprint(2020) != before
+    unchanged = pdf.fingerprint(2018)
+    earlier.q2_utilization += " again"
+    earlier.save()
+    assert pdf.fingerprint(2018) == unchanged  # a later round never changes an earlier report

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from reports.models import EarlierRound
-from reports.services import previous_round, report_data, round_number, workshop_results
+from reports.services import previous_round, reply_rate_trend, report_data, round_number, workshop_results
 from surveys.models import Response, Status
 from workshops.models import Workshop
 
@@ -78,3 +78,11 @@ def test_workshop_results_count_a_late_reply_and_not_a_draft(workshop_factory, p
     results = workshop_results(workshop)
     assert (results.replies, results.participants) == (1, 2)
     assert dict(results.actions)["Developed/updated operation manuals, etc."] == 0
+
+
+def test_the_reply_rate_trend_of_a_report_stops_at_its_round(demo_data, workshop_factory, participant_factory):
+    later = workshop_factory(start_date=dt.date(2021, 9, 6), end_date=dt.date(2021, 9, 9))
+    participant_factory(workshop=later)
+    assert 2021 in [r.fiscal_year for r in reply_rate_trend()]
+    assert max(r.fiscal_year for r in reply_rate_trend(until=2019)) == 2019
+    assert [r.label for r in reply_rate_trend(until=2019)][-2:] == ["Survey 2019", "Survey 2020"]
