@@ -86,7 +86,7 @@ def report_charts(data, trend) -> dict[str, SafeString]:
     Keys: actions, reply_rates, yes_shares (the PDF template's slots)."""
     from surveys.models import Response
 
-    labels = {question: str(Response._meta.get_field(question).verbose_name) for question in data.figures.yes_shares}
+    labels = {question: Response.answer_label(question) for question in data.figures.yes_shares}
     return {
         "actions": actions_chart(data.tables["table2"]),
         "reply_rates": reply_rates_chart([(r.label, r.reply_rate, r.source == "published") for r in trend]),

@@ -31,10 +31,6 @@ def edition_for(fiscal_year: int) -> ReportEdition:
     return edition
 
 
-def answer_label(answer: str) -> str:
-    return str(Response._meta.get_field(answer).verbose_name)
-
-
 @dataclass(frozen=True)
 class ReplyText:
     """One non-empty free text of a reply, as staff browse them to choose quotes."""
@@ -46,7 +42,7 @@ class ReplyText:
 
     @property
     def label(self) -> str:
-        return answer_label(self.answer)
+        return Response.answer_label(self.answer)
 
     @property
     def section(self) -> str:
@@ -106,7 +102,7 @@ class QuoteForm(forms.ModelForm):
             raise forms.ValidationError("Only submitted replies can be quoted; this one is still a draft.")
         text = getattr(response, answer).strip()
         if not text:
-            self.add_error("answer", f"This reply has no text for “{answer_label(answer)}”.")
+            self.add_error("answer", f"This reply has no text for “{Response.answer_label(answer)}”.")
             return cleaned
         if not (cleaned.get("excerpt") or "").strip():
             cleaned["excerpt"] = text

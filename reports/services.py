@@ -171,10 +171,7 @@ class WorkshopResults:
 
 def workshop_results(workshop: Workshop) -> WorkshopResults:
     counts = tables.workshop_counts(frames.workshop_frame(workshop.pk))
-    label = {
-        name: str(Response._meta.get_field(name).verbose_name)
-        for name in (*questionnaire.Q1_ACTIONS, *questionnaire.YES_NO_QUESTIONS)
-    }
+    label = {name: Response.answer_label(name) for name in (*questionnaire.Q1_ACTIONS, *questionnaire.YES_NO_QUESTIONS)}
     return WorkshopResults(
         replies=counts.replies,
         participants=counts.participants,
@@ -299,12 +296,10 @@ def workshop_replies(workshop: Workshop) -> WorkshopReplies:
     for reply in replied.to_dict("records"):
         reply["actions"] = [tables.ACTION_COLUMNS[a] for a in questionnaire.Q1_ACTIONS if reply[a]]
         reply["yes_no"] = [
-            (str(Response._meta.get_field(q).verbose_name), None if pd.isna(reply[q]) else bool(reply[q]))
+            (Response.answer_label(q), None if pd.isna(reply[q]) else bool(reply[q]))
             for q in questionnaire.YES_NO_QUESTIONS
         ]
-        reply["texts"] = [
-            (str(Response._meta.get_field(t).verbose_name), reply[t]) for t in questionnaire.FREE_TEXTS if reply[t]
-        ]
+        reply["texts"] = [(Response.answer_label(t), reply[t]) for t in questionnaire.FREE_TEXTS if reply[t]]
         for name in questionnaire.COUNTS:
             reply[name] = None if pd.isna(reply[name]) else int(reply[name])
         reply["submitted_at"] = reply["submitted_at"].to_pydatetime()

@@ -37,7 +37,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from surveys.emails import send_message
-from surveys.models import Message, MessageKind, MessageStatus, Status, reminder_kind
+from surveys.models import Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
 from surveys.schedule import due_on, local_day
 from workshops.models import Participant, Workshop
 
@@ -148,7 +148,7 @@ def skip_reason(message: Message) -> str:
     if not participant.workshop.surveyed and message.kind != MessageKind.LINK:
         return "The workshop is no longer surveyed."
     response = getattr(participant, "response", None)
-    if message.kind.startswith("reminder-") and response is not None and response.is_reply:
+    if reminder_number(message.kind) and response is not None and response.is_reply:
         return "The participant replied before the reminder."
     return ""
 

@@ -15,17 +15,17 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from surveys.links import questionnaire_url
+from surveys.models import Message, reminder_number
 from surveys.optout import optout_url
-from surveys.schedule import schedule_for
+from surveys.schedule import days_left, schedule_for
 
 if TYPE_CHECKING:
-    from surveys.models import Message
     from workshops.models import Workshop
 
 
 def template_folder(kind: str) -> str:
     # Every reminder reads the same templates; the context tells which one it is.
-    return "reminder" if kind.startswith("reminder-") else kind
+    return "reminder" if reminder_number(kind) else kind
 
 
 def results_for(workshop: Workshop, cache: dict[int, Any] | None = None) -> Any:
@@ -44,15 +44,14 @@ def context_for(message: Message, today: dt.date, results_cache: dict[int, Any] 
     workshop = participant.workshop
     schedule = schedule_for(workshop)
     response = getattr(participant, "response", None)
-    days_left = (schedule.due - today).days
     return {
         "kind": message.kind,
-        "reminder_number": int(message.kind.rsplit("-", 1)[1]) if message.kind.startswith("reminder-") else None,
+        "reminder_number": reminder_number(message.kind),
         "participant": participant,
         "workshop": workshop,
         "schedule": schedule,
         "due": schedule.due,
-        "days_left": days_left,
+        "days_left": days_left(workshop, today),
         "replied": bool(response and response.is_reply),
         "link": questionnaire_url(participant),
         "optout_link": optout_url(participant),

@@ -144,7 +144,7 @@ def differences(stored: Response, answers: dict) -> list[tuple[str, str, str]]:
     for name, typed in answers.items():
         saved = getattr(stored, name)
         if saved != typed:
-            label = str(Response._meta.get_field(name).verbose_name)
+            label = Response.answer_label(name)
             changed.append((label, display_value(name, saved), display_value(name, typed)))
     return changed
 
@@ -187,17 +187,6 @@ class Section:
         return any(control.errors for control in self.controls)
 
 
-_LABELS = {
-    "q1_shared_with": "Number of colleagues with whom you shared the training materials",
-    "q1_others_text": "Description of the other actions",
-    "q1bis_colleagues_learned": "Approximate number of colleagues",
-    "q2_utilization": "Your description",
-    "q3_text": "The effects realized (optional)",
-    "q4_text": "How it contributed / will contribute, or why not (optional)",
-    "q5_text": "The project(s) initiated (optional)",
-}
-
-
 def sections(form: QuestionnaireForm) -> list[Section]:
     option_labels = dict(questionnaire.Q1.options)
     result = []
@@ -210,9 +199,13 @@ def sections(form: QuestionnaireForm) -> list[Section]:
                 controls.append(Control(name, "checkbox", option_labels[name], bool(bound.value()), errors))
             elif name in COUNTS:
                 value = bound.value()
-                controls.append(Control(name, "number", _LABELS[name], "" if value is None else value, errors))
+                controls.append(
+                    Control(name, "number", questionnaire.FIELD_LABELS[name], "" if value is None else value, errors)
+                )
             elif name in FREE_TEXTS:
-                controls.append(Control(name, "textarea", _LABELS[name], bound.value() or "", errors))
+                controls.append(
+                    Control(name, "textarea", questionnaire.FIELD_LABELS[name], bound.value() or "", errors)
+                )
             else:
                 value = bound.value()
                 value = {True: YES, False: NO}.get(value, value)
@@ -236,7 +229,7 @@ def answer_summary(response: Response) -> list[tuple[questionnaire.Question, lis
             elif name in YES_NO_QUESTIONS:
                 lines.append(("Answer", display_value(name, value)))
             elif value not in (None, ""):
-                lines.append((_LABELS[name], display_value(name, value)))
+                lines.append((questionnaire.FIELD_LABELS[name], display_value(name, value)))
         if question is questionnaire.Q1 and not any(getattr(response, n) for n in Q1_ACTIONS):
             lines.insert(0, ("Ticked", "no box"))
         summary.append((question, lines))

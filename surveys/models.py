@@ -98,6 +98,11 @@ class Response(models.Model):
     def is_reply(self) -> bool:
         return self.status == Status.SUBMITTED
 
+    @classmethod
+    def answer_label(cls, name: str) -> str:
+        """An answer field's name as staff read it (admin, staff pages, exports, charts, quotes)."""
+        return str(cls._meta.get_field(name).verbose_name)
+
 
 class MessageKind(models.TextChoices):
     INVITATION = "invitation", "Invitation"
@@ -112,9 +117,17 @@ class MessageKind(models.TextChoices):
 REPEATABLE_KINDS = ("link",)
 
 
+REMINDER_PREFIX = "reminder-"
+
+
 def reminder_kind(number: int) -> str:
     """The kind of the number-th reminder (1-based)."""
-    return f"reminder-{number}"
+    return f"{REMINDER_PREFIX}{number}"
+
+
+def reminder_number(kind: str) -> int | None:
+    """The number (1-based) of a reminder's kind; None for every other kind."""
+    return int(kind.removeprefix(REMINDER_PREFIX)) if kind.startswith(REMINDER_PREFIX) else None
 
 
 class MessageStatus(models.TextChoices):

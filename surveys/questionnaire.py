@@ -95,6 +95,17 @@ Q5 = Question(
 
 QUESTIONS = (Q1, Q1BIS, Q2, Q3, Q4, Q5)
 
+# The labels of the number and text boxes, as the participant reads them beside each question's own words.
+FIELD_LABELS = {
+    "q1_shared_with": "Number of colleagues with whom you shared the training materials",
+    "q1_others_text": "Description of the other actions",
+    "q1bis_colleagues_learned": "Approximate number of colleagues",
+    "q2_utilization": "Your description",
+    "q3_text": "The effects realized (optional)",
+    "q4_text": "How it contributed / will contribute, or why not (optional)",
+    "q5_text": "The project(s) initiated (optional)",
+}
+
 # The answer fields by kind, named as the model's fields and the frame's columns. They live here, free of
 # Django, so that the pure counting rules (reports.tables) use the very same names as the model.
 # The six Q1 boxes in the questionnaire's order.

@@ -72,16 +72,15 @@ def due_on(workshop: Workshop, today: dt.date) -> DueToday:
     * The feedback goes out from its day on, for SURVEY_CATCH_UP_DAYS.
     """
     schedule = schedule_for(workshop)
-    catch_up = dt.timedelta(days=settings.SURVEY_CATCH_UP_DAYS)
     invitation = schedule.invitation <= today and (
-        today - schedule.invitation <= catch_up or workshop.invitations_released_at is not None
+        not past_catch_up(workshop, today) or workshop.invitations_released_at is not None
     )
     reminder = None
     if today <= schedule.due:
         for number, day in enumerate(schedule.reminders, start=1):
             if day <= today:
                 reminder = number
-    feedback = schedule.feedback <= today <= schedule.feedback + catch_up
+    feedback = schedule.feedback <= today <= schedule.feedback + dt.timedelta(days=settings.SURVEY_CATCH_UP_DAYS)
     return DueToday(invitation=invitation, reminder=reminder, feedback=feedback)
 
 
