@@ -22,11 +22,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import frames, tables
 from reports.tables import Table
-from surveys.models import ANSWER_FIELDS, COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
+from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
+from workshops.workbook import SHEETS
 
 SHEET_NAMES = {**{f"table{n}": f"Table {n}" for n in range(1, 8)}, "associations": "Associations"}
-# The import format's `responses` columns (import-format.md), then what a reader of the export also wants.
-IMPORT_COLUMNS = ["workshop", "email", "submitted_at", *ANSWER_FIELDS]
+# The import format's `responses` columns, as the importer reads them (so that an export imports again), then
+# what a reader of the export also wants.
+IMPORT_COLUMNS = [column.name for column in SHEETS["responses"]]
 REPLY_COLUMNS = [*IMPORT_COLUMNS, "administration_name", "late"]
 # Left out of an export for a reader who may not see personal data (workshops.roles.may_see_personal_data).
 PERSONAL_COLUMNS = ("email",)
