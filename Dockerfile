@@ -12,6 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # WeasyPrint needs Pango; the report is set in DejaVu. postgresql-client gives pg_dump/pg_restore for backups.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql-client \
+       gettext \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -19,6 +20,11 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install .
 COPY . .
+
+# The translations (locale/) are compiled into the image: .mo files are never committed.
+RUN SECRET_KEY=compilemessages-only-not-a-secret-0123456789ab VAR_DIR=/tmp/build-var \
+    python manage.py compilemessages --ignore=var -v0 \
+    && rm -rf /tmp/build-var
 
 # Static files are part of the image (whitenoise serves them); the build needs a key but keeps none.
 RUN SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdef VAR_DIR=/tmp/build-var \

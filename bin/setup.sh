@@ -44,3 +44,10 @@ ensure_venv() {
 
 # WeasyPrint needs Pango; DejaVu is the font the report is set in.
 PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+
+# compile_catalogues : the gettext catalogues (locale/<language>/LC_MESSAGES/django.po) compiled into the .mo files
+# Django reads; msgfmt comes with Debian's gettext.
+compile_catalogues() {
+  ensure_debian_packages gettext
+  .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v0
+}

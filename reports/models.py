@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import models, transaction
 from django.utils import timezone
 
+from rocbap.languages import default_language, language_choices
 from surveys import rounds
 from surveys.models import FREE_TEXTS, Response
 from workshops.models import fiscal_year_label
@@ -33,7 +34,16 @@ class ReportEdition(models.Model):
     conclusion = models.TextField(blank=True)
     contact = models.TextField(blank=True)
     signatory_name = models.CharField(max_length=200, blank=True)
-    signatory_title = models.CharField(max_length=200, blank=True, default="Head of ROCB A/P")
+    signatory_title = models.CharField(
+        max_length=200, blank=True, help_text="Leave empty for the office's (e.g. Head of the office)."
+    )
+    # The language the report is rendered in; staff write the edition's texts in it (quotes stay as written).
+    language = models.CharField(
+        max_length=8,
+        choices=language_choices,
+        default=default_language,
+        help_text="The report's headings, sentences, tables and charts are in this language; write the texts in it.",
+    )
     finalized_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

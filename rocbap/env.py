@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 if TYPE_CHECKING:
     from dj_database_url import DBConfig
 
+    from rocbap.office import Office
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -133,3 +135,12 @@ def email_config(name: str, file_path: str) -> dict:
         "EMAIL_USE_SSL": parts.scheme == "smtps",
         "EMAIL_TIMEOUT": int(options.get("timeout", ["20"])[0]),
     }
+
+
+def office_config(name: str, default: str) -> Office:
+    """The office that runs the survey: a bundled office's name (asia-pacific, west-central-africa) or the path of
+    an office file (docs/offices.md). A missing or incomplete file stops the start, naming the variable."""
+    from rocbap.office import load_office, office_path
+
+    value = get_str(name, default) or default
+    return load_office(office_path(value), setting=name)

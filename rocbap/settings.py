@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 from rocbap import env
+from rocbap import office as office_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "rocbap.languages.OfficeLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rocbap.languages.office_context",
             ],
         },
     },
@@ -116,7 +119,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The office that runs the survey (docs/offices.md): its names in each language, its default language, its logo and
+# the CSV of its member administrations. OFFICE is a bundled office's name or the path of an office file.
+OFFICE = env.office_config("OFFICE", "asia-pacific")
+
+# The languages participants are asked, mailed and reported to in (a catalogue each under locale/). Staff pages and
+# the admin are in English; participant pages follow the participant, other public pages the office's default.
+LANGUAGES = list(office_languages.LANGUAGES)
+LANGUAGE_CODE = "en"
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates in the schedule (invitation, due date, reminders) are days in this time zone: the office's.
 TIME_ZONE = env.get_str("TIME_ZONE", "Asia/Bangkok")
 USE_I18N = True
@@ -152,7 +163,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Unset: every message is written as a file into VAR_DIR/mail and nobody is mailed.
 globals().update(env.email_config("EMAIL_URL", str(VAR_DIR / "mail")))
 # The sender of every message, and the address participants are told to write to.
-DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "ROCB A/P Follow-Up Survey <survey@rocbap.example.org>")
+DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "Follow-Up Survey <survey@rocbap.example.org>")
 OFFICE_EMAIL = env.get_str("OFFICE_EMAIL", "rocbap@rocbap.example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

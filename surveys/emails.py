@@ -13,7 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from rocbap.languages import normalized, office_names
 from surveys.feedback import WorkshopResults, workshop_results
 from surveys.links import questionnaire_url
 from surveys.models import Message, reminder_number
@@ -56,6 +58,9 @@ def context_for(message: Message, today: dt.date, results_cache: ResultsCache | 
         "link": questionnaire_url(participant),
         "optout_link": optout_url(participant),
         "office_email": settings.OFFICE_EMAIL,
+        "office": office_names(),
+        "page_language": translation.get_language(),
+        "page_direction": "rtl" if translation.get_language_bidi() else "ltr",
         "results": results_for(workshop, results_cache) if message.kind == "feedback" else None,
     }
 
@@ -69,12 +74,15 @@ def _message_id(message: Message) -> str:
 def build_email(
     message: Message, today: dt.date, connection=None, results_cache: ResultsCache | None = None
 ) -> EmailMultiAlternatives:
-    """The e-mail of one log row: subject, plain text and HTML, List-Unsubscribe with one-click."""
-    context = context_for(message, today, results_cache)
-    folder = f"emails/{template_folder(message.kind)}"
-    subject = " ".join(render_to_string(f"{folder}/subject.txt", context).split())
-    text = render_to_string(f"{folder}/body.txt", context)
-    html = render_to_string(f"{folder}/body.html", context)
+    """The e-mail of one log row, in the participant's language: subject, plain text and HTML, List-Unsubscribe
+    with one-click."""
+    language = normalized(message.participant.language)
+    with translation.override(language):
+        context = context_for(message, today, results_cache)
+        folder = f"emails/{template_folder(message.kind)}"
+        subject = " ".join(render_to_string(f"{folder}/subject.txt", context).split())
+        text = render_to_string(f"{folder}/body.txt", context)
+        html = render_to_string(f"{folder}/body.html", context)
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -87,6 +95,7 @@ def build_email(
             "List-Unsubscribe": f"<{context['optout_link']}>, <mailto:{settings.OFFICE_EMAIL}?subject=unsubscribe>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
+            "Content-Language": language,
         },
     )
     email.attach_alternative(html, "text/html")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils.functional import Promise
 
 from surveys.models import Response
 from surveys.questionnaire import Q1_ACTIONS, YES_NO_QUESTIONS
@@ -20,8 +21,14 @@ from workshops.models import Workshop
 class WorkshopResults:
     replies: int
     participants: int
-    actions: list[tuple[str, int]]  # (Q1 action as the questionnaire's box reads, replies that ticked it)
-    yes_no: list[tuple[str, int, int]]  # (Q3/Q4/Q5 label, yes, no)
+    # Labels stay lazy: one workshop's results are counted once per batch and read in each recipient's language.
+    actions: list[tuple[str | Promise, int]]  # (Q1 action as the questionnaire's box reads, replies that ticked it)
+    yes_no: list[tuple[str | Promise, int, int]]  # (Q3/Q4/Q5 label, yes, no)
+
+
+def _label(name: str) -> str | Promise:
+    """An answer field's name, translated when it is read."""
+    return Response._meta.get_field(name).verbose_name  # type: ignore[union-attr]
 
 
 def workshop_results(workshop: Workshop) -> WorkshopResults:
@@ -38,9 +45,9 @@ def workshop_results(workshop: Workshop) -> WorkshopResults:
     return WorkshopResults(
         replies=counts["replies"],
         participants=workshop.participants.count(),
-        actions=[(Response.answer_label(action), counts[action]) for action in Q1_ACTIONS],
+        actions=[(_label(action), counts[action]) for action in Q1_ACTIONS],
         yes_no=[
-            (Response.answer_label(question), counts[f"{question}_yes"], counts[f"{question}_no"])
+            (_label(question), counts[f"{question}_yes"], counts[f"{question}_no"])
             for question in YES_NO_QUESTIONS
         ],
     )

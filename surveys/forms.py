@@ -7,9 +7,11 @@ A draft only needs answers of the right type; submitting applies every rule. The
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from surveys import questionnaire
 from surveys.models import ANSWER_FIELDS, COUNTS, FREE_TEXTS, Q1_ACTIONS, TEXT_MAX_LENGTH, YES_NO_QUESTIONS, Response
@@ -32,15 +34,16 @@ class PlainTextField(forms.CharField):
         return (super().to_python(value) or "").replace("\r\n", "\n")
 
 
-_WHOLE = {"invalid": "Enter a whole number, e.g. 12."}
-_INCOMPLETE = (
+_WHOLE = {"invalid": _("Enter a whole number, e.g. 12.")}
+_INCOMPLETE = _(
     "The form arrived incomplete, so nothing was saved. Please check your answers below and press the button again."
 )
 
 
 def _yes_no_field(question: questionnaire.Question) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=question.text,
+        # Lazy: the label is read in the language of the page that shows it.
+        label=cast("str", question.text),
         choices=question.options,
         coerce=_yes_no,
         empty_value=None,
@@ -76,7 +79,7 @@ class QuestionnaireForm(forms.ModelForm):
     class Meta:
         model = Response
         fields = ["contact_email", *ANSWER_FIELDS]
-        labels = {"contact_email": "Contact e-mail"}
+        labels = {"contact_email": _("Contact e-mail")}
 
     def __init__(self, *args, submit: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -105,25 +108,30 @@ class QuestionnaireForm(forms.ModelForm):
         """The rules a submitted reply must follow (a draft may break them)."""
         errors = []
         if data.get("q1_others") and not data.get("q1_others_text"):
-            errors.append(("q1_others_text", "Q1: you ticked Others: please describe the other actions."))
+            errors.append(("q1_others_text", gettext("Q1: you ticked Others: please describe the other actions.")))
         if data.get("q1_shared_with") is not None and not data.get("q1_shared_materials"):
             errors.append(
                 (
                     "q1_shared_with",
-                    "Q1: tick “Circulated/shared training materials” to give the number of colleagues, "
-                    "or leave the number empty.",
+                    gettext(
+                        "Q1: tick “Circulated/shared training materials” to give the number of colleagues, "
+                        "or leave the number empty."
+                    ),
                 )
             )
         if data.get("q1bis_colleagues_learned") is not None and not data.get("q1_shared_materials"):
             errors.append(
                 (
                     "q1bis_colleagues_learned",
-                    "Q1bis: this number is asked only when you circulated/shared training materials (first box of Q1).",
+                    gettext(
+                        "Q1bis: this number is asked only when you circulated/shared training materials "
+                        "(first box of Q1)."
+                    ),
                 )
             )
         for name, number in zip(YES_NO_QUESTIONS, ("Q3", "Q4", "Q5"), strict=True):
             if data.get(name) is None:
-                errors.append((name, f"Please answer {number}: choose Yes or No."))
+                errors.append((name, gettext("Please answer %(number)s: choose Yes or No.") % {"number": number}))
         return errors
 
     def answers(self) -> dict:
@@ -136,7 +144,7 @@ def display_value(name: str, value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     return str(value)
 
 
@@ -198,21 +206,23 @@ def sections(form: QuestionnaireForm) -> list[Section]:
             bound = form[name]
             errors = [str(error) for error in bound.errors]
             if name in Q1_ACTIONS:
-                controls.append(Control(name, "checkbox", option_labels[name], bool(bound.value()), errors))
+                controls.append(Control(name, "checkbox", str(option_labels[name]), bool(bound.value()), errors))
             elif name in COUNTS:
                 value = bound.value()
                 controls.append(
-                    Control(name, "number", questionnaire.FIELD_LABELS[name], "" if value is None else value, errors)
+                    Control(
+                        name, "number", str(questionnaire.FIELD_LABELS[name]), "" if value is None else value, errors
+                    )
                 )
             elif name in FREE_TEXTS:
                 controls.append(
-                    Control(name, "textarea", questionnaire.FIELD_LABELS[name], bound.value() or "", errors)
+                    Control(name, "textarea", str(questionnaire.FIELD_LABELS[name]), bound.value() or "", errors)
                 )
             else:
                 value = bound.value()
                 value = {True: YES, False: NO}.get(value, value)
-                choices = [(key, label, key == value) for key, label in question.options]
-                controls.append(Control(name, "radio", question.text, value, errors, choices))
+                choices = [(key, str(label), key == value) for key, label in question.options]
+                controls.append(Control(name, "radio", str(question.text), value, errors, choices))
         result.append(Section(question, controls))
     return result
 
@@ -227,12 +237,12 @@ def answer_summary(response: Response) -> list[tuple[questionnaire.Question, lis
             value = getattr(response, name)
             if name in Q1_ACTIONS:
                 if value:
-                    lines.append(("Ticked", option_labels[name]))
+                    lines.append((gettext("Ticked"), str(option_labels[name])))
             elif name in YES_NO_QUESTIONS:
-                lines.append(("Answer", display_value(name, value)))
+                lines.append((gettext("Answer"), display_value(name, value)))
             elif value not in (None, ""):
-                lines.append((questionnaire.FIELD_LABELS[name], display_value(name, value)))
+                lines.append((str(questionnaire.FIELD_LABELS[name]), display_value(name, value)))
         if question is questionnaire.Q1 and not any(getattr(response, n) for n in Q1_ACTIONS):
-            lines.insert(0, ("Ticked", "no box"))
+            lines.insert(0, (gettext("Ticked"), gettext("no box")))
         summary.append((question, lines))
     return summary

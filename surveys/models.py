@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from surveys.questionnaire import (  # noqa: F401  (the field groups, re-exported beside the model they name)
     ANSWER_FIELDS,
@@ -32,32 +33,32 @@ class ResponseQuerySet(models.QuerySet):
 class Response(models.Model):
     participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="response")
     # The participant may correct their contact address on the form; the invitation address stays as it is.
-    contact_email = models.EmailField("contact e-mail", blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
-    q1_shared_materials = models.BooleanField("Circulated/shared training materials with colleagues", default=False)
+    q1_shared_materials = models.BooleanField(_("Circulated/shared training materials with colleagues"), default=False)
     q1_shared_with = models.PositiveIntegerField(
-        "Number of colleagues with whom you shared the training materials", null=True, blank=True
+        _("Number of colleagues with whom you shared the training materials"), null=True, blank=True
     )
-    q1_submitted_report = models.BooleanField("Submitted a mission report to superiors", default=False)
+    q1_submitted_report = models.BooleanField(_("Submitted a mission report to superiors"), default=False)
     q1_made_recommendations = models.BooleanField(
-        "Made some recommendations to management officials for consideration", default=False
+        _("Made some recommendations to management officials for consideration"), default=False
     )
     q1_inhouse_workshop = models.BooleanField(
-        "Organized an in-house workshop to cascade-down lessons learned", default=False
+        _("Organized an in-house workshop to cascade-down lessons learned"), default=False
     )
-    q1_manuals = models.BooleanField("Developed/updated operation manuals, etc.", default=False)
-    q1_others = models.BooleanField("Others", default=False)
-    q1_others_text = models.TextField("Others (description)", max_length=TEXT_MAX_LENGTH, blank=True)
+    q1_manuals = models.BooleanField(_("Developed/updated operation manuals, etc."), default=False)
+    q1_others = models.BooleanField(_("Others"), default=False)
+    q1_others_text = models.TextField(_("Others (description)"), max_length=TEXT_MAX_LENGTH, blank=True)
     q1bis_colleagues_learned = models.PositiveIntegerField(
-        "Number of colleagues who learned from the shared materials", null=True, blank=True
+        _("Number of colleagues who learned from the shared materials"), null=True, blank=True
     )
-    q2_utilization = models.TextField("How the lessons learned are utilized", max_length=TEXT_MAX_LENGTH, blank=True)
-    q3_direct_effects = models.BooleanField("Direct effects observed", null=True, blank=True)
-    q3_text = models.TextField("Direct effects (description)", max_length=TEXT_MAX_LENGTH, blank=True)
-    q4_contributed = models.BooleanField("Contributed to efficiency/effectiveness", null=True, blank=True)
-    q4_text = models.TextField("Contribution (description)", max_length=TEXT_MAX_LENGTH, blank=True)
-    q5_new_project = models.BooleanField("New modernization project initiated", null=True, blank=True)
-    q5_text = models.TextField("Modernization project (description)", max_length=TEXT_MAX_LENGTH, blank=True)
+    q2_utilization = models.TextField(_("How the lessons learned are utilized"), max_length=TEXT_MAX_LENGTH, blank=True)
+    q3_direct_effects = models.BooleanField(_("Direct effects observed"), null=True, blank=True)
+    q3_text = models.TextField(_("Direct effects (description)"), max_length=TEXT_MAX_LENGTH, blank=True)
+    q4_contributed = models.BooleanField(_("Contributed to efficiency/effectiveness"), null=True, blank=True)
+    q4_text = models.TextField(_("Contribution (description)"), max_length=TEXT_MAX_LENGTH, blank=True)
+    q5_new_project = models.BooleanField(_("New modernization project initiated"), null=True, blank=True)
+    q5_text = models.TextField(_("Modernization project (description)"), max_length=TEXT_MAX_LENGTH, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     submitted_at = models.DateTimeField(

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from rocbap.languages import normalized
 from workshops.models import Participant
 
 _SALT = "rocbap.surveys.optout"
@@ -45,12 +46,17 @@ def opt_out(participant: Participant) -> None:
 def opt_out_view(request: HttpRequest, signed: str) -> HttpResponse:
     participant = participant_for_signature(signed)
     if participant is None:
-        raise Http404("This opt-out link is not valid.")
+        # In the office's language, as every page of no known participant.
+        return render(request, "surveys/link_not_found.html", status=404)
     if request.method == "POST":
         opt_out(participant)
         participant.refresh_from_db(fields=["opted_out_at"])
-    return render(
-        request,
-        "surveys/opt_out.html",
-        {"participant": participant, "office_email": settings.OFFICE_EMAIL},
-    )
+    language = normalized(participant.language)
+    with translation.override(language):
+        response = render(
+            request,
+            "surveys/opt_out.html",
+            {"participant": participant, "office_email": settings.OFFICE_EMAIL},
+        )
+    response["Content-Language"] = language
+    return response

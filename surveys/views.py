@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
+from rocbap.languages import normalized, office_names
 from surveys import questionnaire as questionnaire_text
 from surveys import throttle
 from surveys.forms import QuestionnaireForm, answer_summary, sections
@@ -27,7 +29,8 @@ TOKEN_PAGE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nof
 
 def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve the token to its participant; unknown tokens get a 404 that reveals nothing, and a client that
-    keeps guessing gets 429 for its unknown tokens until its window ends."""
+    keeps guessing gets 429 for its unknown tokens until its window ends. The participant's pages are in the
+    participant's language; the others in the office's (rocbap.languages)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str) -> HttpResponse:
@@ -35,7 +38,10 @@ def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         if participant is not None:
             # A valid 256-bit token cannot be guessed, so only misses are counted and refused: the cache stays
             # off the path of every real participant.
-            response = view(request, participant)
+            language = normalized(participant.language)
+            with translation.override(language):
+                response = view(request, participant)
+            response["Content-Language"] = language
         elif throttle.is_blocked(request):
             response = render(request, "surveys/too_many_attempts.html", status=429)
         else:
@@ -55,6 +61,10 @@ def _stored_reply(participant: Participant) -> Response:
         return Response(participant=participant, contact_email=participant.email)
 
 
+def _closing() -> str:
+    return questionnaire_text.with_office(questionnaire_text.CLOSING, office_names().short_name)
+
+
 def _page(request: HttpRequest, participant: Participant, form: QuestionnaireForm, **extra) -> HttpResponse:
     workshop = participant.workshop
     schedule = schedule_for(workshop)
@@ -69,9 +79,9 @@ def _page(request: HttpRequest, participant: Participant, form: QuestionnaireFor
         "questions_html": questions_html(form_sections),
         "reply": form.instance,
         "error_count": sum(len(errors) for errors in form.errors.values()),
-        "questionnaire_title": questionnaire_text.TITLE,
-        "notes": questionnaire_text.NOTES,
-        "closing": questionnaire_text.CLOSING,
+        "questionnaire_title": questionnaire_text.with_office(questionnaire_text.TITLE, office_names().short_name),
+        "notes": [questionnaire_text.with_office(note, office_names().short_name) for note in questionnaire_text.NOTES],
+        "closing": _closing(),
         **extra,
     }
     return render(request, "surveys/questionnaire.html", context)
@@ -84,7 +94,7 @@ def _closed(request: HttpRequest, participant: Participant) -> HttpResponse:
         "workshop": participant.workshop,
         "reply": reply,
         "summary": answer_summary(reply) if reply.pk else None,
-        "closing": questionnaire_text.CLOSING,
+        "closing": _closing(),
     }
     return render(request, "surveys/closed.html", context)
 
@@ -130,6 +140,21 @@ def thanks(request: HttpRequest, participant: Participant) -> HttpResponse:
         "reply": reply,
         "summary": answer_summary(reply),
         "closed": round_is_closed(participant),
-        "closing": questionnaire_text.CLOSING,
+        "closing": _closing(),
     }
     return render(request, "surveys/thanks.html", context)
+
+
+# Where the language switch returns to: the page it was on.
+LANGUAGE_NEXT = {"questionnaire": "surveys:questionnaire", "thanks": "surveys:thanks"}
+
+
+@require_http_methods(["POST"])
+@token_page
+def switch_language(request: HttpRequest, participant: Participant) -> HttpResponse:
+    """The participant chose another language on their page: it is kept on the participant, so the page and every
+    later e-mail are in it (not a cookie: the next message must know it too)."""
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES) and language != participant.language:
+        Participant.objects.filter(pk=participant.pk).update(language=language)
+    return redirect(LANGUAGE_NEXT.get(request.POST.get("next", ""), "surveys:questionnaire"), token=participant.token)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -241,6 +242,17 @@ def parse_code(value: Any) -> str:
     return text
 
 
+def parse_language(value: Any) -> str:
+    """A language the product speaks (en, fr), any case; blank: "" (the office's default for a new participant,
+    unchanged for one already in the database)."""
+    if _blank(value):
+        return ""
+    text = str(value).strip().lower()
+    if text not in dict(settings.LANGUAGES):
+        raise CellError(f"expected one of {', '.join(dict(settings.LANGUAGES))} or blank, got {_shown(value)}")
+    return text
+
+
 def _key(text: str) -> str:
     return text.strip().lower()
 
@@ -271,6 +283,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("name", lambda v: parse_required_text(v, 200), required=True),
         Column("email", parse_email, required=True),
         Column("administration", lambda v: parse_required_text(v, 10).upper(), required=True),
+        Column("language", parse_language),
     ),
     "responses": (
         Column("workshop", parse_code, required=True),
@@ -554,6 +567,10 @@ class _Plan:
             values.pop("workshop")
             if participant.pk and _key(participant.email) == _key(values["email"]):
                 values["email"] = participant.email  # same address, other case: leave it as first written
+            if not values.get("language"):
+                # Blank: a new participant gets the field's default (the office's language); one already in the
+                # database keeps theirs, which they may have chosen on the questionnaire page.
+                values.pop("language", None)
             _apply(participant, values, summary.participants)
 
         for key, row in self.responses.items():

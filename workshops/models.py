@@ -7,6 +7,9 @@ import secrets
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.dateformat import format as date_format
+
+from rocbap.languages import default_language, language_choices
 
 
 def fiscal_year_of(day: dt.date) -> int:
@@ -147,15 +150,16 @@ class Workshop(models.Model):
 
     @property
     def dates_display(self) -> str:
-        """'3-5 December 2019', '28 November - 2 December 2019', as a participant reads it."""
+        """'3-5 December 2019', '28 November - 2 December 2019', as a participant reads it; the months in the
+        active language ('3-5 décembre 2019')."""
         start, end = self.start_date, self.end_date
         if start == end:
-            return f"{start.day} {start:%B %Y}"
+            return date_format(start, "j F Y")
         if (start.year, start.month) == (end.year, end.month):
-            return f"{start.day}-{end.day} {end:%B %Y}"
+            return f"{start.day}-{date_format(end, 'j F Y')}"
         if start.year == end.year:
-            return f"{start.day} {start:%B} - {end.day} {end:%B %Y}"
-        return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"
+            return f"{date_format(start, 'j F')} - {date_format(end, 'j F Y')}"
+        return f"{date_format(start, 'j F Y')} - {date_format(end, 'j F Y')}"
 
 
 class Participant(models.Model):
@@ -167,6 +171,14 @@ class Participant(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     opted_out_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the participant asked to receive no more e-mail."
+    )
+    # The language of the questionnaire page and of every e-mail to the participant; the participant may switch it
+    # on the page, and the choice is kept here for the later e-mails.
+    language = models.CharField(
+        max_length=8,
+        choices=language_choices,
+        default=default_language,
+        help_text="The participant's pages and e-mails are in this language.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

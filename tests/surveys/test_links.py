@@ -57,6 +57,7 @@ class TestAdmin:
             "email": participant.email,
             "workshop": participant.workshop.pk,
             "administration": participant.administration.pk,
+            "language": participant.language,
             "_revoke_link": "1",
             # the message log inline's management form, as the browser sends it
             "messages-TOTAL_FORMS": "0",

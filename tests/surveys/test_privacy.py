@@ -91,6 +91,7 @@ def test_admin_action_confirms_then_erases_and_records_history(staff_client, rep
             "name": "Jane Doe",
             "email": replied.email,
             "administration": replied.administration.pk,
+            "language": replied.language,
             "messages-TOTAL_FORMS": "0",
             "messages-INITIAL_FORMS": "0",
         },

@@ -27,19 +27,19 @@ class TestPage:
         html = page.content.decode()
         workshop = participant.workshop
         for text in (
-            questionnaire.TITLE,
+            questionnaire.with_office(questionnaire.TITLE, "ROCB A/P"),
             workshop.title,
             workshop.dates_display,
             workshop.venue,
             participant.administration.name,
             f"Please reply by {schedule_for(workshop).due.day} {schedule_for(workshop).due:%B %Y}",
-            *questionnaire.NOTES,
+            *(questionnaire.with_office(note, "ROCB A/P") for note in questionnaire.NOTES),
         ):
             assert escape(text) in html
         positions = [html.index(escape(f"{q.number}. {q.text}")) for q in questionnaire.QUESTIONS]
         assert positions == sorted(positions)
         for wording in dict(questionnaire.Q1.options).values():
-            assert escape(wording) in html
+            assert escape(str(wording)) in html
         assert participant.email in html  # contact e-mail prefilled
 
     def test_every_control_is_labelled_and_choices_sit_in_fieldsets(self, client, url):

@@ -7,18 +7,25 @@ from django.core.management.base import BaseCommand
 
 from reports.demo import add_demo_quotes
 from surveys.workbook import import_workbook
+from workshops.members import load_member_list
 
 DEMO_WORKBOOK = Path(settings.BASE_DIR) / "fixtures" / "demo" / "fy2019-20.xlsx"
 
 
 class Command(BaseCommand):
-    help = "Load the FY2019/20 demo survey through the importer and make a staff login for the demo."
+    help = (
+        "Load the office's member administrations and its FY2019/20 demo survey through the importer, and make a "
+        "staff login for the demo."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="staff")
 
     def handle(self, *args, username: str, **options):
-        with DEMO_WORKBOOK.open("rb") as handle:
+        # The office's own list first: the migrations load the Asia/Pacific list into every new database.
+        for line in load_member_list(settings.OFFICE.members_csv, prune=True).lines():
+            self.stdout.write(line)
+        with (settings.OFFICE.demo_workbook or DEMO_WORKBOOK).open("rb") as handle:
             summary = import_workbook(handle)
         for line in summary.lines():
             self.stdout.write(line)

@@ -1,0 +1,74 @@
+"""Which language a request is answered in, and the office's names in it.
+
+Participant pages follow the participant (surveys.views switches to the participant's language around each view);
+every other public page (an unknown link, a bad request) is in the office's default language; staff pages and the
+admin are in LANGUAGE_CODE. The language is activated on every request, because a worker thread keeps the last
+one it activated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from rocbap.office import Office, OfficeNames
+
+STAFF_PREFIXES = ("/admin/", "/staff/")
+
+
+def office() -> Office:
+    return settings.OFFICE
+
+
+def office_names(language: str | None = None) -> OfficeNames:
+    """The office's names in a language; by default in the active one."""
+    return settings.OFFICE.in_language(language or translation.get_language())
+
+
+def normalized(language: str | None) -> str:
+    """A language the product speaks ("fr-CA" -> "fr"); the office's default for anything else."""
+    code = (language or "").split("-")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else settings.OFFICE.default_language
+
+
+def request_language(path: str) -> str:
+    return settings.LANGUAGE_CODE if path.startswith(STAFF_PREFIXES) else settings.OFFICE.default_language
+
+
+class OfficeLanguageMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request_language(request.path_info)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        # A view may have switched (the participant's language): the header names what the page is in.
+        response.headers.setdefault("Content-Language", translation.get_language() or language)
+        return response
+
+
+def office_context(request: HttpRequest) -> dict[str, Any]:
+    """The office and the page's language for every template: `lang` and `dir` on <html>, the office's names."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return {
+        "office": office_names(language),
+        "office_logo": settings.OFFICE.logo,
+        "page_language": language,
+        "page_direction": "rtl" if translation.get_language_bidi() else "ltr",
+    }
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The choices of a language field (a callable, so that adding a language needs no migration)."""
+    return list(settings.LANGUAGES)
+
+
+def default_language() -> str:
+    """The default of a language field: the office's first language."""
+    return str(settings.OFFICE.default_language)

@@ -1,0 +1,104 @@
+"""The regional office that runs the survey: its names in each language, its default language, its logo and its
+member administrations. One TOML file describes an office (docs/offices.md); the OFFICE setting names it.
+
+Everything a participant, a staff user or a reader of the report sees of the office comes from here, so that
+another office runs the product by writing its own file, not by editing templates or code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+# The languages the product speaks (a gettext catalogue each under locale/), with their own names for the switch.
+LANGUAGES = (("en", "English"), ("fr", "Français"))
+LANGUAGE_CODES = tuple(code for code, _name in LANGUAGES)
+
+# The bundled offices, by the name OFFICE may give instead of a path.
+OFFICES_DIR = Path(__file__).resolve().parent.parent / "offices"
+
+
+@dataclass(frozen=True)
+class OfficeNames:
+    """What the office is called in one language."""
+
+    name: str  # "WCO Asia/Pacific Regional Office for Capacity Building"
+    short_name: str  # "ROCB A/P"
+    region: str  # "Asia/Pacific"
+    parent: str  # "World Customs Organization"
+    report_series: str  # "Customs Good Practice Report on Exemplifying Follow-Up Actions"
+    signatory_title: str  # "Head of ROCB A/P"
+
+
+NAME_FIELDS = tuple(OfficeNames.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Office:
+    key: str
+    default_language: str
+    names: dict[str, OfficeNames]
+    members_csv: Path
+    logo: str = ""  # a static file's path, e.g. "offices/west-central-africa.svg"; empty: no logo
+    demo_workbook: Path | None = None  # what `manage.py load_demo` imports
+
+    def in_language(self, language: str | None) -> OfficeNames:
+        """The office's names in a language ("fr", "fr-ca"...), else in its default language."""
+        code = (language or "").split("-")[0].lower()
+        return self.names.get(code) or self.names[self.default_language]
+
+
+def load_office(path: Path, setting: str = "OFFICE") -> Office:
+    """Read and check an office file; every error names the setting and the file."""
+
+    def fail(message: str) -> ImproperlyConfigured:
+        return ImproperlyConfigured(f"{setting}: {path}: {message}")
+
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise fail(f"cannot be read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise fail(f"is not valid TOML ({exc})") from None
+    default_language = data.get("default_language")
+    if default_language not in LANGUAGE_CODES:
+        raise fail(f"default_language must be one of {', '.join(LANGUAGE_CODES)}, got {default_language!r}")
+    names = {}
+    for code in LANGUAGE_CODES:
+        table = data.get(code)
+        if not isinstance(table, dict):
+            raise fail(f"needs a [{code}] table with {', '.join(NAME_FIELDS)}")
+        missing = [field for field in NAME_FIELDS if not isinstance(table.get(field), str) or not table[field].strip()]
+        if missing:
+            raise fail(f"[{code}] needs {', '.join(missing)}")
+        names[code] = OfficeNames(**{field: table[field].strip() for field in NAME_FIELDS})
+    members = data.get("member_administrations")
+    if not isinstance(members, str) or not members:
+        raise fail("member_administrations must name a CSV file (relative to the office file)")
+    members_csv = (path.parent / members).resolve()
+    if not members_csv.is_file():
+        raise fail(f"member_administrations: no file {members_csv}")
+    logo = data.get("logo", "")
+    if not isinstance(logo, str):
+        raise fail("logo must be the path of a static file")
+    demo = data.get("demo_workbook")
+    demo_workbook = (path.parent / demo).resolve() if isinstance(demo, str) and demo else None
+    return Office(
+        key=path.stem,
+        default_language=default_language,
+        names=names,
+        members_csv=members_csv,
+        logo=logo.strip(),
+        demo_workbook=demo_workbook,
+    )
+
+
+def office_path(value: str) -> Path:
+    """OFFICE is the name of a bundled office ("asia-pacific", "west-central-africa") or the path of a TOML file."""
+    if value.endswith(".toml") or "/" in value:
+        return Path(value).expanduser().resolve()
+    return OFFICES_DIR / f"{value}.toml"

@@ -1,0 +1,46 @@
+"""What a page or an e-mail in French must not contain: any English wording of the product.
+
+The English wordings are the msgids of the French catalogue (every string the product marks for translation);
+each is cut into the runs of words between its placeholders and tags, and a run of two words or more found in the
+text is English the reader was not meant to see. Data (workshop titles, names, quotes) is not the product's and is
+left out by the tests through their fixtures.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+
+from django.utils import translation
+
+PLACEHOLDER_OR_TAG = re.compile(r"%\(\w+\)s|%s|<[^>]+>|\{\{.*?\}\}")
+
+
+@cache
+def english_runs() -> frozenset[str]:
+    with translation.override("fr"):
+        catalog = translation.trans_real.translation("fr")._catalog  # type: ignore[attr-defined]
+        runs = set()
+        for key, french in catalog.items():
+            msgid = key[0] if isinstance(key, tuple) else key
+            if not msgid or msgid == french:
+                continue
+            for run in PLACEHOLDER_OR_TAG.split(msgid):
+                words = run.strip(" .,:;–—()“”\"'").split()
+                if len(words) >= 2:
+                    runs.add(" ".join(words))
+    return frozenset(runs)
+
+
+def visible_text(page: str) -> str:
+    """The text a reader sees of an HTML page: no tags, scripts or styles; entities decoded; spaces collapsed."""
+    page = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", page)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return " ".join(html.unescape(page).split())
+
+
+def english_in(text: str) -> list[str]:
+    """The product's English wordings found in a text."""
+    flat = " ".join(text.split())
+    return sorted(run for run in english_runs() if run in flat)

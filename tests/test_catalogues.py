@@ -1,0 +1,53 @@
+"""The catalogue check of bin/test: it fails on a message without its French, and passes on the repository's."""
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = importlib.util.spec_from_file_location("check_catalogues", ROOT / "bin" / "check_catalogues.py")
+assert SPEC and SPEC.loader
+check_catalogues = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(check_catalogues)
+
+pytestmark = pytest.mark.skipif(not shutil.which("msgattrib"), reason="gettext is installed by bin/test")
+
+CATALOGUE = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=2; plural=(n > 1);\\n"
+
+msgid "Submit"
+msgstr "Envoyer"
+
+msgid "Save draft"
+msgstr ""
+
+#, fuzzy
+msgid "Save changes"
+msgstr "Enregistrer le brouillon"
+"""
+
+
+def test_untranslated_and_fuzzy_messages_are_named(tmp_path):
+    catalogue = tmp_path / "django.po"
+    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    found = check_catalogues.problems(catalogue)
+    assert found == ['untranslated: "Save draft"', 'fuzzy: "Save changes"']
+
+
+def test_a_catalogue_msgfmt_refuses_is_named(tmp_path):
+    catalogue = tmp_path / "django.po"
+    catalogue.write_text(
+        CATALOGUE.replace('"Envoyer"', '"Envoyer %(counter)s"').replace(
+            'msgid "Submit"', '#, python-format\nmsgid "Submit %(number)s"'
+        ),
+        encoding="utf-8",
+    )
+    assert any(line.startswith("msgfmt:") for line in check_catalogues.problems(catalogue))
+
+
+def test_every_message_of_the_product_has_its_french(capsys):
+    assert check_catalogues.main() == 0, capsys.readouterr().out
