@@ -1,9 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.functional import lazy
 
 from rocbap.health import healthz
 
-admin.site.site_header = "ROCB A/P Follow-Up Survey"
+# Read when a page is rendered, from the office's settings (rocbap.office).
+admin.site.site_header = lazy(
+    lambda: f"{settings.OFFICE.in_language(settings.LANGUAGE_CODE).short_name} Follow-Up Survey", str
+)()
 admin.site.site_title = "rocbap"
 admin.site.index_title = "Workshops, participants, replies and reports"
 

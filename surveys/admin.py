@@ -279,8 +279,8 @@ class ParticipantWorkshopFYFilter(FiscalYearFilter):
 
 @admin.register(Participant)
 class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, admin.ModelAdmin):
-    list_display = ["name", "email", "administration", "workshop", "has_replied"]
-    list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration"]
+    list_display = ["name", "email", "administration", "workshop", "language", "has_replied"]
+    list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration", "language"]
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
     autocomplete_fields = ["administration"]
     list_select_related = ["administration", "workshop", "response"]

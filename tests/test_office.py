@@ -1,0 +1,66 @@
+"""The office by configuration (rocbap.office, rocbap.env.office_config): the bundled offices, a bad office file."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from rocbap import env
+from rocbap.office import OFFICES_DIR, load_office
+
+
+def test_the_default_office_is_asia_pacific(monkeypatch):
+    monkeypatch.delenv("OFFICE", raising=False)
+    office = env.office_config("OFFICE", "asia-pacific")
+    assert office.default_language == "en"
+    assert office.in_language("en").short_name == "ROCB A/P"
+    assert office.in_language("fr").short_name == "BRRC A/P"
+    assert office.in_language("fr-CA").region == "Asie/Pacifique"
+    assert office.in_language("xx") == office.in_language("en")  # unknown: the office's default language
+    assert office.members_csv.name == "member_administrations.csv" and office.members_csv.is_file()
+
+
+def test_west_and_central_africa_works_in_french_first(monkeypatch):
+    monkeypatch.setenv("OFFICE", "west-central-africa")
+    office = env.office_config("OFFICE", "asia-pacific")
+    assert office.default_language == "fr"
+    assert office.in_language(None).name.startswith("Bureau régional de renforcement des capacités de l'OMD")
+    assert office.in_language("en").name == "WCO West and Central Africa Regional Office for Capacity Building"
+    assert (Path(__file__).resolve().parent.parent / "static" / office.logo).is_file()
+
+
+def test_an_office_file_by_path(monkeypatch, tmp_path):
+    text = (OFFICES_DIR / "west-central-africa.toml").read_text(encoding="utf-8")
+    (tmp_path / "west-central-africa.csv").write_text("code,name\nSN,Sénégal\n", encoding="utf-8")
+    path = tmp_path / "my-office.toml"
+    path.write_text(text.replace('short_name = "BRRC AOC"', 'short_name = "Mon bureau"'), encoding="utf-8")
+    monkeypatch.setenv("OFFICE", str(path))
+    office = env.office_config("OFFICE", "asia-pacific")
+    assert office.in_language("fr").short_name == "Mon bureau"
+    assert office.members_csv == (tmp_path / "west-central-africa.csv").resolve()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.replace('default_language = "fr"', 'default_language = "de"'), "default_language must be one of"),
+        (lambda t: t.replace('short_name = "ROCB WCA"\n', ""), "[en] needs short_name"),
+        (lambda t: t.replace("[en]", "[english]"), "needs a [en] table"),
+        (lambda t: t.replace("west-central-africa.csv", "nowhere.csv"), "member_administrations: no file"),
+        (lambda t: t + "\n[[broken", "is not valid TOML"),
+    ],
+)
+def test_a_bad_office_file_stops_the_start_naming_the_variable(tmp_path, change, message):
+    text = (OFFICES_DIR / "west-central-africa.toml").read_text(encoding="utf-8")
+    (tmp_path / "west-central-africa.csv").write_text("code,name\n", encoding="utf-8")
+    path = tmp_path / "office.toml"
+    path.write_text(change(text), encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match="^OFFICE: ") as error:
+        load_office(path)
+    assert message in str(error.value)
+
+
+def test_an_office_name_that_is_no_file(monkeypatch):
+    monkeypatch.setenv("OFFICE", "atlantis")
+    with pytest.raises(ImproperlyConfigured, match="OFFICE: .*atlantis.toml: cannot be read"):
+        env.office_config("OFFICE", "asia-pacific")
