@@ -32,6 +32,25 @@ def make_workbook(sheets: dict[str, list[list[Any]]]) -> io.BytesIO:
     return buffer
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database (bin/test runs them on PostgreSQL, then these on SQLite)",
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--database-tests-only"):
+        # The other tests do not depend on the database engine: a second run would only repeat them.
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = [item for item in items if uses_database(item)]
+    # The integration tests start first: they spend their minute waiting on servers, so with several workers
+    # (pytest-xdist, as bin/test runs) the other tests fill that time instead of waiting behind them at the end.
+    items.sort(key=lambda item: item.get_closest_marker("integration") is None)
+
+
 WORKSHOP_HEADER = ["code", "title", "scope", "start_date", "end_date", "venue", "mode", "surveyed"]
 PARTICIPANT_HEADER = ["workshop", "name", "email", "administration"]
 RESPONSE_HEADER = ["workshop", "email", "submitted_at", *ANSWER_FIELDS]
@@ -40,16 +59,10 @@ RESPONSE_HEADER = ["workshop", "email", "submitted_at", *ANSWER_FIELDS]
 SEEDING_MIGRATIONS = ("workshops.migrations.0002_member_administrations", "reports.migrations.0002_earlier_rounds")
 
 
-@pytest.fixture(autouse=True)
-def _seeded_rows(request: pytest.FixtureRequest) -> None:
-    """The rows the data migrations seed (the 33 administrations, the earlier rounds), in every test's database.
+def seed_rows() -> None:
+    """The rows the data migrations seed (the 33 administrations, the earlier rounds), when they are missing.
     A transactional test (browser, integration) ends with a flush that empties every table, so the tests after it
     would otherwise start without them."""
-    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
-        request.fixturenames
-    ):
-        return
-    request.getfixturevalue("_django_db_helper")
     from django.apps import apps
 
     from workshops.models import MemberAdministration
@@ -58,6 +71,21 @@ def _seeded_rows(request: pytest.FixtureRequest) -> None:
         return
     for name in SEEDING_MIGRATIONS:
         importlib.import_module(name).load(apps, None)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request: pytest.FixtureRequest) -> None:
+    """The seeded rows in every test's database."""
+    if not uses_database(request.node):
+        return
+    request.getfixturevalue("_django_db_helper")
+    seed_rows()
 
 
 @pytest.fixture
