@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import io
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +35,22 @@ def make_workbook(sheets: dict[str, list[list[Any]]]) -> io.BytesIO:
     book.save(buffer)
     buffer.seek(0)
     return buffer
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Every staff user a test makes hashes a password: the production hasher takes a third of a second by design,
+    # which would be most of the suite's time. (The deployment checks run the real settings in a subprocess.)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # pytest-xdist workers run at the same time: each keeps its own files, above all its own file cache (the
+        # token-guessing counts, which the tests clear and count).
+        settings.VAR_DIR = settings.VAR_DIR / worker
+        settings.VAR_DIR.mkdir(exist_ok=True)
+        if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+            settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": settings.VAR_DIR / "cache"}}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -86,6 +107,26 @@ def _seeded_rows(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("_django_db_helper")
     seed_rows()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static files as the image collects them (compressed, with their manifest), for the tests that serve
+    pages from a subprocess. collectstatic takes several seconds: it runs once for all workers of a session."""
+    # Under pytest-xdist each worker's temporary folder is inside the session's one, which the workers share.
+    session = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        session = session.parent
+    folder, done = session / "collected-static", session / "collected-static.done"
+    with open(session / "collected-static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second worker waits here for the first one's files
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            environment = {**os.environ, "STATIC_ROOT": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
+            collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+            subprocess.run(collect, cwd=ROOT, env=environment, check=True)
+            done.touch()
+    return folder
 
 
 @pytest.fixture
