@@ -111,7 +111,8 @@ def squeezed(text: str) -> str:
 
 
 def test_every_figure_of_every_table_is_printed(demo_pdf, demo_data):
-    text = squeezed(subprocess.run(["pdftotext", str(demo_pdf), "-"], capture_output=True, text=True).stdout)
+    raw = subprocess.run(["pdftotext", str(demo_pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = squeezed(raw)
     data = report_data(2019)
     keys = ["table1", "table2", "table3", "table4", "table5", "table6", "table7", "associations"]
     starts = [text.index(squeezed(data.tables[key].title)) for key in keys]
