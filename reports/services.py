@@ -8,14 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from reports import frames, tables
-from reports.models import EarlierRound, ReportEdition
+from reports import charts, frames, tables
+from reports.models import EarlierRound
 from reports.tables import CountShare, Table
-from surveys import questionnaire
+from surveys import questionnaire, rounds
+from surveys.feedback import WorkshopResults, workshop_results
 from surveys.models import Response
+from surveys.schedule import Schedule, schedule_for
 from workshops.models import Workshop, fiscal_year_label, survey_year
 
 # Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (domain.md).
@@ -52,8 +55,8 @@ class Figures:
     scope_rates: dict[str, int | None]  # "Sub-total of Sub-Regional Workshops" etc. -> rate
     subregional_rate: int | None
     regional_rate: int | None
-    top_actions: list[tuple[str, int, int | None]]  # (Table 2 column, replies, % of replies), three most common
-    action_ranking: list[tuple[str, int, int | None]]
+    top_actions: list[tables.RankedAction]  # the three most common
+    action_ranking: list[tables.RankedAction]
     effects_attributed: CountShare
     projects_attributed: CountShare
     yes_shares: dict[str, int | None]  # "q3_direct_effects"... -> Yes (%)
@@ -88,7 +91,7 @@ def round_number(fiscal_year: int) -> int:
 
 
 def report_data(fiscal_year: int, frame: pd.DataFrame | None = None) -> ReportData:
-    from reports.stats import association_sentences
+    from reports.stats import association_sentences  # scipy is imported on the first report, not at start-up
 
     frame = frames.replies_frame(fiscal_year, texts=False) if frame is None else frame
     built = tables.build_tables(frame)
@@ -103,17 +106,17 @@ def previous_round(fiscal_year: int) -> RoundFigures | None:
     earlier = fiscal_year - 1
     frame = frames.replies_frame(earlier, texts=False)
     if tables.replies(frame).shape[0]:
-        built = {key: tables.TABLE_FUNCTIONS[key](frame) for key in ("table1", "table4", "table7")}
-        total = built["table1"].summary_row("Total")
+        prepared = tables.prepare(frame)
+        total = tables.table1(prepared).totals.total
         return RoundFigures(
             earlier,
             round_number(earlier),
-            total[-1],
+            total.reply_rate,
             "database",
-            replies=total[5],
-            participants=total[4],
-            effects_attributed=built["table4"].summary[-1][-1],
-            projects_attributed=built["table7"].summary[-1][-1],
+            replies=total.replies,
+            participants=total.participants,
+            effects_attributed=tables.table4(prepared).totals.attributed,
+            projects_attributed=tables.table7(prepared).totals.attributed,
         )
     published = EarlierRound.objects.filter(fiscal_year=earlier).first()
     if published is None:
@@ -128,13 +131,13 @@ def _figures(
     colleagues: tables.ColleaguesReached,
     previous: RoundFigures | None,
 ) -> Figures:
-    table1 = built["table1"]
-    total = table1.summary_row("Total")
-    scope_rates = {row[1]: row[-1] for row in table1.summary if row[1] != "Total"}
+    table1: Table[tables.Table1Summary] = built["table1"]
+    table4: Table[tables.CrossSummary] = built["table4"]
+    table7: Table[tables.CrossSummary] = built["table7"]
+    total = table1.totals.total
+    scope_rates = {tables.SUBTOTAL_NAMES[scope]: counts.reply_rate for scope, counts in table1.totals.by_scope.items()}
     ranking = tables.action_ranking(built["table2"])
-    yes_shares = {
-        question: built[key].summary_row("Total")[-1] for question, (key, _title) in tables.YES_NO_TITLES.items()
-    }
+    yes_shares = {question: built[key].totals.yes_percent for question, (key, _title) in tables.YES_NO_TITLES.items()}
     return Figures(
         fiscal_year=fiscal_year,
         fiscal_year_label=fiscal_year_label(fiscal_year),
@@ -142,41 +145,19 @@ def _figures(
         round_number=round_number(fiscal_year),
         workshops_organized=organized,
         workshops_surveyed=len(table1.rows),
-        participants=total[4],
-        replies=total[5],
-        reply_rate=total[6],
+        participants=total.participants,
+        replies=total.replies,
+        reply_rate=total.reply_rate,
         scope_rates=scope_rates,
         subregional_rate=scope_rates.get(tables.SUBTOTAL_NAMES["sub-regional"]),
         regional_rate=scope_rates.get(tables.SUBTOTAL_NAMES["regional"]),
         top_actions=ranking[:3],
         action_ranking=ranking,
-        effects_attributed=built["table4"].summary[-1][-1],
-        projects_attributed=built["table7"].summary[-1][-1],
+        effects_attributed=table4.totals.attributed,
+        projects_attributed=table7.totals.attributed,
         yes_shares=yes_shares,
         colleagues=colleagues,
         previous=previous,
-    )
-
-
-# --- One workshop, for the feedback mail ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WorkshopResults:
-    replies: int
-    participants: int
-    actions: list[tuple[str, int]]  # (Q1 action as the questionnaire's box reads, replies that ticked it)
-    yes_no: list[tuple[str, int, int]]  # (Q3/Q4/Q5 label, yes, no)
-
-
-def workshop_results(workshop: Workshop) -> WorkshopResults:
-    counts = tables.workshop_counts(frames.workshop_frame(workshop.pk))
-    label = {name: Response.answer_label(name) for name in (*questionnaire.Q1_ACTIONS, *questionnaire.YES_NO_QUESTIONS)}
-    return WorkshopResults(
-        replies=counts.replies,
-        participants=counts.participants,
-        actions=[(label[action], count) for action, count in counts.actions.items()],
-        yes_no=[(label[question], yes, no) for question, (yes, no) in counts.yes_no.items()],
     )
 
 
@@ -218,7 +199,7 @@ class WorkshopProgress:
     late: int
     drafts: int
     reply_rate: int | None
-    schedule: Any  # surveys.schedule.Schedule
+    schedule: Schedule
     status: str  # where the workshop stands in the survey calendar today
 
 
@@ -244,18 +225,16 @@ def _calendar_status(schedule, today: dt.date) -> str:
 
 def staff_overview(fiscal_year: int) -> StaffOverview:
     """Everything the staff page of a fiscal year shows, in a few queries."""
-    from reports import charts
-
     frame = frames.replies_frame(fiscal_year, texts=False)
     data = report_data(fiscal_year, frame)
-    round_open = not ReportEdition.round_is_closed(fiscal_year)
+    round_open = not rounds.is_closed(fiscal_year)
     progress: list[WorkshopProgress] = []
     if round_open:
         by_id = Workshop.objects.in_bulk(list(frame["workshop_id"].unique()))
         today = timezone.localdate()
         for row in tables.reply_progress(frame).itertuples():
             workshop = by_id[row.workshop_id]
-            schedule = workshop.schedule
+            schedule = schedule_for(workshop)
             progress.append(
                 WorkshopProgress(
                     workshop,
@@ -284,7 +263,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
 @dataclass(frozen=True)
 class WorkshopReplies:
     workshop: Workshop
-    counts: tables.WorkshopCounts
+    counts: WorkshopResults
     replies: list[dict[str, Any]]
 
 
@@ -304,13 +283,11 @@ def workshop_replies(workshop: Workshop) -> WorkshopReplies:
             reply[name] = None if pd.isna(reply[name]) else int(reply[name])
         reply["submitted_at"] = reply["submitted_at"].to_pydatetime()
         records.append(reply)
-    return WorkshopReplies(workshop, tables.workshop_counts(frame), records)
+    return WorkshopReplies(workshop, workshop_results(workshop), records)
 
 
 def fiscal_years() -> list[tuple[int, str, int]]:
     """Fiscal years with surveyed workshops, newest first: (year, label, workshops)."""
-    from django.db.models import Count
-
     rows = (
         Workshop.objects.surveyed()
         .values("fiscal_year")
