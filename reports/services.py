@@ -21,7 +21,7 @@ from surveys.models import Response
 from surveys.schedule import Schedule, schedule_for
 from workshops.models import Workshop, fiscal_year_label, survey_year
 
-# Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (domain.md).
+# Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (docs/domain.md).
 FIRST_ROUND_FISCAL_YEAR = 2014
 
 
@@ -41,7 +41,7 @@ class RoundFigures:
 
 @dataclass(frozen=True)
 class Figures:
-    """The figures of the executive summary (good-practice-report.md), with the previous round's."""
+    """The figures of the executive summary (docs/report.md), with the previous round's."""
 
     fiscal_year: int
     fiscal_year_label: str
