@@ -13,6 +13,8 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
+from rocbap.percentages import percent
+
 # The frame's answer columns carry the model's field names; questionnaire.py is plain Python, like this module.
 from surveys.questionnaire import Q1_ACTIONS, YES_NO_QUESTIONS
 
@@ -40,15 +42,6 @@ WORKSHOP_COLUMNS = ["No.", "Workshop"]
 
 
 # --- Values in the tables -----------------------------------------------------------------------------------
-
-
-def percent(part: int, whole: int) -> int | None:
-    """part / whole in whole per cent, rounded half up (12.5 -> 13). Integer arithmetic: Python's round() rounds
-    half to even and floats cannot hold 12.5% of every whole exactly. None when there is nothing to divide by."""
-    part, whole = int(part), int(whole)
-    if whole <= 0:
-        return None
-    return (200 * part + whole) // (2 * whole)
 
 
 @dataclass(frozen=True)
