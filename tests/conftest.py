@@ -81,13 +81,21 @@ SEEDING_MIGRATIONS = ("workshops.migrations.0002_member_administrations", "repor
 
 
 def seed_rows() -> None:
-    """The rows the data migrations seed (the 33 administrations, the earlier rounds), when they are missing.
-    A transactional test (browser, integration) ends with a flush that empties every table, so the tests after it
-    would otherwise start without them."""
+    """The rows that migrating makes, when they are missing: content types, permissions and the staff roles (made
+    again after every migrate, by post_migrate), the 33 administrations and the earlier rounds (data migrations).
+    A transactional test (browser, integration) ends with a flush that empties every table, and after one with
+    serialized_rollback not even post_migrate runs; under pytest-xdist any test may come after such a one."""
     from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import DEFAULT_DB_ALIAS
 
     from workshops.models import MemberAdministration
 
+    if not Group.objects.exists():
+        ContentType.objects.clear_cache()  # the flush took the rows the cache points at
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     if MemberAdministration.objects.exists():
         return
     for name in SEEDING_MIGRATIONS:
