@@ -55,12 +55,12 @@ def test_a_bad_office_file_stops_the_start_naming_the_variable(tmp_path, change,
     (tmp_path / "west-central-africa.csv").write_text("code,name\n", encoding="utf-8")
     path = tmp_path / "office.toml"
     path.write_text(change(text), encoding="utf-8")
-    with pytest.raises(ImproperlyConfigured, match="^OFFICE: ") as error:
+    with pytest.raises(ImproperlyConfigured, match=r"^OFFICE: ") as error:
         load_office(path)
     assert message in str(error.value)
 
 
 def test_an_office_name_that_is_no_file(monkeypatch):
     monkeypatch.setenv("OFFICE", "atlantis")
-    with pytest.raises(ImproperlyConfigured, match="OFFICE: .*atlantis.toml: cannot be read"):
+    with pytest.raises(ImproperlyConfigured, match=r"OFFICE: .*atlantis\.toml: cannot be read"):
         env.office_config("OFFICE", "asia-pacific")
