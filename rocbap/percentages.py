@@ -22,3 +22,16 @@ def percent_label(part: int, whole: int, *, empty: str = "-") -> str:
     """'13%', or `empty` when there is nothing to divide by."""
     value = percent(part, whole)
     return empty if value is None else f"{value}%"
+
+
+# The space French writes between a figure and its per cent sign: narrow and no-break, so "70 %" never breaks.
+NARROW_NO_BREAK_SPACE = "\u202f"
+
+
+def percent_sign(value: int | float | str, language: str | None = None) -> str:
+    """A figure with its per cent sign as the language writes it: '70%' in English, '70 %' (narrow no-break space)
+    in French. By default in the active language."""
+    from django.utils import translation
+
+    code = (language or translation.get_language() or "en").split("-")[0]
+    return f"{value}{NARROW_NO_BREAK_SPACE}%" if code == "fr" else f"{value}%"
