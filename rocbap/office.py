@@ -32,9 +32,15 @@ class OfficeNames:
     parent: str  # "World Customs Organization"
     report_series: str  # "Customs Good Practice Report on Exemplifying Follow-Up Actions"
     signatory_title: str  # "Head of ROCB A/P"
+    region_short: str = ""  # optional: "A/P", as titles abbreviate the region; the region's name when empty
+
+    @property
+    def region_abbreviated(self) -> str:
+        return self.region_short or self.region
 
 
-NAME_FIELDS = tuple(OfficeNames.__dataclass_fields__)
+NAME_FIELDS = ("name", "short_name", "region", "parent", "report_series", "signatory_title")
+OPTIONAL_NAME_FIELDS = ("region_short",)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Office:
     members_csv: Path
     logo: str = ""  # a static file's path, e.g. "offices/west-central-africa.svg"; empty: no logo
     demo_workbook: Path | None = None  # what `manage.py load_demo` imports
+    survey_since: int | None = None  # the year the office started the survey, for the report's introduction
 
     def in_language(self, language: str | None) -> OfficeNames:
         """The office's names in a language ("fr", "fr-ca"...), else in its default language."""
@@ -75,7 +82,8 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
         missing = [field for field in NAME_FIELDS if not isinstance(table.get(field), str) or not table[field].strip()]
         if missing:
             raise fail(f"[{code}] needs {', '.join(missing)}")
-        names[code] = OfficeNames(**{field: table[field].strip() for field in NAME_FIELDS})
+        optional = {field: str(table.get(field, "")).strip() for field in OPTIONAL_NAME_FIELDS}
+        names[code] = OfficeNames(**{field: table[field].strip() for field in NAME_FIELDS}, **optional)
     members = data.get("member_administrations")
     if not isinstance(members, str) or not members:
         raise fail("member_administrations must name a CSV file (relative to the office file)")
@@ -85,6 +93,9 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
     logo = data.get("logo", "")
     if not isinstance(logo, str):
         raise fail("logo must be the path of a static file")
+    since = data.get("survey_since")
+    if since is not None and (not isinstance(since, int) or not 1950 <= since <= 2100):
+        raise fail(f"survey_since must be a year, got {since!r}")
     demo = data.get("demo_workbook")
     demo_workbook = (path.parent / demo).resolve() if isinstance(demo, str) and demo else None
     return Office(
@@ -94,6 +105,7 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
         members_csv=members_csv,
         logo=logo.strip(),
         demo_workbook=demo_workbook,
+        survey_since=since,
     )
 
 
