@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from reports.bidi import text_direction
 from surveys.models import FREE_TEXTS, Response
 from workshops.models import fiscal_year_label
 
@@ -87,6 +88,11 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section}: {self.excerpt[:60]}"
+
+    @property
+    def direction(self) -> str:
+        """"rtl" for a quote in Arabic script or Thaana: the PDF sets it right to left."""
+        return text_direction(self.excerpt)
 
     @property
     def attribution(self) -> str:
