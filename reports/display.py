@@ -17,6 +17,10 @@ class Cell:
     numeric: bool
 
 
+# A table with at most this many rows (workshop and summary rows) is printed whole on one page.
+SHORT_TABLE_ROWS = 12
+
+
 @dataclass(frozen=True)
 class DisplayTable:
     key: str
@@ -24,6 +28,24 @@ class DisplayTable:
     columns: list[str]
     rows: list[list[Cell]]
     summary: list[list[Cell]]
+
+    @property
+    def numbered(self) -> bool:
+        """Tables 1-7 number their workshops, printed (1), (2)... as the published reports do."""
+        return bool(self.columns) and self.columns[0] == "No."
+
+    @property
+    def short(self) -> bool:
+        return len(self.rows) + len(self.summary) <= SHORT_TABLE_ROWS
+
+    @property
+    def body_rows(self) -> list[list[Cell]]:
+        """Every row but the last, which stays with the summary rows (closing_rows)."""
+        return self.rows[:-1] if self.summary else self.rows
+
+    @property
+    def closing_rows(self) -> list[list[Cell]]:
+        return self.rows[-1:] if self.summary else []
 
 
 def _code_cell(cell: CodeCell, tag: str) -> SafeString:

@@ -25,10 +25,20 @@ from surveys import questionnaire
 from surveys.models import Response
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
 
+# The fiscal year is written one way throughout: FY2019/20.
 REPORT_TITLE = (
     "ROCB A/P Customs Good Practice Report on Exemplifying Follow-Up Actions taken after the "
-    "WCO A/P Regional/Sub-regional Workshops organized in FY {label}"
+    "WCO A/P Regional/Sub-regional Workshops organized in FY{label}"
 )
+# The title as the cover sets it: one phrase a line, never a break inside "A/P" or the fiscal year.
+COVER_TITLE_LINES = (
+    "ROCB A/P Customs Good Practice Report",
+    "on Exemplifying Follow-Up Actions",
+    "taken after the WCO A/P",
+    "Regional/Sub-regional Workshops",
+    "organized in FY{label}",
+)
+COVER_OFFICE_LINES = ("World Customs Organization", "Asia/Pacific Regional Office for Capacity Building")
 # Tables whose cells list administration codes; their last column is the outcome column (bold marks),
 # the others are action columns (underline marks) — the published convention.
 CODE_TABLES = ("table4", "table7")
@@ -98,6 +108,8 @@ def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str
         "fiscal_year": fiscal_year,
         "label": label,
         "title": REPORT_TITLE.format(label=label),
+        "cover_title_lines": [line.format(label=label) for line in COVER_TITLE_LINES],
+        "cover_office_lines": COVER_OFFICE_LINES,
         "introduction": edition.introduction.strip() or standing_texts.INTRODUCTION,
         "associations_text": standing_texts.ASSOCIATIONS,
         "association_sentences": data.association_sentences,
