@@ -14,8 +14,8 @@ from reports import pdf
 from reports.models import Quote, Section
 from reports.quotes import edition_for
 from surveys.models import Response
+from surveys.workbook import import_workbook
 from tests.conftest import DEMO_WORKBOOK
-from workshops.workbook import import_workbook
 
 pytestmark = pytest.mark.django_db
 
