@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from reports.tables import CodeCell, Table
+from reports.tables import MEASURE_COLUMNS, CodeCell, Table
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,22 @@ def _decimals(table: Table) -> list[int]:
     return places
 
 
+NOT_COMPUTED = Cell(mark_safe("–"), True)  # a measure the replies cannot give (odds ratio of a constant outcome)
+
+
 def display_table(table: Table) -> DisplayTable:
     """Used by the staff pages and the PDF alike."""
     last = len(table.columns) - 1
     decimals = _decimals(table)
+    measures = {index for index, name in enumerate(table.columns) if name in MEASURE_COLUMNS}
 
     def cells(row: list) -> list[Cell]:
-        return [_cell(value, "b" if index == last else "u", decimals[index]) for index, value in enumerate(row)]
+        return [
+            NOT_COMPUTED
+            if value is None and index in measures
+            else _cell(value, "b" if index == last else "u", decimals[index])
+            for index, value in enumerate(row)
+        ]
 
     return DisplayTable(
         table.key, table.title, table.columns, [cells(r) for r in table.rows], [cells(r) for r in table.summary]

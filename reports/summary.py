@@ -71,6 +71,9 @@ def sentences(data: ReportData) -> list[str]:
             f"{_previous(previous and previous.projects_attributed)} had submitted reports and/or made "
             f"recommendations."
         )
+    association = association_summary(data)
+    if association:
+        result.append(association)
     yes = [
         f"{share}% reported {YES_QUESTIONS[question]}"
         for question, share in figures.yes_shares.items()
@@ -79,3 +82,30 @@ def sentences(data: ReportData) -> list[str]:
     if yes:
         result.append("Among the replies to each question, " + "; ".join(yes) + ".")
     return result
+
+
+def association_summary(data: ReportData) -> str | None:
+    """What section 2.7 found, in one sentence, from the same list it reads (stats.clear_associations): the
+    bottom lines above describe who did what, and the summary claims no more than the statistics carry."""
+    from reports.stats import clear_associations  # scipy, as for the association table itself
+
+    table = data.tables.get("associations")
+    if table is None or not table.rows:
+        return None
+    clear = clear_associations(table)
+    if not clear:
+        return (
+            "These figures describe what the respondents did, not that one step led to another: section 2.7 finds "
+            "no association between a follow-up action and an outcome that chance alone could not explain."
+        )
+    columns = table.columns
+    action, outcome, phi = columns.index("Follow-up action"), columns.index("Outcome"), columns.index("Phi")
+    found = [
+        f"“{row[action]}” with {row[outcome][:1].lower() + row[outcome][1:]} "
+        f"({'more' if (row[phi] or 0) > 0 else 'less'} often)"
+        for row in clear
+    ]
+    return (
+        "These figures describe what the respondents did, not that one step led to another; section 2.7 finds an "
+        f"association unlikely to be chance alone only for {', '.join(found)}."
+    )

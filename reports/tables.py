@@ -390,7 +390,10 @@ ASSOCIATION_COLUMNS = [
     "Odds ratio",
     "Phi",
     "Fisher p",
+    "Holm-adjusted p",
 ]
+# Measures that may not be computable (an odds ratio where the outcome never varies...): printed "–".
+MEASURE_COLUMNS = ("Odds ratio", "Phi", "Fisher p", "Holm-adjusted p")
 
 
 def associations(frame: pd.DataFrame | Round) -> Table:
@@ -400,6 +403,7 @@ def associations(frame: pd.DataFrame | Round) -> Table:
     replied = prepare(frame).replied
     took = {action: replied[action].to_numpy(dtype=bool) for action in ACTION_COLUMNS}
     rows = []
+    raw_p = []
     for outcome, outcome_name in OUTCOME_NAMES.items():
         answered = replied[outcome].notna().to_numpy()
         yes = replied[outcome].fillna(False).to_numpy(dtype=bool) & answered
@@ -412,7 +416,9 @@ def associations(frame: pd.DataFrame | Round) -> Table:
                 int((~with_action & yes).sum()),
                 int((~with_action & no).sum()),
             )
-            measures = stats.measures(cells)
+            p = stats.fisher_p(cells)
+            raw_p.append(p)
+            measures = stats.measures(cells, p)
             rows.append(
                 [
                     action_name,
@@ -426,6 +432,9 @@ def associations(frame: pd.DataFrame | Round) -> Table:
                     measures.fisher_p,
                 ]
             )
+    # Adjusted for the number of pairings tested, from the unrounded p-values.
+    for row, adjusted in zip(rows, stats.holm_adjusted(raw_p), strict=True):
+        row.append(None if adjusted is None else round(adjusted, 3))
     return Table("associations", "Follow-up actions and outcomes: association", ASSOCIATION_COLUMNS, rows, [])
 
 

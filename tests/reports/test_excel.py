@@ -67,7 +67,7 @@ def test_table_values_and_percent_cells(demo_export):
     assert table4[-1][1:] == ["Effects attributed to sharing and/or in-house workshop", None, None, "10 (77%)"]
     associations = values(demo_export["Associations"])
     assert len(associations) == 19
-    assert associations[0][-1] == "Fisher p"
+    assert associations[0][-2:] == ["Fisher p", "Holm-adjusted p"]
 
 
 def test_made_for_people(demo_export):

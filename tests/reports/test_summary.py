@@ -25,3 +25,17 @@ def test_without_an_earlier_round_no_previous_figure_is_invented(demo_data):
     text = " ".join(sentences(report_data(2019)))
     assert "a reply rate of 70%." in text
     assert "previous round" not in text
+
+
+def test_the_summary_claims_no_more_than_section_2_7(demo_data):
+    from reports.stats import association_sentences
+
+    data = report_data(2019)
+    summary = " ".join(sentences(data))
+    statistics = " ".join(association_sentences(data.tables["associations"]))
+    # The demo's clearest raw p (sharing vs direct effects, 0.039) does not survive the adjustment for 18 pairings:
+    # neither text may then call anything unlikely to be chance.
+    assert "No pairing reaches an adjusted p below 0.05" in statistics
+    assert "no association between a follow-up action and an outcome that chance alone could not explain" in summary
+    for word in ("proven", "caused", "led to direct effects because"):
+        assert word not in summary
