@@ -3,6 +3,7 @@ headline figures of rounds that predate the product."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
@@ -15,6 +16,22 @@ from workshops.models import fiscal_year_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+
+# An address in a domain reserved for examples (RFC 2606): a contact text still holding one is the placeholder.
+PLACEHOLDER_ADDRESS = re.compile(
+    r"@(?:[\w-]+\.)*(?:example\.(?:org|com|net)|[\w-]+\.(?:example|invalid|test|localhost))\b", re.IGNORECASE
+)
+
+
+class EditionNotFinished(Exception):
+    """Raised by make_final while the edition lacks what a published report must have."""
+
+    def __init__(self, edition: ReportEdition, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(
+            f"FY{edition.fiscal_year_label} cannot be made final yet; missing: {'; '.join(missing)}."
+        )
 
 
 class EditionStatus(models.TextChoices):
@@ -55,9 +72,33 @@ class ReportEdition(models.Model):
     def fiscal_year_label(self) -> str:
         return fiscal_year_label(self.fiscal_year)
 
+    def missing_for_final(self) -> list[str]:
+        """What the edition still lacks to be published as it renders, in words for staff; empty when finished.
+        A section that announces quotes but has none is not listed: the report drops the announcement."""
+        missing = []
+        for field, name in (
+            ("foreword", "the foreword"),
+            ("conclusion", "the conclusion"),
+            ("contact", "the contact"),
+            ("signatory_name", "the signatory's name"),
+            ("signatory_title", "the signatory's title"),
+        ):
+            if not getattr(self, field).strip():
+                missing.append(name)
+        if self.publication_date is None:
+            missing.append("the publication date")
+        if self.contact.strip() and PLACEHOLDER_ADDRESS.search(self.contact):
+            missing.append("a real contact address (the contact still holds the example address)")
+        return missing
+
     @transaction.atomic
     def make_final(self, by: AbstractBaseUser | None = None) -> None:
-        """Publish the edition: this closes the fiscal year's round (surveys.rounds; no more replies are taken)."""
+        """Publish the edition: this closes the fiscal year's round (surveys.rounds; no more replies are taken).
+        Refused (EditionNotFinished, listing what is missing) while the edition is not finished: a final PDF is
+        published exactly as rendered, so it must hold no placeholder."""
+        missing = self.missing_for_final()
+        if missing:
+            raise EditionNotFinished(self, missing)
         self.status = EditionStatus.FINAL
         self.finalized_at = timezone.now()
         self.save(update_fields=["status", "finalized_at", "updated_at"])

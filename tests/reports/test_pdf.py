@@ -14,7 +14,7 @@ from reports.services import report_data
 from reports.tables import CodeCell, CodeEntry, Table
 from surveys import questionnaire
 from tests.conftest import ARTIFACTS
-from tests.reports.conftest import pdf_pages, pdf_text
+from tests.reports.conftest import finish, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +92,29 @@ def test_demo_pages_as_pictures(demo_pdf):
 def test_draft_mark_only_on_drafts(demo_data):
     draft_html = pdf.render_html(pdf.report_context(2019))
     assert 'class="draft-mark"' in draft_html
-    ReportEdition.objects.get_or_create(fiscal_year=2019)[0].make_final()
+    finish(ReportEdition.objects.get_or_create(fiscal_year=2019)[0]).make_final()
     assert 'class="draft-mark"' not in pdf.render_html(pdf.report_context(2019))
+
+
+def test_a_final_report_has_no_draft_mark_no_placeholder_and_no_empty_announcement(demo_data, tmp_path):
+    finish(ReportEdition.objects.get_or_create(fiscal_year=2019)[0]).make_final()  # no quotes chosen at all
+    path = tmp_path / "final.pdf"
+    path.write_bytes(pdf.render_pdf(2019))
+    text = flat(pdf_text(path))
+    for placeholder in (
+        "not written yet",
+        "No quotes chosen",
+        "Draft, not yet published",
+        "example.org",
+        "Some examples of direct effects realized",
+        "Some examples of work improvement",
+        "are as follows",
+        "Below are some exemplifying",
+    ):
+        assert placeholder not in text, placeholder
+    assert "March 2021" in text and "A. Head" in text
+    # The mark is drawn as strokes (not text): the final PDF has no such drawing.
+    assert b"stroke-opacity" not in pdf.render_html(pdf.report_context(2019)).encode()
 
 
 def test_code_cells_underline_actions_and_bold_effects():

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from reports.models import ReportEdition
 from surveys.models import Response
+from tests.reports.conftest import finish
 from workshops.models import Workshop
 
 PAGES = [
@@ -60,7 +61,7 @@ def test_fiscal_year_page_shows_the_tables_charts_and_progress(staff_client, dem
 
 
 def test_progress_is_hidden_once_the_round_is_closed(staff_client, demo_data):
-    ReportEdition.objects.create(fiscal_year=2019).make_final()
+    finish(ReportEdition.objects.create(fiscal_year=2019)).make_final()
     html = staff_client.get(reverse("reports:fiscal_year", args=[2019])).content.decode()
     assert 'id="progress"' not in html
     assert "The round is closed" in html
