@@ -63,4 +63,3 @@ def reopen(fiscal_year: int) -> SurveyRound:
         survey_round.closed_by = None
         survey_round.save(update_fields=["state", "closed_at", "closed_by"])
     return survey_round
-

@@ -39,7 +39,9 @@ class TableOnPage:
 def table(key: str, workshops: int, summary: int = 2) -> Table:
     rows = [[n, f"WCO Regional Workshop on Topic {n} (Nov. 2019)", *range(7)] for n in range(1, workshops + 1)]
     totals = [["", f"Sub-total {n}", *range(7)] for n in range(summary - 1)] + [["", "Total", *range(7)]]
-    return Table(key, f"Table {key} – a table of {workshops} workshops", HEADERS, rows, totals if summary else [])
+    return Table(
+        key, f"Table {key} – a table of {workshops} workshops", HEADERS, rows, totals if summary else [], totals=None
+    )
 
 
 def render(tables: list[Table], filler_lines: int) -> dict[tuple[int, str], TableOnPage]:

@@ -124,6 +124,7 @@ def test_code_cells_underline_actions_and_bold_effects():
         "Table 4",
         ["No.", "Workshop", "Shared", "In-house", "Effects"],
         [[1, "AEO", CodeCell(entries), CodeCell([CodeEntry("MY", 1, True)]), CodeCell([CodeEntry("FJ", 1, True)])]],
+        totals=None,
     )
     row = [str(cell.html) for cell in display_table(table).rows[0]]
     assert row[2:] == ["AU, <u>FJ×2</u>", "<u>MY</u>", "<b>FJ</b>"]
@@ -190,11 +191,15 @@ def test_fiscal_year_written_one_way_and_rows_numbered_in_brackets(demo_pdf):
 
 
 def test_display_table_numbers_workshops_and_keeps_the_last_row_with_the_totals():
-    table = Table("table3", "Table 3", ["No.", "Workshop", "Yes"], [[1, "A", 2], [2, "B", 3]], [["", "Total", 5]])
+    table = Table(
+        "table3", "Table 3", ["No.", "Workshop", "Yes"], [[1, "A", 2], [2, "B", 3]], [["", "Total", 5]], totals=None
+    )
     shown = display_table(table)
     assert shown.numbered and shown.short
     assert [row[1].html for row in shown.body_rows] == ["A"]
     assert [row[1].html for row in shown.closing_rows] == ["B"]
     html = pdf.render_to_string("reports/_table.html", {"table": shown})
     assert "(1)" in html and "(2)" in html
-    assert not display_table(Table("associations", "A", ["Follow-up action", "Outcome"], [["x", "y"]])).numbered
+    assert not display_table(
+        Table("associations", "A", ["Follow-up action", "Outcome"], [["x", "y"]], totals=None)
+    ).numbered
