@@ -17,6 +17,63 @@ class Cell:
     numeric: bool
 
 
+@dataclass(frozen=True)
+class Note:
+    """A note under a table, with at most one word set as the mark it explains (underlined or bold)."""
+
+    before: str
+    marked: str = ""
+    tag: str = ""  # "u" or "b"
+    after: str = ""
+
+    @property
+    def html(self) -> SafeString:
+        if not self.marked:
+            return format_html("{}", self.before)
+        return format_html("{}<{}>{}</{}>{}", self.before, self.tag, self.marked, self.tag, self.after)
+
+    def __str__(self) -> str:
+        return f"{self.before}{self.marked}{self.after}"
+
+
+CODES_NOTE = Note(
+    "Administrations are written by their codes (Appendix 2); “×2” stands for two replies from the same "
+    "administration."
+)
+# The notes of Tables 4 and 7, for the PDF and the Excel workbook alike: the marks mean nothing without them.
+TABLE_NOTES: dict[str, tuple[Note, ...]] = {
+    "table4": (
+        CODES_NOTE,
+        Note(
+            "(NB1) Administrations that realized direct effects are ",
+            "underlined",
+            "u",
+            " in the columns of shared materials and in-house workshops.",
+        ),
+        Note(
+            "(NB2) Administrations that shared materials or organized an in-house workshop are shown in ",
+            "bold",
+            "b",
+            " in the column of direct effects.",
+        ),
+    ),
+    "table7": (
+        CODES_NOTE,
+        Note(
+            "(NB1) Administrations that initiated new projects are ",
+            "underlined",
+            "u",
+            " in the columns of submitted reports and recommendations.",
+        ),
+        Note(
+            "(NB2) Administrations that submitted reports or made recommendations are shown in ",
+            "bold",
+            "b",
+            " in the column of new projects.",
+        ),
+    ),
+}
+
 # A table with at most this many rows (workshop and summary rows) is printed whole on one page.
 SHORT_TABLE_ROWS = 12
 
@@ -28,6 +85,10 @@ class DisplayTable:
     columns: list[str]
     rows: list[list[Cell]]
     summary: list[list[Cell]]
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return TABLE_NOTES.get(self.key, ())
 
     @property
     def numbered(self) -> bool:
