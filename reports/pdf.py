@@ -21,6 +21,7 @@ from reports.charts import report_charts
 from reports.display import display_table
 from reports.models import EarlierRound, Quote, ReportEdition, Section
 from reports.services import ReportData, reply_rate_trend, report_data
+from reports.tables import CodeCell
 from surveys import questionnaire
 from surveys.models import Response
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
@@ -64,15 +65,50 @@ def quotes_by_section(edition: ReportEdition) -> dict[str, list[Quote]]:
     return grouped
 
 
-def abbreviations(fiscal_year: int) -> list[MemberAdministration]:
-    """Appendix 2: the administrations whose participants appear in the FY's surveyed workshops."""
-    return list(
-        MemberAdministration.objects.filter(
-            participants__workshop__fiscal_year=fiscal_year, participants__workshop__surveyed=True
-        )
-        .distinct()
-        .order_by("code")
-    )
+def codes_in_report(data: ReportData, quotes: dict[str, list[Quote]]) -> set[str]:
+    """The administrations the report names: by code in the cells of Tables 4 and 7, by name under the quotes."""
+    codes = {
+        entry.code
+        for key in CODE_TABLES
+        for row in data.tables[key].rows
+        for value in row
+        if isinstance(value, CodeCell)
+        for entry in value.entries
+    }
+    codes |= {quote.response.participant.administration.code for chosen in quotes.values() for quote in chosen}
+    return codes
+
+
+def abbreviations(codes: set[str]) -> list[MemberAdministration]:
+    """Appendix 2: exactly the administrations that appear in the report, by code."""
+    return list(MemberAdministration.objects.filter(code__in=codes).order_by("code"))
+
+
+# The header block of the questionnaire as participants see it (templates/surveys/_header.html, then the
+# reply-by line under the notes), printed in Appendix 1 with room to write.
+QUESTIONNAIRE_HEADER = (
+    "Event subject to survey",
+    "Conducted",
+    "Responding administration",
+    "Responder",
+    "Please reply by",
+)
+
+
+def appendix_questions() -> list[dict[str, Any]]:
+    """Appendix 1's questions as the form shows them: the wording, the boxes to tick and the labelled spaces to
+    write a number or a text in."""
+    return [
+        {
+            "question": question,
+            "spaces": [
+                {"label": questionnaire.FIELD_LABELS[field], "number": field in questionnaire.COUNTS}
+                for field in question.fields
+                if field in questionnaire.FIELD_LABELS
+            ],
+        }
+        for question in questionnaire.QUESTIONS
+    ]
 
 
 # What a respondent did, per column of Table 2, for the paragraphs of 2.2.x.
@@ -102,6 +138,7 @@ def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str
     label = fiscal_year_label(fiscal_year)
     tables = {key: display_table(table) for key, table in data.tables.items()}
     actions = action_paragraphs(data.figures.action_ranking)
+    quotes = quotes_by_section(edition)
     context = {
         "edition": edition,
         "draft": not edition.is_final,
@@ -118,9 +155,11 @@ def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str
         "common_actions": [action for action in actions if action["action"] != "Others"],
         "office_email": settings.OFFICE_EMAIL,
         "response_sentences": summary.response_sentences(data),
-        "quotes": quotes_by_section(edition),
+        "quotes": quotes,
         "questionnaire": questionnaire,
-        "abbreviations": abbreviations(fiscal_year),
+        "questionnaire_header": QUESTIONNAIRE_HEADER,
+        "appendix_questions": appendix_questions(),
+        "abbreviations": abbreviations(codes_in_report(data, quotes)),
         "figures": data.figures,
         "summary_sentences": summary.sentences(data),
         "charts": report_charts(data, reply_rate_trend(until=fiscal_year)),

@@ -203,3 +203,42 @@ def test_display_table_numbers_workshops_and_keeps_the_last_row_with_the_totals(
     assert not display_table(
         Table("associations", "A", ["Follow-up action", "Outcome"], [["x", "y"]], totals=None)
     ).numbered
+
+
+def test_appendix_1_is_the_questionnaire_as_participants_see_it(demo_pdf):
+    from django.conf import settings
+
+    text = flat(pdf_text(demo_pdf))
+    appendix = text[text.index("Appendix 1 – The questionnaire", text.index("Appendix 2 –")) :]
+    header = (settings.BASE_DIR / "templates" / "surveys" / "_header.html").read_text(encoding="utf-8")
+    for label in pdf.QUESTIONNAIRE_HEADER:
+        assert label in appendix, label
+        # The same words as the participant's page (the reply-by line stands under its notes there).
+        assert label in header or label == "Please reply by"
+    for note in questionnaire.NOTES:
+        assert flat(note) in appendix
+    for label in questionnaire.FIELD_LABELS.values():
+        assert label in appendix, label
+    assert "Contact e-mail" in appendix and questionnaire.CLOSING in appendix
+
+
+def test_appendix_2_lists_exactly_the_administrations_that_appear(demo_data):
+    from reports.models import Quote
+    from workshops.models import MemberAdministration
+
+    add_demo_quotes()
+    data = report_data(2019)
+    context = pdf.report_context(2019, data)
+    listed = {administration.code for administration in context["abbreviations"]}
+    in_tables = {
+        entry.code
+        for key in ("table4", "table7")
+        for row in data.tables[key].rows
+        for value in row
+        if isinstance(value, CodeCell)
+        for entry in value.entries
+    }
+    quoted = {quote.response.participant.administration.code for quote in Quote.objects.all()}
+    assert listed == in_tables | quoted
+    # An administration registered (even with a participant who never replied) but named nowhere is left out.
+    assert MemberAdministration.objects.exclude(code__in=listed).exists()
