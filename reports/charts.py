@@ -88,7 +88,7 @@ def bar_chart(
             f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{middle + 4:.1f}">{escape(bar.text)}</text>',
         ]
         y += row_height
-    if show_legend:
+    if legend is not None and show_legend:
         dark, light = legend
         y += 8
         parts += [
@@ -132,7 +132,7 @@ def yes_by_workshop_chart(title: str, table: Table) -> SafeString:
 
 
 def report_charts(data, trend) -> dict[str, SafeString]:
-    """The three charts of a report: `data` is reports.services.ReportData, `trend` reply_rate_trend()'s list.
+    """The charts of a report: `data` is reports.figures.ReportData, `trend` reply_rate_trend()'s list.
     Keys: actions, reply_rates, yes_shares (the staff page's), direct_effects, efficiency, projects (the PDF's, one
     in the section of each Yes/No table)."""
     labels = {question: Response.answer_label(question) for question in data.figures.yes_shares}

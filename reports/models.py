@@ -15,7 +15,7 @@ from surveys.models import FREE_TEXTS, Response
 from workshops.models import fiscal_year_label
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 # An address in a domain reserved for examples (RFC 2606): a contact text still holding one is the placeholder.
@@ -92,7 +92,7 @@ class ReportEdition(models.Model):
         return missing
 
     @transaction.atomic
-    def make_final(self, by: AbstractBaseUser | None = None) -> None:
+    def make_final(self, by: User | None = None) -> None:
         """Publish the edition: this closes the fiscal year's round (surveys.rounds; no more replies are taken).
         Refused (EditionNotFinished, listing what is missing) while the edition is not finished: a final PDF is
         published exactly as rendered, so it must hold no placeholder."""
@@ -117,9 +117,7 @@ class Section(models.TextChoices):
 class Quote(models.Model):
     edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="quotes")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="quotes")
-    answer = models.CharField(
-        max_length=30, choices=[(name, Response._meta.get_field(name).verbose_name) for name in FREE_TEXTS]
-    )
+    answer = models.CharField(max_length=30, choices=[(name, Response.answer_label(name)) for name in FREE_TEXTS])
     excerpt = models.TextField(help_text="As it will be printed; edit freely.")
     section = models.CharField(max_length=5, choices=Section.choices)
     order = models.PositiveSmallIntegerField(default=0)

@@ -42,11 +42,10 @@ def odds_ratio(cells: TwoByTwo) -> float | None:
     None (printed "–") when there is nothing to compare: the outcome rate is 0% or 100% on both sides (every reply
     gave the same answer), or nobody, or everybody, took the action. The +0.5 correction would otherwise produce
     a figure out of no difference at all."""
-    a, b, c, d = cells.a, cells.b, cells.c, cells.d
-    if 0 in (a + c, b + d, a + b, c + d):
+    if 0 in (cells.a + cells.c, cells.b + cells.d, cells.a + cells.b, cells.c + cells.d):
         return None
-    if 0 in (a, b, c, d):
-        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
+    added = 0.5 if 0 in (cells.a, cells.b, cells.c, cells.d) else 0.0
+    a, b, c, d = (cells.a + added, cells.b + added, cells.c + added, cells.d + added)
     return (a * d) / (b * c)
 
 

@@ -1,5 +1,5 @@
 """Staff pages of the replies and the report's tables (under /staff/). Each view calls one function of
-reports.services or reports.excel."""
+reports.staff or reports.excel, and draws the charts (reports.charts)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from reports import excel, services
+from reports import charts, excel, staff
 from reports.display import display_table
 from workshops.models import Workshop, fiscal_year_label, parse_fiscal_year
 from workshops.roles import may_see_personal_data, staff_page
@@ -26,14 +26,14 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("reports:fiscal_year", fiscal_year=parse_fiscal_year(chosen))
         except ValueError as error:
             messages.error(request, str(error))
-    return render(request, "reports/staff/index.html", {"years": services.fiscal_years()})
+    return render(request, "reports/staff/index.html", {"years": staff.fiscal_years()})
 
 
 def empty_fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse | None:
     """A staff page (404) saying the FY has nothing to show yet, or None when it has surveyed workshops."""
     if Workshop.objects.surveyed().of_fiscal_year(fiscal_year).exists():
         return None
-    context = {"fiscal_year": None, "label": fiscal_year_label(fiscal_year), "years": services.fiscal_years()}
+    context = {"fiscal_year": None, "label": fiscal_year_label(fiscal_year), "years": staff.fiscal_years()}
     return render(request, "reports/staff/empty_fiscal_year.html", context, status=404)
 
 
@@ -42,7 +42,7 @@ def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """The seven tables, the associations, the charts and (while the round runs) each workshop's progress."""
     if empty := empty_fiscal_year(request, fiscal_year):
         return empty
-    overview = services.staff_overview(fiscal_year)
+    overview = staff.staff_overview(fiscal_year)
     tables = {key: display_table(table) for key, table in overview.data.tables.items()}
     return render(
         request,
@@ -52,6 +52,7 @@ def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
             "label": fiscal_year_label(fiscal_year),
             "nav": "tables",
             "overview": overview,
+            "charts": charts.report_charts(overview.data, overview.trend),
             "figures": overview.data.figures,
             "numbered_tables": [tables[f"table{n}"] for n in range(1, 8)],
             "associations": tables["associations"],
@@ -75,7 +76,7 @@ def tables_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 def workshop_replies(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = get_object_or_404(Workshop, pk=workshop_id)
     context = {
-        "result": services.workshop_replies(workshop),
+        "result": staff.workshop_replies(workshop),
         "fiscal_year": workshop.fiscal_year,
         "label": fiscal_year_label(workshop.fiscal_year),
     }
