@@ -142,13 +142,53 @@ class Quote(models.Model):
         return f"({participant.administration.name} – {participant.workshop.title})"
 
 
+# The figures a report compares with the previous round, each as its published report printed it (None where the
+# report does not give it): reply rates, Table 2's action shares, the Table 4 and 7 bottom lines, the Q3-Q5 Yes.
+EARLIER_ROUND_PERCENTS = (
+    "subregional_rate_percent",
+    "regional_rate_percent",
+    "national_rate_percent",
+    "shared_materials_percent",
+    "submitted_report_percent",
+    "made_recommendations_percent",
+    "inhouse_workshop_percent",
+    "manuals_percent",
+    "others_percent",
+    "effects_attributed_percent",
+    "projects_attributed_percent",
+    "q3_yes_percent",
+    "q4_yes_percent",
+    "q5_yes_percent",
+)
+
+
+def _percent_field(verbose_name: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=verbose_name)
+
+
 class EarlierRound(models.Model):
-    """Headline figures of survey rounds as published, for rounds whose replies are not in the database."""
+    """Headline figures of survey rounds as published, for the rounds whose report edition is not final in the
+    database: the previous round's figures in the sentences, and the reply-rate chart, come from here. Filled from
+    the published reports (reports/data/earlier_rounds.csv); staff add a round's figures when it is published."""
 
     fiscal_year = models.PositiveSmallIntegerField(unique=True)
     survey_year = models.PositiveSmallIntegerField()
     round_number = models.PositiveSmallIntegerField()
     reply_rate_percent = models.PositiveSmallIntegerField()
+    subregional_rate_percent = _percent_field("reply rate of sub-regional workshops (%)")
+    regional_rate_percent = _percent_field("reply rate of regional workshops (%)")
+    national_rate_percent = _percent_field("reply rate of national workshops (%)")
+    shared_materials_percent = _percent_field("shared training materials (% of replies)")
+    submitted_report_percent = _percent_field("submitted reports (% of replies)")
+    made_recommendations_percent = _percent_field("made recommendations (% of replies)")
+    inhouse_workshop_percent = _percent_field("organized in-house workshops (% of replies)")
+    manuals_percent = _percent_field("developed operational manuals (% of replies)")
+    others_percent = _percent_field("other actions (% of replies)")
+    effects_attributed_percent = _percent_field("Table 4: effects attributed to sharing/in-house workshops (%)")
+    projects_attributed_percent = _percent_field("Table 7: projects attributed to reports/recommendations (%)")
+    q3_yes_percent = _percent_field("Q3 direct effects, Yes (%)")
+    q4_yes_percent = _percent_field("Q4 efficiency, Yes (%)")
+    q5_yes_percent = _percent_field("Q5 new projects, Yes (%)")
 
     class Meta:
         ordering = ["fiscal_year"]

@@ -125,7 +125,13 @@ ACTION_VERBS = {
 def action_paragraphs(ranking: list[RankedAction]) -> list[dict[str, Any]]:
     """2.2.x: the follow-up actions of Table 2 by how often they were taken, with count and share."""
     return [
-        {"action": action, "verb": ACTION_VERBS.get(action, action.lower()), "count": count, "share": share}
+        {
+            "action": action,
+            "heading": summary.spoken(action)[:1].upper() + summary.spoken(action)[1:],
+            "verb": ACTION_VERBS.get(action, action.lower()),
+            "count": count,
+            "share": share,
+        }
         for action, count, share in ranking
     ]
 
@@ -155,6 +161,9 @@ def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str
         "common_actions": [action for action in actions if action["action"] != "Others"],
         "office_email": settings.OFFICE_EMAIL,
         "response_sentences": summary.response_sentences(data),
+        # "2.2" -> "s2_2": a key the template can name.
+        "openings": {f"s{key.replace('.', '_')}": value for key, value in summary.section_openings(data).items()},
+        "ranking_sentence": summary.ranking_sentence(data.figures.action_ranking),
         "quotes": quotes,
         "questionnaire": questionnaire,
         "questionnaire_header": QUESTIONNAIRE_HEADER,
