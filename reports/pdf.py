@@ -20,7 +20,7 @@ from reports import standing_texts, summary
 from reports.charts import report_charts
 from reports.display import display_table
 from reports.figures import ReportData, reply_rate_trend, report_data
-from reports.models import EarlierRound, Quote, ReportEdition, Section
+from reports.models import EARLIER_ROUND_PERCENTS, EarlierRound, EditionStatus, Quote, ReportEdition, Section
 from reports.tables import CodeCell, RankedAction
 from surveys import questionnaire
 from surveys.models import Response
@@ -229,8 +229,18 @@ def fingerprint(fiscal_year: int) -> str:
         .order_by("pk")
         .values_list("pk", "response_id", "answer", "excerpt", "section", "order")
     )
-    rounds = list(EarlierRound.objects.order_by("pk").values_list("fiscal_year", "round_number", "reply_rate_percent"))
-    parts = [replies, participants, workshops, edition, quotes, rounds, code_version()]
+    rounds = list(
+        EarlierRound.objects.order_by("pk").values_list(
+            "fiscal_year", "round_number", "reply_rate_percent", *EARLIER_ROUND_PERCENTS
+        )
+    )
+    # An earlier round becomes the database's to compare with when its edition is made final (reports.figures).
+    complete = list(
+        ReportEdition.objects.filter(fiscal_year__lt=fiscal_year, status=EditionStatus.FINAL)
+        .order_by("fiscal_year")
+        .values_list("fiscal_year", flat=True)
+    )
+    parts = [replies, participants, workshops, edition, quotes, rounds, complete, code_version()]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 
