@@ -59,6 +59,7 @@ class Figures:
     projects_attributed: CountShare
     yes_shares: dict[str, int | None]  # "q3_direct_effects"... -> Yes (%)
     colleagues: tables.ColleaguesReached
+    utilization_described: CountShare  # replies that answered Q2 (2.3)
     previous: RoundFigures | None
 
 
@@ -117,7 +118,14 @@ def report_data(fiscal_year: int, frame: pd.DataFrame | None = None) -> ReportDa
     frame = frames.replies_frame(fiscal_year, texts=False) if frame is None else frame
     built = tables.build_tables(frame)
     counts = workshop_counts(fiscal_year)
-    figures = _figures(fiscal_year, built, counts, tables.colleagues_reached(frame), previous_round(fiscal_year))
+    figures = _figures(
+        fiscal_year,
+        built,
+        counts,
+        tables.colleagues_reached(frame),
+        tables.utilization_described(frame),
+        previous_round(fiscal_year),
+    )
     return ReportData(fiscal_year, built, figures, association_sentences(built["associations"]))
 
 
@@ -199,6 +207,7 @@ def _figures(
     built: dict[str, Table],
     counts: WorkshopCounts,
     colleagues: tables.ColleaguesReached,
+    utilization: CountShare,
     previous: RoundFigures | None,
 ) -> Figures:
     table1: Table[tables.Table1Summary] = built["table1"]
@@ -229,6 +238,7 @@ def _figures(
         projects_attributed=table7.totals.attributed,
         yes_shares=yes_shares,
         colleagues=colleagues,
+        utilization_described=utilization,
         previous=previous,
     )
 

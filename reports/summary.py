@@ -216,9 +216,9 @@ def sentences(data: ReportData) -> list[str]:
 
 
 def section_openings(data: ReportData) -> dict[str, list[str]]:
-    """The sentences that open 2.2 and 2.4-2.6 with their finding, the previous round's figure where it exists
-    (keys "2.2", "2.4"...); 2.2 also states the colleagues reached (Q1 and Q1bis). 2.3 (the uses of the lessons,
-    Q2) has no figure: it opens with what was asked."""
+    """The sentences that open each of 2.2-2.6 with its finding, the previous round's figure where it exists
+    (keys "2.2" ... "2.6"); 2.2 also states the colleagues reached (Q1 and Q1bis). 2.3's finding (the replies that
+    describe the lessons' use, Q2) has no previous figure: the published reports give none."""
     figures = data.figures
     previous = figures.previous
     openings: dict[str, list[str]] = {}
@@ -250,6 +250,12 @@ def section_openings(data: ReportData) -> dict[str, list[str]]:
             sentence += f"; by their estimate {colleagues.learned_total} colleagues learned from them"
             sentence += f", a median of {_number(learned)} each (Q1bis)" if learned is not None else " (Q1bis)"
         openings["2.2"].append(sentence + ".")
+    described = figures.utilization_described
+    if described.count and described.percent is not None:
+        openings["2.3"] = [
+            f"{described.count} of the {figures.replies} respondents ({described.percent}%) described how the lessons "
+            "learnt at the workshop are utilized in their administration (Q2)."
+        ]
     for key, number, question, what in (
         ("2.4", "Q3", "q3_direct_effects", "realized direct effects from the application of what they learnt"),
         ("2.5", "Q4", "q4_contributed", "consider that the workshop improved their administration's work"),

@@ -595,3 +595,15 @@ def reply_progress(frame: pd.DataFrame) -> pd.DataFrame:
     )
     progress["reply_rate"] = [percent(r, p) for r, p in zip(progress.replies, progress.participants, strict=True)]
     return progress
+
+
+def utilization_described(frame: pd.DataFrame) -> CountShare:
+    """Replies that described how the lessons are utilized at home (Q2 answered), of all replies: the finding
+    that opens 2.3. From the text where the frame holds it, else from its length (the lean frame)."""
+    replied = replies(frame)
+    if "q2_utilization" in replied:
+        described = replied["q2_utilization"].fillna("").str.strip().ne("")
+    else:
+        described = replied["q2_length"].fillna(0).astype(int).gt(0)
+    count = int(described.sum())
+    return CountShare(count, percent(count, len(replied)))

@@ -75,6 +75,12 @@ def test_sections_open_with_their_finding_and_the_colleagues_reached(demo_data):
     assert re.search(r"shared the training materials with \d+ colleagues in all, a median of [\d.]+ each \(Q1\); "
                      r"by their estimate \d+ colleagues learned from them, a median of [\d.]+ each \(Q1bis\)\.",
                      openings["2.2"][1])
+    # The demo's 28 replies all describe the lessons' use (the published report quotes them).
+    assert re.fullmatch(
+        r"(\d+) of the 28 respondents \((\d+)%\) described how the lessons learnt at the workshop are utilized in "
+        r"their administration \(Q2\)\.",
+        openings["2.3"][0],
+    )
     assert openings["2.4"] == [
         "50% of the respondents who answered Q3 realized direct effects from the application of what they learnt."
     ]

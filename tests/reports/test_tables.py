@@ -277,3 +277,15 @@ def test_fisher_p_agrees_with_scipy(cells):
     a, b, c, d = cells
     expected = fisher_exact([[a, b], [c, d]], alternative="two-sided").pvalue
     assert fisher_p(TwoByTwo(*cells)) == pytest.approx(expected, rel=1e-9)
+
+
+def test_utilization_described_counts_replies_that_answered_q2_from_the_text_or_its_length():
+    data = frame(
+        participant(q2_utilization="Shared with the risk unit."),
+        participant(q2_utilization="   "),
+        participant(q2_utilization=""),
+        participant(replied=False, q2_utilization="A draft is not a reply."),
+    )
+    assert tables.utilization_described(data) == tables.CountShare(1, 33)
+    lean = data.drop(columns=["q2_utilization"]).assign(q2_length=[26, 0, 0, 23])
+    assert tables.utilization_described(lean) == tables.CountShare(1, 33)
