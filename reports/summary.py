@@ -1,5 +1,5 @@
-"""The sentences of the report, worded from the figures reports.figures computed (docs/report.md, "Executive
-summary sentences"): the Executive Summary, the opening of 2.1 and the finding sentence that opens each of 2.2-2.6.
+"""The sentences of the report, worded from the figures reports.figures computed (docs/report.md, "The
+generated sentences"): the Executive Summary, the opening of 2.1 and the finding sentence that opens each of 2.2-2.6.
 Nothing is counted here.
 
 The office's conventions: the FY's regional/sub-regional workshops are counted without the accreditation workshops,
