@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import mimetypes
 import os
 import tempfile
 import time
@@ -13,23 +15,39 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from reports import standing_texts, summary
 from reports.charts import report_charts
 from reports.display import display_table
 from reports.figures import ReportData, reply_rate_trend, report_data
-from reports.models import EarlierRound, Quote, ReportEdition, Section
-from reports.tables import RankedAction
+from reports.models import EARLIER_ROUND_PERCENTS, EarlierRound, EditionStatus, Quote, ReportEdition, Section
+from reports.tables import CodeCell, RankedAction
+from rocbap.languages import normalized, office_names
+from rocbap.percentages import percent_sign
 from surveys import questionnaire
 from surveys.models import Response
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
 
-REPORT_TITLE = (
-    "ROCB A/P Customs Good Practice Report on Exemplifying Follow-Up Actions taken after the "
-    "WCO A/P Regional/Sub-regional Workshops organized in FY {label}"
+# The fiscal year is written one way throughout: FY2019/20. The office's names come from its office file
+# (rocbap.office), in the report's language.
+REPORT_TITLE = _(
+    "%(office)s %(series)s taken after the WCO %(region)s Regional/Sub-regional Workshops organized in FY%(label)s"
 )
+# The title as the cover sets it: one phrase a line, never a break inside the region or the fiscal year.
+COVER_TITLE_LINES = (
+    _("%(office)s %(series)s"),
+    _("taken after the WCO %(region)s"),
+    _("Regional/Sub-regional Workshops"),
+    _("organized in FY%(label)s"),
+)
+RUNNING_HEAD = _("%(office)s Good Practice Report FY%(label)s")
 # Tables whose cells list administration codes; their last column is the outcome column (bold marks),
 # the others are action columns (underline marks) — the published convention.
 CODE_TABLES = ("table4", "table7")
@@ -55,61 +73,218 @@ def quotes_by_section(edition: ReportEdition) -> dict[str, list[Quote]]:
     return grouped
 
 
-def abbreviations(fiscal_year: int) -> list[MemberAdministration]:
-    """Appendix 2: the administrations whose participants appear in the FY's surveyed workshops."""
-    return list(
-        MemberAdministration.objects.filter(
-            participants__workshop__fiscal_year=fiscal_year, participants__workshop__surveyed=True
+def codes_in_report(data: ReportData, quotes: dict[str, list[Quote]]) -> set[str]:
+    """The administrations the report names: by code in the cells of Tables 4 and 7, by name under the quotes."""
+    codes = {
+        entry.code
+        for key in CODE_TABLES
+        for row in data.tables[key].rows
+        for value in row
+        if isinstance(value, CodeCell)
+        for entry in value.entries
+    }
+    codes |= {quote.response.participant.administration.code for chosen in quotes.values() for quote in chosen}
+    return codes
+
+
+def abbreviations(codes: set[str]) -> list[MemberAdministration]:
+    """Appendix 2: exactly the administrations that appear in the report, by code."""
+    return list(MemberAdministration.objects.filter(code__in=codes).order_by("code"))
+
+
+# The header block of the questionnaire as participants see it (templates/surveys/_header.html, then the
+# reply-by line under the notes), printed in Appendix 1 with room to write.
+QUESTIONNAIRE_HEADER = (
+    _("Event subject to survey"),
+    _("Conducted"),
+    _("Responding administration"),
+    _("Responder"),
+    _("Please reply by"),
+)
+
+
+def appendix_questions() -> list[dict[str, Any]]:
+    """Appendix 1's questions as the form shows them: the wording, the boxes to tick and the labelled spaces to
+    write a number or a text in."""
+    return [
+        {
+            "question": question,
+            "spaces": [
+                {"label": questionnaire.FIELD_LABELS[field], "number": field in questionnaire.COUNTS}
+                for field in question.fields
+                if field in questionnaire.FIELD_LABELS
+            ],
+        }
+        for question in questionnaire.QUESTIONS
+    ]
+
+
+def _action_sentence(action: str, count: int, share: int | None) -> str:
+    """What the respondents who took a Q1 action did, one sentence per column of Table 2 (the verb agrees with
+    the count, so each is one message with its plural)."""
+    values = {
+        "count": count,
+        "share": gettext(" (%(share)s of the replies)") % {"share": percent_sign(share)} if share is not None else "",
+    }
+    if action == "Share training materials":
+        return (
+            ngettext(
+                "%(count)s respondent%(share)s shared the training materials with their colleagues after the workshop.",
+                "%(count)s respondents%(share)s shared the training materials with their colleagues after the "
+                "workshop.",
+                count,
+            )
+            % values
         )
-        .distinct()
-        .order_by("code")
+    if action == "Submit reports":
+        return (
+            ngettext(
+                "%(count)s respondent%(share)s submitted a report to their superiors after the workshop.",
+                "%(count)s respondents%(share)s submitted a report to their superiors after the workshop.",
+                count,
+            )
+            % values
+        )
+    if action == "Make recommendations":
+        return (
+            ngettext(
+                "%(count)s respondent%(share)s made recommendations to management officials for consideration after "
+                "the workshop.",
+                "%(count)s respondents%(share)s made recommendations to management officials for consideration after "
+                "the workshop.",
+                count,
+            )
+            % values
+        )
+    if action == "Organize in-house workshop":
+        return (
+            ngettext(
+                "%(count)s respondent%(share)s organized an in-house workshop to cascade down the lessons learnt "
+                "after the workshop.",
+                "%(count)s respondents%(share)s organized an in-house workshop to cascade down the lessons learnt "
+                "after the workshop.",
+                count,
+            )
+            % values
+        )
+    if action == "Develop operational manuals":
+        return (
+            ngettext(
+                "%(count)s respondent%(share)s developed or updated operational manuals after the workshop.",
+                "%(count)s respondents%(share)s developed or updated operational manuals after the workshop.",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(count)s respondent%(share)s took other follow-up actions after the workshop.",
+            "%(count)s respondents%(share)s took other follow-up actions after the workshop.",
+            count,
+        )
+        % values
     )
 
 
-# What a respondent did, per column of Table 2, for the paragraphs of 2.2.x.
-ACTION_VERBS = {
-    "Share training materials": "shared the training materials with their colleagues",
-    "Submit reports": "submitted a report to their superiors",
-    "Make recommendations": "made recommendations to management officials for consideration",
-    "Organize in-house workshop": "organized an in-house workshop to cascade down the lessons learnt",
-    "Develop operational manuals": "developed or updated operational manuals",
-    "Others": "took other follow-up actions",
-}
-
-
 def action_paragraphs(ranking: list[RankedAction]) -> list[dict[str, Any]]:
-    """2.2.x: the follow-up actions of Table 2 by how often they were taken, with count and share."""
+    """2.2.x: the follow-up actions of Table 2 by how often they were taken, with count and share, worded in the
+    active language."""
     return [
-        {"action": action, "verb": ACTION_VERBS.get(action, action.lower()), "count": count, "share": share}
+        {
+            "action": action,
+            "heading": summary.spoken(action)[:1].upper() + summary.spoken(action)[1:],
+            "sentence": _action_sentence(action, count, share),
+            "count": count,
+            "share": share,
+        }
         for action, count, share in ranking
     ]
 
 
-def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str, Any]:
-    """Everything the template prints; `data` is computed here when not given."""
+def logo_data_url(logo: str) -> str:
+    """The office's logo (a static file) inside the HTML as a data: URL: the PDF loads nothing from outside."""
+    found = finders.find(logo) if logo else None
+    if not found:
+        return ""
+    path = Path(found if isinstance(found, str) else found[0])
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+def css_string(text: str) -> SafeString:
+    """Text for a double-quoted CSS string in the <style> element (where HTML escapes are not decoded): the office's
+    names may hold quotes, backslashes or '<'."""
+    escaped = "".join(f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 32 else char for char in text)
+    return mark_safe(escaped)  # noqa: S308 - every character CSS or HTML could read as markup is escaped above
+
+
+def report_language(edition: ReportEdition, language: str | None = None) -> str:
+    """The language the report is rendered in: the one asked for, else the edition's."""
+    return normalized(language or edition.language)
+
+
+def report_context(fiscal_year: int, data: ReportData | None = None, language: str | None = None) -> dict[str, Any]:
+    """Everything the template prints, worded in the report's language (the edition's unless `language` is
+    given); `data` is computed here when not given."""
+    edition = edition_of(fiscal_year)
+    with translation.override(report_language(edition, language)):
+        return _report_context(fiscal_year, edition, data)
+
+
+def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData | None) -> dict[str, Any]:
+    from reports.stats import association_sentences  # scipy is imported on the first report, not at start-up
+
     if data is None:
         data = report_data(fiscal_year)
-    edition = edition_of(fiscal_year)
     label = fiscal_year_label(fiscal_year)
+    office = office_names()
+    names = {
+        "office": office.short_name,
+        "series": office.report_series,
+        "region": office.region_abbreviated,
+        "label": label,
+    }
     tables = {key: display_table(table) for key, table in data.tables.items()}
     actions = action_paragraphs(data.figures.action_ranking)
+    quotes = quotes_by_section(edition)
     context = {
         "edition": edition,
         "draft": not edition.is_final,
         "fiscal_year": fiscal_year,
         "label": label,
-        "title": REPORT_TITLE.format(label=label),
-        "introduction": edition.introduction.strip() or standing_texts.INTRODUCTION,
-        "associations_text": standing_texts.ASSOCIATIONS,
-        "association_sentences": data.association_sentences,
+        "language": translation.get_language(),
+        "page_language": translation.get_language(),
+        "page_direction": "rtl" if translation.get_language_bidi() else "ltr",
+        "office": office,
+        "office_logo_url": logo_data_url(settings.OFFICE.logo),
+        "office_logo": settings.OFFICE.logo,
+        "title": str(REPORT_TITLE) % names,
+        "running_head": str(RUNNING_HEAD) % names,
+        "running_head_css": css_string(str(RUNNING_HEAD) % names),
+        "cover_title_lines": [str(line) % names for line in COVER_TITLE_LINES],
+        "cover_office_lines": [office.parent, office.name],
+        "introduction": edition.introduction.strip() or standing_texts.introduction(),
+        "associations_text": standing_texts.associations(),
+        # Worded again here, in the report's language (the figures may have been counted for another page).
+        "association_sentences": association_sentences(data.tables["associations"])
+        if "associations" in data.tables
+        else [],
         "tables": tables,
         "actions": actions,
         "common_actions": [action for action in actions if action["action"] != "Others"],
         "office_email": settings.OFFICE_EMAIL,
         "response_sentences": summary.response_sentences(data),
-        "quotes": quotes_by_section(edition),
+        # "2.2" -> "s2_2": a key the template can name.
+        "openings": {f"s{key.replace('.', '_')}": value for key, value in summary.section_openings(data).items()},
+        "ranking_sentence": summary.ranking_sentence(data.figures.action_ranking),
+        "quotes": quotes,
         "questionnaire": questionnaire,
-        "abbreviations": abbreviations(fiscal_year),
+        "questionnaire_title": questionnaire.with_office(questionnaire.TITLE, office.short_name),
+        "questionnaire_notes": [questionnaire.with_office(note, office.short_name) for note in questionnaire.NOTES],
+        "questionnaire_closing": questionnaire.with_office(questionnaire.CLOSING, office.short_name),
+        "questionnaire_header": [str(label) for label in QUESTIONNAIRE_HEADER],
+        "appendix_questions": appendix_questions(),
+        "abbreviations": abbreviations(codes_in_report(data, quotes)),
         "figures": data.figures,
         "summary_sentences": summary.sentences(data),
         "charts": report_charts(data, reply_rate_trend(until=fiscal_year)),
@@ -121,7 +296,8 @@ def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str
 
 
 def render_html(context: dict[str, Any]) -> str:
-    return render_to_string("reports/report.html", context)
+    with translation.override(context.get("language") or translation.get_language()):
+        return render_to_string("reports/report.html", context)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -131,8 +307,9 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def render_pdf(fiscal_year: int) -> bytes:
-    return html_to_pdf(render_html(report_context(fiscal_year)))
+def render_pdf(fiscal_year: int, language: str | None = None) -> bytes:
+    """The report as a PDF, in the edition's language unless `language` is given."""
+    return html_to_pdf(render_html(report_context(fiscal_year, language=language)))
 
 
 # --- keeping the rendered file -----------------------------------------------------------------------------
@@ -170,8 +347,18 @@ def fingerprint(fiscal_year: int) -> str:
         .order_by("pk")
         .values_list("pk", "response_id", "answer", "excerpt", "section", "order")
     )
-    rounds = list(EarlierRound.objects.order_by("pk").values_list("fiscal_year", "round_number", "reply_rate_percent"))
-    parts = [replies, participants, workshops, edition, quotes, rounds, code_version()]
+    rounds = list(
+        EarlierRound.objects.order_by("pk").values_list(
+            "fiscal_year", "round_number", "reply_rate_percent", *EARLIER_ROUND_PERCENTS
+        )
+    )
+    # An earlier round becomes the database's to compare with when its edition is made final (reports.figures).
+    complete = list(
+        ReportEdition.objects.filter(fiscal_year__lt=fiscal_year, status=EditionStatus.FINAL)
+        .order_by("fiscal_year")
+        .values_list("fiscal_year", flat=True)
+    )
+    parts = [replies, participants, workshops, edition, quotes, rounds, complete, code_version()]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 

@@ -1,81 +1,489 @@
-"""The sentences of the Executive Summary and of 2.1, worded from the figures reports.figures computed
-(docs/report.md, "The generated sentences"). Nothing is counted here."""
+"""The sentences of the report, worded from the figures reports.figures computed (docs/report.md, "The
+generated sentences"): the Executive Summary, the opening of 2.1 and the finding sentence that opens each of 2.2-2.6.
+Nothing is counted here.
+
+The office's conventions: the FY's regional/sub-regional workshops are counted without the accreditation workshops,
+national workshops are stated on their own; the previous round's figure follows in brackets where that round gives
+it; brackets never nest (a bracketed figure takes the previous round's after a semicolon); actions are named as a
+reader says them; actions taken equally often share their rank.
+
+Every sentence is worded in the active language (the report edition's, reports.pdf): each is one translatable
+message with named figures, so that a translation can order the words as its language does; per cent signs and
+decimals follow the language (rocbap.percentages.percent_sign, django.utils.formats).
+"""
 
 from __future__ import annotations
 
-from reports.figures import Figures, ReportData
-from reports.tables import CountShare
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+from reports.figures import Figures, ReportData, RoundFigures
+from reports.tables import CountShare, RankedAction
+from rocbap.languages import office_names
+from rocbap.percentages import percent_sign
+
+ORDINALS = [
+    _("first"),
+    _("second"),
+    _("third"),
+    _("fourth"),
+    _("fifth"),
+    _("sixth"),
+    _("seventh"),
+    _("eighth"),
+    _("ninth"),
+    _("tenth"),
+]
 YES_QUESTIONS = {
-    "q3_direct_effects": "direct effects (Q3)",
-    "q4_contributed": "better efficiency and effectiveness (Q4)",
-    "q5_new_project": "new modernization projects (Q5)",
+    "q3_direct_effects": _("direct effects (Q3)"),
+    "q4_contributed": _("better efficiency and effectiveness (Q4)"),
+    "q5_new_project": _("new modernization projects (Q5)"),
+}
+# Table 2's column headers as a reader says the actions in a sentence.
+SPOKEN_ACTIONS = {
+    "Share training materials": _("sharing training materials"),
+    "Submit reports": _("submitting reports to superiors"),
+    "Make recommendations": _("making recommendations to management"),
+    "Organize in-house workshop": _("organizing in-house workshops"),
+    "Develop operational manuals": _("developing or updating operational manuals"),
+    "Others": _("other actions"),
+}
+SCOPE_WORDS = {
+    "sub-regional": pgettext_lazy("workshops", "sub-regional"),
+    "regional": pgettext_lazy("workshops", "regional"),
+    "national": pgettext_lazy("workshops", "national"),
 }
 
 
 def _ordinal(number: int) -> str:
-    return ORDINALS[number - 1] if 0 < number <= len(ORDINALS) else f"{number}th"
+    if 0 < number <= len(ORDINALS):
+        return str(ORDINALS[number - 1])
+    return gettext("%(number)sth") % {"number": number}
 
 
-def _previous(value: int | CountShare | None, unit: str = "") -> str:
+def _percent(value: int | float | None) -> str:
+    return "" if value is None else percent_sign(value)
+
+
+def spoken(action: str) -> str:
+    wording = SPOKEN_ACTIONS.get(action)
+    return str(wording) if wording is not None else gettext(action).lower()
+
+
+def _previous(value: int | None) -> str:
     """` (54% in the previous round)`, or nothing when the previous round does not give the figure."""
-    return "" if value is None else f" ({value}{unit} in the previous round)"
+    return "" if value is None else gettext(" (%(figure)s in the previous round)") % {"figure": _percent(value)}
+
+
+def _bracketed(inside: str, previous: int | None) -> str:
+    """` (82%; 75% in the previous round)`: one pair of brackets for a figure and the previous round's."""
+    if previous is None:
+        return f" ({inside})"
+    return gettext(" (%(figure)s; %(previous)s in the previous round)") % {
+        "figure": inside,
+        "previous": _percent(previous),
+    }
+
+
+def _count_share(value: CountShare, previous: int | None) -> str:
+    """`10 (77%; 86% in the previous round)` for a bottom line of Table 4 or 7."""
+    return f"{value.count}" + (_bracketed(_percent(value.percent), previous) if value.percent is not None else "")
+
+
+def ranked(ranking: list[RankedAction]) -> list[tuple[int, RankedAction]]:
+    """Competition ranking: actions taken equally often share a rank, and the next rank counts them
+    (1, 2, 2, 4)."""
+    result: list[tuple[int, RankedAction]] = []
+    for position, action in enumerate(ranking, start=1):
+        rank = result[-1][0] if result and result[-1][1].replies == action.replies else position
+        result.append((rank, action))
+    return result
+
+
+# Parts of a sentence separated by semicolons, as the language writes them ("a; b", "a ; b" in French).
+SEPARATOR = pgettext_lazy("list separator", "; ")
+
+
+def _listed(parts: list[str]) -> str:
+    return str(SEPARATOR).join(parts)
+
+
+def _joined(parts: list[str]) -> str:
+    """`a, b and c` in the active language."""
+    if len(parts) == 1:
+        return parts[0]
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def ranking_sentence(ranking: list[RankedAction]) -> str | None:
+    """2.2: `The ranking of the follow-up actions is (1) sharing training materials, ..., (5) developing or updating
+    operational manuals and other actions, equally often.` Actions nobody took are not ranked."""
+    taken = [action for action in ranking if action.replies]
+    if not taken:
+        return None
+    groups: list[tuple[int, list[RankedAction]]] = []
+    for rank, action in ranked(taken):
+        if groups and groups[-1][0] == rank:
+            groups[-1][1].append(action)
+        else:
+            groups.append((rank, [action]))
+    parts = []
+    for rank, actions in groups:
+        joined = _joined([spoken(action.name) for action in actions])
+        if len(actions) > 1:
+            parts.append(gettext("(%(rank)s) %(actions)s, equally often") % {"rank": rank, "actions": joined})
+        else:
+            parts.append(f"({rank}) {joined}")
+    return gettext("The ranking of the follow-up actions is %(ranking)s.") % {"ranking": _listed(parts)}
+
+
+def top_actions(ranking: list[RankedAction], places: int = 3) -> list[RankedAction]:
+    """The most common actions: the first `places` ranks' actions, with every action tied with the last of them."""
+    taken = [action for action in ranking if action.replies]
+    if len(taken) <= places:
+        return taken
+    threshold = taken[places - 1].replies
+    return [action for action in taken if action.replies >= threshold]
+
+
+def _workshops_sentence(figures: Figures) -> str:
+    organized, surveyed = figures.workshops_organized, figures.workshops_surveyed
+    values = {
+        "label": figures.fiscal_year_label,
+        "office": office_names().short_name,
+        "organized": organized,
+        "surveyed": surveyed,
+        "ordinal": _ordinal(figures.round_number),
+        "year": figures.survey_year,
+    }
+    sentence = (
+        ngettext(
+            "In FY%(label)s, the %(office)s organized a total of %(organized)s regional/sub-regional workshop, "
+            "excluding the accreditation workshops;",
+            "In FY%(label)s, the %(office)s organized a total of %(organized)s regional/sub-regional workshops, "
+            "excluding the accreditation workshops;",
+            organized,
+        )
+        % values
+    )
+    sentence += (
+        " "
+        + ngettext(
+            "%(surveyed)s of them was subjected to the %(ordinal)s round of the “Survey on the Follow-up Actions taken "
+            "after the Participation in the WCO Regional Workshop” (the Survey %(year)s), conducted six months after "
+            "the respective workshops.",
+            "%(surveyed)s of them were subjected to the %(ordinal)s round of the “Survey on the Follow-up Actions "
+            "taken after the Participation in the WCO Regional Workshop” (the Survey %(year)s), conducted six months "
+            "after the respective workshops.",
+            surveyed,
+        )
+        % values
+    )
+    if figures.national_surveyed:
+        national = figures.national_surveyed
+        sentence += " " + ngettext(
+            "The Survey also covered %(count)s national workshop, counted on its own.",
+            "The Survey also covered %(count)s national workshops, counted on their own.",
+            national,
+        ) % {"count": national}
+    return sentence
+
+
+def _scope_rates(figures: Figures) -> str | None:
+    """`The reply rate was 89% from the participants of sub-regional workshops, 55% from those of regional
+    workshops and 100% from those of national workshops.` Every scope present, each with its previous figure."""
+    previous = figures.previous.rates_by_scope if figures.previous else {}
+    parts: list[str] = []
+    for scope, rate in figures.rates_by_scope.items():
+        if rate is None:
+            continue
+        values = {
+            "rate": _percent(rate),
+            "scope": str(SCOPE_WORDS.get(scope, scope)),
+            "previous": _previous(previous.get(scope)),
+        }
+        if not parts:
+            parts.append(gettext("%(rate)s from the participants of %(scope)s workshops%(previous)s") % values)
+        else:
+            parts.append(gettext("%(rate)s from those of %(scope)s workshops%(previous)s") % values)
+    return gettext("The reply rate was %(rates)s.") % {"rates": _joined(parts)} if parts else None
+
+
+def summary_response_sentences(data: ReportData) -> list[str]:
+    """The opening of the Executive Summary: workshops, round, replies and the reply rate."""
+    figures = data.figures
+    result = [_workshops_sentence(figures)]
+    if figures.reply_rate is not None:
+        previous = figures.previous.reply_rate if figures.previous else None
+        result.append(
+            gettext(
+                "The total number of replies to the Survey %(year)s is %(replies)s, a reply rate of "
+                "%(rate)s%(previous)s."
+            )
+            % {
+                "year": figures.survey_year,
+                "replies": figures.replies,
+                "rate": _percent(figures.reply_rate),
+                "previous": _previous(previous),
+            }
+        )
+    return result
 
 
 def response_sentences(data: ReportData) -> list[str]:
-    """2.1 and the opening of the Executive Summary: workshops, round, replies and reply rates."""
+    """2.1: the same facts as the summary's opening in the words of the section (not repeated word for word),
+    with the participants counted and the reply rate of each scope."""
     figures = data.figures
-    organized = figures.workshops_organized
-    sentences = [
-        f"In FY{figures.fiscal_year_label}, the ROCB A/P organized {organized} regional/sub-regional "
-        f"workshop{'s' if organized != 1 else ''}, {figures.workshops_surveyed} of which were subjected to the "
-        f"{_ordinal(figures.round_number)} round of the “Survey on the Follow-up Actions taken after the "
-        f"Participation in the WCO Regional Workshop” (the Survey {figures.survey_year}), conducted six months "
-        f"after the respective workshops."
-    ]
+    surveyed = figures.workshops_surveyed + figures.national_surveyed
+    values = {
+        "year": figures.survey_year,
+        "ordinal": _ordinal(figures.round_number),
+        "count": surveyed,
+        "surveyed": figures.workshops_surveyed,
+        "organized": figures.workshops_organized,
+        "office": office_names().short_name,
+        "label": figures.fiscal_year_label,
+        "national": figures.national_surveyed,
+    }
+    sentence = (
+        ngettext(
+            "The Survey %(year)s, the %(ordinal)s round of the survey, went to the participants of the %(count)s "
+            "workshop listed in Table 1, six months after each workshop: %(surveyed)s of the %(organized)s "
+            "regional/sub-regional workshops the %(office)s organized in FY%(label)s (accreditation workshops aside)",
+            "The Survey %(year)s, the %(ordinal)s round of the survey, went to the participants of the %(count)s "
+            "workshops listed in Table 1, six months after each workshop: %(surveyed)s of the %(organized)s "
+            "regional/sub-regional workshops the %(office)s organized in FY%(label)s (accreditation workshops aside)",
+            surveyed,
+        )
+        % values
+    )
+    if figures.national_surveyed:
+        sentence += (
+            ngettext(
+                " and %(national)s national workshop", " and %(national)s national workshops", figures.national_surveyed
+            )
+            % values
+        )
+    result = [sentence + "."]
     if figures.reply_rate is not None:
         previous = figures.previous.reply_rate if figures.previous else None
-        sentence = (
-            f"The total number of replies to the Survey {figures.survey_year} is {figures.replies}, a reply rate of "
-            f"{figures.reply_rate}%{_previous(previous, '%')}."
+        result.append(
+            gettext(
+                "Of their %(participants)s participants, %(replies)s replied: a reply rate of %(rate)s%(previous)s."
+            )
+            % {
+                "participants": figures.participants,
+                "replies": figures.replies,
+                "rate": _percent(figures.reply_rate),
+                "previous": _previous(previous),
+            }
         )
-        rates = [
-            f"{rate}% from the participants of {kind} workshops"
-            for rate, kind in ((figures.subregional_rate, "sub-regional"), (figures.regional_rate, "regional"))
-            if rate is not None
-        ]
+        rates = _scope_rates(figures)
         if rates:
-            sentence += " The reply rate was " + ", and ".join(rates) + "."
-        sentences.append(sentence)
-    return sentences
+            result.append(rates)
+    return result
+
+
+def _previous_of(previous: RoundFigures | None, name: str, key: str) -> int | None:
+    if previous is None:
+        return None
+    return getattr(previous, name).get(key)
 
 
 def sentences(data: ReportData) -> list[str]:
     """The generated part of the Executive Summary."""
     figures: Figures = data.figures
-    result = response_sentences(data)
-    top = [f"{name.lower()} ({share}%)" for name, count, share in figures.top_actions if count and share is not None]
-    if top:
-        result.append(f"The most common follow-up actions were: {', '.join(top)}.")
     previous = figures.previous
+    result = summary_response_sentences(data)
+    top = [
+        spoken(action.name) + _bracketed(_percent(action.percent), _previous_of(previous, "action_shares", action.name))
+        for action in top_actions(figures.action_ranking)
+        if action.percent is not None
+    ]
+    if top:
+        result.append(gettext("The most common follow-up actions were %(actions)s.") % {"actions": _joined(top)})
     if figures.effects_attributed.count:
         result.append(
-            f"Of the respondents who realized direct effects, {figures.effects_attributed}"
-            f"{_previous(previous.effects_attributed if previous else None)} had shared workshop materials and/or "
-            f"organized in-house workshops."
+            gettext(
+                "Of the respondents who realized direct effects, %(count)s had shared workshop materials and/or "
+                "organized in-house workshops."
+            )
+            % {"count": _count_share(figures.effects_attributed, previous.effects_attributed if previous else None)}
         )
     if figures.projects_attributed.count:
         result.append(
-            f"Of the respondents who initiated new projects, {figures.projects_attributed}"
-            f"{_previous(previous.projects_attributed if previous else None)} had submitted reports and/or made "
-            f"recommendations."
+            gettext(
+                "Of the respondents who initiated new projects, %(count)s had submitted reports and/or made "
+                "recommendations."
+            )
+            % {"count": _count_share(figures.projects_attributed, previous.projects_attributed if previous else None)}
         )
+    association = association_summary(data)
+    if association:
+        result.append(association)
     yes = [
-        f"{share}% reported {YES_QUESTIONS[question]}"
+        gettext("%(share)s reported %(what)s%(previous)s")
+        % {
+            "share": _percent(share),
+            "what": YES_QUESTIONS[question],
+            "previous": _previous(_previous_of(previous, "yes_shares", question)),
+        }
         for question, share in figures.yes_shares.items()
         if share is not None and question in YES_QUESTIONS
     ]
     if yes:
-        result.append("Among the replies to each question, " + "; ".join(yes) + ".")
+        result.append(gettext("Among the replies to each question, %(shares)s.") % {"shares": _listed(yes)})
     return result
+
+
+# 2.4-2.6: what the respondents who answered Yes did, by section.
+YES_FINDINGS = (
+    (
+        "2.4",
+        "q3_direct_effects",
+        _(
+            "%(share)s of the respondents who answered Q3 realized direct effects from the application of what "
+            "they learnt%(previous)s."
+        ),
+    ),
+    (
+        "2.5",
+        "q4_contributed",
+        _(
+            "%(share)s of the respondents who answered Q4 consider that the workshop improved their "
+            "administration's work%(previous)s."
+        ),
+    ),
+    (
+        "2.6",
+        "q5_new_project",
+        _(
+            "%(share)s of the respondents who answered Q5 saw a new modernization project initiated after the "
+            "workshop%(previous)s."
+        ),
+    ),
+)
+
+
+def section_openings(data: ReportData) -> dict[str, list[str]]:
+    """The sentences that open each of 2.2-2.6 with its finding, the previous round's figure where it exists
+    (keys "2.2" ... "2.6"); 2.2 also states the colleagues reached (Q1 and Q1bis). 2.3's finding (the replies that
+    describe the lessons' use, Q2) has no previous figure: the published reports give none."""
+    figures = data.figures
+    previous = figures.previous
+    openings: dict[str, list[str]] = {}
+    first = [action for rank, action in ranked(figures.action_ranking) if rank == 1 and action.replies]
+    openings["2.2"] = []
+    if len(first) == 1 and first[0].percent is not None:
+        name = spoken(first[0].name)
+        openings["2.2"].append(
+            gettext(
+                "%(action)s was the most common follow-up action, taken by %(share)s of the respondents%(previous)s."
+            )
+            % {
+                "action": name[:1].upper() + name[1:],
+                "share": _percent(first[0].percent),
+                "previous": _previous(_previous_of(previous, "action_shares", first[0].name)),
+            }
+        )
+    elif first and first[0].percent is not None:
+        names = [
+            spoken(action.name) + _previous(_previous_of(previous, "action_shares", action.name)) for action in first
+        ]
+        subject = _joined(names)
+        openings["2.2"].append(
+            gettext(
+                "%(actions)s were equally the most common follow-up actions, each taken by %(share)s of the "
+                "respondents."
+            )
+            % {"actions": subject[:1].upper() + subject[1:], "share": _percent(first[0].percent)}
+        )
+    colleagues = figures.colleagues
+    if colleagues.shared_with_total:
+        values = {
+            "shared": colleagues.shared_with_total,
+            "shared_median": _number(colleagues.shared_with_median),
+            "learned": colleagues.learned_total,
+            "learned_median": _number(colleagues.learned_median),
+        }
+        if colleagues.shared_with_median is not None:
+            sentence = (
+                gettext(
+                    "The respondents shared the training materials with %(shared)s colleagues in all, a median of "
+                    "%(shared_median)s each (Q1)"
+                )
+                % values
+            )
+        else:
+            sentence = (
+                gettext("The respondents shared the training materials with %(shared)s colleagues in all (Q1)") % values
+            )
+        if colleagues.learned_total:
+            if colleagues.learned_median is not None:
+                sentence += (
+                    gettext(
+                        "; by their estimate %(learned)s colleagues learned from them, a median of %(learned_median)s "
+                        "each (Q1bis)"
+                    )
+                    % values
+                )
+            else:
+                sentence += gettext("; by their estimate %(learned)s colleagues learned from them (Q1bis)") % values
+        openings["2.2"].append(sentence + ".")
+    described = figures.utilization_described
+    if described.count and described.percent is not None:
+        openings["2.3"] = [
+            gettext(
+                "%(count)s of the %(replies)s respondents (%(share)s) described how the lessons learnt at the "
+                "workshop are utilized in their administration (Q2)."
+            )
+            % {"count": described.count, "replies": figures.replies, "share": _percent(described.percent)}
+        ]
+    for key, question, wording in YES_FINDINGS:
+        share = figures.yes_shares.get(question)
+        if share is None:
+            continue
+        openings[key] = [
+            str(wording)
+            % {"share": _percent(share), "previous": _previous(_previous_of(previous, "yes_shares", question))}
+        ]
+    return openings
+
+
+def _number(value: float | None) -> str:
+    """A median as the language writes it: 4, 4.5 (4,5 in French)."""
+    if value is None:
+        return ""
+    text = f"{value:g}"
+    return number_format(value, decimal_pos=len(text.partition(".")[2]))
+
+
+def association_summary(data: ReportData) -> str | None:
+    """What section 2.7 found, in one sentence, from the same list it reads (stats.clear_associations): the
+    bottom lines above describe who did what, and the summary claims no more than the statistics carry."""
+    from reports.stats import clear_associations  # scipy, as for the association table itself
+
+    table = data.tables.get("associations")
+    if table is None or not table.rows:
+        return None
+    clear = clear_associations(table)
+    if not clear:
+        return gettext(
+            "These figures describe what the respondents did, not that one step led to another: section 2.7 finds "
+            "no association between a follow-up action and an outcome that chance alone could not explain."
+        )
+    columns = table.columns
+    action, outcome, phi = columns.index("Follow-up action"), columns.index("Outcome"), columns.index("Phi")
+    found = []
+    for row in clear:
+        named_outcome = gettext(row[outcome])
+        values = {"action": spoken(row[action]), "outcome": named_outcome[:1].lower() + named_outcome[1:]}
+        if (row[phi] or 0) > 0:
+            found.append(gettext("%(action)s with %(outcome)s, more often") % values)
+        else:
+            found.append(gettext("%(action)s with %(outcome)s, less often") % values)
+    return gettext(
+        "These figures describe what the respondents did, not that one step led to another; section 2.7 finds an "
+        "association unlikely to be chance alone only for %(found)s."
+    ) % {"found": _listed(found)}

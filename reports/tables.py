@@ -18,27 +18,34 @@ from rocbap.percentages import percent
 # The frame's answer columns carry the model's field names; questionnaire.py is plain Python, like this module.
 from surveys.questionnaire import Q1_ACTIONS, YES_NO_QUESTIONS
 
+
 # Table 2's column names for the Q1 actions, in the questionnaire's order.
+def N_(text: str) -> str:
+    """Marks a label for the catalogue (workshops/management/commands/makemessages.py extracts it); the label stays
+    English here, where the code looks it up, and is translated where it is shown (reports.wording)."""
+    return text
+
+
 ACTION_COLUMNS = {
-    "q1_shared_materials": "Share training materials",
-    "q1_submitted_report": "Submit reports",
-    "q1_made_recommendations": "Make recommendations",
-    "q1_inhouse_workshop": "Organize in-house workshop",
-    "q1_manuals": "Develop operational manuals",
-    "q1_others": "Others",
+    "q1_shared_materials": N_("Share training materials"),
+    "q1_submitted_report": N_("Submit reports"),
+    "q1_made_recommendations": N_("Make recommendations"),
+    "q1_inhouse_workshop": N_("Organize in-house workshop"),
+    "q1_manuals": N_("Develop operational manuals"),
+    "q1_others": N_("Others"),
 }
 OUTCOME_NAMES = {
-    "q3_direct_effects": "Direct effects (Q3)",
-    "q4_contributed": "Efficiency (Q4)",
-    "q5_new_project": "Modernization project (Q5)",
+    "q3_direct_effects": N_("Direct effects (Q3)"),
+    "q4_contributed": N_("Efficiency (Q4)"),
+    "q5_new_project": N_("Modernization project (Q5)"),
 }
-SCOPE_LABELS = {"sub-regional": "Sub-regional", "regional": "Regional", "national": "National"}
+SCOPE_LABELS = {"sub-regional": N_("Sub-regional"), "regional": N_("Regional"), "national": N_("National")}
 SUBTOTAL_NAMES = {
-    "sub-regional": "Sub-total of Sub-Regional Workshops",
-    "regional": "Sub-total of Regional Workshops",
-    "national": "Sub-total of National Workshops",
+    "sub-regional": N_("Sub-total of Sub-Regional Workshops"),
+    "regional": N_("Sub-total of Regional Workshops"),
+    "national": N_("Sub-total of National Workshops"),
 }
-WORKSHOP_COLUMNS = ["No.", "Workshop"]
+WORKSHOP_COLUMNS = [N_("No."), N_("Workshop")]
 
 
 # --- Values in the tables -----------------------------------------------------------------------------------
@@ -127,7 +134,7 @@ class Table1Summary:
 
     def rows(self) -> list[list[Any]]:
         subtotals = [counts.row(SUBTOTAL_NAMES[scope]) for scope, counts in self.by_scope.items()]
-        return [*subtotals, self.total.row("Total")]
+        return [*subtotals, self.total.row(N_("Total"))]
 
 
 @dataclass(frozen=True)
@@ -137,8 +144,8 @@ class Table2Summary:
 
     def rows(self) -> list[list[Any]]:
         return [
-            ["", "Total", self.replies, *(share.count for share in self.actions.values())],
-            ["", "% of replies", "", *(share.percent for share in self.actions.values())],
+            ["", N_("Total"), self.replies, *(share.count for share in self.actions.values())],
+            ["", N_("% of replies"), "", *(share.percent for share in self.actions.values())],
         ]
 
 
@@ -158,7 +165,7 @@ class YesNoSummary:
         return percent(self.yes, self.answered)
 
     def rows(self) -> list[list[Any]]:
-        return [["", "Total", self.answered, self.yes, self.no, self.yes_percent]]
+        return [["", N_("Total"), self.answered, self.yes, self.no, self.yes_percent]]
 
 
 @dataclass(frozen=True)
@@ -175,7 +182,7 @@ class CrossSummary:
 
     def rows(self, shape: CrossShape) -> list[list[Any]]:
         return [
-            ["", "Total", self.first_action, self.second_action, self.outcome],
+            ["", N_("Total"), self.first_action, self.second_action, self.outcome],
             ["", shape.led_name, self.first_led, self.second_led, ""],
             ["", shape.attributed_name, "", "", self.attributed],
         ]
@@ -280,8 +287,15 @@ def table1(frame: pd.DataFrame | Round) -> Table[Table1Summary]:
     totals = Table1Summary(by_scope={scope: total(scopes == scope) for scope in shown}, total=total(None))
     return Table(
         "table1",
-        "Table 1 – Numbers of replies",
-        [*WORKSHOP_COLUMNS, "Scope", "Participating administrations", "Participants", "Replies", "Reply rate (%)"],
+        N_("Table 1 – Numbers of replies"),
+        [
+            *WORKSHOP_COLUMNS,
+            N_("Scope"),
+            N_("Participating administrations"),
+            N_("Participants"),
+            N_("Replies"),
+            N_("Reply rate (%)"),
+        ],
         rows,
         totals.rows(),
         totals=totals,
@@ -307,8 +321,8 @@ def table2(frame: pd.DataFrame | Round) -> Table[Table2Summary]:
     )
     return Table(
         "table2",
-        "Table 2 – Follow-up actions taken (Q1)",
-        [*WORKSHOP_COLUMNS, "Replies", *ACTION_COLUMNS.values()],
+        N_("Table 2 – Follow-up actions taken (Q1)"),
+        [*WORKSHOP_COLUMNS, N_("Replies"), *ACTION_COLUMNS.values()],
         rows,
         totals.rows(),
         totals=totals,
@@ -330,9 +344,9 @@ def action_ranking(table: Table[Table2Summary]) -> list[RankedAction]:
 # --- Tables 3, 5, 6 -----------------------------------------------------------------------------------------
 
 YES_NO_TITLES = {
-    "q3_direct_effects": ("table3", "Table 3 – Realization of direct effects (Q3)"),
-    "q4_contributed": ("table5", "Table 5 – Improvement in work efficiency and effectiveness (Q4)"),
-    "q5_new_project": ("table6", "Table 6 – Initiation of modernization projects (Q5)"),
+    "q3_direct_effects": ("table3", N_("Table 3 – Realization of direct effects (Q3)")),
+    "q4_contributed": ("table5", N_("Table 5 – Improvement in work efficiency and effectiveness (Q4)")),
+    "q5_new_project": ("table6", N_("Table 6 – Initiation of modernization projects (Q5)")),
 }
 
 
@@ -349,7 +363,7 @@ def yes_no_table(frame: pd.DataFrame | Round, question: str) -> Table[YesNoSumma
     return Table(
         key,
         title,
-        [*WORKSHOP_COLUMNS, "Replies to this question", "Yes", "No", "Yes (%)"],
+        [*WORKSHOP_COLUMNS, N_("Replies to this question"), N_("Yes"), N_("No"), N_("Yes (%)")],
         rows,
         totals.rows(),
         totals=totals,
@@ -383,22 +397,25 @@ class CrossShape:
 
 TABLE4 = CrossShape(
     "table4",
-    "Table 4 – Direct effects and the actions that spread the knowledge",
-    (("q1_shared_materials", "Shared workshop materials"), ("q1_inhouse_workshop", "Organized in-house workshop")),
-    ("q3_direct_effects", "Realized direct effects"),
-    "Led to direct effects",
-    "Effects attributed to sharing and/or in-house workshop",
+    N_("Table 4 – Direct effects and the actions that spread the knowledge"),
+    (
+        ("q1_shared_materials", N_("Shared workshop materials")),
+        ("q1_inhouse_workshop", N_("Organized in-house workshop")),
+    ),
+    ("q3_direct_effects", N_("Realized direct effects")),
+    N_("Led to direct effects"),
+    N_("Effects attributed to sharing and/or in-house workshop"),
 )
 TABLE7 = CrossShape(
     "table7",
-    "Table 7 – Modernization projects and the actions that reach management",
+    N_("Table 7 – Modernization projects and the actions that reach management"),
     (
-        ("q1_submitted_report", "Submitted reports"),
-        ("q1_made_recommendations", "Made specific recommendations"),
+        ("q1_submitted_report", N_("Submitted reports")),
+        ("q1_made_recommendations", N_("Made specific recommendations")),
     ),
-    ("q5_new_project", "Initiated new projects"),
-    "Led to new projects",
-    "Projects attributed to reports and/or recommendations",
+    ("q5_new_project", N_("Initiated new projects")),
+    N_("Led to new projects"),
+    N_("Projects attributed to reports and/or recommendations"),
 )
 
 
@@ -465,16 +482,19 @@ def table7(frame: pd.DataFrame | Round) -> Table[CrossSummary]:
 # --- Association table --------------------------------------------------------------------------------------
 
 ASSOCIATION_COLUMNS = [
-    "Follow-up action",
-    "Outcome",
-    "Replies to the outcome question",
-    "Replies with the action",
-    "Outcome with the action (%)",
-    "Outcome without the action (%)",
-    "Odds ratio",
-    "Phi",
-    "Fisher p",
+    N_("Follow-up action"),
+    N_("Outcome"),
+    N_("Replies to the outcome question"),
+    N_("Replies with the action"),
+    N_("Outcome with the action (%)"),
+    N_("Outcome without the action (%)"),
+    N_("Odds ratio"),
+    N_("Phi"),
+    N_("Fisher p"),
+    N_("Holm-adjusted p"),
 ]
+# Measures that may not be computable (an odds ratio where the outcome never varies...): printed "–".
+MEASURE_COLUMNS = (N_("Odds ratio"), N_("Phi"), N_("Fisher p"), N_("Holm-adjusted p"))
 
 
 def associations(frame: pd.DataFrame | Round) -> Table[None]:
@@ -484,6 +504,7 @@ def associations(frame: pd.DataFrame | Round) -> Table[None]:
     replied = prepare(frame).replied
     took = {action: replied[action].to_numpy(dtype=bool) for action in ACTION_COLUMNS}
     rows = []
+    raw_p = []
     for outcome, outcome_name in OUTCOME_NAMES.items():
         answered = replied[outcome].notna().to_numpy()
         yes = replied[outcome].fillna(False).to_numpy(dtype=bool) & answered
@@ -496,7 +517,9 @@ def associations(frame: pd.DataFrame | Round) -> Table[None]:
                 int((~with_action & yes).sum()),
                 int((~with_action & no).sum()),
             )
-            measures = stats.measures(cells)
+            p = stats.fisher_p(cells)
+            raw_p.append(p)
+            measures = stats.measures(cells, p)
             rows.append(
                 [
                     action_name,
@@ -510,7 +533,12 @@ def associations(frame: pd.DataFrame | Round) -> Table[None]:
                     measures.fisher_p,
                 ]
             )
-    return Table("associations", "Follow-up actions and outcomes: association", ASSOCIATION_COLUMNS, rows, totals=None)
+    # Adjusted for the number of pairings tested, from the unrounded p-values.
+    for row, adjusted in zip(rows, stats.holm_adjusted(raw_p), strict=True):
+        row.append(None if adjusted is None else round(adjusted, 3))
+    return Table(
+        "associations", N_("Follow-up actions and outcomes: association"), ASSOCIATION_COLUMNS, rows, totals=None
+    )
 
 
 # --- All of them --------------------------------------------------------------------------------------------
@@ -586,3 +614,15 @@ def reply_progress(frame: pd.DataFrame) -> pd.DataFrame:
     )
     progress["reply_rate"] = [percent(r, p) for r, p in zip(progress.replies, progress.participants, strict=True)]
     return progress
+
+
+def utilization_described(frame: pd.DataFrame) -> CountShare:
+    """Replies that described how the lessons are utilized at home (Q2 answered), of all replies: the finding
+    that opens 2.3. From the text where the frame holds it, else from its length (the lean frame)."""
+    replied = replies(frame)
+    if "q2_utilization" in replied:
+        described = replied["q2_utilization"].fillna("").str.strip().ne("")
+    else:
+        described = replied["q2_length"].fillna(0).astype(int).gt(0)
+    count = int(described.sum())
+    return CountShare(count, percent(count, len(replied)))

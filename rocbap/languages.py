@@ -72,3 +72,8 @@ def language_choices() -> list[tuple[str, str]]:
 def default_language() -> str:
     """The default of a language field: the office's first language."""
     return str(settings.OFFICE.default_language)
+
+
+def default_signatory_title() -> str:
+    """A new report edition's signatory title: the office's, in its first language (staff may change it)."""
+    return settings.OFFICE.in_language(settings.OFFICE.default_language).signatory_title

@@ -36,6 +36,8 @@ def english_runs() -> frozenset[str]:
 def visible_text(page: str) -> str:
     """The text a reader sees of an HTML page: no tags, scripts or styles; entities decoded; spaces collapsed."""
     page = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", page)
+    # A table's cells and the page's blocks stay apart: words of two cells are no run of the product's wording.
+    page = re.sub(r"</?(?:td|th|tr|p|li|h\d|div|caption|dt|dd|title|button|label|legend)\b[^>]*>", " ¶ ", page)
     page = re.sub(r"<[^>]+>", " ", page)
     return " ".join(html.unescape(page).split())
 

@@ -75,3 +75,20 @@ def test_the_offices_name_on_the_staff_pages_and_the_admin(west_central_africa, 
         html = staff_client.get(url, follow=True).content.decode()
         assert "ROCB WCA" in html
         no_other_office(html)
+
+
+def test_the_offices_name_in_its_report_in_french(west_central_africa):
+    from reports.pdf import render_html, report_context
+    from tests.languages import english_in, visible_text
+
+    html = render_html(report_context(2019))  # a new edition: in the office's language, French
+    assert '<html lang="fr"' in html
+    text = visible_text(html)
+    assert "BRRC AOC – Rapport sur les bonnes pratiques douanières" in text
+    assert NAME_FR in text and "Organisation mondiale des douanes" in text
+    assert "Chef du BRRC AOC" in text
+    assert "Abréviations des administrations membres de la région AOC" in text
+    assert "SN ¶ ¶ Sénégal" in text  # Appendix 2, the office's own list
+    assert "data:image/svg+xml;base64," in html  # the office's logo on the cover
+    assert english_in(text) == []
+    no_other_office(html)

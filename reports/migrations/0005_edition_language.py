@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_close_rounds_of_final_editions'),
+        ('reports', '0004_earlier_rounds_compared_figures'),
     ]
 
     operations = [
@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='reportedition',
             name='signatory_title',
-            field=models.CharField(blank=True, help_text="Leave empty for the office's (e.g. Head of the office).", max_length=200),
+            field=models.CharField(blank=True, default=rocbap.languages.default_signatory_title, max_length=200),
         ),
     ]
