@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reports.bidi import text_direction
 from rocbap.languages import default_language, default_signatory_title, language_choices
@@ -36,8 +37,8 @@ class EditionNotFinished(Exception):
 
 
 class EditionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    FINAL = "final", "Final"
+    DRAFT = "draft", _("Draft")
+    FINAL = "final", _("Final")
 
 
 class ReportEdition(models.Model):
@@ -114,18 +115,21 @@ class ReportEdition(models.Model):
 
 
 class Section(models.TextChoices):
-    OTHERS = "2.2", "2.2 Follow-up actions: Others"
-    OPERATIONAL = "2.3a", "2.3 (a) Operational improvement"
-    STRATEGIC = "2.3b", "2.3 (b) Strategic empowerment"
-    DIRECT_EFFECTS = "2.4", "2.4 Realization of direct effects"
-    EFFICIENCY = "2.5", "2.5 Improvement in work efficiency and effectiveness"
-    PROJECTS = "2.6", "2.6 Initiation of modernization projects"
+    OTHERS = "2.2", _("2.2 Follow-up actions: Others")
+    OPERATIONAL = "2.3a", _("2.3 (a) Operational improvement")
+    STRATEGIC = "2.3b", _("2.3 (b) Strategic empowerment")
+    DIRECT_EFFECTS = "2.4", _("2.4 Realization of direct effects")
+    EFFICIENCY = "2.5", _("2.5 Improvement in work efficiency and effectiveness")
+    PROJECTS = "2.6", _("2.6 Initiation of modernization projects")
 
 
 class Quote(models.Model):
     edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="quotes")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="quotes")
-    answer = models.CharField(max_length=30, choices=[(name, Response.answer_label(name)) for name in FREE_TEXTS])
+    # The answers' names stay lazy: each page reads them in its own language.
+    answer = models.CharField(
+        max_length=30, choices=[(name, Response._meta.get_field(name).verbose_name) for name in FREE_TEXTS]  # type: ignore[union-attr]
+    )
     excerpt = models.TextField(help_text="As it will be printed; edit freely.")
     section = models.CharField(max_length=5, choices=Section.choices)
     order = models.PositiveSmallIntegerField(default=0)

@@ -8,6 +8,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from reports import pdf
@@ -65,11 +66,13 @@ def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     failed: QuoteTextForm | None = None
     if request.method == "POST":
         if not request.user.has_perm(QUOTE_REPLIES):
-            raise PermissionDenied("Quoting a reply is for survey managers.")
+            raise PermissionDenied(gettext("Quoting a reply is for survey managers."))
         form = QuoteTextForm(request.POST)
         if form.is_valid():
             quote = form.save()
-            messages.success(request, f"Quoted in section {quote.get_section_display()}.")
+            messages.success(
+                request, gettext("Quoted in section %(section)s.") % {"section": quote.get_section_display()}
+            )
             return redirect(request.get_full_path())
         failed = form
     texts = reply_texts(fiscal_year, response_id)

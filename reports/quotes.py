@@ -11,6 +11,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.db.models import Max
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import Quote, ReportEdition, Section
 from surveys.models import FREE_TEXTS, Response
@@ -80,9 +82,9 @@ class QuoteForm(forms.ModelForm):
     excerpt = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="As it will be printed. Leave empty to take the answer's full text.",
+        help_text=_("As it will be printed. Leave empty to take the answer's full text."),
     )
-    order = forms.IntegerField(min_value=0, required=False, help_text="Leave empty to put it last in its section.")
+    order = forms.IntegerField(min_value=0, required=False, help_text=_("Leave empty to put it last in its section."))
 
     class Meta:
         model = Quote
@@ -91,7 +93,12 @@ class QuoteForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].required = False
-        self.fields["section"].help_text = "Leave empty for the answer's own section."
+        self.fields["section"].help_text = _("Leave empty for the answer's own section.")
+        self.fields["section"].label = _("Section")
+        self.fields["answer"].label = _("Answer")
+        self.fields["response"].label = _("Reply")
+        self.fields["excerpt"].label = _("Excerpt")
+        self.fields["order"].label = _("Order")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -101,10 +108,13 @@ class QuoteForm(forms.ModelForm):
         if response is None or not answer:
             return cleaned
         if not response.is_reply:
-            raise forms.ValidationError("Only submitted replies can be quoted; this one is still a draft.")
+            raise forms.ValidationError(_("Only submitted replies can be quoted; this one is still a draft."))
         text = getattr(response, answer).strip()
         if not text:
-            self.add_error("answer", f"This reply has no text for “{Response.answer_label(answer)}”.")
+            self.add_error(
+                "answer",
+                gettext("This reply has no text for “%(answer)s”.") % {"answer": Response.answer_label(answer)},
+            )
             return cleaned
         if not (cleaned.get("excerpt") or "").strip():
             cleaned["excerpt"] = text
@@ -132,8 +142,8 @@ class QuoteTextForm(QuoteForm):
         super().__init__(*args, auto_id=f"quote{number}-%s", **kwargs)
         self.fields["response"].widget = forms.HiddenInput()
         self.fields["answer"].widget = forms.HiddenInput()
-        self.fields["excerpt"].label = "Excerpt as printed"
-        self.fields["order"].label = "Order (empty: last)"
+        self.fields["excerpt"].label = _("Excerpt as printed")
+        self.fields["order"].label = _("Order (empty: last)")
         self.helper = FormHelper(self)
         self.helper.form_class = "quote-form"
         self.helper.layout = Layout(
@@ -144,7 +154,7 @@ class QuoteTextForm(QuoteForm):
                 Column("section", css_class="col-md-6"),
                 Column("order", css_class="col-md-3"),
                 Column(
-                    StrictButton("Quote this", type="submit", css_class="btn-outline-primary w-100"),
+                    StrictButton(gettext("Quote this"), type="submit", css_class="btn-outline-primary w-100"),
                     css_class="col-md-3 align-self-center",
                 ),
             ),

@@ -11,8 +11,10 @@ from typing import Any
 import pandas as pd
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
-from reports import frames, tables
+from reports import frames, tables, wording
 from reports.figures import ReportData, RoundRate, reply_rate_trend, report_data
 from surveys import questionnaire, rounds
 from surveys.feedback import WorkshopResults, workshop_results
@@ -45,13 +47,14 @@ class StaffOverview:
 
 
 def _calendar_status(schedule: Schedule, today: dt.date) -> str:
+    """Where the workshop stands, in the staff user's language."""
     if today < schedule.invitation:
-        return f"invitations on {schedule.invitation:%d %b %Y}"
+        return gettext("invitations on %(day)s") % {"day": date_format(schedule.invitation, "d M Y")}
     if today <= schedule.due:
-        return f"collecting replies until {schedule.due:%d %b %Y}"
+        return gettext("collecting replies until %(day)s") % {"day": date_format(schedule.due, "d M Y")}
     if today < schedule.feedback:
-        return f"due date passed, feedback on {schedule.feedback:%d %b %Y}"
-    return "feedback sent or due; late replies still accepted"
+        return gettext("due date passed, feedback on %(day)s") % {"day": date_format(schedule.feedback, "d M Y")}
+    return gettext("feedback sent or due; late replies still accepted")
 
 
 def staff_overview(fiscal_year: int) -> StaffOverview:
@@ -70,7 +73,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
                 WorkshopProgress(
                     workshop,
                     row.number,
-                    row.label,
+                    wording.workshop_label(row.label),
                     row.participants,
                     row.replies,
                     row.late,
@@ -86,7 +89,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
         round_open,
         progress,
         trend,
-        [(int(w.workshop_id), w.label) for w in tables.workshops(frame).itertuples()],
+        [(int(w.workshop_id), wording.workshop_label(w.label)) for w in tables.workshops(frame).itertuples()],
     )
 
 
@@ -103,7 +106,7 @@ def workshop_replies(workshop: Workshop) -> WorkshopReplies:
     replied = tables.replies(frame).sort_values(["administration", "participant_name"])
     records = []
     for reply in replied.to_dict("records"):
-        reply["actions"] = [tables.ACTION_COLUMNS[a] for a in questionnaire.Q1_ACTIONS if reply[a]]
+        reply["actions"] = [wording.label(tables.ACTION_COLUMNS[a]) for a in questionnaire.Q1_ACTIONS if reply[a]]
         reply["yes_no"] = [
             (Response.answer_label(q), None if pd.isna(reply[q]) else bool(reply[q]))
             for q in questionnaire.YES_NO_QUESTIONS

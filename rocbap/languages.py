@@ -1,9 +1,10 @@
 """Which language a request is answered in, and the office's names in it.
 
 Participant pages follow the participant (surveys.views switches to the participant's language around each view);
-every other public page (an unknown link, a bad request) is in the office's default language; staff pages and the
-admin are in LANGUAGE_CODE. The language is activated on every request, because a worker thread keeps the last
-one it activated.
+the staff pages (/staff/) follow the staff user's browser (Accept-Language, English or French); the admin is in
+LANGUAGE_CODE (its own words are not translated yet); every other page (an unknown link, a bad request) is in the
+office's default language. The language is activated on every request, because a worker thread keeps the last one
+it activated.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from rocbap.office import Office, OfficeNames
 
-STAFF_PREFIXES = ("/admin/", "/staff/")
+ADMIN_PREFIX = "/admin/"
+STAFF_PREFIX = "/staff/"
 
 
 def office() -> Office:
@@ -35,8 +38,14 @@ def normalized(language: str | None) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.OFFICE.default_language
 
 
-def request_language(path: str) -> str:
-    return settings.LANGUAGE_CODE if path.startswith(STAFF_PREFIXES) else settings.OFFICE.default_language
+def request_language(request: HttpRequest) -> str:
+    path = request.path_info
+    if path.startswith(STAFF_PREFIX):
+        # The browser's languages (Accept-Language), the first the product speaks; else LANGUAGE_CODE.
+        return normalized(translation.get_language_from_request(request))
+    if path.startswith(ADMIN_PREFIX):
+        return settings.LANGUAGE_CODE
+    return settings.OFFICE.default_language
 
 
 class OfficeLanguageMiddleware:
@@ -44,12 +53,14 @@ class OfficeLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = request_language(request.path_info)
+        language = request_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         # A view may have switched (the participant's language): the header names what the page is in.
         response.headers.setdefault("Content-Language", translation.get_language() or language)
+        if request.path_info.startswith(STAFF_PREFIX):
+            patch_vary_headers(response, ["Accept-Language"])
         return response
 
 

@@ -26,9 +26,12 @@ def english_runs() -> frozenset[str]:
             msgid = key[0] if isinstance(key, tuple) else key
             if not msgid or msgid == french:
                 continue
-            for run in PLACEHOLDER_OR_TAG.split(msgid):
+            pieces = PLACEHOLDER_OR_TAG.split(msgid)
+            for run in pieces:
                 words = run.strip(" .,:;–—()“”\"'").split()
-                if len(words) >= 2:
+                # A whole short message ("Save draft") counts from two words; a piece between placeholders from
+                # three, since two ("of the") are common to any English text, the participants' own too.
+                if len(words) >= (2 if len(pieces) == 1 else 3):
                     runs.add(" ".join(words))
     return frozenset(runs)
 

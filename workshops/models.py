@@ -8,6 +8,7 @@ import secrets
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 from rocbap.languages import default_language, language_choices
 
@@ -33,10 +34,12 @@ def parse_fiscal_year(text: str) -> int:
     value = text.strip().upper().removeprefix("FY").strip()
     head, sep, tail = value.replace("-", "/").partition("/")
     if not head.isdigit() or len(head) != 4:
-        raise ValueError(f"not a fiscal year: {text!r} (write it as 2019/20)")
+        raise ValueError(gettext("not a fiscal year: %(text)r (write it as 2019/20)") % {"text": text})
     year = int(head)
     if sep and tail != f"{(year + 1) % 100:02d}" and tail != str(year + 1):
-        raise ValueError(f"not a fiscal year: {text!r} (the second year must follow the first)")
+        raise ValueError(
+            gettext("not a fiscal year: %(text)r (the second year must follow the first)") % {"text": text}
+        )
     return year
 
 

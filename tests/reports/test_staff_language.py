@@ -1,0 +1,51 @@
+"""Staff pages follow the staff user's browser: English or French, the whole page; the admin stays English."""
+
+import pytest
+from django.urls import reverse
+
+from tests.languages import english_in, visible_text
+
+pytestmark = pytest.mark.django_db
+
+FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
+
+
+def page(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return response, visible_text(response.content.decode())
+
+
+def test_the_staff_pages_in_french(staff_client, demo_data):
+    from surveys.models import Response
+
+    reply = Response.objects.replies().first()
+    for url in (
+        reverse("reports:index"),
+        reverse("reports:fiscal_year", args=[2019]),
+        reverse("reports:workshop_replies", args=[reply.participant.workshop_id]),
+        reverse("reports:quote_texts", args=[2019]),
+    ):
+        response, text = page(staff_client, url, **FRENCH)
+        assert response["Content-Language"] == "fr", url
+        assert '<html lang="fr"' in response.content.decode()
+        assert "Accept-Language" in response["Vary"]
+        assert english_in(text) == [], url
+    _response, text = page(staff_client, reverse("reports:fiscal_year", args=[2019]), **FRENCH)
+    assert "Tableau 1 – Nombre de réponses" in text and "Actions de suivi entreprises (% des réponses)" in text
+    assert "Avancement des réponses" in text or "Réponses par atelier" in text
+
+
+def test_the_staff_pages_in_english_by_default(staff_client, demo_data):
+    response, text = page(staff_client, reverse("reports:fiscal_year", args=[2019]))
+    assert response["Content-Language"] == "en"
+    assert "Table 1 – Numbers of replies" in text
+    assert english_in(text)  # the check finds English where it is
+    response, _text = page(staff_client, reverse("reports:fiscal_year", args=[2019]), HTTP_ACCEPT_LANGUAGE="de")
+    assert response["Content-Language"] == "en"
+
+
+def test_the_admin_stays_english_for_now(staff_client):
+    response = staff_client.get(reverse("admin:index"), **FRENCH)
+    assert response["Content-Language"] == "en"
+    assert "Site administration" in response.content.decode() or "Workshops" in response.content.decode()
