@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
@@ -71,11 +72,14 @@ def export(fiscal_year: int, target: str | Path | IO[bytes], *, include_personal
 
 
 def workbook(built: dict[str, Table], frame: pd.DataFrame, *, include_personal_data: bool = True) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
-    for key, name in SHEET_NAMES.items():
-        write_table(book.create_sheet(name), built[key])
-    write_replies(book.create_sheet("Replies"), frame, include_personal_data=include_personal_data)
+    # The workbook is a contract with other tools: its sheets, columns and notes are the same words whatever the
+    # language of the page it is downloaded from.
+    with translation.override(settings.LANGUAGE_CODE):
+        book = Workbook()
+        book.remove(book.active)
+        for key, name in SHEET_NAMES.items():
+            write_table(book.create_sheet(name), built[key])
+        write_replies(book.create_sheet("Replies"), frame, include_personal_data=include_personal_data)
     return book
 
 

@@ -3,8 +3,8 @@
 Participant pages follow the participant (surveys.views switches to the participant's language around each view);
 the staff pages (/staff/) follow the staff user's browser (Accept-Language, English or French); the admin is in
 LANGUAGE_CODE (its own words are not translated yet); every other page (an unknown link, a bad request) is in the
-office's default language. The language is activated on every request, because a worker thread keeps the last one
-it activated.
+office's default language. The language is set for each request and the thread's own restored afterwards, so that
+no request (nor a test after it) inherits another's.
 """
 
 from __future__ import annotations
@@ -54,11 +54,12 @@ class OfficeLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = request_language(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        # A view may have switched (the participant's language): the header names what the page is in.
-        response.headers.setdefault("Content-Language", translation.get_language() or language)
+        # Restored afterwards: the thread (a worker, a test) goes on in the language it had.
+        with translation.override(language):
+            response = self.get_response(request)
+            # A view may have switched (the participant's language): the header names what the page is in.
+            response.headers.setdefault("Content-Language", translation.get_language() or language)
         if request.path_info.startswith(STAFF_PREFIX):
             patch_vary_headers(response, ["Accept-Language"])
         return response

@@ -49,3 +49,15 @@ def test_the_admin_stays_english_for_now(staff_client):
     response = staff_client.get(reverse("admin:index"), **FRENCH)
     assert response["Content-Language"] == "en"
     assert "Site administration" in response.content.decode() or "Workshops" in response.content.decode()
+
+
+def test_the_excel_workbook_stays_in_its_own_words(staff_client, demo_data):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = staff_client.get(reverse("reports:tables_download", args=[2019]), **FRENCH)
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    texts = {str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value}
+    assert any(text.startswith("Administrations are written by their codes") for text in texts)
+    assert not any("Les administrations sont désignées" in text for text in texts)
