@@ -123,8 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # the CSV of its member administrations. OFFICE is a bundled office's name or the path of an office file.
 OFFICE = env.office_config("OFFICE", "asia-pacific")
 
-# The languages participants are asked, mailed and reported to in (a catalogue each under locale/). Staff pages and
-# the admin are in English; participant pages follow the participant, other public pages the office's default.
+# The languages participants are asked, mailed and reported to in (a catalogue each under locale/). Participant pages
+# follow the participant, staff pages the staff user's browser, the admin LANGUAGE_CODE, other pages the office's
+# default (rocbap.languages).
 LANGUAGES = list(office_languages.LANGUAGES)
 LANGUAGE_CODE = "en"
 LOCALE_PATHS = [BASE_DIR / "locale"]
