@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from reports import standing_texts
 from reports.models import EarlierRound, Quote, ReportEdition
@@ -34,8 +36,9 @@ class ReportEditionAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "finalized_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["fiscal_year", "status", "finalized_at", "publication_date"]}),
-        ("Texts", {"fields": ["foreword", "executive_summary", "introduction", "conclusion", "contact"]}),
-        ("Signature of the foreword", {"fields": ["signatory_name", "signatory_title"]}),
+        (None, {"fields": ["language"]}),
+        (_("Texts"), {"fields": ["foreword", "executive_summary", "introduction", "conclusion", "contact"]}),
+        (_("Signature of the foreword"), {"fields": ["signatory_name", "signatory_title"]}),
     ]
     inlines = [QuoteInline]
     actions = ["make_final"]
@@ -56,7 +59,7 @@ class ReportEditionAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.action(description="Make final (closes the fiscal year's round)", permissions=["change"])
+    @admin.action(description=_("Make final (closes the fiscal year's round)"), permissions=["change"])
     def make_final(self, request: HttpRequest, queryset) -> HttpResponse | None:
         drafts = [edition for edition in queryset if not edition.is_final]
         unfinished = [edition for edition in drafts if edition.missing_for_final()]
@@ -66,7 +69,15 @@ class ReportEditionAdmin(admin.ModelAdmin):
         if request.POST.get("confirmed") == "yes":
             for edition in drafts:
                 edition.make_final(by=_signed_in(request))
-            self.message_user(request, f"{len(drafts)} edition(s) made final; their rounds are closed.")
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s edition made final; its round is closed.",
+                    "%(count)s editions made final; their rounds are closed.",
+                    len(drafts),
+                )
+                % {"count": len(drafts)},
+            )
             return None
         return self._confirmation(request, drafts, action=True)
 
@@ -80,7 +91,11 @@ class ReportEditionAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if not edition.is_final:
                 edition.make_final(by=_signed_in(request))
-                self.message_user(request, f"{edition} is final; the round of FY{edition.fiscal_year_label} is closed.")
+                self.message_user(
+                    request,
+                    gettext("%(edition)s is final; the round of FY%(label)s is closed.")
+                    % {"edition": edition, "label": edition.fiscal_year_label},
+                )
             return redirect("admin:reports_reportedition_change", edition.pk)
         return self._confirmation(request, [edition], action=False)
 
@@ -89,20 +104,21 @@ class ReportEditionAdmin(admin.ModelAdmin):
         for edition in editions:
             self.message_user(
                 request,
-                f"{edition} cannot be made final yet. Missing: {'; '.join(edition.missing_for_final())}.",
+                gettext("%(edition)s cannot be made final yet. Missing: %(missing)s.")
+                % {"edition": edition, "missing": "; ".join(map(str, edition.missing_for_final()))},
                 messages.ERROR,
             )
 
     def _confirmation(self, request: HttpRequest, editions: list[ReportEdition], action: bool) -> HttpResponse:
         if not editions:
-            self.message_user(request, "The chosen editions are final already.", messages.WARNING)
+            self.message_user(request, gettext("The chosen editions are final already."), messages.WARNING)
             return redirect("admin:reports_reportedition_changelist")
         return TemplateResponse(
             request,
             "admin/reports/reportedition/make_final.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Make the report final?",
+                "title": gettext("Make the report final?"),
                 "editions": editions,
                 "action": action,
                 "opts": self.model._meta,
@@ -129,7 +145,7 @@ class QuoteAdmin(admin.ModelAdmin):
                 initial.setdefault("excerpt", getattr(response, answer))
         return initial
 
-    @admin.display(description="excerpt")
+    @admin.display(description=_("excerpt"))
     def excerpt_start(self, quote: Quote) -> str:
         return quote.excerpt if len(quote.excerpt) <= 80 else quote.excerpt[:79] + "…"
 

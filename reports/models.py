@@ -8,16 +8,19 @@ from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reports.bidi import text_direction
 from rocbap.languages import default_language, default_signatory_title, language_choices
+from rocbap.percentages import percent_sign
 from surveys import rounds
 from surveys.models import FREE_TEXTS, Response
 from workshops.models import fiscal_year_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
 
 
 # An address in a domain reserved for examples (RFC 2606): a contact text still holding one is the placeholder.
@@ -31,9 +34,7 @@ class EditionNotFinished(Exception):
 
     def __init__(self, edition: ReportEdition, missing: list[str]) -> None:
         self.missing = missing
-        super().__init__(
-            f"FY{edition.fiscal_year_label} cannot be made final yet; missing: {'; '.join(missing)}."
-        )
+        super().__init__(f"FY{edition.fiscal_year_label} cannot be made final yet; missing: {'; '.join(missing)}.")
 
 
 class EditionStatus(models.TextChoices):
@@ -43,35 +44,53 @@ class EditionStatus(models.TextChoices):
 
 class ReportEdition(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(
-        unique=True, help_text="The year the fiscal year starts in: 2019 for FY2019/20."
+        verbose_name=_("fiscal year"),
+        unique=True,
+        help_text=_("The year the fiscal year starts in: 2019 for FY2019/20."),
     )
-    status = models.CharField(max_length=10, choices=EditionStatus.choices, default=EditionStatus.DRAFT)
-    publication_date = models.DateField(null=True, blank=True, help_text="Its month and year go on the cover.")
-    foreword = models.TextField(blank=True)
-    executive_summary = models.TextField(blank=True, help_text="Staff text after the generated figures.")
-    introduction = models.TextField(blank=True, help_text="Leave empty for the standing text of the reports.")
-    conclusion = models.TextField(blank=True)
-    contact = models.TextField(blank=True)
-    signatory_name = models.CharField(max_length=200, blank=True)
-    signatory_title = models.CharField(max_length=200, blank=True, default=default_signatory_title)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=EditionStatus.choices, default=EditionStatus.DRAFT
+    )
+    publication_date = models.DateField(
+        verbose_name=_("publication date"), null=True, blank=True, help_text=_("Its month and year go on the cover.")
+    )
+    foreword = models.TextField(verbose_name=_("foreword"), blank=True)
+    executive_summary = models.TextField(
+        verbose_name=_("executive summary"), blank=True, help_text=_("Staff text after the generated figures.")
+    )
+    introduction = models.TextField(
+        verbose_name=_("introduction"), blank=True, help_text=_("Leave empty for the standing text of the reports.")
+    )
+    conclusion = models.TextField(verbose_name=_("conclusion"), blank=True)
+    contact = models.TextField(verbose_name=_("contact"), blank=True)
+    signatory_name = models.CharField(verbose_name=_("signatory name"), max_length=200, blank=True)
+    signatory_title = models.CharField(
+        verbose_name=_("signatory title"), max_length=200, blank=True, default=default_signatory_title
+    )
     # The language the report is rendered in; staff write the edition's texts in it (quotes stay as written).
     language = models.CharField(
+        verbose_name=_("language"),
         max_length=8,
         choices=language_choices,
         default=default_language,
-        help_text="The report's headings, sentences, tables and charts are in this language; write the texts in it.",
+        help_text=_("The report's headings, sentences, tables and charts are in this language; write the texts in it."),
     )
-    finalized_at = models.DateTimeField(null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    finalized_at = models.DateTimeField(verbose_name=_("finalized at"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("report edition")
+        verbose_name_plural = _("report editions")
         ordering = ["-fiscal_year"]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=EditionStatus.values), name="edition_status_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"Good Practice Report FY{fiscal_year_label(self.fiscal_year)} ({self.get_status_display().lower()})"
+        return gettext("Good Practice Report FY%(label)s (%(status)s)") % {
+            "label": fiscal_year_label(self.fiscal_year),
+            "status": self.get_status_display().lower(),
+        }
 
     @property
     def is_final(self) -> bool:
@@ -86,18 +105,18 @@ class ReportEdition(models.Model):
         A section that announces quotes but has none is not listed: the report drops the announcement."""
         missing = []
         for field, name in (
-            ("foreword", "the foreword"),
-            ("conclusion", "the conclusion"),
-            ("contact", "the contact"),
-            ("signatory_name", "the signatory's name"),
-            ("signatory_title", "the signatory's title"),
+            ("foreword", gettext("the foreword")),
+            ("conclusion", gettext("the conclusion")),
+            ("contact", gettext("the contact")),
+            ("signatory_name", gettext("the signatory's name")),
+            ("signatory_title", gettext("the signatory's title")),
         ):
             if not getattr(self, field).strip():
                 missing.append(name)
         if self.publication_date is None:
-            missing.append("the publication date")
+            missing.append(gettext("the publication date"))
         if self.contact.strip() and PLACEHOLDER_ADDRESS.search(self.contact):
-            missing.append("a real contact address (the contact still holds the example address)")
+            missing.append(gettext("a real contact address (the contact still holds the example address)"))
         return missing
 
     @transaction.atomic
@@ -124,17 +143,23 @@ class Section(models.TextChoices):
 
 
 class Quote(models.Model):
-    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="quotes")
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="quotes")
+    edition = models.ForeignKey(
+        ReportEdition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="quotes"
+    )
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="quotes")
     # The answers' names stay lazy: each page reads them in its own language.
     answer = models.CharField(
-        max_length=30, choices=[(name, Response._meta.get_field(name).verbose_name) for name in FREE_TEXTS]  # type: ignore[union-attr]
+        verbose_name=_("answer"),
+        max_length=30,
+        choices=[(name, Response._meta.get_field(name).verbose_name) for name in FREE_TEXTS],  # type: ignore[union-attr]
     )
-    excerpt = models.TextField(help_text="As it will be printed; edit freely.")
-    section = models.CharField(max_length=5, choices=Section.choices)
-    order = models.PositiveSmallIntegerField(default=0)
+    excerpt = models.TextField(verbose_name=_("excerpt"), help_text=_("As it will be printed; edit freely."))
+    section = models.CharField(verbose_name=_("section"), max_length=5, choices=Section.choices)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 
     class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
         ordering = ["section", "order", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(section__in=Section.values), name="quote_section_valid"),
@@ -145,7 +170,7 @@ class Quote(models.Model):
 
     @property
     def direction(self) -> str:
-        """"rtl" for a quote in Arabic script or Thaana: the PDF sets it right to left."""
+        """ "rtl" for a quote in Arabic script or Thaana: the PDF sets it right to left."""
         return text_direction(self.excerpt)
 
     @property
@@ -174,7 +199,7 @@ EARLIER_ROUND_PERCENTS = (
 )
 
 
-def _percent_field(verbose_name: str) -> models.PositiveSmallIntegerField:
+def _percent_field(verbose_name: StrOrPromise) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=verbose_name)
 
 
@@ -183,29 +208,33 @@ class EarlierRound(models.Model):
     database: the previous round's figures in the sentences, and the reply-rate chart, come from here. Filled from
     the published reports (reports/data/earlier_rounds.csv); staff add a round's figures when it is published."""
 
-    fiscal_year = models.PositiveSmallIntegerField(unique=True)
-    survey_year = models.PositiveSmallIntegerField()
-    round_number = models.PositiveSmallIntegerField()
-    reply_rate_percent = models.PositiveSmallIntegerField()
-    subregional_rate_percent = _percent_field("reply rate of sub-regional workshops (%)")
-    regional_rate_percent = _percent_field("reply rate of regional workshops (%)")
-    national_rate_percent = _percent_field("reply rate of national workshops (%)")
-    shared_materials_percent = _percent_field("shared training materials (% of replies)")
-    submitted_report_percent = _percent_field("submitted reports (% of replies)")
-    made_recommendations_percent = _percent_field("made recommendations (% of replies)")
-    inhouse_workshop_percent = _percent_field("organized in-house workshops (% of replies)")
-    manuals_percent = _percent_field("developed operational manuals (% of replies)")
-    others_percent = _percent_field("other actions (% of replies)")
-    effects_attributed_percent = _percent_field("Table 4: effects attributed to sharing/in-house workshops (%)")
-    projects_attributed_percent = _percent_field("Table 7: projects attributed to reports/recommendations (%)")
-    q3_yes_percent = _percent_field("Q3 direct effects, Yes (%)")
-    q4_yes_percent = _percent_field("Q4 efficiency, Yes (%)")
-    q5_yes_percent = _percent_field("Q5 new projects, Yes (%)")
+    fiscal_year = models.PositiveSmallIntegerField(verbose_name=_("fiscal year"), unique=True)
+    survey_year = models.PositiveSmallIntegerField(verbose_name=_("survey year"))
+    round_number = models.PositiveSmallIntegerField(verbose_name=_("round number"))
+    reply_rate_percent = models.PositiveSmallIntegerField(verbose_name=_("reply rate percent"))
+    subregional_rate_percent = _percent_field(_("reply rate of sub-regional workshops (%)"))
+    regional_rate_percent = _percent_field(_("reply rate of regional workshops (%)"))
+    national_rate_percent = _percent_field(_("reply rate of national workshops (%)"))
+    shared_materials_percent = _percent_field(_("shared training materials (% of replies)"))
+    submitted_report_percent = _percent_field(_("submitted reports (% of replies)"))
+    made_recommendations_percent = _percent_field(_("made recommendations (% of replies)"))
+    inhouse_workshop_percent = _percent_field(_("organized in-house workshops (% of replies)"))
+    manuals_percent = _percent_field(_("developed operational manuals (% of replies)"))
+    others_percent = _percent_field(_("other actions (% of replies)"))
+    effects_attributed_percent = _percent_field(_("Table 4: effects attributed to sharing/in-house workshops (%)"))
+    projects_attributed_percent = _percent_field(_("Table 7: projects attributed to reports/recommendations (%)"))
+    q3_yes_percent = _percent_field(_("Q3 direct effects, Yes (%)"))
+    q4_yes_percent = _percent_field(_("Q4 efficiency, Yes (%)"))
+    q5_yes_percent = _percent_field(_("Q5 new projects, Yes (%)"))
 
     class Meta:
         ordering = ["fiscal_year"]
-        verbose_name = "earlier round's headline figures"
-        verbose_name_plural = "earlier rounds' headline figures"
+        verbose_name = _("earlier round's headline figures")
+        verbose_name_plural = _("earlier rounds' headline figures")
 
     def __str__(self) -> str:
-        return f"Survey {self.survey_year} (FY{fiscal_year_label(self.fiscal_year)}): {self.reply_rate_percent}%"
+        return gettext("Survey %(year)s (FY%(label)s): %(rate)s") % {
+            "year": self.survey_year,
+            "label": fiscal_year_label(self.fiscal_year),
+            "rate": percent_sign(self.reply_rate_percent),
+        }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from surveys.questionnaire import (  # noqa: F401  (the field groups, re-exported beside the model they name)
@@ -20,8 +21,8 @@ TEXT_MAX_LENGTH = 5000
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
 
 
 class ResponseQuerySet(models.QuerySet):
@@ -31,7 +32,9 @@ class ResponseQuerySet(models.QuerySet):
 
 
 class Response(models.Model):
-    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="response")
+    participant = models.OneToOneField(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="response"
+    )
     # The participant may correct their contact address on the form; the invitation address stays as it is.
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
@@ -60,19 +63,25 @@ class Response(models.Model):
     q5_new_project = models.BooleanField(_("New modernization project initiated"), null=True, blank=True)
     q5_text = models.TextField(_("Modernization project (description)"), max_length=TEXT_MAX_LENGTH, blank=True)
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    submitted_at = models.DateTimeField(
-        "first submitted", null=True, blank=True, help_text="The first submission; later changes keep it."
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    changed_at = models.DateTimeField("last changed", auto_now=True)
-    late = models.BooleanField(default=False, help_text="Submitted after the workshop's due date.")
+    submitted_at = models.DateTimeField(
+        _("first submitted"), null=True, blank=True, help_text=_("The first submission; later changes keep it.")
+    )
+    changed_at = models.DateTimeField(_("last changed"), auto_now=True)
+    late = models.BooleanField(
+        verbose_name=_("late"), default=False, help_text=_("Submitted after the workshop's due date.")
+    )
     # Bumped on every save from the form, so that an edit made from a stale page is detected.
-    revision = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    revision = models.PositiveIntegerField(verbose_name=_("revision"), default=0, editable=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     objects = ResponseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
         ordering = ["participant__workshop__start_date", "participant__administration__code"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="response_status_valid"),
@@ -94,7 +103,7 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Reply of {self.participant}"
+        return gettext("Reply of %(participant)s") % {"participant": self.participant}
 
     @property
     def is_reply(self) -> bool:
@@ -110,13 +119,13 @@ class Response(models.Model):
 
 
 class MessageKind(models.TextChoices):
-    INVITATION = "invitation", "Invitation"
-    REMINDER_1 = "reminder-1", "Reminder 1"
-    REMINDER_2 = "reminder-2", "Reminder 2"
-    REMINDER_3 = "reminder-3", "Reminder 3"
-    FEEDBACK = "feedback", "Feedback"
+    INVITATION = "invitation", _("Invitation")
+    REMINDER_1 = "reminder-1", _("Reminder 1")
+    REMINDER_2 = "reminder-2", _("Reminder 2")
+    REMINDER_3 = "reminder-3", _("Reminder 3")
+    FEEDBACK = "feedback", _("Feedback")
     # Sent on staff request ("send the link again"): the only kind that may repeat.
-    LINK = "link", "Link sent again"
+    LINK = "link", _("Link sent again")
 
 
 REPEATABLE_KINDS = ("link",)
@@ -136,11 +145,11 @@ def reminder_number(kind: str) -> int | None:
 
 
 class MessageStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
     # Due when planned, but no longer wanted when its turn came (opted out, or replied before a reminder).
-    SKIPPED = "skipped", "Skipped"
+    SKIPPED = "skipped", _("Skipped")
 
 
 class Message(models.Model):
@@ -151,22 +160,30 @@ class Message(models.Model):
     never send it twice, and a claim whose worker died expires and is taken up again.
     """
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="messages")
-    kind = models.CharField(max_length=20, choices=MessageKind.choices)
-    status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=MessageKind.choices)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), null=True, blank=True)
     # What was sent, as read from the database at send time.
-    to_email = models.EmailField("to", max_length=254, blank=True)
-    subject = models.CharField(max_length=300, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True, help_text="The last SMTP error, or why the message was skipped.")
+    to_email = models.EmailField(_("to"), max_length=254, blank=True)
+    subject = models.CharField(verbose_name=_("subject"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(verbose_name=_("attempts"), default=0)
+    error = models.TextField(
+        verbose_name=_("error"), blank=True, help_text=_("The last SMTP error, or why the message was skipped.")
+    )
     # A transient failure waits until then before the next attempt (backoff).
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claim = models.CharField(max_length=32, blank=True, editable=False)
-    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    next_attempt_at = models.DateTimeField(verbose_name=_("next attempt at"), null=True, blank=True)
+    claim = models.CharField(verbose_name=_("claim"), max_length=32, blank=True, editable=False)
+    claimed_until = models.DateTimeField(verbose_name=_("claimed until"), null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -181,12 +198,16 @@ class Message(models.Model):
         indexes = [models.Index(fields=["status", "claimed_until"], name="message_claimable")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.participant.name} ({self.get_status_display().lower()})"
+        return gettext("%(kind)s to %(name)s (%(status)s)") % {
+            "kind": self.get_kind_display(),
+            "name": self.participant.name,
+            "status": self.get_status_display().lower(),
+        }
 
 
 class RoundState(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class SurveyRound(models.Model):
@@ -196,22 +217,36 @@ class SurveyRound(models.Model):
     """
 
     fiscal_year = models.PositiveSmallIntegerField(
-        unique=True, help_text="The year the fiscal year starts in: 2019 for FY2019/20."
+        verbose_name=_("fiscal year"),
+        unique=True,
+        help_text=_("The year the fiscal year starts in: 2019 for FY2019/20."),
     )
-    state = models.CharField(max_length=10, choices=RoundState.choices, default=RoundState.OPEN)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(
+        verbose_name=_("state"), max_length=10, choices=RoundState.choices, default=RoundState.OPEN
+    )
+    closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
         ordering = ["-fiscal_year"]
         constraints = [
             models.CheckConstraint(condition=Q(state__in=RoundState.values), name="survey_round_state_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"Survey round FY{fiscal_year_label(self.fiscal_year)} ({self.get_state_display().lower()})"
+        return gettext("Survey round FY%(label)s (%(state)s)") % {
+            "label": fiscal_year_label(self.fiscal_year),
+            "state": self.get_state_display().lower(),
+        }
 
     @property
     def is_closed(self) -> bool:

@@ -8,19 +8,21 @@ link again, release invitations, erase personal data, the message log), and an a
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from workshops.models import MemberAdministration, Workshop, fiscal_year_label
 
 
 class FiscalYearFilter(admin.SimpleListFilter):
-    title = "fiscal year"
+    title = _("fiscal year")
     parameter_name = "fy"
     # The lookup on the model the admin lists, so responses and participants can use the filter too.
     field_path = "fiscal_year"
 
     def lookups(self, request, model_admin):
         years = Workshop.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
-        return [(str(year), f"FY{fiscal_year_label(year)}") for year in years]
+        return [(str(year), gettext("FY%(label)s") % {"label": fiscal_year_label(year)}) for year in years]
 
     def queryset(self, request, queryset):
         chosen = self.value()

@@ -7,8 +7,10 @@ import secrets
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rocbap.languages import default_language, language_choices
 
@@ -49,14 +51,21 @@ def new_token() -> str:
 
 
 class MemberAdministration(models.Model):
-    code = models.CharField(max_length=2, unique=True, help_text="Two letters as used in the reports, e.g. FJ.")
-    name = models.CharField(max_length=100)
-    subregion = models.CharField("sub-region", max_length=40, blank=True)
+    code = models.CharField(
+        verbose_name=_("code"), max_length=2, unique=True, help_text=_("Two letters as used in the reports, e.g. FJ.")
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    subregion = models.CharField(_("sub-region"), max_length=40, blank=True)
     aliases = models.CharField(
-        max_length=100, blank=True, help_text="Other codes met in documents, separated by spaces (e.g. PNG)."
+        verbose_name=_("aliases"),
+        max_length=100,
+        blank=True,
+        help_text=_("Other codes met in documents, separated by spaces (e.g. PNG)."),
     )
 
     class Meta:
+        verbose_name = _("member administration")
+        verbose_name_plural = _("member administrations")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z]{2}$"), name="admin_code_two_capitals")
@@ -77,15 +86,15 @@ class MemberAdministration(models.Model):
 
 
 class Scope(models.TextChoices):
-    REGIONAL = "regional", "Regional"
-    SUB_REGIONAL = "sub-regional", "Sub-regional"
-    NATIONAL = "national", "National"
+    REGIONAL = "regional", _("Regional")
+    SUB_REGIONAL = "sub-regional", _("Sub-regional")
+    NATIONAL = "national", _("National")
 
 
 class Mode(models.TextChoices):
-    IN_PERSON = "in-person", "In person"
-    VIRTUAL = "virtual", "Virtual"
-    HYBRID = "hybrid", "Hybrid"
+    IN_PERSON = "in-person", _("In person")
+    VIRTUAL = "virtual", _("Virtual")
+    HYBRID = "hybrid", _("Hybrid")
 
 
 class WorkshopQuerySet(models.QuerySet):
@@ -97,42 +106,56 @@ class WorkshopQuerySet(models.QuerySet):
 
 
 class Workshop(models.Model):
-    code = models.SlugField(max_length=40, unique=True, help_text="Stable key used by imports, e.g. FY19-AEO.")
-    title = models.CharField(max_length=300, help_text='As published, e.g. "WCO Regional Workshop on AEO".')
-    scope = models.CharField(max_length=20, choices=Scope.choices)
-    start_date = models.DateField()
-    end_date = models.DateField()
-    venue = models.CharField(max_length=200, blank=True, help_text='City and country, or "online".')
-    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
+    code = models.SlugField(
+        verbose_name=_("code"), max_length=40, unique=True, help_text=_("Stable key used by imports, e.g. FY19-AEO.")
+    )
+    title = models.CharField(
+        verbose_name=_("title"), max_length=300, help_text=_('As published, e.g. "WCO Regional Workshop on AEO".')
+    )
+    scope = models.CharField(verbose_name=_("scope"), max_length=20, choices=Scope.choices)
+    start_date = models.DateField(verbose_name=_("start date"))
+    end_date = models.DateField(verbose_name=_("end date"))
+    venue = models.CharField(
+        verbose_name=_("venue"), max_length=200, blank=True, help_text=_('City and country, or "online".')
+    )
+    mode = models.CharField(verbose_name=_("mode"), max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
     surveyed = models.BooleanField(
+        verbose_name=_("surveyed"),
         default=True,
-        help_text="Untick for accreditation workshops and any other workshop left out of the survey.",
+        help_text=_("Untick for accreditation workshops and any other workshop left out of the survey."),
     )
     accreditation = models.BooleanField(
+        verbose_name=_("accreditation"),
         default=False,
-        help_text="An accreditation workshop: the report counts the FY's regional/sub-regional workshops without it.",
+        help_text=_(
+            "An accreditation workshop: the report counts the FY's regional/sub-regional workshops without it."
+        ),
     )
     # Derived from start_date on save, stored so that lists and reports filter on it in the database.
-    fiscal_year = models.PositiveSmallIntegerField(editable=False, db_index=True)
+    fiscal_year = models.PositiveSmallIntegerField(verbose_name=_("fiscal year"), editable=False, db_index=True)
 
     invitation_date_override = models.DateField(
-        "invitation date", null=True, blank=True, help_text="Leave empty for the end date plus the survey delay."
+        _("invitation date"), null=True, blank=True, help_text=_("Leave empty for the end date plus the survey delay.")
     )
     due_date_override = models.DateField(
-        "due date", null=True, blank=True, help_text="Leave empty for the invitation date plus the reply days."
+        _("due date"), null=True, blank=True, help_text=_("Leave empty for the invitation date plus the reply days.")
     )
     feedback_date_override = models.DateField(
-        "feedback date", null=True, blank=True, help_text="Leave empty for the day after the due date."
+        _("feedback date"), null=True, blank=True, help_text=_("Leave empty for the day after the due date.")
     )
     # Set when staff ask for invitations that are older than the catch-up window (historical workshops).
-    invitations_released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    invitations_released_at = models.DateTimeField(
+        verbose_name=_("invitations released at"), null=True, blank=True, editable=False
+    )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = WorkshopQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
         ordering = ["start_date", "title"]
         constraints = [
             models.CheckConstraint(
@@ -143,7 +166,10 @@ class Workshop(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.start_date:%b. %Y})"
+        # 'Dec. 2019' in English as the reports write it, the month as the active language abbreviates it otherwise.
+        english = (translation.get_language() or "en").startswith("en")
+        month = f"{self.start_date:%b. %Y}" if english else date_format(self.start_date, "N Y")
+        return f"{self.title} ({month})"
 
     def save(self, *args, **kwargs) -> None:
         self.fiscal_year = fiscal_year_of(self.start_date)
@@ -170,26 +196,36 @@ class Workshop(models.Model):
 
 
 class Participant(models.Model):
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
-    name = models.CharField(max_length=200)
-    email = models.EmailField(max_length=254)
-    administration = models.ForeignKey(MemberAdministration, on_delete=models.PROTECT, related_name="participants")
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="participants"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    email = models.EmailField(verbose_name=_("email"), max_length=254)
+    administration = models.ForeignKey(
+        MemberAdministration, verbose_name=_("administration"), on_delete=models.PROTECT, related_name="participants"
+    )
     # The personal link's secret. Revoking a link means drawing a new token.
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(verbose_name=_("token"), max_length=64, unique=True, default=new_token, editable=False)
     opted_out_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when the participant asked to receive no more e-mail."
+        verbose_name=_("opted out at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the participant asked to receive no more e-mail."),
     )
     # The language of the questionnaire page and of every e-mail to the participant; the participant may switch it
     # on the page, and the choice is kept here for the later e-mails.
     language = models.CharField(
+        verbose_name=_("language"),
         max_length=8,
         choices=language_choices,
         default=default_language,
-        help_text="The participant's pages and e-mails are in this language.",
+        help_text=_("The participant's pages and e-mails are in this language."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         ordering = ["workshop__start_date", "administration__code", "name"]
         constraints = [
             models.UniqueConstraint(Lower("email"), "workshop", name="participant_email_unique_per_workshop"),
