@@ -33,11 +33,12 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db import connection as database
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from surveys.emails import send_message
-from surveys.models import Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
+from surveys.models import Bounce, Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
 from surveys.schedule import due_on, local_day
 from workshops.models import Participant, Workshop
 
@@ -64,15 +65,45 @@ def _plan(participants: QuerySet[Participant], kind: str) -> int:
     return len(ids)
 
 
+def plan_corrected() -> int:
+    """The latest hard-bounced message of each participant whose address was corrected since goes out again, to
+    the new address (the row is the message: it keeps its kind, and its bounce becomes history)."""
+    rows = (
+        Message.objects.filter(
+            bounce=Bounce.HARD,
+            status=MessageStatus.SENT,
+            participant__undeliverable_since__isnull=True,
+            participant__opted_out_at__isnull=True,
+        )
+        .annotate(sent_to=Lower("to_email"), address=Lower("participant__email"))
+        .exclude(sent_to=F("address"))
+        .order_by("participant_id", "-pk")
+        .values_list("participant_id", "pk", "to_email", "bounce_detail")
+    )
+    latest = {}
+    for participant_id, pk, to_email, detail in rows:
+        latest.setdefault(participant_id, (pk, to_email, detail))
+    for pk, to_email, detail in latest.values():
+        Message.objects.filter(pk=pk, bounce=Bounce.HARD, status=MessageStatus.SENT).update(
+            status=MessageStatus.PENDING,
+            bounce="",
+            bounced_at=None,
+            bounce_detail=f"Bounced from {to_email} ({detail}); sent again to the corrected address."[:2000],
+            attempts=0,
+            next_attempt_at=None,
+        )
+    return len(latest)
+
+
 def plan(now: dt.datetime) -> int:
     """Create the pending rows of every message due at `now`. Returns how many rows were asked for."""
     today = local_day(now)
-    planned = 0
+    planned = plan_corrected()
     for workshop in Workshop.objects.surveyed():
         due = due_on(workshop, today)
         if not (due.invitation or due.reminder or due.feedback):
             continue
-        participants = workshop.participants.filter(opted_out_at__isnull=True)
+        participants = workshop.participants.may_receive_mail()
         if due.invitation:
             planned += _plan(participants, MessageKind.INVITATION)
         # Reminders and feedback follow an invitation that went out (one filter(): the same message row).
@@ -145,6 +176,8 @@ def skip_reason(message: Message) -> str:
     participant = message.participant
     if participant.opted_out_at:
         return "The participant opted out of e-mail."
+    if participant.undeliverable_since:
+        return "The participant's address is undeliverable (a message to it bounced)."
     if not participant.workshop.surveyed and message.kind != MessageKind.LINK:
         return "The workshop is no longer surveyed."
     response = getattr(participant, "response", None)

@@ -60,10 +60,23 @@ def context_for(message: Message, today: dt.date, results_cache: dict[int, Any] 
     }
 
 
-def _message_id(message: Message) -> str:
+def _sender_domain() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "rocbap.invalid"
+
+
+def message_id(pk: int) -> str:
     # One Message-ID per log row: should a message ever go out twice, receiving systems see the same message.
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "rocbap.invalid"
-    return f"<rocbap-message-{message.pk}@{domain}>"
+    # Bounce reports that quote it name the row (surveys.bounces).
+    return f"<rocbap-message-{pk}@{_sender_domain()}>"
+
+
+def return_path(pk: int) -> str:
+    """The envelope sender of a log row's e-mail: bounces+<pk>@domain (VERP) when bounces are read, so that a
+    report names its message even when it quotes nothing of it; the sender address otherwise."""
+    if not settings.BOUNCE_ADDRESS:
+        return settings.DEFAULT_FROM_EMAIL
+    local, _, domain = settings.BOUNCE_ADDRESS.rpartition("@")
+    return f"{local}+{pk}@{domain}"
 
 
 def build_email(
@@ -78,12 +91,14 @@ def build_email(
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        # The envelope sender (where bounces go); the From header stays the survey's address.
+        from_email=return_path(message.pk),
         to=[message.participant.email],
         reply_to=[settings.OFFICE_EMAIL],
         connection=connection,
         headers={
-            "Message-ID": _message_id(message),
+            "From": settings.DEFAULT_FROM_EMAIL,
+            "Message-ID": message_id(message.pk),
             "List-Unsubscribe": f"<{context['optout_link']}>, <mailto:{settings.OFFICE_EMAIL}?subject=unsubscribe>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",

@@ -45,14 +45,16 @@ def send_invitations_now(modeladmin, request, queryset) -> None:
 
 @admin.action(description="Send the link again", permissions=["send_messages"])
 def send_link_again(modeladmin, request, queryset) -> None:
-    wanted = queryset.filter(opted_out_at__isnull=True)
+    wanted = queryset.may_receive_mail()
     with transaction.atomic():
         count = dispatch.send_link_again(wanted)
     skipped = queryset.count() - count
     modeladmin.message_user(request, f"The link goes out again to {count} participant(s).", messages.SUCCESS)
     if skipped:
         modeladmin.message_user(
-            request, f"{skipped} participant(s) opted out of e-mail: nothing sent to them.", messages.WARNING
+            request,
+            f"{skipped} participant(s) opted out of e-mail or have an undeliverable address: nothing sent to them.",
+            messages.WARNING,
         )
 
 

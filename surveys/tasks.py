@@ -17,3 +17,15 @@ def dispatch_messages() -> None:
 @shared_task(ignore_result=True)
 def send_batch(claim: str) -> None:
     dispatch.send_batch(claim)
+
+
+@shared_task(ignore_result=True)
+def process_bounces() -> None:
+    """Beat's bounce pass (only scheduled when BOUNCE_IMAP_URL is set)."""
+    from surveys import bounces
+
+    try:
+        bounces.process_bounces()
+    except bounces.MailboxError as error:
+        # The next pass tries again; the reports wait in the mailbox meanwhile.
+        bounces.logger.error("Bounce pass skipped: %s", error)
