@@ -185,6 +185,9 @@ class Mailbox:
         status, data = self.imap.select(_quoted(config["folder"]))
         if status != "OK":
             raise MailboxError(f"the bounce mailbox has no folder {config['folder']!r}: {_text(data)}")
+        if config["processed_folder"]:
+            # Made on first use; "already exists" is the usual answer and no error.
+            self.imap.create(_quoted(config["processed_folder"]))
 
     def close(self) -> None:
         if self.imap is None:

@@ -85,6 +85,7 @@ class Collector:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.messages: list = []
+        self.envelopes: list[tuple[str, bytes]] = []  # (envelope sender, the message as received)
         self.refuse: set[str] = set()
         self.tempfail = False
         self.tempfailed = 0
@@ -117,6 +118,7 @@ class Collector:
                 return "421 4.3.2 Shutting down"
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content))
+            self.envelopes.append((envelope.mail_from, envelope.content))
         return "250 Message accepted"
 
     def count(self) -> int:

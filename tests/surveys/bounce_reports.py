@@ -61,7 +61,9 @@ def qmail(original: bytes, recipient: str, deliver_to: str) -> bytes:
 def exim(original: bytes, recipient: str, deliver_to: str) -> bytes:
     """Exim's bounce: plain text, X-Failed-Recipients, the original's headers and body below a line."""
     text = (
-        _envelope(deliver_to, "Mail delivery failed: returning message to sender", f"X-Failed-Recipients: {recipient}\n")
+        _envelope(
+            deliver_to, "Mail delivery failed: returning message to sender", f"X-Failed-Recipients: {recipient}\n"
+        )
         + "\nThis message was created automatically by mail delivery software.\n\n"
         + "A message that you sent could not be delivered to one or more of its\n"
         + "recipients. This is a permanent error. The following address(es) failed:\n\n"
