@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -16,7 +17,7 @@ from reports.models import EarlierRound, ReportEdition
 from reports.tables import CountShare, Table
 from surveys import questionnaire
 from surveys.models import Response
-from workshops.models import Workshop, fiscal_year_label, survey_year
+from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label, survey_year
 
 # Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (domain.md).
 FIRST_ROUND_FISCAL_YEAR = 2014
@@ -220,6 +221,7 @@ class WorkshopProgress:
     reply_rate: int | None
     schedule: Any  # surveys.schedule.Schedule
     status: str  # where the workshop stands in the survey calendar today
+    undeliverable: int = 0  # participants whose address bounced for good
 
 
 @dataclass
@@ -230,6 +232,8 @@ class StaffOverview:
     trend: list[RoundRate]
     charts: dict[str, SafeString]
     workshops: list[tuple[int, str]]  # (workshop id, label) in the tables' order
+    # (administration, count) of participants whose address bounced for good: staff ask them for the right one.
+    undeliverable_by_administration: list[tuple[MemberAdministration, int]] = field(default_factory=list)
 
 
 def _calendar_status(schedule, today: dt.date) -> str:
@@ -250,6 +254,20 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
     data = report_data(fiscal_year, frame)
     round_open = not ReportEdition.round_is_closed(fiscal_year)
     progress: list[WorkshopProgress] = []
+    undeliverable = Participant.objects.undeliverable().filter(
+        workshop__fiscal_year=fiscal_year, workshop__surveyed=True
+    )
+    by_workshop = dict(
+        undeliverable.order_by().values("workshop_id").annotate(n=Count("pk")).values_list("workshop_id", "n")
+    )
+    administrations = MemberAdministration.objects.in_bulk()
+    by_administration = [
+        (administrations[pk], count)
+        for pk, count in undeliverable.order_by("administration__code")
+        .values("administration_id", "administration__code")
+        .annotate(n=Count("pk"))
+        .values_list("administration_id", "n")
+    ]
     if round_open:
         by_id = Workshop.objects.in_bulk(list(frame["workshop_id"].unique()))
         today = timezone.localdate()
@@ -268,6 +286,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
                     row.reply_rate,
                     schedule,
                     _calendar_status(schedule, today),
+                    by_workshop.get(row.workshop_id, 0),
                 )
             )
     trend = reply_rate_trend(until=fiscal_year)
@@ -278,6 +297,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
         trend,
         charts.report_charts(data, trend),
         [(int(w.workshop_id), w.label) for w in tables.workshops(frame).itertuples()],
+        by_administration,
     )
 
 

@@ -91,8 +91,8 @@ class MessageFYFilter(FiscalYearFilter):
 class MessageAdmin(RecordAdmin):
     """The message log: what went out to whom, and what failed (filter Status: Failed)."""
 
-    list_display = ["kind", "participant_name", "to_email", "workshop", "status", "sent_at", "attempts", "error"]
-    list_filter = ["status", "kind", MessageFYFilter, "participant__workshop"]
+    list_display = ["kind", "participant_name", "to_email", "workshop", "status", "sent_at", "bounce", "error"]
+    list_filter = ["status", "bounce", "kind", MessageFYFilter, "participant__workshop"]
     search_fields = ["participant__name", "participant__email", "to_email", "participant__workshop__title", "error"]
     list_select_related = ["participant__workshop"]
     date_hierarchy = "created_at"

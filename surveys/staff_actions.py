@@ -62,7 +62,7 @@ class MessageInline(admin.TabularInline):
     """The message log of one participant."""
 
     model = Message
-    fields = ["kind", "status", "to_email", "sent_at", "attempts", "error"]
+    fields = ["kind", "status", "to_email", "sent_at", "bounce", "bounce_detail", "error"]
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from surveys.models import Status
 from surveys.staff_actions import MessageInline, SendsMessages, send_invitations_now, send_link_again
@@ -30,11 +31,46 @@ class FiscalYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class UndeliverableFilter(admin.SimpleListFilter):
+    """Participants whose address bounced for good: staff ask their administration for the right one."""
+
+    title = "address"
+    parameter_name = "address"
+
+    def lookups(self, request, model_admin):
+        return [("undeliverable", "undeliverable"), ("deliverable", "deliverable")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "undeliverable":
+            return queryset.filter(undeliverable_since__isnull=False)
+        if self.value() == "deliverable":
+            return queryset.filter(undeliverable_since__isnull=True)
+        return queryset
+
+
+def undeliverable_link(count: int, **filters: object) -> str:
+    """A count of undeliverable addresses, linked to those participants."""
+    if not count:
+        return "0"
+    query = "&".join(f"{key}={value}" for key, value in {"address": "undeliverable", **filters}.items())
+    return format_html('<a href="{}?{}">{}</a>', reverse("admin:workshops_participant_changelist"), query, count)
+
+
+UNDELIVERABLE = Count("participants", filter=Q(participants__undeliverable_since__isnull=False), distinct=True)
+
+
 @admin.register(MemberAdministration)
 class MemberAdministrationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "subregion", "aliases"]
+    list_display = ["code", "name", "subregion", "aliases", "undeliverable_count"]
     list_filter = ["subregion"]
     search_fields = ["code", "name", "aliases"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(undeliverable_count=UNDELIVERABLE)
+
+    @admin.display(description="undeliverable addresses", ordering="undeliverable_count")
+    def undeliverable_count(self, administration: MemberAdministration) -> str:
+        return undeliverable_link(administration.undeliverable_count, administration__id__exact=administration.pk)
 
 
 @admin.display(description="personal link")
@@ -80,6 +116,7 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
         "participant_count",
         "reply_count",
         "reply_rate",
+        "undeliverable_count",
     ]
     list_filter = [FiscalYearFilter, "scope", "surveyed", "mode"]
     search_fields = ["title", "code", "venue"]
@@ -127,6 +164,7 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
                 reply_count=Count(
                     "participants__response", filter=Q(participants__response__status=Status.SUBMITTED), distinct=True
                 ),
+                undeliverable_count=UNDELIVERABLE,
             )
         )
 
@@ -141,6 +179,10 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
     @admin.display(description="replies", ordering="reply_count")
     def reply_count(self, workshop: Workshop) -> int:
         return workshop.reply_count
+
+    @admin.display(description="undeliverable addresses", ordering="undeliverable_count")
+    def undeliverable_count(self, workshop: Workshop) -> str:
+        return undeliverable_link(workshop.undeliverable_count, workshop__id__exact=workshop.pk)
 
     @admin.display(description="reply rate")
     def reply_rate(self, workshop: Workshop) -> str:
@@ -218,12 +260,12 @@ class ParticipantWorkshopFYFilter(FiscalYearFilter):
 
 @admin.register(Participant)
 class ParticipantAdmin(SendsMessages, admin.ModelAdmin):
-    list_display = ["name", "email", "administration", "workshop", "has_replied"]
-    list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration"]
+    list_display = ["name", "email", "administration", "workshop", "has_replied", "undeliverable"]
+    list_filter = [ParticipantWorkshopFYFilter, UndeliverableFilter, "workshop", "administration"]
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
     autocomplete_fields = ["administration"]
     list_select_related = ["administration", "workshop", "response"]
-    readonly_fields = [questionnaire_link, "opted_out_at", "created_at"]
+    readonly_fields = [questionnaire_link, "opted_out_at", "undeliverable_since", "undeliverable_reason", "created_at"]
     inlines = [MessageInline]
     actions = [send_link_again, "revoke_links", erase_personal_data]
     change_form_template = "admin/workshops/participant/change_form.html"
@@ -247,6 +289,10 @@ class ParticipantAdmin(SendsMessages, admin.ModelAdmin):
             messages.success(request, f"The old link no longer works. New link: {new_link}")
             return redirect(request.path)
         return super().response_change(request, obj)
+
+    @admin.display(boolean=True, description="address undeliverable", ordering="undeliverable_since")
+    def undeliverable(self, participant: Participant) -> bool:
+        return participant.undeliverable
 
     @admin.display(boolean=True, description="replied")
     def has_replied(self, participant: Participant) -> bool:
