@@ -104,14 +104,20 @@ def plan(now: dt.datetime) -> int:
         if not (due.invitation or due.reminder or due.feedback):
             continue
         participants = workshop.participants.may_receive_mail()
+        # Whoever replied already (in the form, or imported) is asked nothing more.
+        not_replied = participants.exclude(response__status=Status.SUBMITTED)
         if due.invitation:
-            planned += _plan(participants, MessageKind.INVITATION)
-        # Reminders and feedback follow an invitation that went out (one filter(): the same message row).
-        invited = participants.filter(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
+            planned += _plan(not_replied, MessageKind.INVITATION)
+        # Reminders follow an invitation that went out (one filter(): the same message row).
+        invited = Q(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
         if due.reminder and due.reminder <= 3:
-            planned += _plan(invited.exclude(response__status=Status.SUBMITTED), reminder_kind(due.reminder))
+            planned += _plan(not_replied.filter(invited), reminder_kind(due.reminder))
         if due.feedback:
-            planned += _plan(invited, MessageKind.FEEDBACK)
+            # The results go to everybody the survey reached: invited, or replied (an imported reply too).
+            reached = participants.filter(
+                pk__in=workshop.participants.filter(invited | Q(response__status=Status.SUBMITTED)).values("pk")
+            )
+            planned += _plan(reached, MessageKind.FEEDBACK)
     return planned
 
 
@@ -181,8 +187,11 @@ def skip_reason(message: Message) -> str:
     if not participant.workshop.surveyed and message.kind != MessageKind.LINK:
         return "The workshop is no longer surveyed."
     response = getattr(participant, "response", None)
-    if reminder_number(message.kind) and response is not None and response.is_reply:
-        return "The participant replied before the reminder."
+    if response is not None and response.is_reply:
+        if reminder_number(message.kind):
+            return "The participant replied before the reminder."
+        if message.kind == MessageKind.INVITATION:
+            return "The participant replied before the invitation (an imported reply)."
     return ""
 
 

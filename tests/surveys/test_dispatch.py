@@ -261,3 +261,38 @@ def test_command_runs_a_pass_as_of_another_moment(workshop):
 def test_command_refuses_bad_arguments(args):
     with pytest.raises(CommandError):
         call_command("dispatch_messages", *args)
+
+
+def test_nobody_with_a_submitted_reply_is_invited_or_reminded(workshop):
+    first, second, third = workshop.participants.order_by("pk")
+    reply(first, on=INVITATION - dt.timedelta(days=30))  # e.g. imported from a paper form
+    run_pass(at(INVITATION), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([second.email, third.email])
+    mail.outbox.clear()
+    run_pass(at(REMINDER_1), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([second.email, third.email])
+    assert not Message.objects.filter(participant=first).exclude(kind="feedback").exists()
+
+
+def test_an_invitation_planned_before_an_imported_reply_is_skipped(workshop):
+    from surveys.dispatch import plan
+
+    plan(at(INVITATION))
+    first = workshop.participants.order_by("pk").first()
+    reply(first)
+    for claim in claim_batches():
+        send_batch(claim, as_of=at(INVITATION))
+    assert first.email not in [m.to[0] for m in mail.outbox] and len(mail.outbox) == 2
+    assert "replied" in Message.objects.get(participant=first).error
+
+
+def test_feedback_goes_to_everybody_reached_who_may_receive_mail(workshop, participant_factory):
+    replied_before, opted_out, invited = workshop.participants.order_by("pk")
+    reply(replied_before, on=INVITATION - dt.timedelta(days=30))
+    run_pass(at(INVITATION), in_process=True)
+    opted_out.opted_out_at = timezone.now()
+    opted_out.save()
+    mail.outbox.clear()
+    run_pass(at(FEEDBACK), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([replied_before.email, invited.email])
+    assert all(m.subject.startswith("Results of the follow-up survey") for m in mail.outbox)
