@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from surveys.emails import send_message
 from surveys.models import Bounce, Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
-from surveys.schedule import due_on, local_day
+from surveys.schedule import due_on, local_day, moment_passed
 from workshops.models import Participant, Workshop
 
 logger = logging.getLogger(__name__)
@@ -95,30 +95,79 @@ def plan_corrected() -> int:
     return len(latest)
 
 
+def due_messages(workshop: Workshop, today: dt.date) -> list[tuple[str, QuerySet[Participant]]]:
+    """Which message of this workshop is due on `today`, and who should get it (the log may say some got it
+    already). The one rule for planning and for the previews staff confirm."""
+    due = due_on(workshop, today)
+    if not (due.invitation or due.reminder or due.feedback):
+        return []
+    participants = workshop.participants.may_receive_mail()
+    # Whoever replied already (in the form, or imported) is asked nothing more.
+    not_replied = participants.exclude(response__status=Status.SUBMITTED)
+    wanted: list[tuple[str, QuerySet[Participant]]] = []
+    if due.invitation:
+        wanted.append((MessageKind.INVITATION, not_replied))
+    # Reminders follow an invitation that went out (one filter(): the same message row).
+    invited = Q(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
+    if due.reminder and due.reminder <= 3:
+        wanted.append((reminder_kind(due.reminder), not_replied.filter(invited)))
+    if due.feedback:
+        # The results go to everybody the survey reached: invited, or replied (an imported reply too).
+        reached = participants.filter(
+            pk__in=workshop.participants.filter(invited | Q(response__status=Status.SUBMITTED)).values("pk")
+        )
+        wanted.append((MessageKind.FEEDBACK, reached))
+    return wanted
+
+
 def plan(now: dt.datetime) -> int:
     """Create the pending rows of every message due at `now`. Returns how many rows were asked for."""
     today = local_day(now)
     planned = plan_corrected()
     for workshop in Workshop.objects.surveyed():
-        due = due_on(workshop, today)
-        if not (due.invitation or due.reminder or due.feedback):
-            continue
-        participants = workshop.participants.may_receive_mail()
-        # Whoever replied already (in the form, or imported) is asked nothing more.
-        not_replied = participants.exclude(response__status=Status.SUBMITTED)
-        if due.invitation:
-            planned += _plan(not_replied, MessageKind.INVITATION)
-        # Reminders follow an invitation that went out (one filter(): the same message row).
-        invited = Q(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
-        if due.reminder and due.reminder <= 3:
-            planned += _plan(not_replied.filter(invited), reminder_kind(due.reminder))
-        if due.feedback:
-            # The results go to everybody the survey reached: invited, or replied (an imported reply too).
-            reached = participants.filter(
-                pk__in=workshop.participants.filter(invited | Q(response__status=Status.SUBMITTED)).values("pk")
-            )
-            planned += _plan(reached, MessageKind.FEEDBACK)
+        for kind, participants in due_messages(workshop, today):
+            planned += _plan(participants, kind)
     return planned
+
+
+@dataclass(frozen=True)
+class Announced:
+    """One line of a confirmation page: how many people get which message of a workshop, on which day."""
+
+    workshop: Workshop
+    kind: str
+    count: int
+    day: dt.date
+    due: dt.date
+
+    @property
+    def kind_label(self) -> str:
+        return MessageKind(self.kind).label
+
+
+def preview(workshops: Iterable[Workshop], now: dt.datetime) -> list[Announced]:
+    """The messages the next pass would send for these workshops (as they stand, saved or not)."""
+    today = local_day(now)
+    lines = []
+    for workshop in workshops:
+        if not workshop.surveyed:
+            continue
+        for kind, participants in due_messages(workshop, today):
+            count = participants.exclude(messages__kind=kind).count()
+            if count:
+                lines.append(Announced(workshop, kind, count, today, workshop.schedule.due))
+    return lines
+
+
+def announced_by(change, workshops: QuerySet[Workshop], now: dt.datetime) -> list[Announced]:
+    """What a change (a function writing to the database) would make due that was not due before: the change is
+    made in a transaction that is rolled back, so staff see its consequences before anything is kept."""
+    before = {(line.workshop.pk, line.kind): line.count for line in preview(workshops, now)}
+    with transaction.atomic():
+        change()
+        after = preview(workshops.all(), now)  # all(): read the changed rows again
+        transaction.set_rollback(True)
+    return [line for line in after if line.count > before.get((line.workshop.pk, line.kind), 0)]
 
 
 # --- claiming ---------------------------------------------------------------------------------------------------
@@ -177,7 +226,7 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def skip_reason(message: Message) -> str:
+def skip_reason(message: Message, today: dt.date) -> str:
     """Why a planned message is no longer wanted, read at send time ('' when it is)."""
     participant = message.participant
     if participant.opted_out_at:
@@ -192,6 +241,7 @@ def skip_reason(message: Message) -> str:
             return "The participant replied before the reminder."
         if message.kind == MessageKind.INVITATION:
             return "The participant replied before the invitation (an imported reply)."
+    return moment_passed(participant.workshop, message.kind, today)
     return ""
 
 
@@ -283,7 +333,7 @@ def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
                 _release(messages[index:], claim)
                 outcome["released"] += len(messages) - index
                 break
-            reason = skip_reason(message)
+            reason = skip_reason(message, today)
             if reason:
                 _finish(message, claim, MessageStatus.SKIPPED, error=reason)
                 outcome["skipped"] += 1
@@ -362,10 +412,34 @@ def send_link_again(participants: Iterable[Participant]) -> int:
     return len(ids)
 
 
-def release_invitations(workshops: QuerySet[Workshop]) -> int:
-    """Staff's "send invitations now" for workshops past the catch-up window; the next pass sends them."""
+def fresh_due_date(today: dt.date) -> dt.date:
+    """The due date offered for invitations released late: the release day plus the reply days."""
+    return today + dt.timedelta(days=settings.SURVEY_REPLY_DAYS)
+
+
+def release_invitations(workshops: QuerySet[Workshop], due: dt.date, now: dt.datetime) -> int:
+    """Staff's "send invitations now" (confirmed) for workshops past the catch-up window: the invitation is dated
+    the release day and the due date is the one staff confirmed, so the reminders and the feedback follow it and
+    no message names a day gone by. The next pass (started after commit) sends them."""
     from surveys import tasks
 
-    count = workshops.filter(invitations_released_at__isnull=True).update(invitations_released_at=timezone.now())
+    today = local_day(now)
+    released = 0
+    for workshop in workshops.filter(invitations_released_at__isnull=True):
+        workshop.invitations_released_at = now
+        workshop.invitation_date_override = today
+        workshop.due_date_override = due
+        if workshop.feedback_date_override and workshop.feedback_date_override <= due:
+            workshop.feedback_date_override = None  # an override before the new due date would close the survey
+        workshop.save(
+            update_fields=[
+                "invitations_released_at",
+                "invitation_date_override",
+                "due_date_override",
+                "feedback_date_override",
+                "updated_at",
+            ]
+        )
+        released += 1
     transaction.on_commit(tasks.dispatch_messages.delay)
-    return count
+    return released

@@ -5,13 +5,19 @@ Kept apart from surveys/admin.py so that workshops/admin.py can use these withou
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from surveys import dispatch
 from surveys.models import Message
 from surveys.schedule import local_day, past_catch_up
+from workshops.models import Workshop
 
 
 class SendsMessages:
@@ -23,24 +29,81 @@ class SendsMessages:
         return request.user.has_perm(SEND_MESSAGES)
 
 
+class ReleaseForm(forms.Form):
+    due = forms.DateField(
+        label="Due date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The reminders come before it and the results the day after.",
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_due(self) -> dt.date:
+        due = self.cleaned_data["due"]
+        if due <= self.today:
+            raise forms.ValidationError(f"The due date must be after today ({self.today:%d %B %Y}).")
+        return due
+
+
+def released(workshop: Workshop, due: dt.date, now: dt.datetime) -> Workshop:
+    """The workshop as release_invitations() will make it (not saved): what the confirmation page previews."""
+    preview = copy.copy(workshop)
+    preview.invitations_released_at = now
+    preview.invitation_date_override = local_day(now)
+    preview.due_date_override = due
+    return preview
+
+
 @admin.action(description="Send invitations now (workshops past the catch-up window)", permissions=["send_messages"])
-def send_invitations_now(modeladmin, request, queryset) -> None:
-    today = local_day(timezone.now())
-    past = [workshop.pk for workshop in queryset if workshop.surveyed and past_catch_up(workshop, today)]
+def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | None:
+    """Shows who gets which message, when and due when, and sends only once staff confirmed (issue 12)."""
+    now = timezone.now()
+    today = local_day(now)
+    past = [
+        workshop
+        for workshop in queryset
+        if workshop.surveyed and workshop.invitations_released_at is None and past_catch_up(workshop, today)
+    ]
     others = queryset.count() - len(past)
-    with transaction.atomic():
-        released = dispatch.release_invitations(queryset.filter(pk__in=past))
-    if released:
-        modeladmin.message_user(
-            request, f"Invitations of {released} workshop(s) released: they are being sent.", messages.SUCCESS
-        )
-    if others or not released:
+    if others:
         modeladmin.message_user(
             request,
-            f"{others + len(past) - released} workshop(s) left as they are: not surveyed, already released, or "
-            "their invitations are not past the catch-up window (the schedule sends those by itself).",
+            f"{others} workshop(s) left as they are: not surveyed, already released, or their invitations are not past "
+            "the catch-up window (the schedule sends those by itself).",
             messages.WARNING,
         )
+    if not past:
+        return None
+    confirmed = request.POST.get("confirm") == "yes"
+    form = ReleaseForm(
+        request.POST if confirmed else None, today=today, initial={"due": dispatch.fresh_due_date(today)}
+    )
+    if confirmed and form.is_valid():
+        due = form.cleaned_data["due"]
+        with transaction.atomic():
+            count = dispatch.release_invitations(queryset.filter(pk__in=[w.pk for w in past]), due, now)
+        modeladmin.message_user(
+            request,
+            f"Invitations of {count} workshop(s) released, due {due:%d %B %Y}: they are being sent.",
+            messages.SUCCESS,
+        )
+        return None
+    due = form.cleaned_data["due"] if form.is_bound and form.is_valid() else dispatch.fresh_due_date(today)
+    previews = [released(workshop, due, now) for workshop in past]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Send these invitations?",
+        "opts": modeladmin.model._meta,
+        "lines": dispatch.preview(previews, now),
+        "schedules": [(workshop, workshop.schedule) for workshop in previews],
+        "form": form,
+        "action": "send_invitations_now",
+        "selected": [workshop.pk for workshop in past],
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/surveys/confirm_release.html", context)
 
 
 @admin.action(description="Send the link again", permissions=["send_messages"])
