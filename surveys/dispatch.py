@@ -37,9 +37,10 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from rocbap.celery import app as celery_app
 from surveys.emails import send_message
 from surveys.models import Bounce, Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
-from surveys.schedule import due_on, local_day, moment_passed
+from surveys.schedule import due_on, local_day, moment_passed, schedule_for
 from workshops.models import Participant, Workshop
 
 logger = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ def preview(workshops: Iterable[Workshop], now: dt.datetime) -> list[Announced]:
         for kind, participants in due_messages(workshop, today):
             count = participants.exclude(messages__kind=kind).count()
             if count:
-                lines.append(Announced(workshop, kind, count, today, workshop.schedule.due))
+                lines.append(Announced(workshop, kind, count, today, schedule_for(workshop).due))
     return lines
 
 
@@ -381,12 +382,16 @@ class PassResult:
         return f"{self.planned} messages planned, {self.batches} batches: {counts}"
 
 
+# The Celery tasks (surveys.tasks) call this module; this module hands work to them by their registered names,
+# as beat does (rocbap.celery), so that the two modules do not import each other.
+SEND_BATCH_TASK = "surveys.tasks.send_batch"
+DISPATCH_TASK = "surveys.tasks.dispatch_messages"
+
+
 def enqueue(claims: list[str]) -> None:
     """Hand claimed batches to Celery once the surrounding transaction commits (a worker must see the rows)."""
-    from surveys import tasks
-
     for claim in claims:
-        transaction.on_commit(partial(tasks.send_batch.delay, claim))
+        transaction.on_commit(partial(celery_app.signature(SEND_BATCH_TASK, args=(claim,)).delay))
 
 
 def run_pass(now: dt.datetime, *, in_process: bool) -> PassResult:
@@ -421,8 +426,6 @@ def release_invitations(workshops: QuerySet[Workshop], due: dt.date, now: dt.dat
     """Staff's "send invitations now" (confirmed) for workshops past the catch-up window: the invitation is dated
     the release day and the due date is the one staff confirmed, so the reminders and the feedback follow it and
     no message names a day gone by. The next pass (started after commit) sends them."""
-    from surveys import tasks
-
     today = local_day(now)
     released = 0
     for workshop in workshops.filter(invitations_released_at__isnull=True):
@@ -441,5 +444,5 @@ def release_invitations(workshops: QuerySet[Workshop], due: dt.date, now: dt.dat
             ]
         )
         released += 1
-    transaction.on_commit(tasks.dispatch_messages.delay)
+    transaction.on_commit(celery_app.signature(DISPATCH_TASK).delay)
     return released

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0002_messages'),
+        ('surveys', '0003_survey_rounds'),
         ('workshops', '0004_participant_undeliverable'),
     ]
 
