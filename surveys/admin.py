@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from surveys import dispatch, privacy, questionnaire
+from surveys import dispatch, privacy, questionnaire, uploads
 from surveys.links import questionnaire_url, revoke
 from surveys.models import Message, Response, Status
 from surveys.schedule import local_day, past_catch_up, schedule_for
@@ -30,6 +30,16 @@ from surveys.workbook import WorkbookInvalid, import_workbook
 from workshops.admin import UNDELIVERABLE, FiscalYearFilter, UndeliverableFilter, undeliverable_link
 from workshops.models import Participant, Workshop
 from workshops.roles import SEND_MESSAGES, may_see_personal_data
+
+# A change of these fields may make messages due: staff confirm what will be sent before it is saved.
+SCHEDULE_FIELDS = [
+    "start_date",
+    "end_date",
+    "surveyed",
+    "invitation_date_override",
+    "due_date_override",
+    "feedback_date_override",
+]
 
 # --- What staff do with messages from the workshop and participant pages --------------------------------------
 
@@ -274,6 +284,39 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
             f"reminders {reminders}; feedback {schedule.feedback:%d %b %Y}"
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id and request.POST.get("_messages_confirmed") != "yes":
+            confirmation = self._confirm_schedule_change(request, object_id)
+            if confirmation is not None:
+                return confirmation
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _confirm_schedule_change(self, request: HttpRequest, object_id: str) -> HttpResponse | None:
+        """New dates that make messages due are shown, with what they send, before they are saved (issue 12)."""
+        workshop = self.get_object(request, object_id)
+        if workshop is None or not self.has_change_permission(request, workshop):
+            return None  # the admin's own view answers
+        form = self.get_form(request, workshop, change=True)(request.POST, request.FILES, instance=workshop)
+        if not form.is_valid() or not set(SCHEDULE_FIELDS) & set(form.changed_data):
+            return None  # errors are shown, or nothing that moves the schedule changed: saved as usual
+        lines = dispatch.announced_by(form.save, Workshop.objects.filter(pk=workshop.pk), timezone.now())
+        if not lines:
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Save these dates and send these messages?",
+            "opts": self.model._meta,
+            "workshop": workshop,
+            "lines": lines,
+            "posted": [
+                (name, value)
+                for name, values in request.POST.lists()
+                for value in values
+                if name != "csrfmiddlewaretoken"
+            ],
+        }
+        return TemplateResponse(request, "admin/surveys/confirm_schedule_change.html", context)
+
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="workshops_workshop_import"),
@@ -285,13 +328,31 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
             messages.error(request, "You may not import workbooks.")
             return redirect(reverse("admin:workshops_workshop_changelist"))
         errors: list[str] = []
+        if request.method == "POST" and request.POST.get("upload"):
+            return self._import_confirmed(request)
         form = WorkbookUploadForm(request.POST, request.FILES) if request.method == "POST" else WorkbookUploadForm()
         if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["workbook"]
             try:
-                summary = import_workbook(form.cleaned_data["workbook"])
+                # Imported in a transaction that is rolled back: does the import make messages due?
+                lines = dispatch.announced_by(lambda: import_workbook(upload), Workshop.objects.all(), timezone.now())
+                if not lines:
+                    upload.seek(0)
+                    summary = import_workbook(upload)
             except WorkbookInvalid as invalid:
                 errors = [str(error) for error in invalid.errors]
             else:
+                if lines:
+                    upload.seek(0)
+                    context = {
+                        **self.admin_site.each_context(request),
+                        "title": "Import this workbook and send these messages?",
+                        "opts": self.model._meta,
+                        "lines": lines,
+                        "upload": uploads.keep(upload),
+                        "name": upload.name,
+                    }
+                    return TemplateResponse(request, "admin/surveys/confirm_import.html", context)
                 messages.success(request, "Workbook imported. " + " ".join(summary.lines()))
                 return redirect(reverse("admin:workshops_workshop_changelist"))
         context = {
@@ -302,6 +363,22 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workshops/workshop/import.html", context)
+
+    def _import_confirmed(self, request: HttpRequest) -> HttpResponse:
+        """The workbook staff confirmed, kept since the preview, imported for real."""
+        try:
+            with uploads.kept(request.POST["upload"]) as handle:
+                summary = import_workbook(handle)
+        except uploads.Gone:
+            messages.error(request, "That upload is no longer kept (or was imported already): upload it again.")
+            return redirect(reverse("admin:workshops_workshop_import"))
+        except WorkbookInvalid as invalid:  # changed data since the preview, e.g. a participant deleted meanwhile
+            messages.error(request, "Nothing was imported: " + "; ".join(str(error) for error in invalid.errors))
+            return redirect(reverse("admin:workshops_workshop_import"))
+        messages.success(
+            request, "Workbook imported; the messages it made due are being sent. " + " ".join(summary.lines())
+        )
+        return redirect(reverse("admin:workshops_workshop_changelist"))
 
 
 @admin.action(description="Erase personal data of the selected participants", permissions=["change"])

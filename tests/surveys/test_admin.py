@@ -109,3 +109,106 @@ def test_send_the_link_again_may_repeat(staff_client, workshop, django_capture_o
     assert [m.to for m in mail.outbox] == [[participant.email]] * 2
     assert f"/r/{participant.token}/" in mail.outbox[0].body
     assert Message.objects.filter(participant=participant, kind="link", status=MessageStatus.SENT).count() == 2
+
+
+def change_data(workshop, **changes) -> dict:
+    """The workshop's change form as the browser posts it (the participants inline left as it is)."""
+    data = {
+        "code": workshop.code,
+        "title": workshop.title,
+        "scope": workshop.scope,
+        "start_date": f"{workshop.start_date:%Y-%m-%d}",
+        "end_date": f"{workshop.end_date:%Y-%m-%d}",
+        "venue": workshop.venue,
+        "mode": workshop.mode,
+        "surveyed": "on",
+        "invitation_date_override": "",
+        "due_date_override": "",
+        "feedback_date_override": "",
+        "participants-TOTAL_FORMS": "0",
+        "participants-INITIAL_FORMS": "0",
+        "_save": "Save",
+    }
+    data.update(changes)
+    return data
+
+
+def test_new_dates_that_make_messages_due_are_confirmed_before_they_are_saved(
+    staff_client, workshop, participant_factory
+):
+    from surveys.models import Response, Status
+
+    replied = participant_factory(workshop=workshop, administration="WS")
+    Response.objects.create(participant=replied, status=Status.SUBMITTED, submitted_at=timezone.now())
+    today = timezone.localdate()
+    url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    data = change_data(workshop, invitation_date_override=f"{today:%Y-%m-%d}")
+    page = staff_client.post(url, data)
+    assert page.status_code == 200 and "Yes, save and send them" in page.content.decode()
+    [line] = page.context["lines"]
+    assert (line.kind, line.count, line.day, line.due) == ("invitation", 2, today, today + dt.timedelta(days=21))
+    workshop.refresh_from_db()
+    assert workshop.invitation_date_override is None  # nothing saved ...
+    run_pass(timezone.now(), in_process=True)
+    assert mail.outbox == [] and not Message.objects.exists()  # ... and nothing sent
+
+    saved = staff_client.post(url, {**data, "_messages_confirmed": "yes"})
+    assert saved.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.invitation_date_override == today
+    run_pass(timezone.now(), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        workshop.participants.exclude(pk=replied.pk).values_list("email", flat=True)
+    )
+
+
+def test_changes_that_make_nothing_due_are_saved_at_once(staff_client, workshop):
+    url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    later = timezone.localdate() + dt.timedelta(days=40)
+    response = staff_client.post(url, change_data(workshop, invitation_date_override=f"{later:%Y-%m-%d}"))
+    assert response.status_code == 302
+    renamed = staff_client.post(url, change_data(workshop, title="Renamed workshop"))
+    assert renamed.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.title == "Renamed workshop"
+
+
+def test_an_import_that_makes_messages_due_is_confirmed_first(staff_client, db, settings, tmp_path):
+    from tests.conftest import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
+    from workshops.models import Workshop
+
+    settings.VAR_DIR = tmp_path
+    today = timezone.localdate()
+    from surveys.schedule import add_months
+
+    end = add_months(today, -6) - dt.timedelta(days=1)
+    # The invitation day (end + 6 months) is yesterday: within the catch-up window.
+    workbook = make_workbook(
+        {
+            "workshops": [WORKSHOP_HEADER, ["IMP-1", "WCO Workshop on Imports", "regional", end, end, "", "", "yes"]],
+            "participants": [
+                PARTICIPANT_HEADER,
+                ["IMP-1", "Ana", "ana@example.org", "FJ"],
+                ["IMP-1", "Ben", "ben@example.org", "PG"],
+            ],
+        }
+    )
+    url = reverse("admin:workshops_workshop_import")
+    workbook.name = "new.xlsx"
+    page = staff_client.post(url, {"workbook": workbook})
+    assert page.status_code == 200, page.content.decode()[:2000]
+    assert "Yes, import and send them" in page.content.decode()
+    [line] = page.context["lines"]
+    assert (line.workshop.code, line.kind, line.count) == ("IMP-1", "invitation", 2)
+    assert not Workshop.objects.filter(code="IMP-1").exists()  # nothing imported yet
+    run_pass(timezone.now(), in_process=True)
+    assert mail.outbox == []
+
+    done = staff_client.post(url, {"upload": page.context["upload"]}, follow=True)
+    assert "Workbook imported" in done.content.decode()
+    assert Workshop.objects.get(code="IMP-1").participants.count() == 2
+    run_pass(timezone.now(), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org"]
+    # The kept file went with the import: confirming twice imports nothing twice.
+    again = staff_client.post(url, {"upload": page.context["upload"]}, follow=True)
+    assert "no longer kept" in again.content.decode()
