@@ -88,20 +88,17 @@ def email_config(name: str, file_path: str) -> dict:
     """Django e-mail settings from EMAIL_URL.
 
     smtp://user:password@host:port (plain), smtp+tls://... (STARTTLS), smtps://... (TLS from the start),
-    console:// (print to the terminal) and file:///folder. Unset: files in `file_path`, so a local run
-    never mails anybody by accident.
+    console:// (print to the terminal) and file:///folder (one .eml file per message). Unset: files in
+    `file_path`, so a local run never mails anybody by accident.
     """
     url = get_str(name)
     if not url:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": file_path}
+        return {"EMAIL_BACKEND": "rocbap.mail.EmlFileBackend", "EMAIL_FILE_PATH": file_path}
     parts = urlsplit(url)
     if parts.scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "file":
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": unquote(parts.path) or file_path,
-        }
+        return {"EMAIL_BACKEND": "rocbap.mail.EmlFileBackend", "EMAIL_FILE_PATH": unquote(parts.path) or file_path}
     if parts.scheme not in ("smtp", "smtp+tls", "smtps"):
         raise ImproperlyConfigured(f"{name} must be smtp://, smtp+tls://, smtps://, console:// or file://, got {url!r}")
     if not parts.hostname:

@@ -24,7 +24,7 @@ from django.utils.html import format_html
 
 from surveys import dispatch, privacy, questionnaire, uploads
 from surveys.links import questionnaire_url, revoke
-from surveys.models import Message, Response, Status
+from surveys.models import Message, MessageStatus, Response, Status
 from surveys.schedule import local_day, past_catch_up, schedule_for
 from surveys.workbook import WorkbookInvalid, import_workbook
 from workshops.admin import UNDELIVERABLE, FiscalYearFilter, UndeliverableFilter, undeliverable_link
@@ -533,6 +533,22 @@ class MessageAdmin(RecordAdmin):
     search_fields = ["participant__name", "participant__email", "to_email", "participant__workshop__title", "error"]
     list_select_related = ["participant__workshop"]
     date_hierarchy = "created_at"
+    # The message as it went out; the claim and lease are the dispatch's business, not staff's.
+    fieldsets = [
+        (None, {"fields": ["participant", "kind", "status", "to_email", "sent_at"]}),
+        ("As sent", {"fields": ["subject", "text"]}),
+        ("Delivery", {"fields": ["attempts", "error", "next_attempt_at", "bounce", "bounced_at", "bounce_detail"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "text"]
+
+    @admin.display(description="text")
+    def text(self, message: Message) -> str:
+        # Shown as the participant read it: line breaks kept, nothing interpreted as HTML.
+        if not message.body:
+            return "-" if message.status != MessageStatus.SENT else "(not kept)"
+        return format_html("<pre>{}</pre>", message.body)
 
     @admin.display(description="workshop", ordering="participant__workshop__start_date")
     def workshop(self, message: Message) -> str:

@@ -30,7 +30,7 @@ from functools import partial
 from itertools import islice
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db import connection as database
 from django.db.models import F, Q, QuerySet
@@ -246,12 +246,13 @@ def skip_reason(message: Message, today: dt.date) -> str:
     return ""
 
 
-def _finish(message: Message, claim: str, status: str, *, subject: str = "", error: str = "") -> None:
+def _finish(message: Message, claim: str, status: str, *, subject: str = "", body: str = "", error: str = "") -> None:
     updated = Message.objects.filter(pk=message.pk, claim=claim, status=MessageStatus.PENDING).update(
         status=status,
         sent_at=timezone.now() if status == MessageStatus.SENT else None,
         to_email=message.participant.email,
         subject=subject[:300],
+        body=body,
         error=error,
         attempts=message.attempts + (status != MessageStatus.SKIPPED),
         claim="",
@@ -261,13 +262,13 @@ def _finish(message: Message, claim: str, status: str, *, subject: str = "", err
         logger.warning("Message %s was no longer claimed by %s when it was marked %s", message.pk, claim, status)
 
 
-def _mark_sent(message: Message, claim: str, subject: str, lease_ends: dt.datetime) -> None:
+def _mark_sent(message: Message, claim: str, email: EmailMessage, lease_ends: dt.datetime) -> None:
     """The mail server has accepted the message: the row must say so before the lease ends, or a later pass
     sends it again. A database that is briefly away (a restart, a failover) is waited for until then; a worker
     that gave up here at once would double every message it had in flight."""
     while True:
         try:
-            _finish(message, claim, MessageStatus.SENT, subject=subject)
+            _finish(message, claim, MessageStatus.SENT, subject=email.subject, body=email.body)
             return
         except (OperationalError, InterfaceError) as error:
             if database.in_atomic_block or timezone.now() + dt.timedelta(seconds=1) >= lease_ends:
@@ -340,7 +341,7 @@ def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
                 outcome["skipped"] += 1
                 continue
             try:
-                subject = send_message(message, today, connection, results_cache)
+                email = send_message(message, today, connection, results_cache)
             except Exception as error:
                 if is_transient(error) or not isinstance(error, smtplib.SMTPException):
                     # Not an SMTP verdict (e.g. a template error): keep the message, try again later, up to the cap.
@@ -361,7 +362,7 @@ def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
                         outcome["retry"] += len(messages) - index - 1
                         break
             else:
-                _mark_sent(message, claim, subject, lease_ends)
+                _mark_sent(message, claim, email, lease_ends)
                 outcome["sent"] += 1
     finally:
         connection.close()

@@ -108,8 +108,11 @@ def build_email(
     return email
 
 
-def send_message(message: Message, today: dt.date, connection, results_cache: ResultsCache | None = None) -> str:
-    """Build and send one message through an open connection; SMTP errors propagate. Returns the subject."""
+def send_message(
+    message: Message, today: dt.date, connection, results_cache: ResultsCache | None = None
+) -> EmailMultiAlternatives:
+    """Build and send one message through an open connection; SMTP errors propagate. Returns the e-mail sent (the
+    log keeps its subject and text)."""
     email = build_email(message, today, connection=connection, results_cache=results_cache)
     connection.send_messages([email])
-    return email.subject
+    return email

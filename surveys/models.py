@@ -184,6 +184,8 @@ class Message(models.Model):
     # What was sent, as read from the database at send time.
     to_email = models.EmailField("to", max_length=254, blank=True)
     subject = models.CharField(max_length=300, blank=True)
+    # The plain-text part as sent, for staff to read what went out (erasure blanks it: it names the person).
+    body = models.TextField("text", blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True, help_text="The last SMTP error, or why the message was skipped.")
     # A transient failure waits until then before the next attempt (backoff).

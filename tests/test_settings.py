@@ -26,7 +26,7 @@ def test_email_url_unset_writes_files(monkeypatch):
     monkeypatch.delenv("EMAIL_URL", raising=False)
     config = env.email_config("EMAIL_URL", "/var/mail-folder")
     assert config == {
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_BACKEND": "rocbap.mail.EmlFileBackend",
         "EMAIL_FILE_PATH": "/var/mail-folder",
     }
 
@@ -79,7 +79,7 @@ def test_embedded_defaults_need_nothing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "django.core.mail.backends.filebased.EmailBackend",
+        "rocbap.mail.EmlFileBackend",
         "True",
         "http://127.0.0.1:8000",
     ]

@@ -212,3 +212,15 @@ def test_an_import_that_makes_messages_due_is_confirmed_first(staff_client, db, 
     # The kept file went with the import: confirming twice imports nothing twice.
     again = staff_client.post(url, {"upload": page.context["upload"]}, follow=True)
     assert "no longer kept" in again.content.decode()
+
+
+def test_a_message_is_shown_as_it_was_sent_without_claim_fields(staff_client, workshop):
+    run_pass(at(INVITATION), in_process=True)
+    message = Message.objects.filter(status=MessageStatus.SENT).first()
+    [email] = [m for m in mail.outbox if m.to == [message.to_email]]
+    assert message.body == email.body and message.subject == email.subject
+    page = staff_client.get(reverse("admin:surveys_message_change", args=[message.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert email.subject in html and f"/r/{message.participant.token}/" in html and "<pre>Dear " in html
+    assert "claimed_until" not in html and 'name="claim"' not in html and "Claim" not in html
