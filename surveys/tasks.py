@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from surveys import dispatch
+from surveys import bounces, dispatch
 
 
 @shared_task(ignore_result=True)
@@ -22,8 +22,6 @@ def send_batch(claim: str) -> None:
 @shared_task(ignore_result=True)
 def process_bounces() -> None:
     """Beat's bounce pass (only scheduled when BOUNCE_IMAP_URL is set)."""
-    from surveys import bounces
-
     try:
         bounces.process_bounces()
     except bounces.MailboxError as error:

@@ -209,3 +209,37 @@ def test_an_unreachable_mailbox_is_a_clear_error(settings):
     }
     with pytest.raises(CommandError, match=r"cannot log in to the bounce mailbox at 127\.0\.0\.1:\d+ as bounces"):
         call_command("process_bounces", stdout=StringIO())
+
+
+def test_the_beat_task_logs_an_unusable_mailbox_and_carries_on(settings, caplog):
+    from surveys import tasks
+
+    settings.BOUNCE_MAILBOX = None
+    tasks.process_bounces()
+    assert "Bounce pass skipped: BOUNCE_IMAP_URL is not set" in caplog.text
+
+
+def test_beat_reads_the_bounce_mailbox_only_when_one_is_set(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = "from rocbap.celery import app; app.finalize(); print(sorted(app.conf.beat_schedule))"
+
+    def schedule(**variables: str) -> str:
+        environment = {**os.environ, "VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "rocbap.settings"}
+        environment.pop("BOUNCE_IMAP_URL", None)
+        result = subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            cwd=ROOT,
+            env={**environment, **variables},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return result.stdout.strip() or result.stderr
+
+    assert schedule() == "['dispatch-messages']"
+    assert schedule(BOUNCE_IMAP_URL="imap://u:p@127.0.0.1/INBOX") == "['dispatch-messages', 'process-bounces']"
