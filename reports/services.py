@@ -55,8 +55,8 @@ class Figures:
     scope_rates: dict[str, int | None]  # "Sub-total of Sub-Regional Workshops" etc. -> rate
     subregional_rate: int | None
     regional_rate: int | None
-    top_actions: list[tuple[str, int, int | None]]  # (Table 2 column, replies, % of replies), three most common
-    action_ranking: list[tuple[str, int, int | None]]
+    top_actions: list[tables.RankedAction]  # the three most common
+    action_ranking: list[tables.RankedAction]
     effects_attributed: CountShare
     projects_attributed: CountShare
     yes_shares: dict[str, int | None]  # "q3_direct_effects"... -> Yes (%)
@@ -106,17 +106,17 @@ def previous_round(fiscal_year: int) -> RoundFigures | None:
     earlier = fiscal_year - 1
     frame = frames.replies_frame(earlier, texts=False)
     if tables.replies(frame).shape[0]:
-        built = {key: tables.TABLE_FUNCTIONS[key](frame) for key in ("table1", "table4", "table7")}
-        total = built["table1"].summary_row("Total")
+        prepared = tables.prepare(frame)
+        total = tables.table1(prepared).totals.total
         return RoundFigures(
             earlier,
             round_number(earlier),
-            total[-1],
+            total.reply_rate,
             "database",
-            replies=total[5],
-            participants=total[4],
-            effects_attributed=built["table4"].summary[-1][-1],
-            projects_attributed=built["table7"].summary[-1][-1],
+            replies=total.replies,
+            participants=total.participants,
+            effects_attributed=tables.table4(prepared).totals.attributed,
+            projects_attributed=tables.table7(prepared).totals.attributed,
         )
     published = EarlierRound.objects.filter(fiscal_year=earlier).first()
     if published is None:
@@ -131,13 +131,13 @@ def _figures(
     colleagues: tables.ColleaguesReached,
     previous: RoundFigures | None,
 ) -> Figures:
-    table1 = built["table1"]
-    total = table1.summary_row("Total")
-    scope_rates = {row[1]: row[-1] for row in table1.summary if row[1] != "Total"}
+    table1: Table[tables.Table1Summary] = built["table1"]
+    table4: Table[tables.CrossSummary] = built["table4"]
+    table7: Table[tables.CrossSummary] = built["table7"]
+    total = table1.totals.total
+    scope_rates = {tables.SUBTOTAL_NAMES[scope]: counts.reply_rate for scope, counts in table1.totals.by_scope.items()}
     ranking = tables.action_ranking(built["table2"])
-    yes_shares = {
-        question: built[key].summary_row("Total")[-1] for question, (key, _title) in tables.YES_NO_TITLES.items()
-    }
+    yes_shares = {question: built[key].totals.yes_percent for question, (key, _title) in tables.YES_NO_TITLES.items()}
     return Figures(
         fiscal_year=fiscal_year,
         fiscal_year_label=fiscal_year_label(fiscal_year),
@@ -145,16 +145,16 @@ def _figures(
         round_number=round_number(fiscal_year),
         workshops_organized=organized,
         workshops_surveyed=len(table1.rows),
-        participants=total[4],
-        replies=total[5],
-        reply_rate=total[6],
+        participants=total.participants,
+        replies=total.replies,
+        reply_rate=total.reply_rate,
         scope_rates=scope_rates,
         subregional_rate=scope_rates.get(tables.SUBTOTAL_NAMES["sub-regional"]),
         regional_rate=scope_rates.get(tables.SUBTOTAL_NAMES["regional"]),
         top_actions=ranking[:3],
         action_ranking=ranking,
-        effects_attributed=built["table4"].summary[-1][-1],
-        projects_attributed=built["table7"].summary[-1][-1],
+        effects_attributed=table4.totals.attributed,
+        projects_attributed=table7.totals.attributed,
         yes_shares=yes_shares,
         colleagues=colleagues,
         previous=previous,
