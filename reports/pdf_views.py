@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -44,7 +45,7 @@ def report_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 
 
 @staff_page
-def report_pdf_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+def report_pdf_download(request: HttpRequest, fiscal_year: int) -> HttpResponseBase:
     path = pdf.cached_pdf(fiscal_year)
     if path is None:
         return redirect("reports:report_pdf", fiscal_year)
@@ -70,8 +71,11 @@ def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     texts = reply_texts(fiscal_year, response_id)
     forms = []
     for number, text in enumerate(texts):
-        matches = failed is not None and failed.data.get("response") == str(text.response.pk)
-        matches = matches and failed.data.get("answer") == text.answer
+        matches = (
+            failed is not None
+            and failed.data.get("response") == str(text.response.pk)
+            and failed.data.get("answer") == text.answer
+        )
         initial = {"response": text.response.pk, "answer": text.answer, "excerpt": text.text, "section": text.section}
         forms.append((text, failed if matches else QuoteTextForm(initial=initial, number=number)))
     edition = edition_for(fiscal_year) if texts else pdf.edition_of(fiscal_year)

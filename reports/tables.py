@@ -1,4 +1,4 @@
-"""The counting rules of the Good Practice Report (domain.md, good-practice-report.md) as pure functions:
+"""The counting rules of the Good Practice Report (docs/domain.md, docs/report.md) as pure functions:
 a DataFrame of replies in (reports.frames builds it, one row per participant), Tables 1-7 and the association
 table out. No Django here, so every rule can be tested on a frame written by hand.
 """
@@ -12,6 +12,8 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
+
+from rocbap.percentages import percent
 
 # The frame's answer columns carry the model's field names; questionnaire.py is plain Python, like this module.
 from surveys.questionnaire import Q1_ACTIONS, YES_NO_QUESTIONS
@@ -40,15 +42,6 @@ WORKSHOP_COLUMNS = ["No.", "Workshop"]
 
 
 # --- Values in the tables -----------------------------------------------------------------------------------
-
-
-def percent(part: int, whole: int) -> int | None:
-    """part / whole in whole per cent, rounded half up (12.5 -> 13). Integer arithmetic: Python's round() rounds
-    half to even and floats cannot hold 12.5% of every whole exactly. None when there is nothing to divide by."""
-    part, whole = int(part), int(whole)
-    if whole <= 0:
-        return None
-    return (200 * part + whole) // (2 * whole)
 
 
 @dataclass(frozen=True)
@@ -192,7 +185,7 @@ class CrossSummary:
 
 
 def replies(frame: pd.DataFrame) -> pd.DataFrame:
-    """The submitted responses: drafts never count (domain.md)."""
+    """The submitted responses: drafts never count (docs/domain.md)."""
     return frame[frame["replied"].to_numpy(dtype=bool, na_value=False)]
 
 
@@ -544,7 +537,7 @@ def build_tables(frame: pd.DataFrame) -> dict[str, Table[Any]]:
 
 @dataclass(frozen=True)
 class ColleaguesReached:
-    """Q1 (shared with) and Q1bis (learned from them): beyond the published tables (good-practice-report.md)."""
+    """Q1 (shared with) and Q1bis (learned from them): beyond the published tables (docs/report.md)."""
 
     shared_with_total: int
     shared_with_median: float | None

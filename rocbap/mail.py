@@ -17,7 +17,7 @@ class EmlFileBackend(BaseEmailBackend):
 
     def __init__(self, *args, file_path: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.folder = Path(file_path or settings.EMAIL_FILE_PATH)
+        self.folder = Path(str(file_path or getattr(settings, "EMAIL_FILE_PATH", "")))
 
     def send_messages(self, email_messages) -> int:
         self.folder.mkdir(parents=True, exist_ok=True)

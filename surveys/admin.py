@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +24,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from rocbap.percentages import percent_label
 from surveys import dispatch, privacy, questionnaire, uploads
 from surveys.links import questionnaire_url, revoke
 from surveys.models import Message, MessageStatus, Response, Status
@@ -30,6 +33,21 @@ from surveys.workbook import WorkbookInvalid, import_workbook
 from workshops.admin import UNDELIVERABLE, FiscalYearFilter, UndeliverableFilter, undeliverable_link
 from workshops.models import Participant, Workshop
 from workshops.roles import SEND_MESSAGES, may_see_personal_data
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django.contrib.admin.options import _FieldsetSpec
+    from django_stubs_ext import WithAnnotations
+
+    class WorkshopCounts(TypedDict):
+        participant_count: int
+        reply_count: int
+        undeliverable_count: int
+
+    # A workshop as the list shows it: counted in the list's query (WorkshopAdmin.get_queryset).
+    CountedWorkshop = WithAnnotations[Workshop, WorkshopCounts]
+
 
 # A change of these fields may make messages due: staff confirm what will be sent before it is saved.
 SCHEDULE_FIELDS = [
@@ -147,8 +165,7 @@ class MessageInline(admin.TabularInline):
     """The message log of one participant."""
 
     model = Message
-    fields = ["kind", "status", "to_email", "sent_at", "bounce", "bounce_detail", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "status", "to_email", "sent_at", "bounce", "bounce_detail", "error")
     extra = 0
     can_delete = False
     ordering = ["created_at", "id"]
@@ -160,16 +177,17 @@ class MessageInline(admin.TabularInline):
 # --- Workshops and participants ----------------------------------------------------------------------------
 
 
-@admin.display(description="personal link")
-def questionnaire_link(participant: Participant) -> str:
-    """The participant's link, to show again (e.g. when the e-mail was lost); empty until saved."""
-    return questionnaire_url(participant) if participant.pk else "-"
+class ShowsQuestionnaireLink:
+    @admin.display(description="personal link")
+    def questionnaire_link(self, participant: Participant) -> str:
+        """The participant's link, to show again (e.g. when the e-mail was lost); empty until saved."""
+        return questionnaire_url(participant) if participant.pk else "-"
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(ShowsQuestionnaireLink, admin.TabularInline):
     model = Participant
-    fields = ["name", "email", "administration", questionnaire_link]
-    readonly_fields = [questionnaire_link]
+    fields = ["name", "email", "administration", "questionnaire_link"]
+    readonly_fields = ["questionnaire_link"]
     autocomplete_fields = ["administration"]
     extra = 0
     show_change_link = True
@@ -256,22 +274,20 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
         return workshop.fiscal_year_label if workshop.start_date else "-"
 
     @admin.display(description="participants", ordering="participant_count")
-    def participant_count(self, workshop: Workshop) -> int:
+    def participant_count(self, workshop: CountedWorkshop) -> int:
         return workshop.participant_count
 
     @admin.display(description="replies", ordering="reply_count")
-    def reply_count(self, workshop: Workshop) -> int:
+    def reply_count(self, workshop: CountedWorkshop) -> int:
         return workshop.reply_count
 
     @admin.display(description="undeliverable addresses", ordering="undeliverable_count")
-    def undeliverable_count(self, workshop: Workshop) -> str:
+    def undeliverable_count(self, workshop: CountedWorkshop) -> str:
         return undeliverable_link(workshop.undeliverable_count, workshop__id__exact=workshop.pk)
 
     @admin.display(description="reply rate")
-    def reply_rate(self, workshop: Workshop) -> str:
-        if not workshop.participant_count:
-            return "-"
-        return f"{round(100 * workshop.reply_count / workshop.participant_count)}%"
+    def reply_rate(self, workshop: CountedWorkshop) -> str:
+        return percent_label(workshop.reply_count, workshop.participant_count)
 
     @admin.display(description="dates now in force")
     def schedule_display(self, workshop: Workshop) -> str:
@@ -390,7 +406,7 @@ def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
             "title": "Erase personal data?",
             "participants": queryset.select_related("workshop", "administration"),
             "opts": modeladmin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/workshops/participant/erase_confirmation.html", context)
     erased = 0
@@ -407,13 +423,19 @@ class ParticipantWorkshopFYFilter(FiscalYearFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SendsMessages, admin.ModelAdmin):
+class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, admin.ModelAdmin):
     list_display = ["name", "email", "administration", "workshop", "has_replied", "undeliverable"]
     list_filter = [ParticipantWorkshopFYFilter, UndeliverableFilter, "workshop", "administration"]
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
     autocomplete_fields = ["administration"]
     list_select_related = ["administration", "workshop", "response"]
-    readonly_fields = [questionnaire_link, "opted_out_at", "undeliverable_since", "undeliverable_reason", "created_at"]
+    readonly_fields = [
+        "questionnaire_link",
+        "opted_out_at",
+        "undeliverable_since",
+        "undeliverable_reason",
+        "created_at",
+    ]
     inlines = [MessageInline]
     actions = [send_link_again, "revoke_links", erase_personal_data]
     change_form_template = "admin/workshops/participant/change_form.html"
@@ -468,6 +490,18 @@ class RecordAdmin(admin.ModelAdmin):
         return record.participant.name
 
 
+REPLY_FIELDS = ["participant", "contact_email", "status", "submitted_at", "changed_at", "late"]
+
+
+def _reply_fieldsets(reply_fields: list[str]) -> _FieldsetSpec:
+    """The reply's own fields, then one fieldset per question, in the questionnaire's order and words."""
+    questions: _FieldsetSpec = [
+        (f"{question.number}. {question.text}", {"fields": list(question.fields)})
+        for question in questionnaire.QUESTIONS
+    ]
+    return [("Reply", {"fields": reply_fields}), *questions]
+
+
 @admin.register(Response)
 class ResponseAdmin(RecordAdmin):
     """Replies as participants gave them: read-only, in the questionnaire's order and words."""
@@ -483,21 +517,13 @@ class ResponseAdmin(RecordAdmin):
     ]
     list_select_related = ["participant__workshop", "participant__administration"]
     date_hierarchy = "submitted_at"
-    fieldsets = [
-        ("Reply", {"fields": ["participant", "contact_email", "status", "submitted_at", "changed_at", "late"]}),
-        *[
-            (f"{question.number}. {question.text}", {"fields": list(question.fields)})
-            for question in questionnaire.QUESTIONS
-        ],
-    ]
+    fieldsets = _reply_fieldsets(REPLY_FIELDS)
 
     def get_fieldsets(self, request, obj=None):
         if may_see_personal_data(request.user):
             return self.fieldsets
         # A report viewer reads the answers, not the contact address (workshops.roles).
-        first, *questions = self.fieldsets
-        title, options = first
-        return [(title, {**options, "fields": [f for f in options["fields"] if f != "contact_email"]}), *questions]
+        return _reply_fieldsets([name for name in REPLY_FIELDS if name != "contact_email"])
 
     def get_search_fields(self, request):
         if may_see_personal_data(request.user):

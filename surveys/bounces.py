@@ -114,7 +114,9 @@ def _text_detail(report: EmailMessage) -> str:
     for part in report.walk():
         if part.get_content_type() != "text/plain":
             continue
-        payload = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            break
         for line in payload.decode(part.get_content_charset() or "utf-8", errors="replace").splitlines():
             if SMTP_REPLY.search(line):
                 return " ".join(line.split())

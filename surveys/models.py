@@ -1,4 +1,4 @@
-"""A participant's reply to the questionnaire (questionnaire.md): one per participant, draft or submitted."""
+"""A participant's reply to the questionnaire (docs/questionnaire.md): one per participant, draft or submitted."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class Status(models.TextChoices):
 
 class ResponseQuerySet(models.QuerySet):
     def replies(self) -> ResponseQuerySet:
-        """Submitted responses: the only ones that count (domain.md, counting rules)."""
+        """Submitted responses: the only ones that count (docs/domain.md, counting rules)."""
         return self.filter(status=Status.SUBMITTED)
 
 
@@ -104,7 +104,10 @@ class Response(models.Model):
     @classmethod
     def answer_label(cls, name: str) -> str:
         """An answer field's name as staff read it (admin, staff pages, exports, charts, quotes)."""
-        return str(cls._meta.get_field(name).verbose_name)
+        field = cls._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise ValueError(f"{name} is not an answer field")
+        return str(field.verbose_name)
 
 
 class MessageKind(models.TextChoices):

@@ -7,12 +7,25 @@ link again, release invitations, erase personal data, the message log), and an a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
 from workshops.models import MemberAdministration, Workshop, fiscal_year_label
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class UndeliverableCount(TypedDict):
+        undeliverable_count: int
+
+    # An administration as its list shows it: counted in the list's query (MemberAdministrationAdmin.get_queryset).
+    CountedAdministration = WithAnnotations[MemberAdministration, UndeliverableCount]
 
 
 class FiscalYearFilter(admin.SimpleListFilter):
@@ -26,8 +39,9 @@ class FiscalYearFilter(admin.SimpleListFilter):
         return [(str(year), f"FY{fiscal_year_label(year)}") for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{self.field_path: int(self.value())})
+        chosen = self.value()
+        if chosen and chosen.isdigit():
+            return queryset.filter(**{self.field_path: int(chosen)})
         return queryset
 
 
@@ -70,5 +84,5 @@ class MemberAdministrationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(undeliverable_count=UNDELIVERABLE)
 
     @admin.display(description="undeliverable addresses", ordering="undeliverable_count")
-    def undeliverable_count(self, administration: MemberAdministration) -> str:
+    def undeliverable_count(self, administration: CountedAdministration) -> str:
         return undeliverable_link(administration.undeliverable_count, administration__id__exact=administration.pk)

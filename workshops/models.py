@@ -200,22 +200,19 @@ class Participant(models.Model):
         return f"{self.name} ({self.administration.code}) - {self.workshop.code}"
 
     def save(self, *args, **kwargs) -> None:
-        stored = getattr(self, "_stored_email", None)
-        if self.undeliverable_since and stored is not None and self.email.strip().lower() != stored.strip().lower():
+        # Read back only for a flagged participant (few): is the address being corrected?
+        stored = (
+            Participant.objects.filter(pk=self.pk).values_list("email", flat=True).first()
+            if self.undeliverable_since and self.pk
+            else None
+        )
+        if stored is not None and self.email.strip().lower() != stored.strip().lower():
             # A corrected address is worth trying: the flag belonged to the old one.
             self.undeliverable_since = None
             self.undeliverable_reason = ""
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "undeliverable_since", "undeliverable_reason"}
         super().save(*args, **kwargs)
-        self._stored_email = self.email
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        participant = super().from_db(db, field_names, values)
-        # The address as stored, so that save() knows whether it was corrected.
-        participant._stored_email = participant.__dict__.get("email")
-        return participant
 
     @property
     def undeliverable(self) -> bool:

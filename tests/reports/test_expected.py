@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from reports.services import report_data
+from reports.figures import report_data
 from reports.tables import ReplyCounts
 from tests.conftest import DEMO_EXPECTED
 

@@ -105,7 +105,7 @@ def test_query_count_does_not_grow_with_workshops(workshop_factory, participant_
 
 
 def test_report_data_query_count_is_constant(workshop_factory, participant_factory, django_assert_max_num_queries):
-    from reports.services import report_data
+    from reports.figures import report_data
 
     for _ in range(10):
         reply(participant_factory(workshop_factory(), "FJ"), q1_shared_materials=True)

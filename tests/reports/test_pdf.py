@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from reports import pdf
 from reports.demo import add_demo_quotes
 from reports.display import display_table
+from reports.figures import report_data
 from reports.models import ReportEdition
-from reports.services import report_data
 from reports.tables import CodeCell, CodeEntry, Table
 from surveys import questionnaire
 from tests.conftest import ARTIFACTS

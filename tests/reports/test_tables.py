@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from reports import tables
-from reports.tables import CodeCell, CodeEntry, CountShare, percent
+from reports.tables import CodeCell, CodeEntry, CountShare
 from surveys import questionnaire
 
 _ids = iter(range(1, 100_000))
@@ -50,18 +50,6 @@ def frame(*rows: dict[str, Any], empty_workshops: tuple[int, ...] = ()) -> pd.Da
     for name in questionnaire.YES_NO_QUESTIONS:
         data[name] = data[name].astype("boolean")
     return data
-
-
-@pytest.mark.parametrize(
-    ("part", "whole", "expected"),
-    [(1, 8, 13), (3, 8, 38), (5, 8, 63), (1, 2, 50), (1, 200, 1), (1, 201, 0), (2, 3, 67), (0, 5, 0), (5, 5, 100)],
-)
-def test_percent_rounds_half_up(part, whole, expected):
-    assert percent(part, whole) == expected
-
-
-def test_percent_of_nothing_is_none():
-    assert percent(0, 0) is None
 
 
 def test_rounding_half_up_in_a_table():

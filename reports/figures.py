@@ -1,27 +1,19 @@
-"""What views, commands, e-mails and the PDF ask of the reports: load the frame, apply the counting rules
-(reports.tables), and look up the earlier rounds. A handful of queries, whatever the size of the round."""
+"""The report's figures: what the Good Practice Report, its executive summary and the staff page of a fiscal year
+read. Loads the frame (reports.frames), applies the counting rules (reports.tables) and looks up the earlier
+rounds: a handful of queries, whatever the size of the round."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
-from django.db.models import Count
-from django.utils import timezone
-from django.utils.safestring import SafeString
 
-from reports import charts, frames, tables
+from reports import frames, tables
 from reports.models import EarlierRound
 from reports.tables import CountShare, Table
-from surveys import questionnaire, rounds
-from surveys.feedback import WorkshopResults, workshop_results
-from surveys.models import Response
-from surveys.schedule import Schedule, schedule_for
-from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label, survey_year
+from workshops.models import Workshop, fiscal_year_label, survey_year
 
-# Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (domain.md).
+# Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (docs/domain.md).
 FIRST_ROUND_FISCAL_YEAR = 2014
 
 
@@ -41,7 +33,7 @@ class RoundFigures:
 
 @dataclass(frozen=True)
 class Figures:
-    """The figures of the executive summary (good-practice-report.md), with the previous round's."""
+    """The figures of the executive summary (docs/report.md), with the previous round's."""
 
     fiscal_year: int
     fiscal_year_label: str
@@ -161,7 +153,7 @@ def _figures(
     )
 
 
-# --- The staff pages ----------------------------------------------------------------------------------------
+# --- The reply rate of every round ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -187,131 +179,3 @@ def reply_rate_trend(until: int | None = None) -> list[RoundRate]:
         )
         for year in years
     ]
-
-
-@dataclass(frozen=True)
-class WorkshopProgress:
-    workshop: Workshop
-    number: int
-    label: str
-    participants: int
-    replies: int
-    late: int
-    drafts: int
-    reply_rate: int | None
-    schedule: Schedule
-    status: str  # where the workshop stands in the survey calendar today
-    undeliverable: int = 0  # participants whose address bounced for good
-
-
-@dataclass
-class StaffOverview:
-    data: ReportData
-    round_open: bool
-    progress: list[WorkshopProgress]
-    trend: list[RoundRate]
-    charts: dict[str, SafeString]
-    workshops: list[tuple[int, str]]  # (workshop id, label) in the tables' order
-    # (administration, count) of participants whose address bounced for good: staff ask them for the right one.
-    undeliverable_by_administration: list[tuple[MemberAdministration, int]] = field(default_factory=list)
-
-
-def _calendar_status(schedule, today: dt.date) -> str:
-    if today < schedule.invitation:
-        return f"invitations on {schedule.invitation:%d %b %Y}"
-    if today <= schedule.due:
-        return f"collecting replies until {schedule.due:%d %b %Y}"
-    if today < schedule.feedback:
-        return f"due date passed, feedback on {schedule.feedback:%d %b %Y}"
-    return "feedback sent or due; late replies still accepted"
-
-
-def staff_overview(fiscal_year: int) -> StaffOverview:
-    """Everything the staff page of a fiscal year shows, in a few queries."""
-    frame = frames.replies_frame(fiscal_year, texts=False)
-    data = report_data(fiscal_year, frame)
-    round_open = not rounds.is_closed(fiscal_year)
-    progress: list[WorkshopProgress] = []
-    undeliverable = Participant.objects.undeliverable().filter(
-        workshop__fiscal_year=fiscal_year, workshop__surveyed=True
-    )
-    by_workshop = dict(
-        undeliverable.order_by().values("workshop_id").annotate(n=Count("pk")).values_list("workshop_id", "n")
-    )
-    administrations = MemberAdministration.objects.in_bulk()
-    by_administration = [
-        (administrations[pk], count)
-        for pk, count in undeliverable.order_by("administration__code")
-        .values("administration_id", "administration__code")
-        .annotate(n=Count("pk"))
-        .values_list("administration_id", "n")
-    ]
-    if round_open:
-        by_id = Workshop.objects.in_bulk(list(frame["workshop_id"].unique()))
-        today = timezone.localdate()
-        for row in tables.reply_progress(frame).itertuples():
-            workshop = by_id[row.workshop_id]
-            schedule = schedule_for(workshop)
-            progress.append(
-                WorkshopProgress(
-                    workshop,
-                    row.number,
-                    row.label,
-                    row.participants,
-                    row.replies,
-                    row.late,
-                    row.drafts,
-                    row.reply_rate,
-                    schedule,
-                    _calendar_status(schedule, today),
-                    by_workshop.get(row.workshop_id, 0),
-                )
-            )
-    trend = reply_rate_trend(until=fiscal_year)
-    return StaffOverview(
-        data,
-        round_open,
-        progress,
-        trend,
-        charts.report_charts(data, trend),
-        [(int(w.workshop_id), w.label) for w in tables.workshops(frame).itertuples()],
-        by_administration,
-    )
-
-
-@dataclass(frozen=True)
-class WorkshopReplies:
-    workshop: Workshop
-    counts: WorkshopResults
-    replies: list[dict[str, Any]]
-
-
-def workshop_replies(workshop: Workshop) -> WorkshopReplies:
-    """A workshop's replies with their texts, for staff to read."""
-    frame = frames.workshop_frame(workshop.pk)
-    replied = tables.replies(frame).sort_values(["administration", "participant_name"])
-    records = []
-    for reply in replied.to_dict("records"):
-        reply["actions"] = [tables.ACTION_COLUMNS[a] for a in questionnaire.Q1_ACTIONS if reply[a]]
-        reply["yes_no"] = [
-            (Response.answer_label(q), None if pd.isna(reply[q]) else bool(reply[q]))
-            for q in questionnaire.YES_NO_QUESTIONS
-        ]
-        reply["texts"] = [(Response.answer_label(t), reply[t]) for t in questionnaire.FREE_TEXTS if reply[t]]
-        for name in questionnaire.COUNTS:
-            reply[name] = None if pd.isna(reply[name]) else int(reply[name])
-        reply["submitted_at"] = reply["submitted_at"].to_pydatetime()
-        records.append(reply)
-    return WorkshopReplies(workshop, workshop_results(workshop), records)
-
-
-def fiscal_years() -> list[tuple[int, str, int]]:
-    """Fiscal years with surveyed workshops, newest first: (year, label, workshops)."""
-    rows = (
-        Workshop.objects.surveyed()
-        .values("fiscal_year")
-        .annotate(workshops=Count("pk"))
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", "workshops")
-    )
-    return [(year, fiscal_year_label(year), count) for year, count in rows]
