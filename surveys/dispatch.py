@@ -164,11 +164,11 @@ def preview(workshops: Iterable[Workshop], now: dt.datetime) -> list[Announced]:
 def announced_by(change, workshops: QuerySet[Workshop], now: dt.datetime) -> list[Announced]:
     """What a change (a function writing to the database) would make due that was not due before: the change is
     made in a transaction that is rolled back, so staff see its consequences before anything is kept."""
-    before = {(line.workshop.pk, line.kind): line.count for line in preview(workshops, now)}
     with transaction.atomic():
-        change()
-        after = preview(workshops.all(), now)  # all(): read the changed rows again
+        change()  # first: a change that fails on its own input (not a workbook) fails before any query
+        after = preview(workshops.all(), now)  # all(): read the changed rows
         transaction.set_rollback(True)
+    before = {(line.workshop.pk, line.kind): line.count for line in preview(workshops.all(), now)}
     return [line for line in after if line.count > before.get((line.workshop.pk, line.kind), 0)]
 
 
