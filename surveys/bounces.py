@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 from flufl.bounce import all_failures
 
+from surveys.emails import MESSAGE_ID, return_path_pattern, sender_domain
 from surveys.models import Bounce, Message
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,6 @@ UNMATCHED = "$RocbapUnmatched"
 CHUNK = 100
 # Headers in which a delivering server records the envelope recipient: the VERP address the report went to.
 DELIVERY_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "X-Rcpt-To", "To")
-MESSAGE_ID = re.compile(rb"<rocbap-message-(\d+)@([^>\s]+)>")
 DETAIL_LIMIT = 500
 
 
@@ -67,20 +67,15 @@ class Verdict:
     detail: str
 
 
-def _verp_pattern() -> re.Pattern[bytes]:
-    local, _, domain = settings.BOUNCE_ADDRESS.rpartition("@")
-    return re.compile(rb"\b" + re.escape(local.encode()) + rb"\+(\d+)@" + re.escape(domain.encode()), re.IGNORECASE)
-
-
 def message_pk_of(report: EmailMessage, raw: bytes) -> int | None:
     """The log row a report is about: the address it was delivered to, else what it quotes of our message."""
-    verp = _verp_pattern() if settings.BOUNCE_ADDRESS else None
+    verp = return_path_pattern() if settings.BOUNCE_ADDRESS else None
     if verp:
         for header in DELIVERY_HEADERS:
             for _, address in getaddresses([str(value) for value in report.get_all(header, [])]):
                 if match := verp.fullmatch(address.encode(errors="replace")):
                     return int(match.group(1))
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">").strip().lower().encode()
+    domain = sender_domain().lower().encode()
     for match in MESSAGE_ID.finditer(raw):
         if match.group(2).lower() == domain:
             return int(match.group(1))

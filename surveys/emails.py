@@ -7,6 +7,7 @@ message, and "days left" is counted on the day the message goes out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from email.utils import parseaddr
 from typing import Any
 
@@ -60,14 +61,17 @@ def context_for(message: Message, today: dt.date, results_cache: ResultsCache | 
     }
 
 
-def _sender_domain() -> str:
+def sender_domain() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "rocbap.invalid"
+
+
+# A log row's Message-ID, as message_id() writes it: bounce reports that quote it name the row (surveys.bounces).
+MESSAGE_ID = re.compile(rb"<rocbap-message-(\d+)@([^>\s]+)>")
 
 
 def message_id(pk: int) -> str:
     # One Message-ID per log row: should a message ever go out twice, receiving systems see the same message.
-    # Bounce reports that quote it name the row (surveys.bounces).
-    return f"<rocbap-message-{pk}@{_sender_domain()}>"
+    return f"<rocbap-message-{pk}@{sender_domain()}>"
 
 
 def return_path(pk: int) -> str:
@@ -77,6 +81,12 @@ def return_path(pk: int) -> str:
         return settings.DEFAULT_FROM_EMAIL
     local, _, domain = settings.BOUNCE_ADDRESS.rpartition("@")
     return f"{local}+{pk}@{domain}"
+
+
+def return_path_pattern() -> re.Pattern[bytes]:
+    """Matches what return_path() writes when bounces are read; group 1 is the log row's pk."""
+    local, _, domain = settings.BOUNCE_ADDRESS.rpartition("@")
+    return re.compile(rb"\b" + re.escape(local.encode()) + rb"\+(\d+)@" + re.escape(domain.encode()), re.IGNORECASE)
 
 
 def build_email(
