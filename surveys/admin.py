@@ -186,8 +186,8 @@ class ShowsQuestionnaireLink:
 
 class ParticipantInline(ShowsQuestionnaireLink, admin.TabularInline):
     model = Participant
-    fields = ["name", "email", "administration", "questionnaire_link"]
-    readonly_fields = ["questionnaire_link"]
+    fields = ["name", "email", "administration", "questionnaire_link", "undeliverable_since"]
+    readonly_fields = ["questionnaire_link", "undeliverable_since"]
     autocomplete_fields = ["administration"]
     extra = 0
     show_change_link = True
@@ -448,6 +448,16 @@ class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, admin.ModelAdmin):
         for participant in queryset:
             revoke(participant)
         messages.success(request, f"{queryset.count()} link(s) revoked; the old links now answer 'not valid'.")
+
+    def save_model(self, request: HttpRequest, obj: Participant, form, change: bool) -> None:
+        was_undeliverable = change and obj.undeliverable
+        super().save_model(request, obj, form, change)
+        if was_undeliverable and not obj.undeliverable:
+            messages.success(
+                request,
+                f"{obj.email} replaces the address that bounced: the next dispatch pass sends it the message that "
+                "bounced, unless that message's moment has passed.",
+            )
 
     def response_change(self, request: HttpRequest, obj: Participant) -> HttpResponse:
         if "_revoke_link" in request.POST:
