@@ -160,9 +160,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 BOUNCE_MAILBOX = env.imap_config("BOUNCE_IMAP_URL")
 # The return path of every message when bounces are read: bounces+<message id>@domain (VERP), so a report names
 # the message it is about. Mail to it must reach BOUNCE_MAILBOX (a "+" sub-address or a catch-all).
-BOUNCE_ADDRESS = env.get_str(
-    "BOUNCE_ADDRESS",
-    f"bounces@{parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition('@')[2]}" if BOUNCE_MAILBOX else "",
+BOUNCE_ADDRESS = env.get_str("BOUNCE_ADDRESS") or (
+    f"bounces@{parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition('@')[2]}" if BOUNCE_MAILBOX else ""
 )
 if BOUNCE_ADDRESS and (BOUNCE_ADDRESS.count("@") != 1 or "+" in BOUNCE_ADDRESS or " " in BOUNCE_ADDRESS):
     raise ImproperlyConfigured(

@@ -171,3 +171,5 @@ def test_bounce_address_defaults_to_the_sender_domain_only_when_bounces_are_read
         "'bounces@x.example.org'"
     )
     assert "BOUNCE_ADDRESS must be a plain address" in bounce_address(BOUNCE_ADDRESS="bounces+x@example.org")
+    # Set but empty (as docker-compose passes an unset one): the default.
+    assert bounce_address(BOUNCE_IMAP_URL="imap://u:p@h/INBOX", BOUNCE_ADDRESS="") == "'bounces@rocbap.example.org'"
