@@ -7,11 +7,12 @@ A pass (beat every BOUNCE_EVERY_SECONDS, or `manage.py process_bounces`):
    Message-ID or return path quoted in it (surveys.emails makes both);
 3. asks flufl.bounce whether it is a bounce and whether permanent (RFC 3464 DSNs and some twenty non-standard
    formats: qmail, Exim, Postfix, Exchange, ...);
-4. marks the rows (hard or soft) and flags hard-bounced addresses undeliverable (Participant), in one
-   transaction per chunk; only then deletes the chunk's reports from the mailbox (or moves them to the
-   `processed` folder).
+4. marks the rows (hard or soft) whose address the report names as failed, and flags hard-bounced addresses
+   undeliverable (Participant), in one transaction per chunk; only then deletes the chunk's reports from the
+   mailbox (or moves them to the `processed` folder).
 
-A report that is no bounce, names no message we know or cannot be parsed stays in the mailbox, logged once and
+A report that is no bounce, names no message we sent to the address it reports, or cannot be parsed stays in the
+mailbox, logged once and
 tagged with the keyword UNMATCHED so that later passes skip it; nothing is lost, and staff can read it there.
 Running a pass twice is harmless: marking is idempotent and a report is removed only after its chunk committed.
 """
@@ -65,6 +66,7 @@ class Verdict:
     message_pk: int
     bounce: str  # Bounce.HARD or Bounce.SOFT
     detail: str
+    recipients: frozenset[str] = frozenset()  # the failed addresses the report names, lower case
 
 
 def message_pk_of(report: EmailMessage, raw: bytes) -> int | None:
@@ -132,26 +134,34 @@ def read_report(raw: bytes) -> Verdict | None:
     if pk is None:
         return None
     detail = _dsn_detail(report) or _text_detail(report) or str(report.get("Subject", ""))
-    return Verdict(pk, Bounce.HARD if permanent else Bounce.SOFT, detail[:DETAIL_LIMIT])
+    recipients = frozenset(address.decode(errors="replace").strip().lower() for address in temporary | permanent)
+    return Verdict(pk, Bounce.HARD if permanent else Bounce.SOFT, detail[:DETAIL_LIMIT], recipients)
 
 
 # --- marking ----------------------------------------------------------------------------------------------------
 
 
 def record(verdicts: Iterable[Verdict]) -> tuple[Counter, set[int]]:
-    """Mark the rows the verdicts name; returns counts by outcome and the pks of rows that exist."""
+    """Mark the rows the verdicts name; returns counts by outcome and the pks of the rows recorded.
+
+    A report counts only if it names the address its message went to: a return path or Message-ID alone is easy
+    to guess, and a forged report must not silence a participant (nor must the bounce of a copy the recipient's
+    server forwarded elsewhere: a person reads those in the mailbox)."""
     verdicts = list(verdicts)
-    known = set(Message.objects.filter(pk__in={v.message_pk for v in verdicts}).values_list("pk", flat=True))
+    sent_to = dict(Message.objects.filter(pk__in={v.message_pk for v in verdicts}).values_list("pk", "to_email"))
+    recorded: set[int] = set()
     outcome: Counter = Counter()
     now = timezone.now()
     with transaction.atomic():
         for verdict in verdicts:
-            if verdict.message_pk not in known:
+            address = sent_to.get(verdict.message_pk)
+            if not address or address.lower() not in verdict.recipients:
                 continue
+            recorded.add(verdict.message_pk)
             outcome[verdict.bounce] += 1
             if Message.objects.record_bounce(verdict.message_pk, verdict.bounce, verdict.detail, now):
                 outcome["undeliverable"] += 1
-    return outcome, known
+    return outcome, recorded
 
 
 # --- the mailbox ------------------------------------------------------------------------------------------------
@@ -312,18 +322,19 @@ def process_bounces(config: dict | None = None) -> BouncePass:
                     unmatched.append(uid)
                 else:
                     verdicts[uid] = verdict
-            outcome, known = record(verdicts.values())
+            outcome, recorded = record(verdicts.values())
             result.outcome.update(outcome)
             for uid, verdict in verdicts.items():
-                if verdict.message_pk not in known:
+                if verdict.message_pk not in recorded:
                     logger.warning(
-                        "Bounce mailbox: report UID %s names message %s, which is not in the log; left in the mailbox",
+                        "Bounce mailbox: report UID %s names message %s, which is not in the log or was not sent to "
+                        "the address the report names; left in the mailbox",
                         uid.decode(),
                         verdict.message_pk,
                     )
                     unmatched.append(uid)
             # Removed only now that the chunk's marks are committed: a pass that dies reads them again.
-            mailbox.remove([uid for uid, verdict in verdicts.items() if verdict.message_pk in known])
+            mailbox.remove([uid for uid, verdict in verdicts.items() if verdict.message_pk in recorded])
             mailbox.tag_unmatched(unmatched)
             result.unmatched += len(unmatched)
     return result

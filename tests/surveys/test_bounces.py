@@ -95,8 +95,8 @@ def test_mail_that_is_no_bounce_or_not_about_our_mail_is_not_used(invited, setti
 def test_a_hard_bounce_flags_the_address_and_nothing_more_is_sent_to_it(invited):
     bounced, other, _ = Message.objects.order_by("pk")
     verdict = read_report(report_for(bounced))
-    outcome, known = record([verdict])
-    assert outcome == {Bounce.HARD: 1, "undeliverable": 1} and known == {bounced.pk}
+    outcome, recorded = record([verdict])
+    assert outcome == {Bounce.HARD: 1, "undeliverable": 1} and recorded == {bounced.pk}
     bounced.refresh_from_db()
     assert bounced.bounce == Bounce.HARD and bounced.bounced_at and "User unknown" in bounced.bounce_detail
     assert bounced.participant.undeliverable and "5.1.1" in bounced.participant.undeliverable_reason
@@ -133,8 +133,20 @@ def test_a_report_about_an_unknown_message_changes_nothing(invited):
     message = Message.objects.first()
     verdict = read_report(report_for(message))
     message.delete()
-    outcome, known = record([verdict])
-    assert outcome == {} and known == set()
+    outcome, recorded = record([verdict])
+    assert outcome == {} and recorded == set()
+
+
+def test_a_report_that_names_another_address_than_its_message_went_to_changes_nothing(invited):
+    # A forged report (the return path is easy to guess), or the bounce of a copy forwarded elsewhere.
+    message = Message.objects.first()
+    report = bounce_reports.dsn(sent_bytes(message), "someone.else@example.org", return_path(message.pk))
+    verdict = read_report(report)
+    assert verdict is not None and verdict.recipients == {"someone.else@example.org"}
+    outcome, recorded = record([verdict])
+    assert outcome == {} and recorded == set()
+    message.refresh_from_db()
+    assert message.bounce == "" and not message.participant.undeliverable
 
 
 def test_an_old_report_does_not_flag_a_corrected_address(invited):
