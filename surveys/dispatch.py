@@ -244,7 +244,6 @@ def skip_reason(message: Message, today: dt.date) -> str:
         if message.kind == MessageKind.INVITATION:
             return "The participant replied before the invitation (an imported reply)."
     return moment_passed(participant.workshop, message.kind, today)
-    return ""
 
 
 def _finish(message: Message, claim: str, status: str, *, subject: str = "", body: str = "", error: str = "") -> None:
