@@ -21,7 +21,7 @@ def test_each_message_is_one_eml_file(settings, tmp_path, workshop_factory, part
     read = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in files]
     assert sorted(m["To"] for m in read) == sorted(p.email for p in participants)
     for message, path in zip(read, files, strict=True):
-        assert message["Message-ID"].strip("<>").replace("@", "") in path.name
+        assert message["Message-ID"].strip("<>").replace("@", "-") in path.name
         assert message.get_body(("plain",)).get_content().startswith("Dear ")
         assert message.get_body(("html",)) is not None
 
