@@ -73,8 +73,10 @@ class ReleaseForm(forms.Form):
     due = forms.DateField(
         label="Due date",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The reminders come before it and the results the day after.",
+        help_text="The reminders come before it and the results the day after. A new date shows this page again.",
     )
+    # The due date this page showed: only that one is confirmed (a changed date is shown first).
+    previewed = forms.DateField(widget=forms.DateInput(attrs={"type": "hidden"}, format="%Y-%m-%d"), required=False)
 
     def __init__(self, *args, today: dt.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -117,10 +119,13 @@ def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | No
     if not past:
         return None
     confirmed = request.POST.get("confirm") == "yes"
-    form = ReleaseForm(
-        request.POST if confirmed else None, today=today, initial={"due": dispatch.fresh_due_date(today)}
-    )
-    if confirmed and form.is_valid():
+    default = dispatch.fresh_due_date(today)
+    form = ReleaseForm(request.POST if confirmed else None, today=today, initial={"due": default, "previewed": default})
+    if confirmed and form.is_valid() and form.cleaned_data["due"] != form.cleaned_data["previewed"]:
+        # Another date than the one shown: show what it sends before anything goes.
+        chosen = form.cleaned_data["due"]
+        form = ReleaseForm(today=today, initial={"due": chosen, "previewed": chosen})
+    elif confirmed and form.is_valid():
         due = form.cleaned_data["due"]
         with transaction.atomic():
             count = dispatch.release_invitations(queryset.filter(pk__in=[w.pk for w in past]), due, now)
@@ -130,7 +135,7 @@ def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | No
             messages.SUCCESS,
         )
         return None
-    due = form.cleaned_data["due"] if form.is_bound and form.is_valid() else dispatch.fresh_due_date(today)
+    due = form.initial["due"] if not form.is_bound else default
     previews = [released(workshop, due, now) for workshop in past]
     context = {
         **modeladmin.admin_site.each_context(request),

@@ -81,10 +81,20 @@ def test_send_invitations_now_asks_first_and_sends_exactly_what_it_announced(
         refused = staff_client.post(changelist, {**selection, "confirm": "yes", "due": f"{today:%Y-%m-%d}"})
     assert refused.status_code == 200 and "must be after today" in refused.content.decode() and mail.outbox == []
 
+    # Another date than the one shown is shown first, with what it sends; nothing goes yet.
     chosen = today + dt.timedelta(days=30)
+    shown = f"{line.due:%Y-%m-%d}"
+    with django_capture_on_commit_callbacks(execute=True):
+        again = staff_client.post(
+            changelist, {**selection, "confirm": "yes", "due": f"{chosen:%Y-%m-%d}", "previewed": shown}
+        )
+    assert again.status_code == 200 and mail.outbox == []
+    assert [line.due for line in again.context["lines"]] == [chosen]
     with django_capture_on_commit_callbacks(execute=True):  # work is enqueued only after commit
         response = staff_client.post(
-            changelist, {**selection, "confirm": "yes", "due": f"{chosen:%Y-%m-%d}"}, follow=True
+            changelist,
+            {**selection, "confirm": "yes", "due": f"{chosen:%Y-%m-%d}", "previewed": f"{chosen:%Y-%m-%d}"},
+            follow=True,
         )
     assert response.status_code == 200 and "released" in response.content.decode()
     workshop.refresh_from_db()
