@@ -222,8 +222,12 @@ class Mailbox:
     def fetch(self, uids: list[bytes]) -> Iterator[tuple[bytes, bytes]]:
         """(uid, raw report) for each uid; BODY.PEEK leaves the reports unread for a person looking in."""
         data = self._uid("FETCH", b",".join(uids).decode(), "(UID BODY.PEEK[])")
-        for item in data:
-            if isinstance(item, tuple) and (match := re.search(rb"UID (\d+)", item[0])):
+        for index, item in enumerate(data):
+            if not isinstance(item, tuple):
+                continue
+            # Most servers name the UID before the message's literal; some after it, in the closing bytes.
+            after = data[index + 1] if index + 1 < len(data) and isinstance(data[index + 1], bytes) else b""
+            if match := re.search(rb"UID (\d+)", item[0]) or re.search(rb"UID (\d+)", after):
                 yield match.group(1), item[1]
 
     def remove(self, uids: list[bytes]) -> None:
@@ -294,6 +298,15 @@ def process_bounces(config: dict | None = None) -> BouncePass:
     if not config:
         raise MailboxError("BOUNCE_IMAP_URL is not set: there is no bounce mailbox to read")
     result = BouncePass()
+    try:
+        _read_mailbox(config, result)
+    except (OSError, imaplib.IMAP4.error) as error:
+        # What was recorded is committed; the reports not yet removed are read again by the next pass.
+        raise MailboxError(f"lost the bounce mailbox at {config['host']}:{config['port']} mid-pass: {error}") from None
+    return result
+
+
+def _read_mailbox(config: dict, result: BouncePass) -> None:
     with open_mailbox(config) as mailbox:
         uids = mailbox.new_uids()
         for start in range(0, len(uids), CHUNK):
@@ -337,4 +350,3 @@ def process_bounces(config: dict | None = None) -> BouncePass:
             mailbox.remove([uid for uid, verdict in verdicts.items() if verdict.message_pk in recorded])
             mailbox.tag_unmatched(unmatched)
             result.unmatched += len(unmatched)
-    return result
