@@ -153,3 +153,14 @@ def test_unused_reports_are_tagged_so_the_next_pass_skips_them(mailed, smtp, dov
         assert len(data[0].split()) == 1  # still unread for whoever looks into the mailbox
     finally:
         connection.logout()
+
+
+def test_a_wrong_password_or_folder_is_a_clear_error(dovecot, monkeypatch):
+    from surveys.bounces import MailboxError
+
+    monkeypatch.setenv("BOUNCE_IMAP_URL", dovecot.url.replace(":secret@", ":wrong@"))
+    with pytest.raises(MailboxError, match=r"cannot log in to the bounce mailbox at 127\.0\.0\.1:\d+ as bounces"):
+        process_bounces(env.imap_config("BOUNCE_IMAP_URL"))
+    monkeypatch.setenv("BOUNCE_IMAP_URL", dovecot.url.replace("/INBOX", "/Nowhere"))
+    with pytest.raises(MailboxError, match="the bounce mailbox has no folder 'Nowhere'"):
+        process_bounces(env.imap_config("BOUNCE_IMAP_URL"))
