@@ -313,19 +313,41 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _confirm_schedule_change(self, request: HttpRequest, object_id: str) -> HttpResponse | None:
-        """New dates that make messages due are shown, with what they send, before they are saved (issue 12)."""
+        """New dates, or new participants, that make messages due are shown with what they send before they are
+        saved (issue 12)."""
         workshop = self.get_object(request, object_id)
         if workshop is None or not self.has_change_permission(request, workshop):
             return None  # the admin's own view answers
         form = self.get_form(request, workshop, change=True)(request.POST, request.FILES, instance=workshop)
-        if not form.is_valid() or not set(SCHEDULE_FIELDS) & set(form.changed_data):
-            return None  # errors are shown, or nothing that moves the schedule changed: saved as usual
-        lines = dispatch.announced_by(form.save, Workshop.objects.filter(pk=workshop.pk), timezone.now())
+        if not form.is_valid():
+            return None  # the admin's own view shows the errors
+        formsets = [
+            FormSet(
+                request.POST,
+                request.FILES,
+                instance=form.instance,
+                prefix=FormSet.get_default_prefix(),
+                queryset=inline.get_queryset(request),
+            )
+            for FormSet, inline in self.get_formsets_with_inlines(request, workshop)
+        ]
+        added = any(formset.extra_forms and any(f.has_changed() for f in formset.extra_forms) for formset in formsets)
+        if not (set(SCHEDULE_FIELDS) & set(form.changed_data) or added):
+            return None  # nothing that moves the schedule or adds people: saved as usual
+        if not all(formset.is_valid() for formset in formsets):
+            return None
+
+        def change() -> None:
+            form.save()
+            for formset in formsets:
+                formset.save()
+
+        lines = dispatch.announced_by(change, Workshop.objects.filter(pk=workshop.pk), timezone.now())
         if not lines:
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Save these dates and send these messages?",
+            "title": "Save these changes and send these messages?",
             "opts": self.model._meta,
             "workshop": workshop,
             "lines": lines,

@@ -234,3 +234,33 @@ def test_a_message_is_shown_as_it_was_sent_without_claim_fields(staff_client, wo
     assert page.status_code == 200
     assert email.subject in html and f"/r/{message.participant.token}/" in html and "<pre>Dear " in html
     assert "claimed_until" not in html and 'name="claim"' not in html and "Claim" not in html
+
+
+def test_participants_added_to_a_workshop_whose_invitation_is_due_are_confirmed_first(staff_client, workshop):
+    from workshops.models import MemberAdministration
+
+    today = timezone.localdate()
+    workshop.invitation_date_override = today
+    workshop.save()
+    run_pass(timezone.now(), in_process=True)  # the two registered already are invited
+    mail.outbox.clear()
+    url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    data = change_data(
+        workshop,
+        invitation_date_override=f"{today:%Y-%m-%d}",
+        **{
+            "participants-TOTAL_FORMS": "1",
+            "participants-0-name": "Late Registrant",
+            "participants-0-email": "late@example.org",
+            "participants-0-administration": str(MemberAdministration.objects.get(code="TO").pk),
+        },
+    )
+    page = staff_client.post(url, data)
+    assert page.status_code == 200, page.content.decode()[:3000]
+    [line] = page.context["lines"]
+    assert (line.kind, line.count) == ("invitation", 1)
+    assert not workshop.participants.filter(email="late@example.org").exists()
+    saved = staff_client.post(url, {**data, "_messages_confirmed": "yes"})
+    assert saved.status_code == 302
+    run_pass(timezone.now(), in_process=True)
+    assert [m.to for m in mail.outbox] == [["late@example.org"]]
