@@ -30,7 +30,7 @@ from functools import partial
 from itertools import islice
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db import connection as database
@@ -246,13 +246,12 @@ def skip_reason(message: Message, today: dt.date) -> str:
     return moment_passed(participant.workshop, message.kind, today)
 
 
-def _finish(message: Message, claim: str, status: str, *, subject: str = "", body: str = "", error: str = "") -> None:
+def _finish(message: Message, claim: str, status: str, *, subject: str = "", error: str = "") -> None:
     updated = Message.objects.filter(pk=message.pk, claim=claim, status=MessageStatus.PENDING).update(
         status=status,
         sent_at=timezone.now() if status == MessageStatus.SENT else None,
         to_email=message.participant.email,
         subject=subject[:300],
-        body=body,
         error=error,
         attempts=message.attempts + (status != MessageStatus.SKIPPED),
         claim="",
@@ -262,13 +261,13 @@ def _finish(message: Message, claim: str, status: str, *, subject: str = "", bod
         logger.warning("Message %s was no longer claimed by %s when it was marked %s", message.pk, claim, status)
 
 
-def _mark_sent(message: Message, claim: str, email: EmailMessage, lease_ends: dt.datetime) -> None:
+def _mark_sent(message: Message, claim: str, subject: str, lease_ends: dt.datetime) -> None:
     """The mail server has accepted the message: the row must say so before the lease ends, or a later pass
     sends it again. A database that is briefly away (a restart, a failover) is waited for until then; a worker
     that gave up here at once would double every message it had in flight."""
     while True:
         try:
-            _finish(message, claim, MessageStatus.SENT, subject=str(email.subject), body=str(email.body))
+            _finish(message, claim, MessageStatus.SENT, subject=subject)
             return
         except (OperationalError, InterfaceError) as error:
             if database.in_atomic_block or timezone.now() + dt.timedelta(seconds=1) >= lease_ends:
@@ -309,6 +308,7 @@ class _Batch:
     stop_at: dt.datetime  # half the lease: later rows are released for another pass
     outcome: Counter = field(default_factory=Counter)
     results_cache: ResultsCache = field(default_factory=dict)
+    texts: dict[int, str] = field(default_factory=dict)  # pk -> the text as sent, kept once the batch is done
 
 
 def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
@@ -326,7 +326,25 @@ def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
         _send_each(batch, connection)
     finally:
         connection.close()
+        _keep_texts(batch)
     return batch.outcome
+
+
+def _keep_texts(batch: _Batch) -> None:
+    """4. The texts as sent, for staff to read, in one statement per batch: written row by row they cost a quarter
+    of the dispatch's time. They are a record, not a guarantee: a worker that dies first leaves them out."""
+    if not batch.texts:
+        return
+    # executemany: one round trip (psycopg pipelines it); the ORM's bulk_update builds a CASE per row in Python.
+    table = database.ops.quote_name(Message._meta.db_table)
+    try:
+        with database.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET body = %s WHERE id = %s",  # noqa: S608 (the table name is the model's own)
+                [(text, pk) for pk, text in batch.texts.items()],
+            )
+    except DatabaseError:
+        logger.warning("The texts of %d sent messages could not be kept", len(batch.texts), exc_info=True)
 
 
 def _take_claim(claim: str, as_of: dt.datetime | None) -> _Batch:
@@ -389,7 +407,8 @@ def _send_one(batch: _Batch, message: Message, connection: BaseEmailBackend) -> 
     except Exception as error:
         _record_failure(batch, message, error)
         return error
-    _mark_sent(message, batch.claim, email, batch.lease_ends)
+    _mark_sent(message, batch.claim, str(email.subject), batch.lease_ends)
+    batch.texts[message.pk] = str(email.body)
     batch.outcome["sent"] += 1
     return None
 
