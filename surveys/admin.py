@@ -224,7 +224,7 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
         "reply_rate",
         "undeliverable_count",
     ]
-    list_filter = [FiscalYearFilter, "scope", "surveyed", "mode"]
+    list_filter = [FiscalYearFilter, "scope", "surveyed", "accreditation", "mode"]
     search_fields = ["title", "code", "venue"]
     date_hierarchy = "start_date"
     inlines = [ParticipantInline]
@@ -243,6 +243,7 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
                     "venue",
                     "mode",
                     "surveyed",
+                    "accreditation",
                 ]
             },
         ),
