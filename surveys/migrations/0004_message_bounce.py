@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('surveys', '0003_survey_rounds'),
-        ('workshops', '0004_participant_undeliverable'),
+        ('workshops', '0005_participant_undeliverable'),
     ]
 
     operations = [

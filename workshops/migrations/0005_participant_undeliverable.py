@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshops', '0003_staff_roles'),
+        ('workshops', '0004_workshop_accreditation'),
     ]
 
     operations = [
