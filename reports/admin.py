@@ -9,6 +9,7 @@ from django.urls import path
 from reports import standing_texts
 from reports.models import EarlierRound, Quote, ReportEdition
 from reports.quotes import QuoteForm
+from rocbap.admin import StaffModelAdmin
 from surveys.models import FREE_TEXTS, Response
 
 
@@ -21,7 +22,7 @@ class QuoteInline(admin.TabularInline):
 
 
 @admin.register(ReportEdition)
-class ReportEditionAdmin(admin.ModelAdmin):
+class ReportEditionAdmin(StaffModelAdmin):
     list_display = ["__str__", "fiscal_year", "status", "publication_date", "finalized_at", "updated_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "finalized_at", "updated_at"]
@@ -86,7 +87,7 @@ class ReportEditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(StaffModelAdmin):
     form = QuoteForm
     list_display = ["section", "order", "excerpt_start", "attribution", "edition"]
     list_filter = ["edition", "section"]
@@ -110,5 +111,5 @@ class QuoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(EarlierRound)
-class EarlierRoundAdmin(admin.ModelAdmin):
+class EarlierRoundAdmin(StaffModelAdmin):
     list_display = ["survey_year", "fiscal_year", "round_number", "reply_rate_percent"]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from rocbap.admin import StaffModelAdmin
 from surveys import questionnaire
 from surveys.models import Message, Response
 from workshops.admin import FiscalYearFilter
@@ -14,7 +15,7 @@ class ResponseFYFilter(FiscalYearFilter):
     field_path = "participant__workshop__fiscal_year"
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(StaffModelAdmin):
     """What happened, as it happened: replies and messages are shown, never added or edited in the admin."""
 
     def get_readonly_fields(self, request, obj=None):

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from rocbap.admin import StaffModelAdmin
 from surveys.models import Status
 from surveys.staff_actions import MessageInline, SendsMessages, send_invitations_now, send_link_again
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
@@ -31,7 +32,7 @@ class FiscalYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(MemberAdministration)
-class MemberAdministrationAdmin(admin.ModelAdmin):
+class MemberAdministrationAdmin(StaffModelAdmin):
     list_display = ["code", "name", "subregion", "aliases"]
     list_filter = ["subregion"]
     search_fields = ["code", "name", "aliases"]
@@ -70,7 +71,7 @@ class WorkbookUploadForm(forms.Form):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
+class WorkshopAdmin(SendsMessages, StaffModelAdmin):
     list_display = [
         "title",
         "start_date",
@@ -217,7 +218,7 @@ class ParticipantWorkshopFYFilter(FiscalYearFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SendsMessages, admin.ModelAdmin):
+class ParticipantAdmin(SendsMessages, StaffModelAdmin):
     list_display = ["name", "email", "administration", "workshop", "has_replied"]
     list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration"]
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
