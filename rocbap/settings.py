@@ -279,6 +279,7 @@ AXES_CLIENT_IP_CALLABLE = "rocbap.security.client_ip"
 # Logs: LOG_FORMAT=json writes one JSON object a line (for a log collector); plain text otherwise. Every handler
 # masks e-mail addresses and personal-link tokens, so no log line identifies a participant.
 LOG_FORMAT = env.get_str("LOG_FORMAT", "plain").lower()
+LOG_LEVEL = env.get_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -294,8 +295,12 @@ LOGGING = {
             "filters": ["mask_personal_data"],
         }
     },
-    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO").upper()},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers for these two print unmasked (the development server's access log, and with DEBUG
+        # every "Not Found: /r/<token>"): ours replace them.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         # Axes logs the username; keep its lines but at warning level only (lockouts).
         "axes": {"level": "WARNING"},
         # WeasyPrint and fontTools log every layout step and font subset at INFO.
