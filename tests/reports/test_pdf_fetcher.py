@@ -83,7 +83,7 @@ def test_files_outside_the_static_folders_are_refused(static_dir, tmp_path, wher
     "url", ["file:///etc/passwd", (ROOT / "rocbap" / "settings.py").as_uri(), "ftp://127.0.0.1/x.css", "x.css"]
 )
 def test_the_fetcher_refuses_every_other_url(static_dir, url):
-    with pytest.raises(ValueError, match="only its own static files|disallowed|Not an absolute"):
+    with pytest.raises(ValueError, match=r"only its own static files|disallowed|Not an absolute"):
         StaticFilesOnly().fetch(url)
 
 
