@@ -53,7 +53,7 @@ class ReportEditionAdmin(StaffModelAdmin):
         drafts = [edition for edition in queryset if not edition.is_final]
         if request.POST.get("confirmed") == "yes":
             for edition in drafts:
-                edition.make_final()
+                edition.make_final(by=request.user)
             self.message_user(request, f"{len(drafts)} edition(s) made final; their rounds are closed.")
             return None
         return self._confirmation(request, drafts, action=True)
@@ -64,7 +64,7 @@ class ReportEditionAdmin(StaffModelAdmin):
             return redirect("admin:index")
         if request.method == "POST":
             if not edition.is_final:
-                edition.make_final()
+                edition.make_final(by=request.user)
                 self.message_user(request, f"{edition} is final; the round of FY{edition.fiscal_year_label} is closed.")
             return redirect("admin:reports_reportedition_change", edition.pk)
         return self._confirmation(request, [edition], action=False)

@@ -13,6 +13,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from reports.tables import Table, action_ranking
+from surveys.models import Response
 
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 BAR_COLOUR = "#0b4f8a"
@@ -84,8 +85,6 @@ def yes_shares_chart(yes_shares: list[tuple[str, int | None]]) -> SafeString:
 def report_charts(data, trend) -> dict[str, SafeString]:
     """The three charts of a report: `data` is reports.services.ReportData, `trend` reply_rate_trend()'s list.
     Keys: actions, reply_rates, yes_shares (the PDF template's slots)."""
-    from surveys.models import Response
-
     labels = {question: Response.answer_label(question) for question in data.figures.yes_shares}
     return {
         "actions": actions_chart(data.tables["table2"]),

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports import frames, tables
 from reports.tables import Table
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
-from workshops.workbook import SHEETS
+from surveys.workbook import SHEETS
 
 SHEET_NAMES = {**{f"table{n}": f"Table {n}" for n in range(1, 8)}, "associations": "Associations"}
 # The import format's `responses` columns, as the importer reads them (so that an export imports again), then

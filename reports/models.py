@@ -3,11 +3,17 @@ headline figures of rounds that predate the product."""
 
 from __future__ import annotations
 
-from django.db import models
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
 from django.utils import timezone
 
+from surveys import rounds
 from surveys.models import FREE_TEXTS, Response
 from workshops.models import fiscal_year_label
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 class EditionStatus(models.TextChoices):
@@ -48,16 +54,13 @@ class ReportEdition(models.Model):
     def fiscal_year_label(self) -> str:
         return fiscal_year_label(self.fiscal_year)
 
-    def make_final(self) -> None:
-        """Publish the edition: this closes the fiscal year's round (no more replies are taken)."""
+    @transaction.atomic
+    def make_final(self, by: AbstractBaseUser | None = None) -> None:
+        """Publish the edition: this closes the fiscal year's round (surveys.rounds; no more replies are taken)."""
         self.status = EditionStatus.FINAL
         self.finalized_at = timezone.now()
         self.save(update_fields=["status", "finalized_at", "updated_at"])
-
-    @classmethod
-    def round_is_closed(cls, fiscal_year: int) -> bool:
-        """A round closes when staff finalize that fiscal year's report (domain.md)."""
-        return cls.objects.filter(fiscal_year=fiscal_year, status=EditionStatus.FINAL).exists()
+        rounds.close(self.fiscal_year, by=by)
 
 
 class Section(models.TextChoices):

@@ -8,14 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from reports import frames, tables
-from reports.models import EarlierRound, ReportEdition
+from reports import charts, frames, tables
+from reports.models import EarlierRound
 from reports.tables import CountShare, Table
-from surveys import questionnaire
+from surveys import questionnaire, rounds
+from surveys.feedback import WorkshopResults, workshop_results
 from surveys.models import Response
+from surveys.schedule import Schedule, schedule_for
 from workshops.models import Workshop, fiscal_year_label, survey_year
 
 # Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (domain.md).
@@ -88,7 +91,7 @@ def round_number(fiscal_year: int) -> int:
 
 
 def report_data(fiscal_year: int, frame: pd.DataFrame | None = None) -> ReportData:
-    from reports.stats import association_sentences
+    from reports.stats import association_sentences  # scipy is imported on the first report, not at start-up
 
     frame = frames.replies_frame(fiscal_year, texts=False) if frame is None else frame
     built = tables.build_tables(frame)
@@ -158,28 +161,6 @@ def _figures(
     )
 
 
-# --- One workshop, for the feedback mail ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WorkshopResults:
-    replies: int
-    participants: int
-    actions: list[tuple[str, int]]  # (Q1 action as the questionnaire's box reads, replies that ticked it)
-    yes_no: list[tuple[str, int, int]]  # (Q3/Q4/Q5 label, yes, no)
-
-
-def workshop_results(workshop: Workshop) -> WorkshopResults:
-    counts = tables.workshop_counts(frames.workshop_frame(workshop.pk))
-    label = {name: Response.answer_label(name) for name in (*questionnaire.Q1_ACTIONS, *questionnaire.YES_NO_QUESTIONS)}
-    return WorkshopResults(
-        replies=counts.replies,
-        participants=counts.participants,
-        actions=[(label[action], count) for action, count in counts.actions.items()],
-        yes_no=[(label[question], yes, no) for question, (yes, no) in counts.yes_no.items()],
-    )
-
-
 # --- The staff pages ----------------------------------------------------------------------------------------
 
 
@@ -218,7 +199,7 @@ class WorkshopProgress:
     late: int
     drafts: int
     reply_rate: int | None
-    schedule: Any  # surveys.schedule.Schedule
+    schedule: Schedule
     status: str  # where the workshop stands in the survey calendar today
 
 
@@ -244,18 +225,16 @@ def _calendar_status(schedule, today: dt.date) -> str:
 
 def staff_overview(fiscal_year: int) -> StaffOverview:
     """Everything the staff page of a fiscal year shows, in a few queries."""
-    from reports import charts
-
     frame = frames.replies_frame(fiscal_year, texts=False)
     data = report_data(fiscal_year, frame)
-    round_open = not ReportEdition.round_is_closed(fiscal_year)
+    round_open = not rounds.is_closed(fiscal_year)
     progress: list[WorkshopProgress] = []
     if round_open:
         by_id = Workshop.objects.in_bulk(list(frame["workshop_id"].unique()))
         today = timezone.localdate()
         for row in tables.reply_progress(frame).itertuples():
             workshop = by_id[row.workshop_id]
-            schedule = workshop.schedule
+            schedule = schedule_for(workshop)
             progress.append(
                 WorkshopProgress(
                     workshop,
@@ -284,7 +263,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
 @dataclass(frozen=True)
 class WorkshopReplies:
     workshop: Workshop
-    counts: tables.WorkshopCounts
+    counts: WorkshopResults
     replies: list[dict[str, Any]]
 
 
@@ -304,13 +283,11 @@ def workshop_replies(workshop: Workshop) -> WorkshopReplies:
             reply[name] = None if pd.isna(reply[name]) else int(reply[name])
         reply["submitted_at"] = reply["submitted_at"].to_pydatetime()
         records.append(reply)
-    return WorkshopReplies(workshop, tables.workshop_counts(frame), records)
+    return WorkshopReplies(workshop, workshop_results(workshop), records)
 
 
 def fiscal_years() -> list[tuple[int, str, int]]:
     """Fiscal years with surveyed workshops, newest first: (year, label, workshops)."""
-    from django.db.models import Count
-
     rows = (
         Workshop.objects.surveyed()
         .values("fiscal_year")

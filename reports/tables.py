@@ -476,30 +476,6 @@ def colleagues_reached(frame: pd.DataFrame) -> ColleaguesReached:
     )
 
 
-@dataclass(frozen=True)
-class WorkshopCounts:
-    """One workshop's aggregated answers, as its participants get them in the feedback mail."""
-
-    participants: int
-    replies: int
-    actions: dict[str, int]  # frame column -> replies that took the action
-    yes_no: dict[str, tuple[int, int]]  # frame column -> (yes, no)
-
-
-def workshop_counts(frame: pd.DataFrame) -> WorkshopCounts:
-    replied = replies(frame)
-    yes_no = {}
-    for question in YES_NO_QUESTIONS:
-        answers = replied[question].dropna().astype(bool)
-        yes_no[question] = (int(answers.sum()), int((~answers).sum()))
-    return WorkshopCounts(
-        participants=int(frame["participant_id"].nunique()),
-        replies=len(replied),
-        actions={action: int(replied[action].astype(bool).sum()) for action in Q1_ACTIONS},
-        yes_no=yes_no,
-    )
-
-
 def reply_rates_by_round(counts: pd.DataFrame) -> dict[int, int | None]:
     """Reply rate of each fiscal year's surveyed workshops, from a frame of (fiscal_year, participants, replies)
     per workshop."""

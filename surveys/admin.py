@@ -1,14 +1,302 @@
+"""The admin pages of the survey: workshops and participants with the survey's actions, replies and the message log.
+
+Workshops and participants are workshops' models, registered here because their pages offer what the survey does
+with them (send invitations or the link again, revoke links, erase personal data, show the message log); an app
+imports only the apps below it (docs/architecture.md).
+"""
+
 from __future__ import annotations
 
-from django.contrib import admin
-from django.urls import reverse
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from rocbap.admin import StaffModelAdmin
-from surveys import questionnaire
-from surveys.models import Message, Response
+from surveys import dispatch, privacy, questionnaire
+from surveys.links import questionnaire_url, revoke
+from surveys.models import Message, Response, Status
+from surveys.schedule import local_day, past_catch_up, schedule_for
+from surveys.workbook import WorkbookInvalid, import_workbook
 from workshops.admin import FiscalYearFilter
-from workshops.roles import may_see_personal_data
+from workshops.models import Participant, Workshop
+from workshops.roles import SEND_MESSAGES, may_see_personal_data
+
+# --- What staff do with messages from the workshop and participant pages --------------------------------------
+
+
+class SendsMessages:
+    """For a ModelAdmin that offers the actions below: only to those who may send messages (workshops.roles)."""
+
+    def has_send_messages_permission(self, request) -> bool:
+        return request.user.has_perm(SEND_MESSAGES)
+
+
+@admin.action(description="Send invitations now (workshops past the catch-up window)", permissions=["send_messages"])
+def send_invitations_now(modeladmin, request, queryset) -> None:
+    today = local_day(timezone.now())
+    past = [workshop.pk for workshop in queryset if workshop.surveyed and past_catch_up(workshop, today)]
+    others = queryset.count() - len(past)
+    with transaction.atomic():
+        released = dispatch.release_invitations(queryset.filter(pk__in=past))
+    if released:
+        modeladmin.message_user(
+            request, f"Invitations of {released} workshop(s) released: they are being sent.", messages.SUCCESS
+        )
+    if others or not released:
+        modeladmin.message_user(
+            request,
+            f"{others + len(past) - released} workshop(s) left as they are: not surveyed, already released, or "
+            "their invitations are not past the catch-up window (the schedule sends those by itself).",
+            messages.WARNING,
+        )
+
+
+@admin.action(description="Send the link again", permissions=["send_messages"])
+def send_link_again(modeladmin, request, queryset) -> None:
+    wanted = queryset.filter(opted_out_at__isnull=True)
+    with transaction.atomic():
+        count = dispatch.send_link_again(wanted)
+    skipped = queryset.count() - count
+    modeladmin.message_user(request, f"The link goes out again to {count} participant(s).", messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(
+            request, f"{skipped} participant(s) opted out of e-mail: nothing sent to them.", messages.WARNING
+        )
+
+
+class MessageInline(admin.TabularInline):
+    """The message log of one participant."""
+
+    model = Message
+    fields = ["kind", "status", "to_email", "sent_at", "attempts", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["created_at", "id"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- Workshops and participants ----------------------------------------------------------------------------
+
+
+@admin.display(description="personal link")
+def questionnaire_link(participant: Participant) -> str:
+    """The participant's link, to show again (e.g. when the e-mail was lost); empty until saved."""
+    return questionnaire_url(participant) if participant.pk else "-"
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    fields = ["name", "email", "administration", questionnaire_link]
+    readonly_fields = [questionnaire_link]
+    autocomplete_fields = ["administration"]
+    extra = 0
+    show_change_link = True
+
+
+class WorkbookUploadForm(forms.Form):
+    workbook = forms.FileField(help_text="An .xlsx workbook with the sheets workshops, participants and responses.")
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if upload.size > settings.WORKBOOK_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 2**20:.1f} MiB; "
+                f"at most {settings.WORKBOOK_MAX_BYTES / 2**20:.0f} MiB is accepted."
+            )
+        return upload
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(SendsMessages, StaffModelAdmin):
+    list_display = [
+        "title",
+        "start_date",
+        "scope",
+        "fiscal_year_display",
+        "surveyed",
+        "participant_count",
+        "reply_count",
+        "reply_rate",
+    ]
+    list_filter = [FiscalYearFilter, "scope", "surveyed", "mode"]
+    search_fields = ["title", "code", "venue"]
+    date_hierarchy = "start_date"
+    inlines = [ParticipantInline]
+    actions = [send_invitations_now]
+    readonly_fields = ["fiscal_year_display", "schedule_display"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "title",
+                    "scope",
+                    ("start_date", "end_date"),
+                    "fiscal_year_display",
+                    "venue",
+                    "mode",
+                    "surveyed",
+                ]
+            },
+        ),
+        (
+            "Survey schedule",
+            {
+                "fields": [
+                    "schedule_display",
+                    "invitation_date_override",
+                    "due_date_override",
+                    "feedback_date_override",
+                ],
+                "description": "Dates follow from the end date and the survey settings unless you set them here.",
+            },
+        ),
+    ]
+    change_list_template = "admin/workshops/workshop/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                participant_count=Count("participants", distinct=True),
+                reply_count=Count(
+                    "participants__response", filter=Q(participants__response__status=Status.SUBMITTED), distinct=True
+                ),
+            )
+        )
+
+    @admin.display(description="FY", ordering="fiscal_year")
+    def fiscal_year_display(self, workshop: Workshop) -> str:
+        return workshop.fiscal_year_label if workshop.start_date else "-"
+
+    @admin.display(description="participants", ordering="participant_count")
+    def participant_count(self, workshop: Workshop) -> int:
+        return workshop.participant_count
+
+    @admin.display(description="replies", ordering="reply_count")
+    def reply_count(self, workshop: Workshop) -> int:
+        return workshop.reply_count
+
+    @admin.display(description="reply rate")
+    def reply_rate(self, workshop: Workshop) -> str:
+        if not workshop.participant_count:
+            return "-"
+        return f"{round(100 * workshop.reply_count / workshop.participant_count)}%"
+
+    @admin.display(description="dates now in force")
+    def schedule_display(self, workshop: Workshop) -> str:
+        if not workshop.end_date:
+            return "-"
+        schedule = schedule_for(workshop)
+        reminders = ", ".join(f"{day:%d %b %Y}" for day in schedule.reminders) or "none"
+        return (
+            f"invitation {schedule.invitation:%d %b %Y}; due {schedule.due:%d %b %Y}; "
+            f"reminders {reminders}; feedback {schedule.feedback:%d %b %Y}"
+        )
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="workshops_workshop_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            messages.error(request, "You may not import workbooks.")
+            return redirect(reverse("admin:workshops_workshop_changelist"))
+        errors: list[str] = []
+        form = WorkbookUploadForm(request.POST, request.FILES) if request.method == "POST" else WorkbookUploadForm()
+        if request.method == "POST" and form.is_valid():
+            try:
+                summary = import_workbook(form.cleaned_data["workbook"])
+            except WorkbookInvalid as invalid:
+                errors = [str(error) for error in invalid.errors]
+            else:
+                messages.success(request, "Workbook imported. " + " ".join(summary.lines()))
+                return redirect(reverse("admin:workshops_workshop_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a workbook",
+            "form": form,
+            "errors": errors,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workshops/workshop/import.html", context)
+
+
+@admin.action(description="Erase personal data of the selected participants", permissions=["change"])
+def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> HttpResponse | None:
+    """Name and e-mail erased, link revoked, opted out; the reply stays counted. Asks for confirmation first."""
+    if request.POST.get("confirm") != "yes":
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Erase personal data?",
+            "participants": queryset.select_related("workshop", "administration"),
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/workshops/participant/erase_confirmation.html", context)
+    erased = 0
+    for participant in queryset:
+        if privacy.erase_personal_data(participant):
+            erased += 1
+            modeladmin.log_change(request, participant, "Erased personal data on request.")
+    messages.success(request, f"Personal data of {erased} participant(s) erased; their replies stay counted.")
+    return None
+
+
+class ParticipantWorkshopFYFilter(FiscalYearFilter):
+    field_path = "workshop__fiscal_year"
+
+
+@admin.register(Participant)
+class ParticipantAdmin(SendsMessages, StaffModelAdmin):
+    list_display = ["name", "email", "administration", "workshop", "has_replied"]
+    list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration"]
+    search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
+    autocomplete_fields = ["administration"]
+    list_select_related = ["administration", "workshop", "response"]
+    readonly_fields = [questionnaire_link, "opted_out_at", "created_at"]
+    inlines = [MessageInline]
+    actions = [send_link_again, "revoke_links", erase_personal_data]
+    change_form_template = "admin/workshops/participant/change_form.html"
+
+    @admin.action(
+        description="Revoke the personal links of the selected participants (new links replace them)",
+        permissions=["change"],
+    )
+    def revoke_links(self, request: HttpRequest, queryset) -> None:
+        for participant in queryset:
+            revoke(participant)
+        messages.success(request, f"{queryset.count()} link(s) revoked; the old links now answer 'not valid'.")
+
+    def response_change(self, request: HttpRequest, obj: Participant) -> HttpResponse:
+        if "_revoke_link" in request.POST:
+            new_link = revoke(obj)
+            messages.success(request, f"The old link no longer works. New link: {new_link}")
+            return redirect(request.path)
+        return super().response_change(request, obj)
+
+    @admin.display(boolean=True, description="replied")
+    def has_replied(self, participant: Participant) -> bool:
+        response = getattr(participant, "response", None)
+        return bool(response and response.is_reply)
+
+
+# --- Replies and messages ------------------------------------------------------------------------------------
 
 
 class ResponseFYFilter(FiscalYearFilter):

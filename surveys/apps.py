@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = "Follow-up survey"
+
+    def ready(self) -> None:
+        # Register the Celery tasks in every process (web, worker, command): surveys.dispatch hands batches to
+        # them by name, so that it need not import the module that imports it.
+        from surveys import tasks  # noqa: F401

@@ -36,6 +36,7 @@ from django.db import connection as database
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from rocbap.celery import app as celery_app
 from surveys.emails import send_message
 from surveys.models import Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
 from surveys.schedule import due_on, local_day
@@ -289,12 +290,16 @@ class PassResult:
         return f"{self.planned} messages planned, {self.batches} batches: {counts}"
 
 
+# The Celery tasks (surveys.tasks) call this module; this module hands work to them by their registered names,
+# as beat does (rocbap.celery), so that the two modules do not import each other.
+SEND_BATCH_TASK = "surveys.tasks.send_batch"
+DISPATCH_TASK = "surveys.tasks.dispatch_messages"
+
+
 def enqueue(claims: list[str]) -> None:
     """Hand claimed batches to Celery once the surrounding transaction commits (a worker must see the rows)."""
-    from surveys import tasks
-
     for claim in claims:
-        transaction.on_commit(partial(tasks.send_batch.delay, claim))
+        transaction.on_commit(partial(celery_app.signature(SEND_BATCH_TASK, args=(claim,)).delay))
 
 
 def run_pass(now: dt.datetime, *, in_process: bool) -> PassResult:
@@ -322,8 +327,6 @@ def send_link_again(participants: Iterable[Participant]) -> int:
 
 def release_invitations(workshops: QuerySet[Workshop]) -> int:
     """Staff's "send invitations now" for workshops past the catch-up window; the next pass sends them."""
-    from surveys import tasks
-
     count = workshops.filter(invitations_released_at__isnull=True).update(invitations_released_at=timezone.now())
-    transaction.on_commit(tasks.dispatch_messages.delay)
+    transaction.on_commit(celery_app.signature(DISPATCH_TASK).delay)
     return count

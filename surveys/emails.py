@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from email.utils import parseaddr
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from surveys.feedback import WorkshopResults, workshop_results
 from surveys.links import questionnaire_url
 from surveys.models import Message, reminder_number
 from surveys.optout import optout_url
 from surveys.schedule import days_left, schedule_for
+from workshops.models import Workshop
 
-if TYPE_CHECKING:
-    from workshops.models import Workshop
+# Each workshop's results counted once per batch of feedback messages: workshop id -> results.
+ResultsCache = dict[int, WorkshopResults]
 
 
 def template_folder(kind: str) -> str:
@@ -28,10 +30,8 @@ def template_folder(kind: str) -> str:
     return "reminder" if reminder_number(kind) else kind
 
 
-def results_for(workshop: Workshop, cache: dict[int, Any] | None = None) -> Any:
-    """The workshop's aggregated results for the feedback mail; the reports app owns the counting."""
-    from reports.services import workshop_results
-
+def results_for(workshop: Workshop, cache: ResultsCache | None = None) -> WorkshopResults:
+    """The workshop's aggregated results for the feedback mail, counted once per workshop and batch."""
     if cache is None:
         return workshop_results(workshop)
     if workshop.pk not in cache:
@@ -39,7 +39,7 @@ def results_for(workshop: Workshop, cache: dict[int, Any] | None = None) -> Any:
     return cache[workshop.pk]
 
 
-def context_for(message: Message, today: dt.date, results_cache: dict[int, Any] | None = None) -> dict[str, Any]:
+def context_for(message: Message, today: dt.date, results_cache: ResultsCache | None = None) -> dict[str, Any]:
     participant = message.participant
     workshop = participant.workshop
     schedule = schedule_for(workshop)
@@ -67,7 +67,7 @@ def _message_id(message: Message) -> str:
 
 
 def build_email(
-    message: Message, today: dt.date, connection=None, results_cache: dict[int, Any] | None = None
+    message: Message, today: dt.date, connection=None, results_cache: ResultsCache | None = None
 ) -> EmailMultiAlternatives:
     """The e-mail of one log row: subject, plain text and HTML, List-Unsubscribe with one-click."""
     context = context_for(message, today, results_cache)
@@ -93,7 +93,7 @@ def build_email(
     return email
 
 
-def send_message(message: Message, today: dt.date, connection, results_cache: dict[int, Any] | None = None) -> str:
+def send_message(message: Message, today: dt.date, connection, results_cache: ResultsCache | None = None) -> str:
     """Build and send one message through an open connection; SMTP errors propagate. Returns the subject."""
     email = build_email(message, today, connection=connection, results_cache=results_cache)
     connection.send_messages([email])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -12,7 +13,7 @@ from surveys.questionnaire import (  # noqa: F401  (the field groups, re-exporte
     Q1_ACTIONS,
     YES_NO_QUESTIONS,
 )
-from workshops.models import Participant
+from workshops.models import Participant, fiscal_year_label
 
 TEXT_MAX_LENGTH = 5000
 
@@ -177,3 +178,37 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.participant.name} ({self.get_status_display().lower()})"
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class SurveyRound(models.Model):
+    """The state of one fiscal year's survey round; a fiscal year without a row is open.
+
+    Read and change it through surveys.rounds, never directly: that module is the rule of round closing.
+    """
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        unique=True, help_text="The year the fiscal year starts in: 2019 for FY2019/20."
+    )
+    state = models.CharField(max_length=10, choices=RoundState.choices, default=RoundState.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-fiscal_year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=RoundState.values), name="survey_round_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Survey round FY{fiscal_year_label(self.fiscal_year)} ({self.get_state_display().lower()})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == RoundState.CLOSED

@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from reports.models import ReportEdition
+from surveys import rounds
 from surveys.forms import differences
 from surveys.models import Response, Status
+from surveys.schedule import schedule_for
 from workshops.models import Participant
 
 
 class RoundClosed(Exception):
-    """The fiscal year's report is final: replies can no longer change."""
+    """The fiscal year's round is closed (surveys.rounds): replies can no longer change."""
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Outcome:
 
 
 def round_is_closed(participant: Participant) -> bool:
-    return ReportEdition.round_is_closed(participant.workshop.fiscal_year)
+    return rounds.is_closed(participant.workshop.fiscal_year)
 
 
 def save_reply(
@@ -73,7 +74,7 @@ def _save(participant: Participant, answers: dict, *, submit: bool, revision: in
         if submit:
             if response.submitted_at is None:
                 response.submitted_at = now
-                response.late = participant.workshop.schedule.is_late(now)
+                response.late = schedule_for(participant.workshop).is_late(now)
             response.status = Status.SUBMITTED
         response.revision += 1
         response.save()

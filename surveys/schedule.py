@@ -9,13 +9,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from workshops.models import Workshop
+from workshops.models import Workshop
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

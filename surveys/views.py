@@ -17,6 +17,7 @@ from surveys.links import participant_for_token
 from surveys.models import Response
 from surveys.rendering import questions_html
 from surveys.replies import RoundClosed, round_is_closed, save_reply
+from surveys.schedule import schedule_for
 from workshops.models import Participant
 
 # A personal link is a credential: keep the page out of caches and search engines (SECURE_REFERRER_POLICY keeps
@@ -56,7 +57,7 @@ def _stored_reply(participant: Participant) -> Response:
 
 def _page(request: HttpRequest, participant: Participant, form: QuestionnaireForm, **extra) -> HttpResponse:
     workshop = participant.workshop
-    schedule = workshop.schedule
+    schedule = schedule_for(workshop)
     form_sections = sections(form)
     context = {
         "participant": participant,

@@ -62,7 +62,7 @@ def _seeded_rows(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def demo_data(db):
-    from workshops.workbook import import_workbook
+    from surveys.workbook import import_workbook
 
     with DEMO_WORKBOOK.open("rb") as handle:
         return import_workbook(handle)

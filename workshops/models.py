@@ -157,13 +157,6 @@ class Workshop(models.Model):
             return f"{start.day} {start:%B} - {end.day} {end:%B %Y}"
         return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"
 
-    @property
-    def schedule(self):
-        """The survey dates of this workshop (surveys.schedule owns the rules)."""
-        from surveys.schedule import schedule_for
-
-        return schedule_for(self)
-
 
 class Participant(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")

@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from reports import standing_texts
 from reports.models import EditionStatus, ReportEdition
-from surveys.models import Response
+from surveys import rounds
+from surveys.models import Response, SurveyRound
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +15,13 @@ def test_make_final_action_asks_first_then_closes_the_round(staff_client):
     asked = staff_client.post(url, {"action": "make_final", "_selected_action": [edition.pk]})
     assert asked.status_code == 200
     assert b"closes the round" in asked.content
-    assert not ReportEdition.round_is_closed(2019)
+    assert not rounds.is_closed(2019)
     done = staff_client.post(url, {"action": "make_final", "_selected_action": [edition.pk], "confirmed": "yes"})
     assert done.status_code == 302
     edition.refresh_from_db()
     assert edition.status == EditionStatus.FINAL and edition.finalized_at is not None
-    assert ReportEdition.round_is_closed(2019)
+    assert rounds.is_closed(2019)
+    assert SurveyRound.objects.get(fiscal_year=2019).closed_by.username == "staffer"
 
 
 def test_make_final_button_on_the_edition(staff_client):
@@ -28,9 +30,9 @@ def test_make_final_button_on_the_edition(staff_client):
     url = reverse("admin:reports_reportedition_make_final", args=[edition.pk])
     assert url.encode() in change.content
     assert staff_client.get(url).status_code == 200
-    assert not ReportEdition.round_is_closed(2019)
+    assert not rounds.is_closed(2019)
     assert staff_client.post(url).status_code == 302
-    assert ReportEdition.round_is_closed(2019)
+    assert rounds.is_closed(2019)
 
 
 def test_status_is_not_editable_by_hand(staff_client):

@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 from reports import excel
 from reports.services import report_data
 from surveys.models import Response
+from surveys.workbook import import_workbook
 from tests.conftest import DEMO_EXPECTED
-from workshops.workbook import import_workbook
 
 EXPECTED = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))
 

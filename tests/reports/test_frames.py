@@ -89,7 +89,7 @@ def test_tables_from_the_database(round_2019):
 def test_workshop_frame_takes_any_workshop(round_2019):
     frame = workshop_frame(round_2019["accreditation"].pk)
     assert len(frame) == 3
-    assert tables.workshop_counts(frame).replies == 2
+    assert int(frame["replied"].sum()) == 2
 
 
 def test_query_count_does_not_grow_with_workshops(workshop_factory, participant_factory, django_assert_max_num_queries):

@@ -1,15 +1,11 @@
-"""Report data and a workshop's results, from the database."""
+"""Report data, from the database."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from reports.models import EarlierRound
-from reports.services import previous_round, reply_rate_trend, report_data, round_number, workshop_results
-from surveys.models import Response, Status
-from workshops.models import Workshop
+from reports.services import previous_round, reply_rate_trend, report_data, round_number
 
 
 def test_demo_figures_with_the_published_previous_round(demo_data):
@@ -53,31 +49,6 @@ def test_workshops_organized_counts_the_unsurveyed_too(demo_data, workshop_facto
     data = report_data(2019)
     assert (data.workshops_organized, data.workshops_surveyed) == (5, 4)
     assert data.association_sentences and "not proof" in data.association_sentences[0]
-
-
-def test_workshop_results_for_the_feedback(demo_data):
-    workshop = Workshop.objects.get(title="WCO Regional Workshop on AEO")
-    results = workshop_results(workshop)
-    assert (results.replies, results.participants) == (12, 22)
-    assert results.actions[0] == ("Circulated/shared training materials with colleagues", 11)
-    assert [count for _, count in results.actions] == [11, 10, 8, 3, 3, 3]
-    assert results.yes_no[0] == ("Direct effects observed", 4, 7)
-    assert [label for label, _, _ in results.yes_no] == [
-        "Direct effects observed",
-        "Contributed to efficiency/effectiveness",
-        "New modernization project initiated",
-    ]
-
-
-def test_workshop_results_count_a_late_reply_and_not_a_draft(workshop_factory, participant_factory):
-    workshop = workshop_factory(start_date=dt.date(2021, 3, 1), end_date=dt.date(2021, 3, 2))
-    Response.objects.create(
-        participant=participant_factory(workshop), status=Status.SUBMITTED, submitted_at=timezone.now(), late=True
-    )
-    Response.objects.create(participant=participant_factory(workshop), q1_manuals=True)
-    results = workshop_results(workshop)
-    assert (results.replies, results.participants) == (1, 2)
-    assert dict(results.actions)["Developed/updated operation manuals, etc."] == 0
 
 
 def test_the_reply_rate_trend_of_a_report_stops_at_its_round(demo_data, workshop_factory, participant_factory):

@@ -223,18 +223,6 @@ def test_association_sentences_say_association_not_cause():
     assert "p = 0.000" in text
 
 
-def test_workshop_counts_for_the_feedback():
-    data = frame(
-        participant(1, q1_shared_materials=True, q3_direct_effects=True, q5_new_project=False),
-        participant(1, q1_shared_materials=True, q3_direct_effects=False),
-        participant(1, replied=False),
-    )
-    counts = tables.workshop_counts(data)
-    assert (counts.participants, counts.replies) == (3, 2)
-    assert counts.actions["q1_shared_materials"] == 2
-    assert counts.yes_no == {"q3_direct_effects": (1, 1), "q4_contributed": (0, 0), "q5_new_project": (0, 1)}
-
-
 def test_colleagues_reached():
     data = frame(
         participant(q1_shared_with=10, q1bis_colleagues_learned=4),

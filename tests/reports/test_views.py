@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.models import EditionStatus, ReportEdition
+from reports.models import ReportEdition
 from surveys.models import Response
 from workshops.models import Workshop
 
@@ -60,7 +60,7 @@ def test_fiscal_year_page_shows_the_tables_charts_and_progress(staff_client, dem
 
 
 def test_progress_is_hidden_once_the_round_is_closed(staff_client, demo_data):
-    ReportEdition.objects.create(fiscal_year=2019, status=EditionStatus.FINAL)
+    ReportEdition.objects.create(fiscal_year=2019).make_final()
     html = staff_client.get(reverse("reports:fiscal_year", args=[2019])).content.decode()
     assert 'id="progress"' not in html
     assert "The round is closed" in html

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from reports.models import EditionStatus, ReportEdition
-from surveys import questionnaire
+from surveys import questionnaire, rounds
 from surveys.models import Response, Status
+from surveys.schedule import schedule_for
 from tests.surveys.conftest import answers
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ class TestPage:
             workshop.dates_display,
             workshop.venue,
             participant.administration.name,
-            f"Please reply by {workshop.schedule.due.day} {workshop.schedule.due:%B %Y}",
+            f"Please reply by {schedule_for(workshop).due.day} {schedule_for(workshop).due:%B %Y}",
             *questionnaire.NOTES,
         ):
             assert escape(text) in html
@@ -197,7 +197,7 @@ class TestNoLostOrDoubledReply:
 class TestClosedRound:
     def test_closed_round_shows_the_reply_read_only(self, client, participant, url):
         client.post(url, answers())
-        ReportEdition.objects.create(fiscal_year=participant.workshop.fiscal_year, status=EditionStatus.FINAL)
+        rounds.close(participant.workshop.fiscal_year)
         page = client.get(url).content.decode()
         assert "This survey round is closed" in page
         assert "Two seizures of precursor chemicals." in page
@@ -205,8 +205,9 @@ class TestClosedRound:
         client.post(url, answers(revision="1", q3_text="too late"))
         assert reply_of(participant).q3_text == "Two seizures of precursor chemicals."
 
-    def test_draft_round_edition_does_not_close(self, client, participant, url):
-        ReportEdition.objects.create(fiscal_year=participant.workshop.fiscal_year, status=EditionStatus.DRAFT)
+    def test_a_reopened_round_takes_replies_again(self, client, participant, url):
+        rounds.close(participant.workshop.fiscal_year)
+        rounds.reopen(participant.workshop.fiscal_year)
         assert "<form" in client.get(url).content.decode()
 
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import Message, MessageKind, MessageStatus, Response, Status
+from surveys.privacy import ERASED_NAME, erase_personal_data, is_erased
 from workshops.models import Participant
-from workshops.privacy import ERASED_NAME, erase_personal_data, is_erased
 
 
 @pytest.fixture

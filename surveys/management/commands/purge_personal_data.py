@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from surveys.privacy import erase_many, participants_before
 from workshops.management import arguments
 from workshops.models import fiscal_year_label
-from workshops.privacy import erase_many, participants_before
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from reports.demo import add_demo_quotes
-from workshops.workbook import import_workbook
+from surveys.workbook import import_workbook
 
 DEMO_WORKBOOK = Path(settings.BASE_DIR) / "fixtures" / "demo" / "fy2019-20.xlsx"
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from surveys.models import Response, Status
+from surveys.workbook import WorkbookInvalid, import_workbook
 from tests.conftest import (
     DEMO_WORKBOOK,
     PARTICIPANT_HEADER,
@@ -21,7 +22,6 @@ from tests.conftest import (
     make_workbook,
 )
 from workshops.models import Participant, Workshop
-from workshops.workbook import WorkbookInvalid, import_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -286,7 +286,7 @@ def test_a_zip_that_is_not_a_workbook():
 
 
 def test_a_zip_bomb_is_refused_before_reading(monkeypatch):
-    monkeypatch.setattr("workshops.workbook.MAX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setattr("surveys.workbook.MAX_UNZIPPED_BYTES", 1000)
     assert errors_of(DEMO_WORKBOOK)[0].startswith("workbook: unpacks to")
 
 

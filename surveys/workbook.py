@@ -1,5 +1,8 @@
-"""The workbook import (import-format.md): read every sheet, validate every row, then write all of it in one
+"""The workbook import (docs/import-format.md): read every sheet, validate every row, then write all of it in one
 transaction or nothing at all.
+
+It lives in the surveys app because it writes replies as well as workshops and participants (an app imports only
+the apps below it: docs/architecture.md).
 
 The admin's upload page and `manage.py import_workbook` both call `import_workbook`.
 """
@@ -23,6 +26,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, TEXT_MAX_LENGTH, YES_NO_QUESTIONS, Response, Status
+from surveys.schedule import schedule_for
 from workshops.models import MemberAdministration, Mode, Participant, Scope, Workshop
 
 # A workbook that inflates beyond this when unzipped is refused before openpyxl reads it (a zip bomb guard).
@@ -536,7 +540,7 @@ class _Plan:
             response = Response.objects.filter(participant=participant).first() or Response(participant=participant)
             values = {k: v for k, v in row.values.items() if k not in ("workshop", "email")}
             values["status"] = Status.SUBMITTED
-            values["late"] = participant.workshop.schedule.is_late(values["submitted_at"])
+            values["late"] = schedule_for(participant.workshop).is_late(values["submitted_at"])
             _apply(response, values, summary.responses)
         return summary
 

@@ -3,6 +3,8 @@
 What goes: the name, the e-mail addresses (in the participant, the reply's contact address, the admin history's
 labels and the message log), the personal link. What stays: the participant row with its workshop and
 administration, and the reply, so that every table of every report still counts it.
+
+It lives in the surveys app because it erases the traces in replies and the message log too.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from workshops.workbook import WorkbookInvalid, import_workbook
+from surveys.workbook import WorkbookInvalid, import_workbook
 
 
 class Command(BaseCommand):

@@ -1,0 +1,65 @@
+"""Round closing: the one place that says whether a fiscal year's survey round still takes replies.
+
+A round is open until staff close it, which they do by making the fiscal year's Good Practice Report final
+(reports.models.ReportEdition.make_final calls `close`). While a round is closed its replies are frozen: the
+questionnaire shows a reply read-only and saves nothing (surveys.replies raises RoundClosed).
+
+The API, for every app and command that must respect the rule:
+
+* ``is_closed(fiscal_year)`` - True once the round is closed; a fiscal year never closed is open.
+* ``close(fiscal_year, by=user)`` - close the round (again: a no-op that keeps the first closing's time and user).
+* ``reopen(fiscal_year)`` - open it again, e.g. to correct a reply before a corrected edition is published.
+* ``closed_fiscal_years()`` - the set of closed fiscal years, for pages that list many rounds in one query.
+
+Check and write in the same transaction where it matters: ``is_closed(fiscal_year, lock=True)`` inside
+``transaction.atomic()`` locks the round's row (when it has one), so that a `close` or `reopen` running at the
+same moment waits until the writer commits, and a writer waits for a closing in progress.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from surveys.models import RoundState, SurveyRound
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def is_closed(fiscal_year: int, *, lock: bool = False) -> bool:
+    """Whether the fiscal year's round is closed. lock=True (inside a transaction) locks the round's row."""
+    if lock:
+        survey_round = SurveyRound.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
+        return survey_round is not None and survey_round.is_closed
+    return SurveyRound.objects.filter(fiscal_year=fiscal_year, state=RoundState.CLOSED).exists()
+
+
+def closed_fiscal_years() -> set[int]:
+    return set(SurveyRound.objects.filter(state=RoundState.CLOSED).values_list("fiscal_year", flat=True))
+
+
+@transaction.atomic
+def close(fiscal_year: int, *, by: AbstractBaseUser | None = None) -> SurveyRound:
+    """Close the round: from now on no reply of this fiscal year changes. Closing a closed round changes nothing."""
+    survey_round, _ = SurveyRound.objects.select_for_update().get_or_create(fiscal_year=fiscal_year)
+    if not survey_round.is_closed:
+        survey_round.state = RoundState.CLOSED
+        survey_round.closed_at = timezone.now()
+        survey_round.closed_by = by
+        survey_round.save(update_fields=["state", "closed_at", "closed_by"])
+    return survey_round
+
+
+@transaction.atomic
+def reopen(fiscal_year: int) -> SurveyRound:
+    """Open the round again: replies of this fiscal year may change until it is closed anew."""
+    survey_round, _ = SurveyRound.objects.select_for_update().get_or_create(fiscal_year=fiscal_year)
+    if survey_round.is_closed:
+        survey_round.state = RoundState.OPEN
+        survey_round.closed_at = None
+        survey_round.closed_by = None
+        survey_round.save(update_fields=["state", "closed_at", "closed_by"])
+    return survey_round
