@@ -29,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/staff/index.html", {"years": services.fiscal_years()})
 
 
-def _surveyed_or_404(fiscal_year: int) -> None:
+def surveyed_or_404(fiscal_year: int) -> None:
     if not Workshop.objects.surveyed().of_fiscal_year(fiscal_year).exists():
         raise Http404(f"FY{fiscal_year_label(fiscal_year)} has no surveyed workshops")
 
@@ -37,7 +37,7 @@ def _surveyed_or_404(fiscal_year: int) -> None:
 @staff_page
 def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """The seven tables, the associations, the charts and (while the round runs) each workshop's progress."""
-    _surveyed_or_404(fiscal_year)
+    surveyed_or_404(fiscal_year)
     overview = services.staff_overview(fiscal_year)
     tables = {key: display_table(table) for key, table in overview.data.tables.items()}
     return render(
@@ -56,7 +56,7 @@ def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 
 @staff_page
 def tables_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
-    _surveyed_or_404(fiscal_year)
+    surveyed_or_404(fiscal_year)
     buffer = io.BytesIO()
     excel.export(fiscal_year, buffer, include_personal_data=may_see_personal_data(request.user))
     name = f"good-practice-tables-FY{fiscal_year_label(fiscal_year).replace('/', '-')}.xlsx"

@@ -188,8 +188,18 @@ SURVEY_CATCH_UP_DAYS = env.get_int("SURVEY_CATCH_UP_DAYS", 14, minimum=0)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Staff pages send anonymous users to the admin's login.
+# Staff pages send anonymous users to the admin's login; after it (when the page asked for is not given, or is on
+# another site) they land on the staff site, not on Django's /accounts/profile/ (a 404 here).
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "reports:index"
+# A staff session ends after this many hours without a request (a working day): every request moves the end, so
+# who works all day stays logged in, and a laptop left overnight is logged out. Participants have no session.
+SESSION_COOKIE_AGE = env.get_int("SESSION_IDLE_HOURS", 8, minimum=1) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Renderings of the report PDF one staff user may start within an hour (each takes seconds of a worker and about
+# 150 MiB); a kept PDF is served without counting.
+REPORT_RENDERS_PER_HOUR = env.get_int("REPORT_RENDERS_PER_HOUR", 10, minimum=1)
 
 # Uploaded workbooks larger than this are refused before they are opened.
 WORKBOOK_MAX_BYTES = env.get_int("WORKBOOK_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
