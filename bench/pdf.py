@@ -140,10 +140,10 @@ def main() -> None:
     client.force_login(get_user_model().objects.get(username="staff"))
     import importlib.util
 
-    if importlib.util.find_spec("reports.services") is None:
+    if importlib.util.find_spec("reports.figures") is None:
         from tests.reports.conftest import small_report_data
 
-        print("NOTE: reports.services is not there yet: the tables are a small stand-in, figures are not final")
+        print("NOTE: reports.figures is not there yet: the tables are a small stand-in, figures are not final")
         pdf.compute_data = lambda fiscal_year: small_report_data()
     pdf.html_to_pdf("<p>warm up</p>")  # the first WeasyPrint call loads fonts: not part of a report's cost
     print("aims: large FY < 5 s in all, our code < 20 % of it, kept download < 100 ms")

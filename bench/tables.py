@@ -195,7 +195,7 @@ def main() -> None:
         )
 
         from reports import frames, tables
-        from reports.services import reply_rate_trend, report_data
+        from reports.figures import reply_rate_trend, report_data
 
         year = 2019
         lean = frames.replies_frame(year, texts=False)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -11,6 +12,11 @@ from reports.models import EarlierRound, Quote, ReportEdition
 from reports.quotes import QuoteForm
 from rocbap.admin import StaffModelAdmin
 from surveys.models import FREE_TEXTS, Response
+
+
+def _signed_in(request: HttpRequest) -> User | None:
+    """The staff user at work (admin pages are for signed-in staff only), recorded as who closed the round."""
+    return request.user if isinstance(request.user, User) else None
 
 
 class QuoteInline(admin.TabularInline):
@@ -53,7 +59,7 @@ class ReportEditionAdmin(StaffModelAdmin):
         drafts = [edition for edition in queryset if not edition.is_final]
         if request.POST.get("confirmed") == "yes":
             for edition in drafts:
-                edition.make_final(by=request.user)
+                edition.make_final(by=_signed_in(request))
             self.message_user(request, f"{len(drafts)} edition(s) made final; their rounds are closed.")
             return None
         return self._confirmation(request, drafts, action=True)
@@ -64,7 +70,7 @@ class ReportEditionAdmin(StaffModelAdmin):
             return redirect("admin:index")
         if request.method == "POST":
             if not edition.is_final:
-                edition.make_final(by=request.user)
+                edition.make_final(by=_signed_in(request))
                 self.message_user(request, f"{edition} is final; the round of FY{edition.fiscal_year_label} is closed.")
             return redirect("admin:reports_reportedition_change", edition.pk)
         return self._confirmation(request, [edition], action=False)

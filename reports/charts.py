@@ -83,7 +83,7 @@ def yes_shares_chart(yes_shares: list[tuple[str, int | None]]) -> SafeString:
 
 
 def report_charts(data, trend) -> dict[str, SafeString]:
-    """The three charts of a report: `data` is reports.services.ReportData, `trend` reply_rate_trend()'s list.
+    """The three charts of a report: `data` is reports.figures.ReportData, `trend` reply_rate_trend()'s list.
     Keys: actions, reply_rates, yes_shares (the PDF template's slots)."""
     labels = {question: Response.answer_label(question) for question in data.figures.yes_shares}
     return {

@@ -13,7 +13,7 @@ from surveys.models import FREE_TEXTS, Response
 from workshops.models import fiscal_year_label
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 class EditionStatus(models.TextChoices):
@@ -55,7 +55,7 @@ class ReportEdition(models.Model):
         return fiscal_year_label(self.fiscal_year)
 
     @transaction.atomic
-    def make_final(self, by: AbstractBaseUser | None = None) -> None:
+    def make_final(self, by: User | None = None) -> None:
         """Publish the edition: this closes the fiscal year's round (surveys.rounds; no more replies are taken)."""
         self.status = EditionStatus.FINAL
         self.finalized_at = timezone.now()
@@ -75,9 +75,7 @@ class Section(models.TextChoices):
 class Quote(models.Model):
     edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="quotes")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="quotes")
-    answer = models.CharField(
-        max_length=30, choices=[(name, Response._meta.get_field(name).verbose_name) for name in FREE_TEXTS]
-    )
+    answer = models.CharField(max_length=30, choices=[(name, Response.answer_label(name)) for name in FREE_TEXTS])
     excerpt = models.TextField(help_text="As it will be printed; edit freely.")
     section = models.CharField(max_length=5, choices=Section.choices)
     order = models.PositiveSmallIntegerField(default=0)

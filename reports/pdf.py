@@ -19,8 +19,9 @@ from django.template.loader import render_to_string
 from reports import standing_texts, summary
 from reports.charts import report_charts
 from reports.display import display_table
+from reports.figures import ReportData, reply_rate_trend, report_data
 from reports.models import EarlierRound, Quote, ReportEdition, Section
-from reports.services import ReportData, reply_rate_trend, report_data
+from reports.tables import RankedAction
 from surveys import questionnaire
 from surveys.models import Response
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
@@ -76,7 +77,7 @@ ACTION_VERBS = {
 }
 
 
-def action_paragraphs(ranking: list[tuple[str, int, int | None]]) -> list[dict[str, Any]]:
+def action_paragraphs(ranking: list[RankedAction]) -> list[dict[str, Any]]:
     """2.2.x: the follow-up actions of Table 2 by how often they were taken, with count and share."""
     return [
         {"action": action, "verb": ACTION_VERBS.get(action, action.lower()), "count": count, "share": share}

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -62,7 +63,7 @@ def report_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 
 
 @staff_page
-def report_pdf_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+def report_pdf_download(request: HttpRequest, fiscal_year: int) -> HttpResponseBase:
     surveyed_or_404(fiscal_year)
     path = pdf.cached_pdf(fiscal_year)
     if path is None:
@@ -89,8 +90,11 @@ def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     texts = reply_texts(fiscal_year, response_id)
     forms = []
     for number, text in enumerate(texts):
-        matches = failed is not None and failed.data.get("response") == str(text.response.pk)
-        matches = matches and failed.data.get("answer") == text.answer
+        matches = (
+            failed is not None
+            and failed.data.get("response") == str(text.response.pk)
+            and failed.data.get("answer") == text.answer
+        )
         initial = {"response": text.response.pk, "answer": text.answer, "excerpt": text.text, "section": text.section}
         forms.append((text, failed if matches else QuoteTextForm(initial=initial, number=number)))
     # The edition as it is, or an unsaved draft: a GET writes nothing (the first quote saved creates the edition).

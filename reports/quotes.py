@@ -4,6 +4,7 @@ Nothing is quoted that staff did not choose (good-practice-report.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
@@ -92,8 +93,9 @@ class QuoteForm(forms.ModelForm):
         self.fields["section"].required = False
         self.fields["section"].help_text = "Leave empty for the answer's own section."
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         response: Response | None = cleaned.get("response")
         answer = cleaned.get("answer")
         if response is None or not answer:

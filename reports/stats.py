@@ -38,11 +38,10 @@ class Measures:
 
 def odds_ratio(cells: TwoByTwo) -> float | None:
     """ad / bc, with 0.5 added to every cell when one is zero (Haldane-Anscombe), so that it stays finite."""
-    a, b, c, d = cells.a, cells.b, cells.c, cells.d
-    if a + b + c + d == 0:
+    if cells.a + cells.b + cells.c + cells.d == 0:
         return None
-    if 0 in (a, b, c, d):
-        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
+    added = 0.5 if 0 in (cells.a, cells.b, cells.c, cells.d) else 0.0
+    a, b, c, d = (cells.a + added, cells.b + added, cells.c + added, cells.d + added)
     return (a * d) / (b * c)
 
 

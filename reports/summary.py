@@ -1,9 +1,9 @@
-"""The sentences of the Executive Summary and of 2.1, worded from the figures reports.services computed
+"""The sentences of the Executive Summary and of 2.1, worded from the figures reports.figures computed
 (good-practice-report.md, "Executive summary sentences"). Nothing is counted here."""
 
 from __future__ import annotations
 
-from reports.services import Figures, ReportData
+from reports.figures import Figures, ReportData
 from reports.tables import CountShare
 
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
@@ -62,13 +62,13 @@ def sentences(data: ReportData) -> list[str]:
     if figures.effects_attributed.count:
         result.append(
             f"Of the respondents who realized direct effects, {figures.effects_attributed}"
-            f"{_previous(previous and previous.effects_attributed)} had shared workshop materials and/or "
+            f"{_previous(previous.effects_attributed if previous else None)} had shared workshop materials and/or "
             f"organized in-house workshops."
         )
     if figures.projects_attributed.count:
         result.append(
             f"Of the respondents who initiated new projects, {figures.projects_attributed}"
-            f"{_previous(previous and previous.projects_attributed)} had submitted reports and/or made "
+            f"{_previous(previous.projects_attributed if previous else None)} had submitted reports and/or made "
             f"recommendations."
         )
     yes = [

@@ -6,11 +6,14 @@ table out. No Django here, so every rule can be tested on a frame written by han
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
+
+from rocbap.percentages import percent
 
 # The frame's answer columns carry the model's field names; questionnaire.py is plain Python, like this module.
 from surveys.questionnaire import Q1_ACTIONS, YES_NO_QUESTIONS
@@ -39,15 +42,6 @@ WORKSHOP_COLUMNS = ["No.", "Workshop"]
 
 
 # --- Values in the tables -----------------------------------------------------------------------------------
-
-
-def percent(part: int, whole: int) -> int | None:
-    """part / whole in whole per cent, rounded half up (12.5 -> 13). Integer arithmetic: Python's round() rounds
-    half to even and floats cannot hold 12.5% of every whole exactly. None when there is nothing to divide by."""
-    part, whole = int(part), int(whole)
-    if whole <= 0:
-        return None
-    return (200 * part + whole) // (2 * whole)
 
 
 @dataclass(frozen=True)
@@ -87,20 +81,104 @@ class CodeCell:
         return sum(entry.count for entry in self.entries)
 
 
+Totals = TypeVar("Totals")
+
+
 @dataclass
-class Table:
+class Table(Generic[Totals]):
+    """A table as printed (`rows` and the `summary` rows under them, for the renderers) and its bottom lines by
+    name (`totals`: Table1Summary, Table2Summary, YesNoSummary or CrossSummary; None for the association table).
+    Whoever needs a figure reads `totals`; only the renderers walk the rows."""
+
     key: str
     title: str
     columns: list[str]
     rows: list[list[Any]]
     summary: list[list[Any]] = field(default_factory=list)
-
-    def summary_row(self, name: str) -> list[Any] | None:
-        """The summary row of that name (in the `Workshop` column), or None."""
-        return next((row for row in self.summary if len(row) > 1 and row[1] == name), None)
+    totals: Totals = field(kw_only=True)
 
     def cell(self, row: list[Any], column: str) -> Any:
         return row[self.columns.index(column)]
+
+
+# --- The tables' bottom lines, by name ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplyCounts:
+    """A summary line of Table 1: a group of workshops' administrations, participants and replies."""
+
+    administrations: int
+    participants: int
+    replies: int
+
+    @property
+    def reply_rate(self) -> int | None:
+        return percent(self.replies, self.participants)
+
+    def row(self, name: str) -> list[Any]:
+        return ["", name, "", self.administrations, self.participants, self.replies, self.reply_rate]
+
+
+@dataclass(frozen=True)
+class Table1Summary:
+    by_scope: dict[str, ReplyCounts]  # "sub-regional", "regional", and "national" when the round has one
+    total: ReplyCounts
+
+    def rows(self) -> list[list[Any]]:
+        subtotals = [counts.row(SUBTOTAL_NAMES[scope]) for scope, counts in self.by_scope.items()]
+        return [*subtotals, self.total.row("Total")]
+
+
+@dataclass(frozen=True)
+class Table2Summary:
+    replies: int
+    actions: dict[str, CountShare]  # Q1 action (frame column) -> replies that took it (% of replies)
+
+    def rows(self) -> list[list[Any]]:
+        return [
+            ["", "Total", self.replies, *(share.count for share in self.actions.values())],
+            ["", "% of replies", "", *(share.percent for share in self.actions.values())],
+        ]
+
+
+@dataclass(frozen=True)
+class YesNoSummary:
+    """The Total line of Tables 3, 5 and 6: replies that answered the question, and how."""
+
+    answered: int
+    yes: int
+
+    @property
+    def no(self) -> int:
+        return self.answered - self.yes
+
+    @property
+    def yes_percent(self) -> int | None:
+        return percent(self.yes, self.answered)
+
+    def rows(self) -> list[list[Any]]:
+        return [["", "Total", self.answered, self.yes, self.no, self.yes_percent]]
+
+
+@dataclass(frozen=True)
+class CrossSummary:
+    """The bottom lines of Tables 4 and 7: how many took each action and realized the outcome, how many of them
+    led to it, and the bottom line itself, the outcomes attributed to either action."""
+
+    first_action: int
+    second_action: int
+    outcome: int
+    first_led: CountShare  # of those who took the first action
+    second_led: CountShare
+    attributed: CountShare  # of those who realized the outcome: Table 4's and Table 7's bottom line
+
+    def rows(self, shape: CrossShape) -> list[list[Any]]:
+        return [
+            ["", "Total", self.first_action, self.second_action, self.outcome],
+            ["", shape.led_name, self.first_led, self.second_led, ""],
+            ["", shape.attributed_name, "", "", self.attributed],
+        ]
 
 
 # --- The frame ----------------------------------------------------------------------------------------------
@@ -183,7 +261,7 @@ def _total(counts: pd.DataFrame, name: str, mask: Any = None) -> int:
 # --- Table 1 ------------------------------------------------------------------------------------------------
 
 
-def table1(frame: pd.DataFrame | Round) -> Table:
+def table1(frame: pd.DataFrame | Round) -> Table[Table1Summary]:
     prepared = prepare(frame)
     listed, counts = prepared.listed, prepared.counts
     administrations, participants, replied = (
@@ -194,53 +272,59 @@ def table1(frame: pd.DataFrame | Round) -> Table:
         for w, adm, par, rep in zip(listed.itertuples(), administrations, participants, replied, strict=True)
     ]
 
-    def total(name: str, mask: Any) -> list[Any]:
-        adm, par, rep = (_total(counts, c, mask) for c in ("administrations", "participants", "replies"))
-        return ["", name, "", adm, par, rep, percent(rep, par)]
+    def total(mask: Any) -> ReplyCounts:
+        return ReplyCounts(*(_total(counts, c, mask) for c in ("administrations", "participants", "replies")))
 
     scopes = listed["scope"].to_numpy()
-    summary = [total(SUBTOTAL_NAMES[s], scopes == s) for s in ("sub-regional", "regional")]
-    if (scopes == "national").any():
-        summary.append(total(SUBTOTAL_NAMES["national"], scopes == "national"))
-    summary.append(total("Total", None))
+    shown = ["sub-regional", "regional", *(["national"] if (scopes == "national").any() else [])]
+    totals = Table1Summary(by_scope={scope: total(scopes == scope) for scope in shown}, total=total(None))
     return Table(
         "table1",
         "Table 1 – Numbers of replies",
         [*WORKSHOP_COLUMNS, "Scope", "Participating administrations", "Participants", "Replies", "Reply rate (%)"],
         rows,
-        summary,
+        totals.rows(),
+        totals=totals,
     )
 
 
 # --- Table 2 ------------------------------------------------------------------------------------------------
 
 
-def table2(frame: pd.DataFrame | Round) -> Table:
+def table2(frame: pd.DataFrame | Round) -> Table[Table2Summary]:
     prepared = prepare(frame)
     listed, counts = prepared.listed, prepared.counts
     columns = ["replies", *Q1_ACTIONS]
     values = [_column(counts, c) for c in columns]
     rows = [[w.number, w.label, *numbers] for w, *numbers in zip(listed.itertuples(), *values, strict=True)]
-    totals = [_total(counts, c) for c in columns]
+    replies_total = _total(counts, "replies")
+    totals = Table2Summary(
+        replies=replies_total,
+        actions={
+            action: CountShare(count, percent(count, replies_total))
+            for action, count in ((action, _total(counts, action)) for action in Q1_ACTIONS)
+        },
+    )
     return Table(
         "table2",
         "Table 2 – Follow-up actions taken (Q1)",
         [*WORKSHOP_COLUMNS, "Replies", *ACTION_COLUMNS.values()],
         rows,
-        [
-            ["", "Total", *totals],
-            ["", "% of replies", "", *(percent(count, totals[0]) for count in totals[1:])],
-        ],
+        totals.rows(),
+        totals=totals,
     )
 
 
-def action_ranking(table: Table) -> list[tuple[str, int, int | None]]:
-    """The Q1 actions from most to least common: (Table 2 column, replies, % of replies). Ties keep the
-    questionnaire's order."""
-    total, shares = table.summary_row("Total"), table.summary_row("% of replies")
-    first = table.columns.index("Replies") + 1
-    actions = [(table.columns[i], total[i], shares[i]) for i in range(first, len(table.columns))]
-    return sorted(actions, key=lambda action: -action[1])
+class RankedAction(NamedTuple):
+    name: str  # Table 2's column
+    replies: int
+    percent: int | None  # of replies
+
+
+def action_ranking(table: Table[Table2Summary]) -> list[RankedAction]:
+    """The Q1 actions from most to least common. Ties keep the questionnaire's order."""
+    actions = [RankedAction(ACTION_COLUMNS[a], share.count, share.percent) for a, share in table.totals.actions.items()]
+    return sorted(actions, key=lambda action: -action.replies)
 
 
 # --- Tables 3, 5, 6 -----------------------------------------------------------------------------------------
@@ -252,7 +336,7 @@ YES_NO_TITLES = {
 }
 
 
-def yes_no_table(frame: pd.DataFrame | Round, question: str) -> Table:
+def yes_no_table(frame: pd.DataFrame | Round, question: str) -> Table[YesNoSummary]:
     """Replies to the question (blank is not No), Yes, No, Yes (%) per workshop."""
     key, title = YES_NO_TITLES[question]
     prepared = prepare(frame)
@@ -261,25 +345,26 @@ def yes_no_table(frame: pd.DataFrame | Round, question: str) -> Table:
         [w.number, w.label, n, y, n - y, percent(y, n)]
         for w, n, y in zip(prepared.listed.itertuples(), answered, yes, strict=True)
     ]
-    total_answered, total_yes = sum(answered), sum(yes)
+    totals = YesNoSummary(answered=sum(answered), yes=sum(yes))
     return Table(
         key,
         title,
         [*WORKSHOP_COLUMNS, "Replies to this question", "Yes", "No", "Yes (%)"],
         rows,
-        [["", "Total", total_answered, total_yes, total_answered - total_yes, percent(total_yes, total_answered)]],
+        totals.rows(),
+        totals=totals,
     )
 
 
-def table3(frame: pd.DataFrame | Round) -> Table:
+def table3(frame: pd.DataFrame | Round) -> Table[YesNoSummary]:
     return yes_no_table(frame, "q3_direct_effects")
 
 
-def table5(frame: pd.DataFrame | Round) -> Table:
+def table5(frame: pd.DataFrame | Round) -> Table[YesNoSummary]:
     return yes_no_table(frame, "q4_contributed")
 
 
-def table6(frame: pd.DataFrame | Round) -> Table:
+def table6(frame: pd.DataFrame | Round) -> Table[YesNoSummary]:
     return yes_no_table(frame, "q5_new_project")
 
 
@@ -328,7 +413,7 @@ def _code_cells(workshop_ids: np.ndarray, codes: np.ndarray, marked: np.ndarray)
     return cells
 
 
-def cross_table(frame: pd.DataFrame | Round, shape: CrossShape) -> Table:
+def cross_table(frame: pd.DataFrame | Round, shape: CrossShape) -> Table[CrossSummary]:
     prepared = prepare(frame)
     listed, replied = prepared.listed, prepared.replied
     (first, first_name), (second, second_name) = shape.actions
@@ -351,30 +436,29 @@ def cross_table(frame: pd.DataFrame | Round, shape: CrossShape) -> Table:
     first_total, second_total, outcome_total = int(took_first.sum()), int(took_second.sum()), int(realized.sum())
     first_led, second_led = int((took_first & realized).sum()), int((took_second & realized).sum())
     attributed = int((acted & realized).sum())
+    totals = CrossSummary(
+        first_action=first_total,
+        second_action=second_total,
+        outcome=outcome_total,
+        first_led=CountShare(first_led, percent(first_led, first_total)),
+        second_led=CountShare(second_led, percent(second_led, second_total)),
+        attributed=CountShare(attributed, percent(attributed, outcome_total)),
+    )
     return Table(
         shape.key,
         shape.title,
         [*WORKSHOP_COLUMNS, first_name, second_name, outcome_name],
         rows,
-        [
-            ["", "Total", first_total, second_total, outcome_total],
-            [
-                "",
-                shape.led_name,
-                CountShare(first_led, percent(first_led, first_total)),
-                CountShare(second_led, percent(second_led, second_total)),
-                "",
-            ],
-            ["", shape.attributed_name, "", "", CountShare(attributed, percent(attributed, outcome_total))],
-        ],
+        totals.rows(shape),
+        totals=totals,
     )
 
 
-def table4(frame: pd.DataFrame | Round) -> Table:
+def table4(frame: pd.DataFrame | Round) -> Table[CrossSummary]:
     return cross_table(frame, TABLE4)
 
 
-def table7(frame: pd.DataFrame | Round) -> Table:
+def table7(frame: pd.DataFrame | Round) -> Table[CrossSummary]:
     return cross_table(frame, TABLE7)
 
 
@@ -393,7 +477,7 @@ ASSOCIATION_COLUMNS = [
 ]
 
 
-def associations(frame: pd.DataFrame | Round) -> Table:
+def associations(frame: pd.DataFrame | Round) -> Table[None]:
     """Each Q1 action against each outcome (Q3-Q5 Yes), over the replies that answered the outcome question."""
     from reports import stats  # scipy is imported only when the association table is wanted
 
@@ -426,12 +510,12 @@ def associations(frame: pd.DataFrame | Round) -> Table:
                     measures.fisher_p,
                 ]
             )
-    return Table("associations", "Follow-up actions and outcomes: association", ASSOCIATION_COLUMNS, rows, [])
+    return Table("associations", "Follow-up actions and outcomes: association", ASSOCIATION_COLUMNS, rows, totals=None)
 
 
 # --- All of them --------------------------------------------------------------------------------------------
 
-TABLE_FUNCTIONS = {
+TABLE_FUNCTIONS: dict[str, Callable[[pd.DataFrame | Round], Table[Any]]] = {
     "table1": table1,
     "table2": table2,
     "table3": table3,
@@ -443,7 +527,7 @@ TABLE_FUNCTIONS = {
 }
 
 
-def build_tables(frame: pd.DataFrame) -> dict[str, Table]:
+def build_tables(frame: pd.DataFrame) -> dict[str, Table[Any]]:
     prepared = prepare(frame)
     return {key: function(prepared) for key, function in TABLE_FUNCTIONS.items()}
 

@@ -1,5 +1,5 @@
 """Staff pages of the replies and the report's tables (under /staff/). Each view calls one function of
-reports.services or reports.excel."""
+reports.staff or reports.excel, and draws the charts (reports.charts)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from reports import excel, services
+from reports import charts, excel, staff
 from reports.display import display_table
 from workshops.models import Workshop, fiscal_year_label, parse_fiscal_year
 from workshops.roles import may_see_personal_data, staff_page
@@ -26,7 +26,7 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("reports:fiscal_year", fiscal_year=parse_fiscal_year(chosen))
         except ValueError as error:
             messages.error(request, str(error))
-    return render(request, "reports/staff/index.html", {"years": services.fiscal_years()})
+    return render(request, "reports/staff/index.html", {"years": staff.fiscal_years()})
 
 
 def surveyed_or_404(fiscal_year: int) -> None:
@@ -38,7 +38,7 @@ def surveyed_or_404(fiscal_year: int) -> None:
 def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """The seven tables, the associations, the charts and (while the round runs) each workshop's progress."""
     surveyed_or_404(fiscal_year)
-    overview = services.staff_overview(fiscal_year)
+    overview = staff.staff_overview(fiscal_year)
     tables = {key: display_table(table) for key, table in overview.data.tables.items()}
     return render(
         request,
@@ -47,6 +47,7 @@ def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
             "fiscal_year": fiscal_year,
             "label": fiscal_year_label(fiscal_year),
             "overview": overview,
+            "charts": charts.report_charts(overview.data, overview.trend),
             "figures": overview.data.figures,
             "numbered_tables": [tables[f"table{n}"] for n in range(1, 8)],
             "associations": tables["associations"],
@@ -68,4 +69,4 @@ def tables_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 @staff_page
 def workshop_replies(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = get_object_or_404(Workshop, pk=workshop_id)
-    return render(request, "reports/staff/workshop.html", {"result": services.workshop_replies(workshop)})
+    return render(request, "reports/staff/workshop.html", {"result": staff.workshop_replies(workshop)})

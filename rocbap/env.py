@@ -7,9 +7,13 @@ with a message that says what to fix instead of failing later in a request.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from dj_database_url import DBConfig
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -44,14 +48,22 @@ def get_int(name: str, default: int, minimum: int | None = None) -> int:
     return value
 
 
-def get_int_list(name: str, default: list[int]) -> list[int]:
+def get_int_list(name: str, default: list[int], *, minimum: int | None = None, at_most: int | None = None) -> list[int]:
+    """Whole numbers separated by commas, each different, each at least `minimum`, at most `at_most` of them."""
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
     try:
-        return [int(part) for part in raw.replace(" ", "").split(",") if part]
+        values = [int(part) for part in raw.replace(" ", "").split(",") if part]
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be whole numbers separated by commas, got {raw!r}") from None
+    if minimum is not None and any(value < minimum for value in values):
+        raise ImproperlyConfigured(f"{name}: every number must be at least {minimum}, got {raw!r}")
+    if len(set(values)) != len(values):
+        raise ImproperlyConfigured(f"{name}: a number appears twice in {raw!r}")
+    if at_most is not None and len(values) > at_most:
+        raise ImproperlyConfigured(f"{name} takes at most {at_most} numbers, got {len(values)} in {raw!r}")
+    return values
 
 
 def get_list(name: str, default: list[str]) -> list[str]:
@@ -71,7 +83,7 @@ def get_url(name: str, default: str, schemes: tuple[str, ...]) -> str:
     return value
 
 
-def database_config(name: str, default: str) -> dict:
+def database_config(name: str, default: str) -> DBConfig:
     import dj_database_url
 
     url = get_str(name, default)

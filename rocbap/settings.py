@@ -179,8 +179,13 @@ CELERY_TIMEZONE = TIME_ZONE
 SURVEY_DELAY_MONTHS = env.get_int("SURVEY_DELAY_MONTHS", 6, minimum=0)
 # Days from the invitation to the due date.
 SURVEY_REPLY_DAYS = env.get_int("SURVEY_REPLY_DAYS", 21, minimum=1)
-# Reminders go this many days before the due date to those who have not replied.
-SURVEY_REMINDER_DAYS = sorted(env.get_int_list("SURVEY_REMINDER_DAYS", [7, 2]), reverse=True)
+# Reminders go this many days before the due date to those who have not replied. The message log has a kind for
+# each of at most SURVEY_MAX_REMINDERS reminders (surveys.models.MessageKind): a longer list stops the start
+# rather than sending fewer reminders than configured.
+SURVEY_MAX_REMINDERS = 3
+SURVEY_REMINDER_DAYS = sorted(
+    env.get_int_list("SURVEY_REMINDER_DAYS", [7, 2], minimum=1, at_most=SURVEY_MAX_REMINDERS), reverse=True
+)
 # Invitations that fell due while the scheduler was down go out if at most this many days late;
 # older ones only when staff ask for them.
 SURVEY_CATCH_UP_DAYS = env.get_int("SURVEY_CATCH_UP_DAYS", 14, minimum=0)
@@ -227,7 +232,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
     }
 # Unknown personal links one client address may try within the window (seconds) before it gets 429.
 TOKEN_GUESS_LIMIT = env.get_int("TOKEN_GUESS_LIMIT", 20, minimum=1)

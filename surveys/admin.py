@@ -7,9 +7,12 @@ imports only the apps below it (docs/architecture.md).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from rocbap.admin import StaffModelAdmin
+from rocbap.percentages import percent_label
 from surveys import dispatch, imports, privacy, questionnaire
 from surveys.links import questionnaire_url, revoke
 from surveys.models import Message, Response, Status, WorkbookImport
@@ -27,6 +31,18 @@ from surveys.schedule import local_day, past_catch_up, schedule_for
 from workshops.admin import FiscalYearFilter
 from workshops.models import Participant, Workshop
 from workshops.roles import SEND_MESSAGES, may_see_personal_data
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+    from django_stubs_ext import WithAnnotations
+
+    class WorkshopCounts(TypedDict):
+        participant_count: int
+        reply_count: int
+
+    # A workshop as the list shows it: counted in the list's query (WorkshopAdmin.get_queryset).
+    CountedWorkshop = WithAnnotations[Workshop, WorkshopCounts]
+
 
 # --- What staff do with messages from the workshop and participant pages --------------------------------------
 
@@ -75,8 +91,7 @@ class MessageInline(admin.TabularInline):
     """The message log of one participant."""
 
     model = Message
-    fields = ["kind", "status", "to_email", "sent_at", "attempts", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "status", "to_email", "sent_at", "attempts", "error")
     extra = 0
     can_delete = False
     ordering = ["created_at", "id"]
@@ -88,16 +103,17 @@ class MessageInline(admin.TabularInline):
 # --- Workshops and participants ----------------------------------------------------------------------------
 
 
-@admin.display(description="personal link")
-def questionnaire_link(participant: Participant) -> str:
-    """The participant's link, to show again (e.g. when the e-mail was lost); empty until saved."""
-    return questionnaire_url(participant) if participant.pk else "-"
+class ShowsQuestionnaireLink:
+    @admin.display(description="personal link")
+    def questionnaire_link(self, participant: Participant) -> str:
+        """The participant's link, to show again (e.g. when the e-mail was lost); empty until saved."""
+        return questionnaire_url(participant) if participant.pk else "-"
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(ShowsQuestionnaireLink, admin.TabularInline):
     model = Participant
-    fields = ["name", "email", "administration", questionnaire_link]
-    readonly_fields = [questionnaire_link]
+    fields = ["name", "email", "administration", "questionnaire_link"]
+    readonly_fields = ["questionnaire_link"]
     autocomplete_fields = ["administration"]
     extra = 0
     show_change_link = True
@@ -182,18 +198,16 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         return workshop.fiscal_year_label if workshop.start_date else "-"
 
     @admin.display(description="participants", ordering="participant_count")
-    def participant_count(self, workshop: Workshop) -> int:
+    def participant_count(self, workshop: CountedWorkshop) -> int:
         return workshop.participant_count
 
     @admin.display(description="replies", ordering="reply_count")
-    def reply_count(self, workshop: Workshop) -> int:
+    def reply_count(self, workshop: CountedWorkshop) -> int:
         return workshop.reply_count
 
     @admin.display(description="reply rate")
-    def reply_rate(self, workshop: Workshop) -> str:
-        if not workshop.participant_count:
-            return "-"
-        return f"{round(100 * workshop.reply_count / workshop.participant_count)}%"
+    def reply_rate(self, workshop: CountedWorkshop) -> str:
+        return percent_label(workshop.reply_count, workshop.participant_count)
 
     @admin.display(description="dates now in force")
     def schedule_display(self, workshop: Workshop) -> str:
@@ -260,7 +274,7 @@ def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
             "title": "Erase personal data?",
             "participants": queryset.select_related("workshop", "administration"),
             "opts": modeladmin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/workshops/participant/erase_confirmation.html", context)
     erased = 0
@@ -277,13 +291,13 @@ class ParticipantWorkshopFYFilter(FiscalYearFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SendsMessages, StaffModelAdmin):
+class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
     list_display = ["name", "email", "administration", "workshop", "has_replied"]
     list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration"]
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
     autocomplete_fields = ["administration"]
     list_select_related = ["administration", "workshop", "response"]
-    readonly_fields = [questionnaire_link, "opted_out_at", "created_at"]
+    readonly_fields = ["questionnaire_link", "opted_out_at", "created_at"]
     inlines = [MessageInline]
     actions = [send_link_again, "revoke_links", erase_personal_data]
     change_form_template = "admin/workshops/participant/change_form.html"
@@ -334,6 +348,18 @@ class RecordAdmin(StaffModelAdmin):
         return record.participant.name
 
 
+REPLY_FIELDS = ["participant", "contact_email", "status", "submitted_at", "changed_at", "late"]
+
+
+def _reply_fieldsets(reply_fields: list[str]) -> _FieldsetSpec:
+    """The reply's own fields, then one fieldset per question, in the questionnaire's order and words."""
+    questions: _FieldsetSpec = [
+        (f"{question.number}. {question.text}", {"fields": list(question.fields)})
+        for question in questionnaire.QUESTIONS
+    ]
+    return [("Reply", {"fields": reply_fields}), *questions]
+
+
 @admin.register(Response)
 class ResponseAdmin(RecordAdmin):
     """Replies as participants gave them: read-only, in the questionnaire's order and words."""
@@ -349,21 +375,13 @@ class ResponseAdmin(RecordAdmin):
     ]
     list_select_related = ["participant__workshop", "participant__administration"]
     date_hierarchy = "submitted_at"
-    fieldsets = [
-        ("Reply", {"fields": ["participant", "contact_email", "status", "submitted_at", "changed_at", "late"]}),
-        *[
-            (f"{question.number}. {question.text}", {"fields": list(question.fields)})
-            for question in questionnaire.QUESTIONS
-        ],
-    ]
+    fieldsets = _reply_fieldsets(REPLY_FIELDS)
 
     def get_fieldsets(self, request, obj=None):
         if may_see_personal_data(request.user):
             return self.fieldsets
         # A report viewer reads the answers, not the contact address (workshops.roles).
-        first, *questions = self.fieldsets
-        title, options = first
-        return [(title, {**options, "fields": [f for f in options["fields"] if f != "contact_email"]}), *questions]
+        return _reply_fieldsets([name for name in REPLY_FIELDS if name != "contact_email"])
 
     def get_search_fields(self, request):
         if may_see_personal_data(request.user):

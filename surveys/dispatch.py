@@ -31,13 +31,14 @@ from itertools import islice
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db import connection as database
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from rocbap.celery import app as celery_app
-from surveys.emails import send_message
+from surveys.emails import ResultsCache, send_message
 from surveys.models import Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
 from surveys.schedule import due_on, local_day
 from workshops.models import Participant, Workshop
@@ -78,7 +79,7 @@ def plan(now: dt.datetime) -> int:
             planned += _plan(participants, MessageKind.INVITATION)
         # Reminders and feedback follow an invitation that went out (one filter(): the same message row).
         invited = participants.filter(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
-        if due.reminder and due.reminder <= 3:
+        if due.reminder:  # at most SURVEY_MAX_REMINDERS, the reminder kinds of the message log (rocbap.settings)
             planned += _plan(invited.exclude(response__status=Status.SUBMITTED), reminder_kind(due.reminder))
         if due.feedback:
             planned += _plan(invited, MessageKind.FEEDBACK)
@@ -205,75 +206,124 @@ def _release(messages: Iterable[Message], claim: str) -> None:
     Message.objects.filter(pk__in=[m.pk for m in messages], claim=claim).update(claim="", claimed_until=None)
 
 
+@dataclass
+class _Batch:
+    """The rows of one claim while they are sent, and what became of them."""
+
+    claim: str
+    messages: list[Message]
+    today: dt.date  # the day the messages are written for (days left)
+    lease_ends: dt.datetime
+    stop_at: dt.datetime  # half the lease: later rows are released for another pass
+    outcome: Counter = field(default_factory=Counter)
+    results_cache: ResultsCache = field(default_factory=dict)
+
+
 def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
     """Send the rows of one claim over one SMTP connection. Returns counts by outcome.
 
     `as_of` is the moment the messages are written for (days left); leases always run on the real clock.
     """
+    batch = _take_claim(claim, as_of)
+    if not batch.messages:
+        return batch.outcome
+    connection = _open_connection(batch)
+    if connection is None:
+        return batch.outcome
+    try:
+        _send_each(batch, connection)
+    finally:
+        connection.close()
+    return batch.outcome
+
+
+def _take_claim(claim: str, as_of: dt.datetime | None) -> _Batch:
+    """1. Renew the lease (the task may have waited in the queue) and load the rows still ours: rows another pass
+    claimed since carry its token."""
     started = timezone.now()
     lease = dt.timedelta(seconds=settings.SURVEY_CLAIM_SECONDS)
-    lease_ends = started + lease
-    # Renew the lease: the task may have waited in the queue. Rows another pass claimed since carry its token.
-    Message.objects.filter(claim=claim, status=MessageStatus.PENDING).update(claimed_until=lease_ends)
-    stop_at = started + lease / 2
+    Message.objects.filter(claim=claim, status=MessageStatus.PENDING).update(claimed_until=started + lease)
     messages = list(
         Message.objects.filter(claim=claim, status=MessageStatus.PENDING)
         .select_related("participant__workshop", "participant__response")
         .order_by("pk")
     )
-    outcome: Counter = Counter()
-    if not messages:
-        return outcome
-    today = local_day(as_of or started)
-    results_cache: dict = {}
+    return _Batch(claim, messages, local_day(as_of or started), started + lease, started + lease / 2)
+
+
+def _open_connection(batch: _Batch) -> BaseEmailBackend | None:
+    """2. One SMTP connection for the batch; None when the server cannot be reached now (every row waits for a
+    retry). An error that is not transient propagates."""
     connection = get_connection()
     try:
         connection.open()
     except Exception as error:
         if not is_transient(error):
             raise
-        logger.warning("Cannot reach the mail server (%s); %d messages wait", describe(error), len(messages))
-        _retry_later(messages, claim, error)
-        outcome["retry"] += len(messages)
-        return outcome
+        logger.warning("Cannot reach the mail server (%s); %d messages wait", describe(error), len(batch.messages))
+        _retry_later(batch.messages, batch.claim, error)
+        batch.outcome["retry"] += len(batch.messages)
+        return None
+    return connection
+
+
+def _send_each(batch: _Batch, connection: BaseEmailBackend) -> None:
+    """3. Each row in turn, until half the lease is gone (the rest is released) or the connection is lost for good
+    (the rest waits for a retry)."""
+    for index, message in enumerate(batch.messages):
+        if timezone.now() >= batch.stop_at:
+            _release(batch.messages[index:], batch.claim)
+            batch.outcome["released"] += len(batch.messages) - index
+            return
+        error = _send_one(batch, message, connection)
+        if error is not None and _breaks_connection(error):
+            lost = _reopen(connection)
+            if lost is not None:
+                rest = batch.messages[index + 1 :]
+                _retry_later(rest, batch.claim, lost)
+                batch.outcome["retry"] += len(rest)
+                return
+
+
+def _send_one(batch: _Batch, message: Message, connection: BaseEmailBackend) -> Exception | None:
+    """Skip, send or record the failure of one message; returns the error when sending raised one."""
+    reason = skip_reason(message)
+    if reason:
+        _finish(message, batch.claim, MessageStatus.SKIPPED, error=reason)
+        batch.outcome["skipped"] += 1
+        return None
     try:
-        for index, message in enumerate(messages):
-            if timezone.now() >= stop_at:
-                _release(messages[index:], claim)
-                outcome["released"] += len(messages) - index
-                break
-            reason = skip_reason(message)
-            if reason:
-                _finish(message, claim, MessageStatus.SKIPPED, error=reason)
-                outcome["skipped"] += 1
-                continue
-            try:
-                subject = send_message(message, today, connection, results_cache)
-            except Exception as error:
-                if is_transient(error) or not isinstance(error, smtplib.SMTPException):
-                    # Not an SMTP verdict (e.g. a template error): keep the message, try again later, up to the cap.
-                    if not is_transient(error):
-                        logger.exception("Message %s could not be built or sent", message.pk)
-                    _retry_later([message], claim, error)
-                    outcome["retry"] += 1
-                else:
-                    logger.warning("Message %s failed: %s", message.pk, describe(error))
-                    _finish(message, claim, MessageStatus.FAILED, error=describe(error))
-                    outcome["failed"] += 1
-                if _breaks_connection(error):
-                    connection.close()
-                    try:
-                        connection.open()
-                    except Exception as reopen_error:
-                        _retry_later(messages[index + 1 :], claim, reopen_error)
-                        outcome["retry"] += len(messages) - index - 1
-                        break
-            else:
-                _mark_sent(message, claim, subject, lease_ends)
-                outcome["sent"] += 1
-    finally:
-        connection.close()
-    return outcome
+        subject = send_message(message, batch.today, connection, batch.results_cache)
+    except Exception as error:
+        _record_failure(batch, message, error)
+        return error
+    _mark_sent(message, batch.claim, subject, batch.lease_ends)
+    batch.outcome["sent"] += 1
+    return None
+
+
+def _record_failure(batch: _Batch, message: Message, error: Exception) -> None:
+    """A 5xx verdict fails the message; a transient error, or one that is no SMTP verdict at all (e.g. a template
+    error), keeps it for a retry, up to the cap. Called while the error is being handled (for the traceback)."""
+    if is_transient(error) or not isinstance(error, smtplib.SMTPException):
+        if not is_transient(error):
+            logger.exception("Message %s could not be built or sent", message.pk)
+        _retry_later([message], batch.claim, error)
+        batch.outcome["retry"] += 1
+    else:
+        logger.warning("Message %s failed: %s", message.pk, describe(error))
+        _finish(message, batch.claim, MessageStatus.FAILED, error=describe(error))
+        batch.outcome["failed"] += 1
+
+
+def _reopen(connection: BaseEmailBackend) -> Exception | None:
+    """A new connection after the server dropped the old one; the error when that fails too."""
+    connection.close()
+    try:
+        connection.open()
+    except Exception as error:
+        return error
+    return None
 
 
 # --- the pass ---------------------------------------------------------------------------------------------------

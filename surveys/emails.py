@@ -97,4 +97,4 @@ def send_message(message: Message, today: dt.date, connection, results_cache: Re
     """Build and send one message through an open connection; SMTP errors propagate. Returns the subject."""
     email = build_email(message, today, connection=connection, results_cache=results_cache)
     connection.send_messages([email])
-    return email.subject
+    return str(email.subject)

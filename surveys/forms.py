@@ -7,6 +7,7 @@ A draft only needs answers of the right type; submitting applies every rule. The
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django import forms
 
@@ -27,8 +28,8 @@ class PlainTextField(forms.CharField):
     def __init__(self, **kwargs) -> None:
         super().__init__(max_length=TEXT_MAX_LENGTH, required=False, widget=forms.Textarea, **kwargs)
 
-    def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n")
+    def to_python(self, value: Any) -> str:
+        return (super().to_python(value) or "").replace("\r\n", "\n")
 
 
 _WHOLE = {"invalid": "Enter a whole number, e.g. 12."}
@@ -90,8 +91,9 @@ class QuestionnaireForm(forms.ModelForm):
         # themselves (min_value=0); Django would also run each constraint as a query. The database keeps them all.
         pass
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.submit:
             for field, message in self.submission_errors(data):
                 if field not in self.errors:
@@ -194,7 +196,7 @@ def sections(form: QuestionnaireForm) -> list[Section]:
         controls = []
         for name in question.fields:
             bound = form[name]
-            errors = list(bound.errors)
+            errors = [str(error) for error in bound.errors]
             if name in Q1_ACTIONS:
                 controls.append(Control(name, "checkbox", option_labels[name], bool(bound.value()), errors))
             elif name in COUNTS:

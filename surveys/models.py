@@ -102,7 +102,10 @@ class Response(models.Model):
     @classmethod
     def answer_label(cls, name: str) -> str:
         """An answer field's name as staff read it (admin, staff pages, exports, charts, quotes)."""
-        return str(cls._meta.get_field(name).verbose_name)
+        field = cls._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise ValueError(f"{name} is not an answer field")
+        return str(field.verbose_name)
 
 
 class MessageKind(models.TextChoices):

@@ -26,7 +26,7 @@ from django.utils import timezone
 from surveys.models import RoundState, SurveyRound
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 def is_closed(fiscal_year: int, *, lock: bool = False) -> bool:
@@ -42,7 +42,7 @@ def closed_fiscal_years() -> set[int]:
 
 
 @transaction.atomic
-def close(fiscal_year: int, *, by: AbstractBaseUser | None = None) -> SurveyRound:
+def close(fiscal_year: int, *, by: User | None = None) -> SurveyRound:
     """Close the round: from now on no reply of this fiscal year changes. Closing a closed round changes nothing."""
     survey_round, _ = SurveyRound.objects.select_for_update().get_or_create(fiscal_year=fiscal_year)
     if not survey_round.is_closed:

@@ -497,17 +497,29 @@ def import_workbook(source: str | Path | IO[bytes], progress: Progress | None = 
 
 
 class _Plan:
+    """What the workbook will write, checked across rows and against the database before anything is written."""
+
     def __init__(self, reader: _Reader) -> None:
         self.reader = reader
         self.workshops: dict[str, Row] = {}  # code (lower) -> row
         self.participants: dict[tuple[str, str], Row] = {}  # (code, e-mail), lower
         self.responses: dict[tuple[str, str], Row] = {}
         self.administrations = MemberAdministration.lookup_table()
+        self.existing_workshops: dict[str, Workshop] = {}  # code (lower) -> stored workshop
+        self.known_codes: set[str] = set()  # in the workbook or stored
+        self.existing_participants: dict[tuple[str, str], Participant] = {}
 
     def check(self, sheets: dict[str, list[Row]]) -> None:
+        """Every check across rows and against the database; errors go to the reader, nothing is written."""
+        self._check_workshops(sheets.get("workshops", []))
+        self._load_existing_workshops(sheets)
+        self._check_participants(sheets.get("participants", []))
+        self._check_responses(sheets.get("responses", []))
+
+    def _check_workshops(self, rows: list[Row]) -> None:
+        """1. Each code once in the sheet; a workshop ends on or after its start."""
         error = self.reader.error
-        workshop_rows = sheets.get("workshops", [])
-        for row in workshop_rows:
+        for row in rows:
             values = row.values
             code = values.get("code")
             if code is None:
@@ -525,38 +537,33 @@ class _Plan:
             if start and end and end < start:
                 error("workshops", row.number, "end_date", f"{end} is before the start date {start}")
 
+    def _load_existing_workshops(self, sheets: dict[str, list[Row]]) -> None:
+        """2. The stored workshops the workbook names (one query); codes match without regard to case, like
+        e-mail addresses."""
         referenced = {
             _key(r.values["workshop"])
             for s in ("participants", "responses")
             for r in sheets.get(s, [])
             if r.values.get("workshop")
         }
-        # Codes are matched without regard to case, like e-mail addresses.
         self.existing_workshops = {
             _key(w.code): w
             for w in Workshop.objects.annotate(code_key=Lower("code")).filter(
                 code_key__in=referenced | set(self.workshops)
             )
         }
-        known_codes = set(self.workshops) | set(self.existing_workshops)
+        self.known_codes = set(self.workshops) | set(self.existing_workshops)
 
-        for row in sheets.get("participants", []):
+    def _check_participants(self, rows: list[Row]) -> None:
+        """3. Each participant of a known workshop and member administration, each address once per workshop."""
+        error = self.reader.error
+        for row in rows:
             values = row.values
             code, email = values.get("workshop"), values.get("email")
-            if code and _key(code) not in known_codes:
+            if code and _key(code) not in self.known_codes:
                 error("participants", row.number, "workshop", f"no workshop with code {code}")
                 continue
-            administration = values.get("administration")
-            if administration:
-                if administration not in self.administrations:
-                    error(
-                        "participants",
-                        row.number,
-                        "administration",
-                        f"unknown member administration {administration!r}",
-                    )
-                else:
-                    values["administration"] = self.administrations[administration]
+            self._resolve_administration(row)
             if code and email:
                 key = (_key(code), _key(email))
                 if key in self.participants:
@@ -569,22 +576,36 @@ class _Plan:
                 else:
                     self.participants[key] = row
 
-        response_rows = sheets.get("responses", [])
+    def _resolve_administration(self, row: Row) -> None:
+        """The administration's code or alias becomes the administration itself."""
+        administration = row.values.get("administration")
+        if not administration:
+            return
+        if administration not in self.administrations:
+            self.reader.error(
+                "participants", row.number, "administration", f"unknown member administration {administration!r}"
+            )
+        else:
+            row.values["administration"] = self.administrations[administration]
+
+    def _check_responses(self, rows: list[Row]) -> None:
+        """4. Each reply from a participant in the workbook or the database, one reply per participant."""
+        error = self.reader.error
         wanted = {
             (_key(r.values["workshop"]), _key(r.values["email"]))
-            for r in response_rows
+            for r in rows
             if r.values.get("workshop") and r.values.get("email")
         }
         unknown = wanted - set(self.participants)
         self.existing_participants = self._existing_participants({code for code, _ in [*self.participants, *unknown]})
-        for row in response_rows:
+        for row in rows:
             values = row.values
             code, email = values.get("workshop"), values.get("email")
             if not (code and email):
                 continue
             key = (_key(code), _key(email))
             if key not in self.participants and key not in self.existing_participants:
-                if _key(code) not in known_codes:
+                if _key(code) not in self.known_codes:
                     error("responses", row.number, "workshop", f"no workshop with code {code}")
                 else:
                     error("responses", row.number, "email", f"{email} is not a participant of workshop {code}")

@@ -5,9 +5,11 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from rocbap import env
+from surveys.models import MessageKind, reminder_number
 from tests.conftest import ROOT
 
 
@@ -46,6 +48,32 @@ def test_bad_value_names_the_variable(monkeypatch, name, value, getter):
     monkeypatch.setenv(name, value)
     with pytest.raises(ImproperlyConfigured, match=name):
         getter()
+
+
+@pytest.mark.parametrize("value", ["14,7,2,1", "7,0", "7,7"])
+def test_reminder_days_refuse_what_the_dispatch_cannot_send(monkeypatch, value):
+    # Four reminders: the message log has kinds for three (surveys.models.MessageKind), so the start stops
+    # instead of the dispatch leaving the fourth out; a reminder on the due date or twice on one day neither.
+    monkeypatch.setenv("SURVEY_REMINDER_DAYS", value)
+    with pytest.raises(ImproperlyConfigured, match="SURVEY_REMINDER_DAYS"):
+        env.get_int_list("SURVEY_REMINDER_DAYS", [7, 2], minimum=1, at_most=settings.SURVEY_MAX_REMINDERS)
+
+
+def test_reminder_days_accept_as_many_reminders_as_the_message_log_has_kinds(monkeypatch):
+    monkeypatch.setenv("SURVEY_REMINDER_DAYS", "14, 7, 2")
+    days = env.get_int_list("SURVEY_REMINDER_DAYS", [7, 2], minimum=1, at_most=settings.SURVEY_MAX_REMINDERS)
+    assert days == [14, 7, 2]
+    reminder_kinds = [kind for kind in MessageKind.values if reminder_number(kind)]
+    assert len(reminder_kinds) == settings.SURVEY_MAX_REMINDERS
+
+
+def test_four_reminders_stop_the_start(tmp_path):
+    environment = {**os.environ, "VAR_DIR": str(tmp_path), "SURVEY_REMINDER_DAYS": "14,7,3,1"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SURVEY_REMINDER_DAYS takes at most 3 numbers" in result.stderr
 
 
 def test_bad_configuration_stops_the_start_with_the_name(tmp_path):

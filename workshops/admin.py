@@ -24,8 +24,9 @@ class FiscalYearFilter(admin.SimpleListFilter):
         return [(str(year), f"FY{fiscal_year_label(year)}") for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{self.field_path: int(self.value())})
+        chosen = self.value()
+        if chosen and chosen.isdigit():
+            return queryset.filter(**{self.field_path: int(chosen)})
         return queryset
 
 

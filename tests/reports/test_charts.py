@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from reports import charts
-from reports.tables import Table
+from reports.tables import CountShare, Table, Table2Summary
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -35,12 +35,16 @@ def test_labels_are_escaped():
 
 
 def test_actions_chart_ranks_table2():
+    totals = Table2Summary(
+        replies=10, actions={"q1_shared_materials": CountShare(3, 30), "q1_submitted_report": CountShare(8, 80)}
+    )
     table = Table(
         "table2",
         "Table 2",
         ["No.", "Workshop", "Replies", "Share training materials", "Submit reports"],
         [],
-        [["", "Total", 10, 3, 8], ["", "% of replies", "", 30, 80]],
+        totals.rows(),
+        totals=totals,
     )
     texts = [text.text for text in parse(charts.actions_chart(table)).iter(f"{SVG}text")]
     assert texts[1:] == ["Submit reports", "8 (80%)", "Share training materials", "3 (30%)"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from reports import excel
-from reports.services import report_data
+from reports.figures import report_data
 from surveys.models import Response
 from surveys.workbook import import_workbook
 from tests.conftest import DEMO_EXPECTED

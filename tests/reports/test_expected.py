@@ -7,10 +7,15 @@ import json
 
 import pytest
 
-from reports.services import report_data
+from reports.figures import report_data
+from reports.tables import ReplyCounts
 from tests.conftest import DEMO_EXPECTED
 
 EXPECTED = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))
+
+
+def figures(counts: ReplyCounts) -> list[int | None]:
+    return [counts.administrations, counts.participants, counts.replies, counts.reply_rate]
 
 
 @pytest.fixture
@@ -27,11 +32,10 @@ def test_workshops_are_listed_in_order_of_start_date(demo_tables):
 def test_table1(demo_tables):
     table = demo_tables["table1"]
     assert [row[3:] for row in table.rows] == EXPECTED["table1"]["rows"]
-    assert (
-        table.summary_row("Sub-total of Sub-Regional Workshops")[3:] == EXPECTED["table1"]["subtotals"]["sub-regional"]
-    )
-    assert table.summary_row("Sub-total of Regional Workshops")[3:] == EXPECTED["table1"]["subtotals"]["regional"]
-    assert table.summary_row("Total")[3:] == EXPECTED["table1"]["total"]
+    by_scope = table.totals.by_scope
+    assert figures(by_scope["sub-regional"]) == EXPECTED["table1"]["subtotals"]["sub-regional"]
+    assert figures(by_scope["regional"]) == EXPECTED["table1"]["subtotals"]["regional"]
+    assert figures(table.totals.total) == EXPECTED["table1"]["total"]
     assert [row[1] for row in table.summary] == [
         "Sub-total of Sub-Regional Workshops",
         "Sub-total of Regional Workshops",
@@ -42,15 +46,17 @@ def test_table1(demo_tables):
 def test_table2(demo_tables):
     table = demo_tables["table2"]
     assert [row[2:] for row in table.rows] == EXPECTED["table2"]["rows"]
-    assert table.summary_row("Total")[2:] == EXPECTED["table2"]["total"]
-    assert table.summary_row("% of replies")[3:] == EXPECTED["table2"]["pct"]
+    actions = table.totals.actions.values()
+    assert [table.totals.replies, *(share.count for share in actions)] == EXPECTED["table2"]["total"]
+    assert [share.percent for share in actions] == EXPECTED["table2"]["pct"]
 
 
 @pytest.mark.parametrize("key", ["table3", "table5", "table6"])
 def test_yes_no_tables(demo_tables, key):
     table = demo_tables[key]
     assert [row[2:] for row in table.rows] == EXPECTED[key]["rows"]
-    assert table.summary_row("Total")[2:] == EXPECTED[key]["total"]
+    totals = table.totals
+    assert [totals.answered, totals.yes, totals.no, totals.yes_percent] == EXPECTED[key]["total"]
 
 
 @pytest.mark.parametrize(
@@ -64,10 +70,11 @@ def test_code_tables(demo_tables, key, led, attributed):
     table = demo_tables[key]
     expected = EXPECTED[key]
     assert [[str(cell) for cell in row[2:]] for row in table.rows] == expected["rows"]
-    assert table.summary_row("Total")[2:] == expected["total"]
-    led_cells = table.summary_row(led)[2:4]
-    assert [[cell.count, cell.percent] for cell in led_cells] == expected["led"]
-    bottom = table.summary_row(attributed)[4]
+    totals = table.totals
+    assert [totals.first_action, totals.second_action, totals.outcome] == expected["total"]
+    assert [[cell.count, cell.percent] for cell in (totals.first_led, totals.second_led)] == expected["led"]
+    assert [row[1] for row in table.summary] == ["Total", led, attributed]
+    bottom = totals.attributed
     assert [bottom.count, bottom.percent] == expected["attributed"]
     assert str(bottom) == f"{expected['attributed'][0]} ({expected['attributed'][1]}%)"
 

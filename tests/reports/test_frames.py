@@ -80,10 +80,12 @@ def test_tables_from_the_database(round_2019):
         "WCO National Workshop on RM (Feb. 2020)",
     ]
     assert table1.rows[0][3:] == [3, 4, 2, 50]
-    assert table1.summary_row("Sub-total of National Workshops")[3:] == [2, 3, 2, 67]
-    assert table1.summary_row("Total")[3:] == [5, 7, 4, 57]
+    assert table1.totals.by_scope["national"] == tables.ReplyCounts(administrations=2, participants=3, replies=2)
+    assert table1.totals.total.reply_rate == 57
+    assert table1.totals.total == tables.ReplyCounts(administrations=5, participants=7, replies=4)
     assert str(built["table4"].rows[0][4]) == "FJ"
-    assert built["table3"].summary_row("Total")[2:] == [2, 2, 0, 100]
+    assert built["table3"].totals == tables.YesNoSummary(answered=2, yes=2)
+    assert built["table3"].totals.yes_percent == 100
 
 
 def test_workshop_frame_takes_any_workshop(round_2019):
@@ -103,7 +105,7 @@ def test_query_count_does_not_grow_with_workshops(workshop_factory, participant_
 
 
 def test_report_data_query_count_is_constant(workshop_factory, participant_factory, django_assert_max_num_queries):
-    from reports.services import report_data
+    from reports.figures import report_data
 
     for _ in range(10):
         reply(participant_factory(workshop_factory(), "FJ"), q1_shared_materials=True)
@@ -128,6 +130,7 @@ def test_counting_frame_gives_the_same_tables_as_the_full_one(demo_data):
 def test_a_fiscal_year_without_workshops_gives_empty_tables(db):
     built = tables.build_tables(replies_frame(2030, texts=False))
     assert built["table1"].rows == []
-    assert built["table1"].summary_row("Total") == ["", "Total", "", 0, 0, 0, None]
-    assert str(built["table4"].summary[-1][-1]) == "0"
+    assert built["table1"].totals.total == tables.ReplyCounts(administrations=0, participants=0, replies=0)
+    assert built["table1"].totals.total.reply_rate is None
+    assert str(built["table4"].totals.attributed) == "0"
     assert len(built["associations"].rows) == 18

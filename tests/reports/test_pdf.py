@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from reports import pdf
 from reports.demo import add_demo_quotes
 from reports.display import display_table
+from reports.figures import report_data
 from reports.models import ReportEdition
-from reports.services import report_data
 from reports.tables import CodeCell, CodeEntry, Table
 from surveys import questionnaire
 from tests.conftest import ARTIFACTS
@@ -95,6 +95,7 @@ def test_code_cells_underline_actions_and_bold_effects():
         "Table 4",
         ["No.", "Workshop", "Shared", "In-house", "Effects"],
         [[1, "AEO", CodeCell(entries), CodeCell([CodeEntry("MY", 1, True)]), CodeCell([CodeEntry("FJ", 1, True)])]],
+        totals=None,
     )
     row = [str(cell.html) for cell in display_table(table).rows[0]]
     assert row[2:] == ["AU, <u>FJ×2</u>", "<u>MY</u>", "<b>FJ</b>"]

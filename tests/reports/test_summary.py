@@ -1,7 +1,7 @@
 import pytest
 
+from reports.figures import report_data
 from reports.models import EarlierRound
-from reports.services import report_data
 from reports.summary import response_sentences, sentences
 
 pytestmark = pytest.mark.django_db

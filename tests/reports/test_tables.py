@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from reports import tables
-from reports.tables import CodeCell, CodeEntry, CountShare, percent
+from reports.tables import CodeCell, CodeEntry, CountShare
 from surveys import questionnaire
 
 _ids = iter(range(1, 100_000))
@@ -52,22 +52,11 @@ def frame(*rows: dict[str, Any], empty_workshops: tuple[int, ...] = ()) -> pd.Da
     return data
 
 
-@pytest.mark.parametrize(
-    ("part", "whole", "expected"),
-    [(1, 8, 13), (3, 8, 38), (5, 8, 63), (1, 2, 50), (1, 200, 1), (1, 201, 0), (2, 3, 67), (0, 5, 0), (5, 5, 100)],
-)
-def test_percent_rounds_half_up(part, whole, expected):
-    assert percent(part, whole) == expected
-
-
-def test_percent_of_nothing_is_none():
-    assert percent(0, 0) is None
-
-
 def test_rounding_half_up_in_a_table():
     rows = [participant(q1_shared_materials=True)] + [participant() for _ in range(7)]
     table = tables.table2(frame(*rows))
-    assert table.summary_row("% of replies")[3] == 13  # 1 of 8 = 12.5%: half up, not Python's round() (12)
+    # 1 of 8 = 12.5%: half up, not Python's round() (12)
+    assert table.totals.actions["q1_shared_materials"].percent == 13
     assert round(12.5) == 12
 
 
@@ -122,7 +111,7 @@ def test_a_workshop_without_replies_or_participants_is_listed_with_zeros():
     assert tables.table2(data).rows[1][2:] == [0, 0, 0, 0, 0, 0, 0]
     assert tables.table3(data).rows[1][2:] == [0, 0, 0, None]
     assert tables.table4(data).rows[1][2:] == [CodeCell([]), CodeCell([]), CodeCell([])]
-    assert tables.table2(data).summary_row("% of replies")[3:] == [None] * 6
+    assert [share.percent for share in tables.table2(data).totals.actions.values()] == [None] * 6
 
 
 def test_drafts_never_count():
@@ -177,8 +166,9 @@ def test_table7_worked_example_shape():
     table = tables.table7(data)
     assert table.columns[2:] == ["Submitted reports", "Made specific recommendations", "Initiated new projects"]
     assert [str(cell) for cell in table.rows[0][2:]] == ["AU, BD, FJ", "BD", "AU, BD, HK"]
-    assert [str(cell) for cell in table.summary_row("Led to new projects")[2:4]] == ["2 (67%)", "1 (100%)"]
-    assert str(table.summary_row("Projects attributed to reports and/or recommendations")[4]) == "2 (67%)"
+    assert [str(table.totals.first_led), str(table.totals.second_led)] == ["2 (67%)", "1 (100%)"]
+    assert str(table.totals.attributed) == "2 (67%)"  # Table 7's bottom line
+    assert table.summary == table.totals.rows(tables.TABLE7)  # the printed lines are the named totals
 
 
 def test_action_ranking_orders_by_count_keeping_ties_in_questionnaire_order():

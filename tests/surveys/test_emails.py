@@ -1,4 +1,4 @@
-"""The e-mails as participants read them; the feedback mail's results come from reports.services."""
+"""The e-mails as participants read them; the feedback mail's results come from surveys.feedback."""
 
 import datetime as dt
 

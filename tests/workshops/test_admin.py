@@ -2,8 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from surveys.models import Response
+from surveys.models import Response, Status
 from tests.conftest import DEMO_WORKBOOK, WORKSHOP_HEADER, make_workbook
 from workshops.models import Workshop
 
@@ -19,6 +20,19 @@ def test_workshop_list_shows_participants_replies_and_reply_rate(staff_client, d
     html = page.content.decode()
     assert "55%" in html and "80%" in html and "100%" in html and "86%" in html
     assert "Import a workbook" in html
+
+
+def test_workshop_list_rounds_the_reply_rate_half_up_as_the_report_does(
+    staff_client, workshop_factory, participant_factory
+):
+    workshop = workshop_factory()
+    participants = [participant_factory(workshop) for _ in range(8)]
+    Response.objects.create(participant=participants[0], status=Status.SUBMITTED, submitted_at=timezone.now())
+    page = staff_client.get(reverse("admin:workshops_workshop_changelist"))
+    # 1 of 8 = 12.5%: the report prints 13%, and so does the admin (Python's round() would give 12%).
+    changelist = page.context["cl"]
+    assert [changelist.model_admin.reply_rate(row) for row in changelist.result_list] == ["13%"]
+    assert "13%" in page.content.decode()
 
 
 @pytest.mark.parametrize(

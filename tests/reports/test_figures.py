@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reports.figures import previous_round, reply_rate_trend, report_data, round_number
 from reports.models import EarlierRound
-from reports.services import previous_round, reply_rate_trend, report_data, round_number
 
 
 def test_demo_figures_with_the_published_previous_round(demo_data):

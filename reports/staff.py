@@ -1,0 +1,128 @@
+"""What the staff pages ask (under /staff/): a fiscal year's overview with each workshop's progress while the
+round runs, a workshop's replies to read, the fiscal years to choose from. Charts are drawn by the view
+(reports.charts), not here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.db.models import Count
+from django.utils import timezone
+
+from reports import frames, tables
+from reports.figures import ReportData, RoundRate, reply_rate_trend, report_data
+from surveys import questionnaire, rounds
+from surveys.feedback import WorkshopResults, workshop_results
+from surveys.models import Response
+from surveys.schedule import Schedule, schedule_for
+from workshops.models import Workshop, fiscal_year_label
+
+
+@dataclass(frozen=True)
+class WorkshopProgress:
+    workshop: Workshop
+    number: int
+    label: str
+    participants: int
+    replies: int
+    late: int
+    drafts: int
+    reply_rate: int | None
+    schedule: Schedule
+    status: str  # where the workshop stands in the survey calendar today
+
+
+@dataclass
+class StaffOverview:
+    data: ReportData
+    round_open: bool
+    progress: list[WorkshopProgress]
+    trend: list[RoundRate]
+    workshops: list[tuple[int, str]]  # (workshop id, label) in the tables' order
+
+
+def _calendar_status(schedule: Schedule, today: dt.date) -> str:
+    if today < schedule.invitation:
+        return f"invitations on {schedule.invitation:%d %b %Y}"
+    if today <= schedule.due:
+        return f"collecting replies until {schedule.due:%d %b %Y}"
+    if today < schedule.feedback:
+        return f"due date passed, feedback on {schedule.feedback:%d %b %Y}"
+    return "feedback sent or due; late replies still accepted"
+
+
+def staff_overview(fiscal_year: int) -> StaffOverview:
+    """Everything the staff page of a fiscal year shows, in a few queries."""
+    frame = frames.replies_frame(fiscal_year, texts=False)
+    data = report_data(fiscal_year, frame)
+    round_open = not rounds.is_closed(fiscal_year)
+    progress: list[WorkshopProgress] = []
+    if round_open:
+        by_id = Workshop.objects.in_bulk(list(frame["workshop_id"].unique()))
+        today = timezone.localdate()
+        for row in tables.reply_progress(frame).itertuples():
+            workshop = by_id[row.workshop_id]
+            schedule = schedule_for(workshop)
+            progress.append(
+                WorkshopProgress(
+                    workshop,
+                    row.number,
+                    row.label,
+                    row.participants,
+                    row.replies,
+                    row.late,
+                    row.drafts,
+                    row.reply_rate,
+                    schedule,
+                    _calendar_status(schedule, today),
+                )
+            )
+    trend = reply_rate_trend(until=fiscal_year)
+    return StaffOverview(
+        data,
+        round_open,
+        progress,
+        trend,
+        [(int(w.workshop_id), w.label) for w in tables.workshops(frame).itertuples()],
+    )
+
+
+@dataclass(frozen=True)
+class WorkshopReplies:
+    workshop: Workshop
+    counts: WorkshopResults
+    replies: list[dict[str, Any]]
+
+
+def workshop_replies(workshop: Workshop) -> WorkshopReplies:
+    """A workshop's replies with their texts, for staff to read."""
+    frame = frames.workshop_frame(workshop.pk)
+    replied = tables.replies(frame).sort_values(["administration", "participant_name"])
+    records = []
+    for reply in replied.to_dict("records"):
+        reply["actions"] = [tables.ACTION_COLUMNS[a] for a in questionnaire.Q1_ACTIONS if reply[a]]
+        reply["yes_no"] = [
+            (Response.answer_label(q), None if pd.isna(reply[q]) else bool(reply[q]))
+            for q in questionnaire.YES_NO_QUESTIONS
+        ]
+        reply["texts"] = [(Response.answer_label(t), reply[t]) for t in questionnaire.FREE_TEXTS if reply[t]]
+        for name in questionnaire.COUNTS:
+            reply[name] = None if pd.isna(reply[name]) else int(reply[name])
+        reply["submitted_at"] = reply["submitted_at"].to_pydatetime()
+        records.append(reply)
+    return WorkshopReplies(workshop, workshop_results(workshop), records)
+
+
+def fiscal_years() -> list[tuple[int, str, int]]:
+    """Fiscal years with surveyed workshops, newest first: (year, label, workshops)."""
+    rows = (
+        Workshop.objects.surveyed()
+        .values("fiscal_year")
+        .annotate(workshops=Count("pk"))
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", "workshops")
+    )
+    return [(year, fiscal_year_label(year), count) for year, count in rows]

@@ -1,0 +1,24 @@
+"""Percentages as the Good Practice Report prints them: whole per cent, rounded half up (1 of 8 = 12.5% -> 13%).
+
+Every percentage the product shows (the report's tables and sentences, the staff pages, the admin's reply rates)
+goes through `percent`, so that a figure reads the same wherever staff meet it (docs/report.md). It lives in the
+bottom layer because every app shows percentages.
+"""
+
+from __future__ import annotations
+
+
+def percent(part: int, whole: int) -> int | None:
+    """part / whole in whole per cent, rounded half up (12.5 -> 13). Integer arithmetic: Python's round() rounds
+    half to even (12.5 -> 12) and floats cannot hold 12.5% of every whole exactly. None when there is nothing to
+    divide by."""
+    part, whole = int(part), int(whole)
+    if whole <= 0:
+        return None
+    return (200 * part + whole) // (2 * whole)
+
+
+def percent_label(part: int, whole: int, *, empty: str = "-") -> str:
+    """'13%', or `empty` when there is nothing to divide by."""
+    value = percent(part, whole)
+    return empty if value is None else f"{value}%"
