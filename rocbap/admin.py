@@ -26,19 +26,20 @@ class StaffModelAdmin(admin.ModelAdmin):
         paths: set[str] = set()
         for item in self.get_list_filter(request):
             if isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
-                names.add(item.parameter_name)
-            elif isinstance(item, list | tuple):
+                if item.parameter_name:
+                    names.add(item.parameter_name)
+            elif isinstance(item, list | tuple) and isinstance(item[0], str):
                 paths.add(item[0])
-            else:
+            elif isinstance(item, str):
                 paths.add(item)
         return names, paths
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if request is None:  # Django's system checks ask without a request; the page always passes one
+            return super().lookup_allowed(lookup, value, request)  # type: ignore[arg-type]
         # A raw-id popup's limit_choices_to and the like: Django's own checks first.
         if not super().lookup_allowed(lookup, value, request):
             return False
-        if request is None:  # Django's system checks ask without a request; the page always passes one
-            return True
         names, paths = self.declared_filter_parameters(request)
         if lookup in names:
             return True

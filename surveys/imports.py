@@ -36,7 +36,7 @@ def start(upload: UploadedFile, user) -> WorkbookImport:
     the database before a worker can look for it."""
     from surveys.tasks import import_workbook_file  # here: the tasks module imports this one
 
-    workbook_import = WorkbookImport.objects.create(file_name=upload.name[:255], started_by=user)
+    workbook_import = WorkbookImport.objects.create(file_name=(upload.name or "workbook.xlsx")[:255], started_by=user)
     with upload_path(workbook_import).open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)

@@ -336,7 +336,7 @@ class _Reader:
             return {}
         self.progress("opening the workbook")
         try:
-            book = xlsx.Workbook(source, max_text=MAX_CELL_CHARACTERS)
+            book = xlsx.Workbook(str(source) if isinstance(source, Path) else source, max_text=MAX_CELL_CHARACTERS)
         except xlsx.TextTooLong:
             self._too_long()
             return {}
@@ -462,12 +462,12 @@ class _Reader:
                 break
             values: dict[str, Any] = {}
             for index, column in positions.items():
-                cell = cells.get(index)
-                if cell is not None and cell.formula:
+                found = cells.get(index)
+                if found is not None and found.formula:
                     self.error(sheet, number, column.name, "is a formula; paste values only")
                     continue
                 try:
-                    values[column.name] = column.parse(cell.value if cell is not None else None)
+                    values[column.name] = column.parse(found.value if found is not None else None)
                 except CellError as exc:
                     self.error(sheet, number, column.name, str(exc))
             parsed.append(Row(number, values))
