@@ -101,13 +101,9 @@ def stack(tmp_path_factory) -> Iterator[dict]:
     try:
         log = (folder / "gunicorn.log").open("w")
         logs.append(log)
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "rocbap.wsgi", "-c", "deploy/gunicorn.conf.py",
-                 "--bind", f"127.0.0.1:{app_port}", "--workers", str(WORKERS)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        )
+        gunicorn = [sys.executable, "-m", "gunicorn", "rocbap.wsgi", "-c", "deploy/gunicorn.conf.py"]
+        gunicorn += ["--bind", f"127.0.0.1:{app_port}", "--workers", str(WORKERS)]
+        processes.append(subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
              "-keyout", str(folder / "privkey.pem"), "-out", str(folder / "fullchain.pem")],
