@@ -13,7 +13,7 @@ from reports.models import EarlierRound
 from reports.tables import CountShare, Table
 from workshops.models import Workshop, fiscal_year_label, survey_year
 
-# Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (domain.md).
+# Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (docs/domain.md).
 FIRST_ROUND_FISCAL_YEAR = 2014
 
 
@@ -33,7 +33,7 @@ class RoundFigures:
 
 @dataclass(frozen=True)
 class Figures:
-    """The figures of the executive summary (good-practice-report.md), with the previous round's."""
+    """The figures of the executive summary (docs/report.md), with the previous round's."""
 
     fiscal_year: int
     fiscal_year_label: str

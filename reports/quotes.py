@@ -1,5 +1,5 @@
 """Quote curation: staff pick a reply's free text, edit the excerpt, and place it in a section of the report.
-Nothing is quoted that staff did not choose (good-practice-report.md)."""
+Nothing is quoted that staff did not choose (docs/report.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The counting rules of the Good Practice Report (domain.md, good-practice-report.md) as pure functions:
+"""The counting rules of the Good Practice Report (docs/domain.md, docs/report.md) as pure functions:
 a DataFrame of replies in (reports.frames builds it, one row per participant), Tables 1-7 and the association
 table out. No Django here, so every rule can be tested on a frame written by hand.
 """
@@ -185,7 +185,7 @@ class CrossSummary:
 
 
 def replies(frame: pd.DataFrame) -> pd.DataFrame:
-    """The submitted responses: drafts never count (domain.md)."""
+    """The submitted responses: drafts never count (docs/domain.md)."""
     return frame[frame["replied"].to_numpy(dtype=bool, na_value=False)]
 
 
@@ -537,7 +537,7 @@ def build_tables(frame: pd.DataFrame) -> dict[str, Table[Any]]:
 
 @dataclass(frozen=True)
 class ColleaguesReached:
-    """Q1 (shared with) and Q1bis (learned from them): beyond the published tables (good-practice-report.md)."""
+    """Q1 (shared with) and Q1bis (learned from them): beyond the published tables (docs/report.md)."""
 
     shared_with_total: int
     shared_with_median: float | None

@@ -174,7 +174,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
-# The survey schedule (domain.md, "The yearly cycle"); each date can be overridden per workshop.
+# The survey schedule (docs/domain.md, "The yearly cycle"); each date can be overridden per workshop.
 # Calendar months from a workshop's end date to the invitation.
 SURVEY_DELAY_MONTHS = env.get_int("SURVEY_DELAY_MONTHS", 6, minimum=0)
 # Days from the invitation to the due date.

@@ -7,7 +7,7 @@ imports only the apps below it (docs/architecture.md).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -33,6 +33,8 @@ from workshops.models import Participant, Workshop
 from workshops.roles import SEND_MESSAGES, may_see_personal_data
 
 if TYPE_CHECKING:
+    from typing import TypedDict
+
     from django.contrib.admin.options import _FieldsetSpec
     from django_stubs_ext import WithAnnotations
 

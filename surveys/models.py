@@ -1,4 +1,4 @@
-"""A participant's reply to the questionnaire (questionnaire.md): one per participant, draft or submitted."""
+"""A participant's reply to the questionnaire (docs/questionnaire.md): one per participant, draft or submitted."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class Status(models.TextChoices):
 
 class ResponseQuerySet(models.QuerySet):
     def replies(self) -> ResponseQuerySet:
-        """Submitted responses: the only ones that count (domain.md, counting rules)."""
+        """Submitted responses: the only ones that count (docs/domain.md, counting rules)."""
         return self.filter(status=Status.SUBMITTED)
 
 

@@ -1,4 +1,4 @@
-"""The office's questionnaire, word for word (questionnaire.md). The web form, the admin, the e-mails and the
+"""The office's questionnaire, word for word (docs/questionnaire.md). The web form, the admin, the e-mails and the
 report's Appendix 1 all take the wording from here."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The workbook import (import-format.md): good, broken, re-imported, aliases, Excel dates, blanks."""
+"""The workbook import (docs/import-format.md): good, broken, re-imported, aliases, Excel dates, blanks."""
 
 import datetime as dt
 import io
