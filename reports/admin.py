@@ -19,12 +19,26 @@ def _signed_in(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
+def _final(edition: ReportEdition | None) -> bool:
+    return edition is not None and edition.pk is not None and edition.is_final
+
+
 class QuoteInline(admin.TabularInline):
     model = Quote
     form = QuoteForm
     fields = ["section", "order", "response", "answer", "excerpt"]
     raw_id_fields = ["response"]
     extra = 0
+
+    # A final edition's quotes are shown, not changed (reopen the edition first).
+    def has_add_permission(self, request: HttpRequest, obj: ReportEdition | None = None) -> bool:
+        return not _final(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: ReportEdition | None = None) -> bool:
+        return not _final(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReportEdition | None = None) -> bool:
+        return not _final(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(ReportEdition)
@@ -40,6 +54,13 @@ class ReportEditionAdmin(StaffModelAdmin):
     inlines = [QuoteInline]
     actions = ["make_final"]
 
+    # Closed means closed: a final edition's texts are shown, not changed, by anybody (reopen it first).
+    def has_change_permission(self, request: HttpRequest, obj: ReportEdition | None = None) -> bool:
+        return not _final(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReportEdition | None = None) -> bool:
+        return not _final(obj) and super().has_delete_permission(request, obj)
+
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         # A new edition starts from the standing introduction, which staff then adapt.
         return {"introduction": standing_texts.INTRODUCTION, **super().get_changeform_initial_data(request)}
@@ -50,6 +71,11 @@ class ReportEditionAdmin(StaffModelAdmin):
                 "<int:edition_id>/make-final/",
                 self.admin_site.admin_view(self.make_final_view),
                 name="reports_reportedition_make_final",
+            ),
+            path(
+                "<int:edition_id>/reopen/",
+                self.admin_site.admin_view(self.reopen_view),
+                name="reports_reportedition_reopen",
             ),
             *super().get_urls(),
         ]
@@ -75,6 +101,35 @@ class ReportEditionAdmin(StaffModelAdmin):
             return redirect("admin:reports_reportedition_change", edition.pk)
         return self._confirmation(request, [edition], action=False)
 
+    def reopen_view(self, request: HttpRequest, edition_id: int) -> HttpResponse:
+        """Back to draft, round open again: asked for on purpose (a confirmation page), kept in the history."""
+        edition = get_object_or_404(ReportEdition, pk=edition_id)
+        # Who may change editions (the model's permission): the final edition itself refuses every change.
+        if not super().has_change_permission(request):
+            return redirect("admin:index")
+        if not edition.is_final:
+            self.message_user(request, f"{edition} is a draft already.", messages.WARNING)
+            return redirect("admin:reports_reportedition_change", edition.pk)
+        if request.method == "POST" and request.POST.get("confirmed") == "yes":
+            edition.reopen(by=_signed_in(request))
+            self.log_change(
+                request, edition, f"Reopened: back to draft; the round of FY{edition.fiscal_year_label} is open again."
+            )
+            self.message_user(
+                request, f"FY{edition.fiscal_year_label}: the report is a draft again and its round is open."
+            )
+            return redirect("admin:reports_reportedition_change", edition.pk)
+        return TemplateResponse(
+            request,
+            "admin/reports/reportedition/reopen.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reopen the report?",
+                "edition": edition,
+                "opts": self.model._meta,
+            },
+        )
+
     def _confirmation(self, request: HttpRequest, editions: list[ReportEdition], action: bool) -> HttpResponse:
         if not editions:
             self.message_user(request, "The chosen editions are final already.", messages.WARNING)
@@ -95,6 +150,13 @@ class ReportEditionAdmin(StaffModelAdmin):
 @admin.register(Quote)
 class QuoteAdmin(StaffModelAdmin):
     form = QuoteForm
+
+    def has_change_permission(self, request: HttpRequest, obj: Quote | None = None) -> bool:
+        return not (obj is not None and _final(obj.edition)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Quote | None = None) -> bool:
+        return not (obj is not None and _final(obj.edition)) and super().has_delete_permission(request, obj)
+
     list_display = ["section", "order", "excerpt_start", "attribution", "edition"]
     list_filter = ["edition", "section"]
     list_select_related = ["response__participant__workshop", "response__participant__administration", "edition"]

@@ -26,10 +26,18 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from openpyxl.utils.datetime import from_excel
 
-from surveys import xlsx
+from surveys import rounds, xlsx
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, TEXT_MAX_LENGTH, YES_NO_QUESTIONS, Response, Status
 from surveys.schedule import schedule_for
-from workshops.models import MemberAdministration, Mode, Participant, Scope, Workshop
+from workshops.models import (
+    MemberAdministration,
+    Mode,
+    Participant,
+    Scope,
+    Workshop,
+    fiscal_year_label,
+    fiscal_year_of,
+)
 
 # The import's cost is bounded before and while it reads (issue 16): what a workbook declares (its dimension, its
 # sizes) is not trusted; what it holds is counted as it is read, and reading stops at these limits.
@@ -65,6 +73,8 @@ class WorkbookError:
     def __str__(self) -> str:
         if self.row is None:
             return f"{self.sheet}: {self.message}"
+        if self.column is None:  # the whole row (its round is closed)
+            return f"{self.sheet}!{self.row}: {self.message}"
         return f"{self.sheet}!{self.row} {self.column}: {self.message}"
 
 
@@ -508,6 +518,8 @@ class _Plan:
         self.existing_workshops: dict[str, Workshop] = {}  # code (lower) -> stored workshop
         self.known_codes: set[str] = set()  # in the workbook or stored
         self.existing_participants: dict[tuple[str, str], Participant] = {}
+        self.touched_fiscal_years: set[int] = set()  # rounds whose replies or participants the import writes
+        self.frozen_replies: set[tuple[str, str]] = set()  # unchanged replies of closed rounds: left as they are
 
     def check(self, sheets: dict[str, list[Row]]) -> None:
         """Every check across rows and against the database; errors go to the reader, nothing is written."""
@@ -515,6 +527,7 @@ class _Plan:
         self._load_existing_workshops(sheets)
         self._check_participants(sheets.get("participants", []))
         self._check_responses(sheets.get("responses", []))
+        self._check_closed_rounds()
 
     def _check_workshops(self, rows: list[Row]) -> None:
         """1. Each code once in the sheet; a workshop ends on or after its start."""
@@ -619,6 +632,45 @@ class _Plan:
             else:
                 self.responses[key] = row
 
+    def _fiscal_year(self, code: str) -> int | None:
+        """The fiscal year the workshop will be in: the workbook's start date when it has the workshop, else the
+        stored one's."""
+        row = self.workshops.get(code)
+        if row is not None and row.values.get("start_date"):
+            return fiscal_year_of(row.values["start_date"])
+        stored = self.existing_workshops.get(code)
+        return stored.fiscal_year if stored is not None else None
+
+    def _check_closed_rounds(self) -> None:
+        """5. Closed means closed (surveys.rounds): no reply of a closed round is added or changed, and no participant
+        is added to it (the published reply rate counts them). The same workbook imported again, unchanged, passes."""
+        error = self.reader.error
+        fiscal_years = {code: self._fiscal_year(code) for code in self.known_codes}
+        closed = rounds.closed_fiscal_years() & {year for year in fiscal_years.values() if year is not None}
+        stored_replies = {
+            response.participant_id: response
+            for response in Response.objects.filter(participant__in=list(self.existing_participants.values()))
+        }
+        for key, row in self.participants.items():
+            year = fiscal_years.get(key[0])
+            if year is not None and key not in self.existing_participants:
+                self.touched_fiscal_years.add(year)
+                if year in closed:
+                    error("participants", row.number, None, f"the FY{fiscal_year_label(year)} round is closed")
+        for key, row in self.responses.items():
+            year = fiscal_years.get(key[0])
+            if year is None:
+                continue
+            participant = self.existing_participants.get(key)
+            stored = stored_replies.get(participant.pk) if participant is not None else None
+            if stored is not None and not _reply_differs(stored, row.values):
+                if year in closed:
+                    self.frozen_replies.add(key)  # not even its late mark is recomputed
+                continue
+            self.touched_fiscal_years.add(year)
+            if year in closed:
+                error("responses", row.number, None, f"the FY{fiscal_year_label(year)} round is closed")
+
     def _existing_participants(self, codes: set[str]) -> dict[tuple[str, str], Participant]:
         workshops = [w for c, w in self.existing_workshops.items() if c in codes]
         participants = Participant.objects.filter(workshop__in=workshops).select_related("workshop")
@@ -626,6 +678,11 @@ class _Plan:
 
     @transaction.atomic
     def write(self) -> ImportSummary:
+        # A round closed since the check: the lock makes a closing wait for this transaction, or this one see it.
+        for year in sorted(self.touched_fiscal_years):
+            if rounds.is_closed(year, lock=True):
+                message = f"the FY{fiscal_year_label(year)} round was closed while the workbook was checked"
+                raise WorkbookInvalid([WorkbookError("workbook", None, None, message)])
         summary = ImportSummary()
         workshops = dict(self.existing_workshops)
         for code, row in self.workshops.items():
@@ -648,6 +705,9 @@ class _Plan:
         Participant.objects.bulk_create(new_participants, batch_size=2_000)
 
         for key, row in self.responses.items():
+            if key in self.frozen_replies:
+                summary.responses.unchanged += 1
+                continue
             participant = participants[key]
             response = Response.objects.filter(participant=participant).first() or Response(participant=participant)
             values = {k: v for k, v in row.values.items() if k not in ("workshop", "email")}
@@ -655,6 +715,12 @@ class _Plan:
             values["late"] = schedule_for(participant.workshop).is_late(values["submitted_at"])
             _apply(response, values, summary.responses)
         return summary
+
+
+def _reply_differs(response: Response, values: dict[str, Any]) -> bool:
+    """Whether importing the row would change the stored reply (what write sets through _apply)."""
+    answers = {k: v for k, v in values.items() if k not in ("workshop", "email")}
+    return response.status != Status.SUBMITTED or any(getattr(response, k) != v for k, v in answers.items())
 
 
 def _apply(instance, values: dict[str, Any], counts: Counts, new: list | None = None) -> None:
