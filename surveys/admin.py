@@ -24,7 +24,7 @@ from django.utils.html import format_html
 
 from rocbap.admin import StaffModelAdmin
 from rocbap.percentages import percent_label
-from surveys import dispatch, imports, privacy, questionnaire
+from surveys import dispatch, imports, privacy, questionnaire, rounds
 from surveys.links import questionnaire_url, revoke
 from surveys.models import Message, Response, Status, WorkbookImport
 from surveys.schedule import local_day, past_catch_up, schedule_for
@@ -376,6 +376,14 @@ class ResponseAdmin(RecordAdmin):
         "participant__administration__name",
     ]
     list_select_related = ["participant__workshop", "participant__administration"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Response | None = None) -> bool:
+        # A closed round's replies stay, whoever asks and from wherever (deleting a participant or a workshop
+        # cascades here; the admin asks this for every reply it would take along). Erasure keeps the reply.
+        if obj is not None and rounds.is_closed(obj.participant.workshop.fiscal_year):
+            return False
+        return super().has_delete_permission(request, obj)
+
     date_hierarchy = "submitted_at"
     fieldsets = _reply_fieldsets(REPLY_FIELDS)
 

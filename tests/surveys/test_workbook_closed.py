@@ -110,3 +110,17 @@ def test_a_round_closed_while_the_workbook_was_checked_gets_nothing(reply, monke
         import_workbook(workbook)
     assert "the FY2019/20 round was closed while the workbook was checked" in str(invalid.value.errors[0])
     assert _snapshot() == before
+
+
+def test_the_admin_deletes_no_reply_of_a_closed_round(staff_client, reply):
+    # A superuser may delete a participant (and with it the reply) of an open round; not of a closed one.
+    from django.urls import reverse
+
+    rounds.close(FISCAL_YEAR)
+    url = reverse("admin:workshops_participant_delete", args=[reply.participant_id])
+    page = staff_client.post(url, {"post": "yes"})
+    assert page.status_code == 403 or "permission" in page.content.decode()
+    assert Response.objects.filter(pk=reply.pk).exists()
+    rounds.reopen(FISCAL_YEAR)
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Response.objects.filter(pk=reply.pk).exists()
