@@ -40,7 +40,18 @@ def start(upload: UploadedFile, user) -> WorkbookImport:
     with upload_path(workbook_import).open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    import_workbook_file.delay(workbook_import.pk)
+    try:
+        import_workbook_file.delay(workbook_import.pk)
+    except Exception:  # the broker is down: say so on the import's page rather than leave it waiting forever
+        log.exception("workbook import %s could not be queued", workbook_import.pk)
+        upload_path(workbook_import).unlink(missing_ok=True)
+        _set(
+            workbook_import.pk,
+            state=ImportState.FAILED,
+            finished_at=timezone.now(),
+            errors=["the background worker could not be reached; nothing was imported: upload it again later"],
+        )
+        workbook_import.refresh_from_db()
     return workbook_import
 
 

@@ -110,3 +110,15 @@ def test_report_viewers_cannot_follow_imports(client, django_user_model):
     response = client.get(reverse("admin:workshops_workshop_import_status", args=[job.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:workshops_workshop_changelist")
+
+
+def test_a_broker_that_is_down_is_said_on_the_page(staff_client, monkeypatch):
+    def down(*args):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("surveys.tasks.import_workbook_file.delay", down)
+    page = staff_client.post(UPLOAD, {"workbook": _upload()}, follow=True).content.decode()
+    assert "could not be reached" in page
+    job = WorkbookImport.objects.get()
+    assert job.state == ImportState.FAILED
+    assert not imports.upload_path(job).exists()
