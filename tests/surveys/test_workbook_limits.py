@@ -271,7 +271,7 @@ def test_the_largest_participant_sheet_the_format_allows_imports(folder):
 
 
 def test_the_format_promises_these_limits():
-    text = (ROOT / "docs" / "import-format.md").read_text()
+    text = (ROOT / "docs/import-format.md").read_text()
     assert "100,000" in text
     assert "32,767" in text
 
