@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from reports import pdf
 from reports.quotes import QuoteTextForm, reply_texts
 from reports.tasks import render_report_pdf
-from reports.views import surveyed_or_404
+from reports.views import empty_fiscal_year
 from surveys.models import Response
 from workshops.models import fiscal_year_label
 from workshops.roles import QUOTE_REPLIES, staff_page
@@ -39,11 +39,13 @@ def _may_start_rendering(request: HttpRequest) -> bool:
 @staff_page
 def report_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """Shows the kept PDF, or starts rendering it and refreshes itself until the file is there."""
-    surveyed_or_404(fiscal_year)  # no file is rendered, and none kept, for a fiscal year without a survey
+    if empty := empty_fiscal_year(request, fiscal_year):
+        return empty
     key = pdf.fingerprint(fiscal_year)
     context = {
         "fiscal_year": fiscal_year,
         "label": fiscal_year_label(fiscal_year),
+        "nav": "pdf",
         "edition": pdf.edition_of(fiscal_year),
     }
     if pdf.pdf_path(fiscal_year, key).exists():
@@ -64,7 +66,8 @@ def report_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 
 @staff_page
 def report_pdf_download(request: HttpRequest, fiscal_year: int) -> HttpResponseBase:
-    surveyed_or_404(fiscal_year)
+    if empty := empty_fiscal_year(request, fiscal_year):
+        return empty
     path = pdf.cached_pdf(fiscal_year)
     if path is None:
         return redirect("reports:report_pdf", fiscal_year)
@@ -105,6 +108,7 @@ def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         {
             "fiscal_year": fiscal_year,
             "label": fiscal_year_label(fiscal_year),
+            "nav": "quotes",
             "forms": forms,
             "edition": edition,
             "quotes": pdf.quotes_by_section(edition),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from reports.models import EditionStatus, Quote, ReportEdition, Section
 from surveys import rounds
 from surveys.models import Response
+from tests.reports.conftest import finish
 from workshops.roles import REPORT_VIEWERS, SURVEY_MANAGERS
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def final(demo_data) -> ReportEdition:
     Quote.objects.create(
         edition=edition, response=reply, answer="q2_utilization", excerpt="Quoted.", section=Section.OPERATIONAL
     )
-    edition.make_final()
+    finish(edition).make_final()
     return edition
 
 
