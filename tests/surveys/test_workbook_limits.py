@@ -246,7 +246,7 @@ def test_the_error_list_is_capped_and_says_how_many_more():
     assert str(invalid.value).startswith(f"{MAX_LISTED_ERRORS + invalid.value.unlisted:,} error(s)")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_largest_participant_sheet_the_format_allows_imports(folder):
     strings: dict[str, int] = {}
 
