@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from surveys import bounces, dispatch
+from surveys import bounces, dispatch, imports
 
 
 @shared_task(ignore_result=True)
@@ -27,3 +27,9 @@ def process_bounces() -> None:
     except bounces.MailboxError as error:
         # The next pass tries again; the reports wait in the mailbox meanwhile.
         bounces.logger.error("Bounce pass skipped: %s", error)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def import_workbook_file(import_id: int) -> None:
+    """An uploaded workbook's import (surveys.imports), away from the web request."""
+    imports.run(import_id)

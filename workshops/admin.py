@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
+from rocbap.admin import StaffModelAdmin
 from workshops.models import MemberAdministration, Workshop, fiscal_year_label
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ UNDELIVERABLE = Count("participants", filter=Q(participants__undeliverable_since
 
 
 @admin.register(MemberAdministration)
-class MemberAdministrationAdmin(admin.ModelAdmin):
+class MemberAdministrationAdmin(StaffModelAdmin):
     list_display = ["code", "name", "subregion", "aliases", "undeliverable_count"]
     list_filter = ["subregion"]
     search_fields = ["code", "name", "aliases"]

@@ -183,47 +183,6 @@ def test_changes_that_make_nothing_due_are_saved_at_once(staff_client, workshop)
     assert workshop.title == "Renamed workshop"
 
 
-def test_an_import_that_makes_messages_due_is_confirmed_first(staff_client, db, settings, tmp_path):
-    from tests.conftest import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
-    from workshops.models import Workshop
-
-    settings.VAR_DIR = tmp_path
-    today = timezone.localdate()
-    from surveys.schedule import add_months
-
-    end = add_months(today, -6) - dt.timedelta(days=1)
-    # The invitation day (end + 6 months) is yesterday: within the catch-up window.
-    workbook = make_workbook(
-        {
-            "workshops": [WORKSHOP_HEADER, ["IMP-1", "WCO Workshop on Imports", "regional", end, end, "", "", "yes"]],
-            "participants": [
-                PARTICIPANT_HEADER,
-                ["IMP-1", "Ana", "ana@example.org", "FJ"],
-                ["IMP-1", "Ben", "ben@example.org", "PG"],
-            ],
-        }
-    )
-    url = reverse("admin:workshops_workshop_import")
-    workbook.name = "new.xlsx"
-    page = staff_client.post(url, {"workbook": workbook})
-    assert page.status_code == 200, page.content.decode()[:2000]
-    assert "Yes, import and send them" in page.content.decode()
-    [line] = page.context["lines"]
-    assert (line.workshop.code, line.kind, line.count) == ("IMP-1", "invitation", 2)
-    assert not Workshop.objects.filter(code="IMP-1").exists()  # nothing imported yet
-    run_pass(timezone.now(), in_process=True)
-    assert mail.outbox == []
-
-    done = staff_client.post(url, {"upload": page.context["upload"]}, follow=True)
-    assert "Workbook imported" in done.content.decode()
-    assert Workshop.objects.get(code="IMP-1").participants.count() == 2
-    run_pass(timezone.now(), in_process=True)
-    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org"]
-    # The kept file went with the import: confirming twice imports nothing twice.
-    again = staff_client.post(url, {"upload": page.context["upload"]}, follow=True)
-    assert "no longer kept" in again.content.decode()
-
-
 def test_a_message_is_shown_as_it_was_sent_without_claim_fields(staff_client, workshop):
     run_pass(at(INVITATION), in_process=True)
     message = Message.objects.filter(status=MessageStatus.SENT).first()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0003_survey_rounds'),
+        ('surveys', '0004_workbook_imports'),
         ('workshops', '0005_participant_undeliverable'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0004_message_bounce'),
+        ('surveys', '0005_message_bounce'),
     ]
 
     operations = [
