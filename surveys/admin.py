@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -23,12 +24,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from rocbap.admin import StaffModelAdmin
 from rocbap.percentages import percent_label
 from surveys import dispatch, imports, privacy, questionnaire, rounds
 from surveys.links import questionnaire_url, revoke
-from surveys.models import Message, MessageStatus, Response, Status, WorkbookImport
+from surveys.models import ImportState, Message, MessageStatus, Response, Status, WorkbookImport
 from surveys.schedule import local_day, past_catch_up, schedule_for
 from workshops.admin import UNDELIVERABLE, FiscalYearFilter, UndeliverableFilter, undeliverable_link
 from workshops.models import Participant, Workshop
@@ -391,19 +393,45 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         return TemplateResponse(request, "admin/workshops/workshop/import.html", context)
 
     def import_status_view(self, request: HttpRequest, import_id: int) -> HttpResponse:
-        """Where an import stands; refreshes itself until it is done, then shows the summary or every error."""
+        """Where an import stands; refreshes itself until it is done, then shows the summary or every error. An
+        import that makes messages due waits here for staff to confirm them, or cancel it (issue 12)."""
         if not self.has_add_permission(request):
-            messages.error(request, "You may not import workbooks.")
+            messages.error(request, gettext("You may not import workbooks."))
             return redirect(reverse("admin:workshops_workshop_changelist"))
         workbook_import = get_object_or_404(WorkbookImport, pk=import_id)
+        if request.method == "POST":
+            return self._answer_import_plan(request, workbook_import)
+        awaiting = workbook_import.state == ImportState.AWAITING
         context = {
             **self.admin_site.each_context(request),
             "title": f"Import of {workbook_import.file_name}",
             "workbook_import": workbook_import,
-            "refresh": None if workbook_import.finished else 2,
+            # Not while it waits for staff: the page would reload under their eyes with nothing new to say.
+            "refresh": None if workbook_import.finished or awaiting else 2,
+            "lines": imports.announced_lines(workbook_import) if awaiting else [],
+            "plan_digest": imports.plan_digest(workbook_import.announced),
+            "may_confirm": self.has_send_messages_permission(request),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workshops/workshop/import_status.html", context)
+
+    def _answer_import_plan(self, request: HttpRequest, workbook_import: WorkbookImport) -> HttpResponse:
+        """Confirm (the plan the page showed, and only that) or cancel an import that awaits confirmation."""
+        status_page = redirect(reverse("admin:workshops_workshop_import_status", args=[workbook_import.pk]))
+        if "_cancel" in request.POST:
+            if imports.cancel(workbook_import.pk):
+                messages.info(request, gettext("Import cancelled: nothing was imported and nothing will be sent."))
+            return status_page
+        if "_confirm" not in request.POST:
+            return status_page
+        if not self.has_send_messages_permission(request):
+            raise PermissionDenied
+        if not imports.confirm(workbook_import.pk, request.POST.get("plan", "")):
+            messages.warning(
+                request,
+                gettext("This import no longer waits for the plan you confirmed: nothing was imported by your click."),
+            )
+        return status_page
 
 
 @admin.action(description="Erase personal data of the selected participants", permissions=["change"])
