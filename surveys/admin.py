@@ -309,19 +309,22 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and object_id and request.POST.get("_messages_confirmed") != "yes":
+        if request.method == "POST" and request.POST.get("_messages_confirmed") != "yes":
             confirmation = self._confirm_schedule_change(request, object_id)
             if confirmation is not None:
                 return confirmation
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def _confirm_schedule_change(self, request: HttpRequest, object_id: str) -> HttpResponse | None:
+    def _confirm_schedule_change(self, request: HttpRequest, object_id: str | None) -> HttpResponse | None:
         """New dates, or new participants, that make messages due are shown with what they send before they are
-        saved (issue 12)."""
-        workshop = self.get_object(request, object_id)
-        if workshop is None or not self.has_change_permission(request, workshop):
+        saved (issue 12); a new workshop whose dates make its participants' invitations due too."""
+        adding = object_id is None
+        workshop = None if adding else self.get_object(request, object_id)
+        if adding and not self.has_add_permission(request):
             return None  # the admin's own view answers
-        form = self.get_form(request, workshop, change=True)(request.POST, request.FILES, instance=workshop)
+        if not adding and (workshop is None or not self.has_change_permission(request, workshop)):
+            return None
+        form = self.get_form(request, workshop, change=not adding)(request.POST, request.FILES, instance=workshop)
         if not form.is_valid():
             return None  # the admin's own view shows the errors
         formsets = [
@@ -332,10 +335,10 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
                 prefix=FormSet.get_default_prefix(),
                 queryset=inline.get_queryset(request),
             )
-            for FormSet, inline in self.get_formsets_with_inlines(request, workshop)
+            for FormSet, inline in self.get_formsets_with_inlines(request, *([] if adding else [workshop]))
         ]
         added = any(formset.extra_forms and any(f.has_changed() for f in formset.extra_forms) for formset in formsets)
-        if not (set(SCHEDULE_FIELDS) & set(form.changed_data) or added):
+        if not (adding or set(SCHEDULE_FIELDS) & set(form.changed_data) or added):
             return None  # nothing that moves the schedule or adds people: saved as usual
         if not all(formset.is_valid() for formset in formsets):
             return None
@@ -345,14 +348,21 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             for formset in formsets:
                 formset.save()
 
-        lines = dispatch.announced_by(change, Workshop.objects.filter(pk=workshop.pk), timezone.now())
+        # A new workshop has no id before it is saved: found by its code, which is unique.
+        changed = (
+            Workshop.objects.filter(code=form.cleaned_data["code"]) if adding else Workshop.objects.filter(pk=object_id)
+        )
+        lines = dispatch.announced_by(change, changed, timezone.now())
         if not lines:
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Save these changes and send these messages?",
+            "title": gettext("Add this workshop and send these messages?")
+            if adding
+            else "Save these changes and send these messages?",
             "opts": self.model._meta,
             "workshop": workshop,
+            "new_title": form.cleaned_data["title"],
             "lines": lines,
             "posted": [
                 (name, value)
@@ -361,7 +371,8 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
                 if name != "csrfmiddlewaretoken"
             ],
         }
-        return TemplateResponse(request, "admin/surveys/confirm_schedule_change.html", context)
+        template = "admin/surveys/confirm_new_workshop.html" if adding else "admin/surveys/confirm_schedule_change.html"
+        return TemplateResponse(request, template, context)
 
     def get_urls(self):
         return [
