@@ -319,11 +319,14 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         """New dates, or new participants, that make messages due are shown with what they send before they are
         saved (issue 12); a new workshop whose dates make its participants' invitations due too."""
         adding = object_id is None
-        workshop = None if adding else self.get_object(request, object_id)
-        if adding and not self.has_add_permission(request):
-            return None  # the admin's own view answers
-        if not adding and (workshop is None or not self.has_change_permission(request, workshop)):
-            return None
+        if object_id is None:
+            workshop = None
+            if not self.has_add_permission(request):
+                return None  # the admin's own view answers
+        else:
+            workshop = self.get_object(request, object_id)
+            if workshop is None or not self.has_change_permission(request, workshop):
+                return None
         form = self.get_form(request, workshop, change=not adding)(request.POST, request.FILES, instance=workshop)
         if not form.is_valid():
             return None  # the admin's own view shows the errors
@@ -348,10 +351,11 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             for formset in formsets:
                 formset.save()
 
-        # A new workshop has no id before it is saved: found by its code, which is unique.
-        changed = (
-            Workshop.objects.filter(code=form.cleaned_data["code"]) if adding else Workshop.objects.filter(pk=object_id)
-        )
+        # A new workshop has no id before it is saved: it is found by its code, which is unique.
+        if workshop is None:
+            changed = Workshop.objects.filter(code=form.cleaned_data["code"])
+        else:
+            changed = Workshop.objects.filter(pk=workshop.pk)
         lines = dispatch.announced_by(change, changed, timezone.now())
         if not lines:
             return None
