@@ -293,3 +293,16 @@ def test_a_task_delivered_again_while_the_plan_awaits_does_nothing(staff_client)
     job.refresh_from_db()
     assert job.state == ImportState.AWAITING and job.announced == before
     assert not Workshop.objects.filter(code="IMP-1").exists()
+
+
+def test_confirming_needs_the_pages_csrf_token(staff_client):
+    from django.test import Client
+
+    page = staff_client.post(UPLOAD, {"workbook": _due_now_upload()}, follow=True)
+    job = WorkbookImport.objects.get()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(staff_client.user)
+    forged = strict.post(_status(job), {"_confirm": "1", "plan": page.context["plan_digest"]})
+    assert forged.status_code == 403
+    job.refresh_from_db()
+    assert job.state == ImportState.AWAITING and not Workshop.objects.filter(code="IMP-1").exists()
