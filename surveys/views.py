@@ -8,6 +8,7 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods
 
 from surveys import questionnaire as questionnaire_text
@@ -48,6 +49,12 @@ def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
+def keep_key(participant: Participant) -> str:
+    """The name under which static/surveys/keep.js keeps a participant's typing in their browser: derived from the
+    link, so that the link itself (a credential) is never written into the browser's storage."""
+    return salted_hmac("surveys.keep", participant.token).hexdigest()[:24]
+
+
 def _stored_reply(participant: Participant) -> Response:
     try:
         return participant.response
@@ -72,6 +79,7 @@ def _page(request: HttpRequest, participant: Participant, form: QuestionnaireFor
         "questionnaire_title": questionnaire_text.TITLE,
         "notes": questionnaire_text.NOTES,
         "closing": questionnaire_text.CLOSING,
+        "keep_key": keep_key(participant),
         **extra,
     }
     return render(request, "surveys/questionnaire.html", context)
@@ -85,6 +93,7 @@ def _closed(request: HttpRequest, participant: Participant) -> HttpResponse:
         "reply": reply,
         "summary": answer_summary(reply) if reply.pk else None,
         "closing": questionnaire_text.CLOSING,
+        "keep_key": keep_key(participant),
     }
     return render(request, "surveys/closed.html", context)
 
@@ -131,5 +140,6 @@ def thanks(request: HttpRequest, participant: Participant) -> HttpResponse:
         "summary": answer_summary(reply),
         "closed": round_is_closed(participant),
         "closing": questionnaire_text.CLOSING,
+        "keep_key": keep_key(participant),
     }
     return render(request, "surveys/thanks.html", context)
