@@ -79,12 +79,12 @@ def _grouped(control: Control, question_id: str, hint_id: str, indent: str) -> s
         label = f'<label class="form-label" for="{control.id}" id="{label_id}">{escape(control.label)}</label>'
         return _box(control, label, aria, indent)
     choices = []
-    for index, (value, text, checked) in enumerate(control.choices):
+    for index, (value, text, chosen) in enumerate(control.choices):
         choice_id = f"{control.id}_{index}"
         aria = _aria(control, _ids(question_id, f"{choice_id}_label"), hint_id)
         choices.append(
             f'<div class="form-check"><input class="form-check-input{invalid}" type="radio" name="{control.name}" '
-            f'id="{choice_id}" value="{escape(value)}"{" checked" if checked else ""}{aria}>'
+            f'id="{choice_id}" value="{escape(value)}"{" checked" if chosen else ""}{aria}>'
             f'<label class="form-check-label" for="{choice_id}" id="{choice_id}_label">{escape(text)}</label></div>'
         )
     return f'<div class="mb-3 yes-no">{"".join(choices)}{_error(control)}</div>'
