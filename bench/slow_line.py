@@ -12,7 +12,9 @@ load average is printed before and after: the machine is shared, and a busy one 
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -133,6 +135,23 @@ def one_round(browser, url: str) -> dict[str, tuple[int, float, int]]:
         context.close()
 
 
+def static_headers(base: str, page_url: str) -> list[str]:
+    """How the page's static files are served: what makes a repeat visit cheap (hashed names cached for good) and
+    a first one small (compressed)."""
+    request = urllib.request.Request(page_url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        html = gzip.decompress(response.read()).decode()
+    lines = []
+    for path in re.findall(r'(?:href|src)="(/static/[^"]+)"', html):
+        head = urllib.request.Request(base + path, method="HEAD", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(head, timeout=5) as response:
+            lines.append(
+                f"  {path}: {response.headers.get('Content-Length')} bytes, "
+                f"{response.headers.get('Content-Encoding', 'not compressed')}, {response.headers.get('Cache-Control')}"
+            )
+    return lines
+
+
 def verdict(value: float, aim: float | None) -> str:
     if aim is None:
         return ""
@@ -169,6 +188,7 @@ def main() -> int:
             except OSError:
                 time.sleep(0.1)
 
+        served = static_headers(base, f"{base}/r/{tokens[0]}/")
         load_before = os.getloadavg()
         rounds = []
         with sync_playwright() as playwright:
@@ -202,6 +222,7 @@ def main() -> int:
                 f"{name:<14}{received:>9.0f}{byte_aim or '':>9}{verdict(received, byte_aim):>6}"
                 f"{seconds:>9.2f}{second_aim or '':>6}{verdict(seconds, second_aim):>6}{requests:>10.0f}   {each}"
             )
+        print("static files of the questionnaire:", *served, sep="\n")
         return 0
     finally:
         if server:
