@@ -65,10 +65,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages are compressed (a questionnaire of ~14 KB travels as ~4 KB: issue 15, participants on slow lines).
-    # Below whitenoise, which serves its own precompressed static files. Django pads every compressed response
-    # with random bytes against BREACH, and the CSRF token is masked anew on every page.
-    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
