@@ -64,3 +64,30 @@ def test_thank_you_page_is_light(client, participant, url):
 def test_staff_pages_keep_bootstrap(staff_client):
     html = staff_client.get("/staff/").content.decode()
     assert "vendor/bootstrap/bootstrap.min.css" in html
+
+
+def test_static_files_have_hashed_names_cached_for_good_and_travel_compressed(client, url, settings, tmp_path):
+    """What makes a repeat visit cheap: the browser keeps the stylesheet and the script without asking again."""
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.STATIC_ROOT = tmp_path
+    # The project's own files only: the admin's would take a while to compress and are not the participant's.
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    production = Client()  # a new client loads whitenoise, which reads the collected files
+    _, html = page(production, url)
+    assets = static_assets(html)
+    assert len(assets) == 2
+    for path in assets:
+        assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", path), path  # the content's hash in the name
+        response = production.get(f"/static/{path}", HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200
+        assert response["Content-Encoding"] == "gzip"
+        assert "immutable" in response["Cache-Control"]
+        assert int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1)) >= 365 * 24 * 3600
+        response.close()
