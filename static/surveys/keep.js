@@ -40,6 +40,18 @@
     } catch (error) { /* nothing to do */ }
   }
 
+  // Copies left behind (a link never used again) go after half a year: a round is over by then.
+  var OLDEST = Date.now() - 183 * 24 * 3600 * 1000;
+  try {
+    for (var k = store.length - 1; k >= 0; k--) {
+      var name = store.key(k);
+      if (name && name.indexOf(PREFIX) === 0) {
+        var old = read(name.slice(PREFIX.length));
+        if (!old || !(old.time > OLDEST)) store.removeItem(name);
+      }
+    }
+  } catch (error) { /* nothing to do */ }
+
   // The server has the reply: forget the copy.
   var cleared = document.querySelectorAll("[data-keep-clear]");
   for (var c = 0; c < cleared.length; c++) forget(cleared[c].getAttribute("data-keep-clear"));

@@ -224,6 +224,13 @@ def test_accessibility_of_the_other_participant_pages(page, live_server, partici
     assert page.get_by_role("heading", name="Too many attempts").is_visible()
     assert axe_violations(page) == []
 
+    # A form sent without the cookie that goes with it (a browser that refuses cookies, a page open for days).
+    page.goto(live_server.url + reverse("surveys:questionnaire", args=[participant.token]))
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Submit").click()
+    assert page.get_by_role("heading", name="This form could not be verified").is_visible()
+    assert axe_violations(page) == []
+
     rounds.close(participant.workshop.fiscal_year)
     page.goto(live_server.url + reverse("surveys:questionnaire", args=[participant.token]))
     assert page.get_by_role("heading", name="This survey round is closed").is_visible()
@@ -354,3 +361,13 @@ def test_without_javascript_the_questionnaire_works_as_before(browser, page_url,
         assert reply_of(participant).is_reply
     finally:
         context.close()
+
+
+def test_copies_older_than_half_a_year_are_forgotten(page, page_url):
+    page.goto(page_url)
+    page.evaluate(f"""() => {{
+        localStorage.setItem("{KEPT}stale", JSON.stringify({{time: Date.now() - 200 * 86400000, fields: {{}}}}));
+        localStorage.setItem("{KEPT}recent", JSON.stringify({{time: Date.now() - 100 * 86400000, fields: {{}}}}));
+    }}""")
+    page.reload()
+    assert kept_copies(page) == [f"{KEPT}recent"]
