@@ -15,9 +15,10 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-# Dependencies first, so that a code change does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Dependencies first, so that a code change does not reinstall them: the pinned versions of the lock file, each
+# file checked against its hash (bin/lock writes requirements/runtime.txt from pyproject.toml's ranges).
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install --require-hashes -r requirements/runtime.txt
 COPY . .
 
 # Static files are part of the image (whitenoise serves them); the build needs a key but keeps none.

@@ -1,5 +1,5 @@
 """The sentences of the Executive Summary and of 2.1, worded from the figures reports.figures computed
-(docs/report.md, "Executive summary sentences"). Nothing is counted here."""
+(docs/report.md, "The generated sentences"). Nothing is counted here."""
 
 from __future__ import annotations
 

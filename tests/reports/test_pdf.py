@@ -1,4 +1,5 @@
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -41,17 +42,6 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture
-def demo_pdf(demo_data, tmp_path):
-    add_demo_quotes()
-    ReportEdition.objects.filter(fiscal_year=2019).update(
-        foreword="We thank the Members.", signatory_name="A. Head", conclusion="It worked."
-    )
-    path = tmp_path / "report.pdf"
-    call_command("render_report", "--fiscal-year", "2019/20", str(path))
-    return path
-
-
 def test_demo_report_has_every_section_quote_question_and_abbreviation(demo_pdf):
     text = flat(pdf_text(demo_pdf))
     for title in SECTION_TITLES:
@@ -75,10 +65,25 @@ def test_contents_give_the_real_page_numbers(demo_pdf):
         assert title in flat(pages[number - 1]), title
 
 
-def test_demo_pages_as_pictures(demo_pdf):
-    ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "8", str(demo_pdf), str(ARTIFACTS / "report")])
-    assert len(list(ARTIFACTS.glob("report-*.png"))) >= 8
+def test_demo_pages_as_pictures(demo_pdf, tmp_path):
+    # Into a folder of this run only, so that pictures of an earlier run cannot stand in for missing ones.
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "8", str(demo_pdf), str(tmp_path / "report")],
+        check=True,
+        capture_output=True,
+    )
+    pictures = sorted(tmp_path.glob("report-*.png"))
+    # pdftoppm pads the page number to the width of the document's last one: report-01.png ... report-08.png.
+    assert [int(picture.stem.split("-")[1]) for picture in pictures] == list(range(1, 9))
+    for picture in pictures:
+        header = picture.read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n", picture.name
+        # An A4 page at 60 dpi: about 496 x 702 pixels (pdftoppm rounds up).
+        width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+        assert abs(width - 496) <= 2 and abs(height - 702) <= 2, (picture.name, width, height)
+    # For people to look at: test-artifacts/report-pages/ holds this run's pages and nothing older.
+    shutil.rmtree(ARTIFACTS / "report-pages", ignore_errors=True)
+    shutil.copytree(tmp_path, ARTIFACTS / "report-pages", ignore=shutil.ignore_patterns("*.pdf"))
 
 
 def test_draft_mark_only_on_drafts(demo_data):
@@ -106,8 +111,9 @@ def squeezed(text: str) -> str:
     return re.sub(r"[\s\-‐­]", "", text)
 
 
-def test_every_figure_of_every_table_is_printed(demo_pdf):
-    text = squeezed(subprocess.run(["pdftotext", str(demo_pdf), "-"], capture_output=True, text=True).stdout)
+def test_every_figure_of_every_table_is_printed(demo_pdf, demo_data):
+    raw = subprocess.run(["pdftotext", str(demo_pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = squeezed(raw)
     data = report_data(2019)
     keys = ["table1", "table2", "table3", "table4", "table5", "table6", "table7", "associations"]
     starts = [text.index(squeezed(data.tables[key].title)) for key in keys]
