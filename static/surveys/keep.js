@@ -3,8 +3,9 @@
    While a participant types, their answers are copied into this browser's localStorage, under a key the server
    derives from their link (never the link itself). When the questionnaire opens again with a copy that differs
    from what the page shows (a submit that never arrived, a lost connection, a closed tab), the page offers to put
-   it back. The copy is deleted once the server has the reply: the thank-you page, the "draft saved" page and the
-   closed page carry the key to clear.
+   it back. The copy is deleted once the server has the reply: when the questionnaire shows the stored reply and
+   it is the same as the copy (after "Save draft", say), and on the thank-you and closed pages, which carry the key
+   to clear.
 
    An enhancement only: without JavaScript, or without storage (private windows, full quota), the page works as
    the server sends it. The script sets values and textContent only, never HTML. */
@@ -59,7 +60,6 @@
   var form = document.querySelector("form[data-keep]");
   if (!form) return;
   var key = form.getAttribute("data-keep");
-  if (form.hasAttribute("data-keep-saved")) forget(key);
 
   function answers() {
     var fields = {};
@@ -102,9 +102,15 @@
     return document.getElementById(id);
   }
 
+  // A copy the same as the reply the server has stored (the page shows it, data-keep-stored) has done its work.
+  // A page sent back after a POST (errors, a conflict) shows what was typed, not what is stored: kept then.
+  var copy = read(key);
+  if (copy && form.hasAttribute("data-keep-stored") && same(copy.fields, answers())) {
+    forget(key);
+    copy = null;
+  }
   // Offer back a copy that differs from what the server sent.
   var offer = byId("keep-offer");
-  var copy = read(key);
   if (copy && offer && !same(copy.fields, answers())) {
     var when = byId("keep-when");
     var time = byId("keep-time");
