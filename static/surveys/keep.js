@@ -117,10 +117,14 @@
     if (when && time && typeof copy.time === "number") {
       var date = new Date(copy.time);
       time.setAttribute("datetime", date.toISOString());
-      time.textContent = date.toLocaleString(document.documentElement.lang || undefined, {
-        dateStyle: "long",
-        timeStyle: "short",
-      });
+      try {
+        time.textContent = date.toLocaleString(document.documentElement.lang || undefined, {
+          dateStyle: "long",
+          timeStyle: "short",
+        });
+      } catch (error) {
+        time.textContent = date.toLocaleString(); // a language tag this browser does not know
+      }
       when.hidden = false;
     }
     offer.hidden = false;
