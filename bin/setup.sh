@@ -42,5 +42,7 @@ ensure_venv() {
   fi
 }
 
-# WeasyPrint needs Pango; DejaVu is the font the report is set in.
-PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+# WeasyPrint needs Pango; DejaVu is the font the report is set in; the Noto fonts print the participants' quotes
+# in every script of the region (Thai, Lao, Khmer, Myanmar, CJK, Devanagari, Bengali, Sinhala, Tibetan, Arabic,
+# Thaana): without them a quote prints as empty boxes.
+PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk)
