@@ -7,7 +7,11 @@ a repeat visit (the browser's cache kept) and a submit up to the loaded thank-yo
 
 Bytes are the `encodedDataLength` of every response the page received (headers and compressed bodies, as they
 travel); seconds are wall-clock from the start of the navigation (or the click) to the page's load event;
-requests include those the browser's cache answered without the line. The load average is printed before and after: the machine is shared, and a busy one slows the server's side.
+requests include those the browser's cache answered without the line. The load average is printed before and
+after: the machine is shared, and a busy one slows the server's side.
+
+DevTools adds the latency to each request, not to opening a connection: on a real line, a TLS proxy that keeps
+connections open (as the production setup has) spares most of those round trips, the first one excepted.
 """
 
 from __future__ import annotations
