@@ -6,7 +6,10 @@ The README's configuration table lists the variables; each is commented here wit
 from __future__ import annotations
 
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 from rocbap import env
 
@@ -27,8 +30,6 @@ def _secret_key() -> str:
     key = env.get_str("SECRET_KEY")
     if key:
         if len(key) < 32:
-            from django.core.exceptions import ImproperlyConfigured
-
             raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long")
         return key
     path = VAR_DIR / "secret_key"
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "rocbap.security.refuse_nul_in_query",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -129,8 +131,6 @@ def _check_time_zone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(f"TIME_ZONE {name!r} is not a known time zone (e.g. Asia/Bangkok)") from None
 
 
@@ -155,6 +155,20 @@ globals().update(env.email_config("EMAIL_URL", str(VAR_DIR / "mail")))
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "ROCB A/P Follow-Up Survey <survey@rocbap.example.org>")
 OFFICE_EMAIL = env.get_str("OFFICE_EMAIL", "rocbap@rocbap.example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Bounces (issue 12): the mailbox bounce reports arrive in, read over IMAP every BOUNCE_EVERY_SECONDS.
+# Unset: no bounce processing, and messages carry the sender address as their return path, as before.
+BOUNCE_MAILBOX = env.imap_config("BOUNCE_IMAP_URL")
+# The return path of every message when bounces are read: bounces+<message id>@domain (VERP), so a report names
+# the message it is about. Mail to it must reach BOUNCE_MAILBOX (a "+" sub-address or a catch-all).
+BOUNCE_ADDRESS = env.get_str("BOUNCE_ADDRESS") or (
+    f"bounces@{parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition('@')[2]}" if BOUNCE_MAILBOX else ""
+)
+if BOUNCE_ADDRESS and (BOUNCE_ADDRESS.count("@") != 1 or "+" in BOUNCE_ADDRESS or " " in BOUNCE_ADDRESS):
+    raise ImproperlyConfigured(
+        f"BOUNCE_ADDRESS must be a plain address such as bounces@example.org (no '+'), got {BOUNCE_ADDRESS!r}"
+    )
+BOUNCE_EVERY_SECONDS = env.get_int("BOUNCE_EVERY_SECONDS", 300, minimum=10)
 
 # The Celery broker, e.g. redis://127.0.0.1:6379/0. Unset: tasks run in the calling process, and the
 # schedule runs from `manage.py dispatch_messages` (cron, or the demo's loop).
@@ -192,8 +206,18 @@ SURVEY_CATCH_UP_DAYS = env.get_int("SURVEY_CATCH_UP_DAYS", 14, minimum=0)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Staff pages send anonymous users to the admin's login.
+# Staff pages send anonymous users to the admin's login; after it (when the page asked for is not given, or is on
+# another site) they land on the staff site, not on Django's /accounts/profile/ (a 404 here).
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "reports:index"
+# A staff session ends after this many hours without a request (a working day): every request moves the end, so
+# who works all day stays logged in, and a laptop left overnight is logged out. Participants have no session.
+SESSION_COOKIE_AGE = env.get_int("SESSION_IDLE_HOURS", 8, minimum=1) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Renderings of the report PDF one staff user may start within an hour (each takes seconds of a worker and about
+# 150 MiB); a kept PDF is served without counting.
+REPORT_RENDERS_PER_HOUR = env.get_int("REPORT_RENDERS_PER_HOUR", 10, minimum=1)
 
 # Uploaded workbooks larger than this are refused before they are opened.
 WORKBOOK_MAX_BYTES = env.get_int("WORKBOOK_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
@@ -286,6 +310,7 @@ AXES_CLIENT_IP_CALLABLE = "rocbap.security.client_ip"
 # Logs: LOG_FORMAT=json writes one JSON object a line (for a log collector); plain text otherwise. Every handler
 # masks e-mail addresses and personal-link tokens, so no log line identifies a participant.
 LOG_FORMAT = env.get_str("LOG_FORMAT", "plain").lower()
+LOG_LEVEL = env.get_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -301,12 +326,19 @@ LOGGING = {
             "filters": ["mask_personal_data"],
         }
     },
-    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO").upper()},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers for these two print unmasked (the development server's access log, and with DEBUG
+        # every "Not Found: /r/<token>"): ours replace them.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         # Axes logs the username; keep its lines but at warning level only (lockouts).
         "axes": {"level": "WARNING"},
         # WeasyPrint and fontTools log every layout step and font subset at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # flufl.bounce logs each detector it tries on each bounce report at INFO; and the detectors' tracebacks on
+        # odd mail at ERROR, which surveys.bounces reports in one line of its own.
+        "flufl.bounce": {"level": "CRITICAL"},
     },
 }

@@ -7,28 +7,32 @@ imports only the apps below it (docs/architecture.md).
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
+from rocbap.admin import StaffModelAdmin
 from rocbap.percentages import percent_label
-from surveys import dispatch, privacy, questionnaire
+from surveys import dispatch, imports, privacy, questionnaire, rounds
 from surveys.links import questionnaire_url, revoke
-from surveys.models import Message, Response, Status
+from surveys.models import ImportState, Message, MessageStatus, Response, Status, WorkbookImport
 from surveys.schedule import local_day, past_catch_up, schedule_for
-from surveys.workbook import WorkbookInvalid, import_workbook
-from workshops.admin import FiscalYearFilter
+from workshops.admin import UNDELIVERABLE, FiscalYearFilter, UndeliverableFilter, undeliverable_link
 from workshops.models import Participant, Workshop
 from workshops.roles import SEND_MESSAGES, may_see_personal_data
 
@@ -41,10 +45,21 @@ if TYPE_CHECKING:
     class WorkshopCounts(TypedDict):
         participant_count: int
         reply_count: int
+        undeliverable_count: int
 
     # A workshop as the list shows it: counted in the list's query (WorkshopAdmin.get_queryset).
     CountedWorkshop = WithAnnotations[Workshop, WorkshopCounts]
 
+
+# A change of these fields may make messages due: staff confirm what will be sent before it is saved.
+SCHEDULE_FIELDS = [
+    "start_date",
+    "end_date",
+    "surveyed",
+    "invitation_date_override",
+    "due_date_override",
+    "feedback_date_override",
+]
 
 # --- What staff do with messages from the workshop and participant pages --------------------------------------
 
@@ -56,36 +71,100 @@ class SendsMessages:
         return request.user.has_perm(SEND_MESSAGES)
 
 
+class ReleaseForm(forms.Form):
+    due = forms.DateField(
+        label="Due date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The reminders come before it and the results the day after. A new date shows this page again.",
+    )
+    # The due date this page showed: only that one is confirmed (a changed date is shown first).
+    previewed = forms.DateField(widget=forms.DateInput(attrs={"type": "hidden"}, format="%Y-%m-%d"), required=False)
+
+    def __init__(self, *args, today: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_due(self) -> dt.date:
+        due = self.cleaned_data["due"]
+        if due <= self.today:
+            raise forms.ValidationError(f"The due date must be after today ({self.today:%d %B %Y}).")
+        return due
+
+
+def released(workshop: Workshop, due: dt.date, now: dt.datetime) -> Workshop:
+    """The workshop as release_invitations() will make it (not saved): what the confirmation page previews."""
+    preview = copy.copy(workshop)
+    preview.invitations_released_at = now
+    preview.invitation_date_override = local_day(now)
+    preview.due_date_override = due
+    return preview
+
+
 @admin.action(description="Send invitations now (workshops past the catch-up window)", permissions=["send_messages"])
-def send_invitations_now(modeladmin, request, queryset) -> None:
-    today = local_day(timezone.now())
-    past = [workshop.pk for workshop in queryset if workshop.surveyed and past_catch_up(workshop, today)]
+def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | None:
+    """Shows who gets which message, when and due when, and sends only once staff confirmed (issue 12)."""
+    now = timezone.now()
+    today = local_day(now)
+    past = [
+        workshop
+        for workshop in queryset
+        if workshop.surveyed and workshop.invitations_released_at is None and past_catch_up(workshop, today)
+    ]
     others = queryset.count() - len(past)
-    with transaction.atomic():
-        released = dispatch.release_invitations(queryset.filter(pk__in=past))
-    if released:
-        modeladmin.message_user(
-            request, f"Invitations of {released} workshop(s) released: they are being sent.", messages.SUCCESS
-        )
-    if others or not released:
+    if others:
         modeladmin.message_user(
             request,
-            f"{others + len(past) - released} workshop(s) left as they are: not surveyed, already released, or "
-            "their invitations are not past the catch-up window (the schedule sends those by itself).",
+            f"{others} workshop(s) left as they are: not surveyed, already released, or their invitations are not past "
+            "the catch-up window (the schedule sends those by itself).",
             messages.WARNING,
         )
+    if not past:
+        return None
+    confirmed = request.POST.get("confirm") == "yes"
+    default = dispatch.fresh_due_date(today)
+    form = ReleaseForm(request.POST if confirmed else None, today=today, initial={"due": default, "previewed": default})
+    if confirmed and form.is_valid() and form.cleaned_data["due"] != form.cleaned_data["previewed"]:
+        # Another date than the one shown: show what it sends before anything goes.
+        chosen = form.cleaned_data["due"]
+        form = ReleaseForm(today=today, initial={"due": chosen, "previewed": chosen})
+    elif confirmed and form.is_valid():
+        due = form.cleaned_data["due"]
+        with transaction.atomic():
+            count = dispatch.release_invitations(queryset.filter(pk__in=[w.pk for w in past]), due, now)
+        modeladmin.message_user(
+            request,
+            f"Invitations of {count} workshop(s) released, due {due:%d %B %Y}: they are being sent.",
+            messages.SUCCESS,
+        )
+        return None
+    due = form.initial["due"] if not form.is_bound else default
+    previews = [released(workshop, due, now) for workshop in past]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Send these invitations?",
+        "opts": modeladmin.model._meta,
+        "lines": dispatch.preview(previews, now),
+        "schedules": [(workshop, schedule_for(workshop)) for workshop in previews],
+        "form": form,
+        "action": "send_invitations_now",
+        "selected": [workshop.pk for workshop in past],
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/surveys/confirm_release.html", context)
 
 
 @admin.action(description="Send the link again", permissions=["send_messages"])
 def send_link_again(modeladmin, request, queryset) -> None:
-    wanted = queryset.filter(opted_out_at__isnull=True)
+    wanted = queryset.may_receive_mail()
     with transaction.atomic():
         count = dispatch.send_link_again(wanted)
     skipped = queryset.count() - count
     modeladmin.message_user(request, f"The link goes out again to {count} participant(s).", messages.SUCCESS)
     if skipped:
         modeladmin.message_user(
-            request, f"{skipped} participant(s) opted out of e-mail: nothing sent to them.", messages.WARNING
+            request,
+            f"{skipped} participant(s) opted out of e-mail or have an undeliverable address: nothing sent to them.",
+            messages.WARNING,
         )
 
 
@@ -93,7 +172,7 @@ class MessageInline(admin.TabularInline):
     """The message log of one participant."""
 
     model = Message
-    fields = readonly_fields = ("kind", "status", "to_email", "sent_at", "attempts", "error")
+    fields = readonly_fields = ("kind", "status", "to_email", "sent_at", "bounce", "bounce_detail", "error")
     extra = 0
     can_delete = False
     ordering = ["created_at", "id"]
@@ -114,8 +193,8 @@ class ShowsQuestionnaireLink:
 
 class ParticipantInline(ShowsQuestionnaireLink, admin.TabularInline):
     model = Participant
-    fields = ["name", "email", "administration", "questionnaire_link"]
-    readonly_fields = ["questionnaire_link"]
+    fields = ["name", "email", "administration", "questionnaire_link", "undeliverable_since"]
+    readonly_fields = ["questionnaire_link", "undeliverable_since"]
     autocomplete_fields = ["administration"]
     extra = 0
     show_change_link = True
@@ -135,7 +214,7 @@ class WorkbookUploadForm(forms.Form):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
+class WorkshopAdmin(SendsMessages, StaffModelAdmin):
     list_display = [
         "title",
         "start_date",
@@ -145,6 +224,7 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
         "participant_count",
         "reply_count",
         "reply_rate",
+        "undeliverable_count",
     ]
     list_filter = [FiscalYearFilter, "scope", "surveyed", "accreditation", "mode"]
     search_fields = ["title", "code", "venue"]
@@ -193,6 +273,7 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
                 reply_count=Count(
                     "participants__response", filter=Q(participants__response__status=Status.SUBMITTED), distinct=True
                 ),
+                undeliverable_count=UNDELIVERABLE,
             )
         )
 
@@ -207,6 +288,10 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
     @admin.display(description="replies", ordering="reply_count")
     def reply_count(self, workshop: CountedWorkshop) -> int:
         return workshop.reply_count
+
+    @admin.display(description="undeliverable addresses", ordering="undeliverable_count")
+    def undeliverable_count(self, workshop: CountedWorkshop) -> str:
+        return undeliverable_link(workshop.undeliverable_count, workshop__id__exact=workshop.pk)
 
     @admin.display(description="reply rate")
     def reply_rate(self, workshop: CountedWorkshop) -> str:
@@ -223,9 +308,84 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
             f"reminders {reminders}; feedback {schedule.feedback:%d %b %Y}"
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and request.POST.get("_messages_confirmed") != "yes":
+            confirmation = self._confirm_schedule_change(request, object_id)
+            if confirmation is not None:
+                return confirmation
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _confirm_schedule_change(self, request: HttpRequest, object_id: str | None) -> HttpResponse | None:
+        """New dates, or new participants, that make messages due are shown with what they send before they are
+        saved (issue 12); a new workshop whose dates make its participants' invitations due too."""
+        adding = object_id is None
+        if object_id is None:
+            workshop = None
+            if not self.has_add_permission(request):
+                return None  # the admin's own view answers
+        else:
+            workshop = self.get_object(request, object_id)
+            if workshop is None or not self.has_change_permission(request, workshop):
+                return None
+        form = self.get_form(request, workshop, change=not adding)(request.POST, request.FILES, instance=workshop)
+        if not form.is_valid():
+            return None  # the admin's own view shows the errors
+        formsets = [
+            FormSet(
+                request.POST,
+                request.FILES,
+                instance=form.instance,
+                prefix=FormSet.get_default_prefix(),
+                queryset=inline.get_queryset(request),
+            )
+            for FormSet, inline in self.get_formsets_with_inlines(request, *([] if adding else [workshop]))
+        ]
+        added = any(formset.extra_forms and any(f.has_changed() for f in formset.extra_forms) for formset in formsets)
+        if not (adding or set(SCHEDULE_FIELDS) & set(form.changed_data) or added):
+            return None  # nothing that moves the schedule or adds people: saved as usual
+        if not all(formset.is_valid() for formset in formsets):
+            return None
+
+        def change() -> None:
+            form.save()
+            for formset in formsets:
+                formset.save()
+
+        # A new workshop has no id before it is saved: it is found by its code, which is unique.
+        if workshop is None:
+            changed = Workshop.objects.filter(code=form.cleaned_data["code"])
+        else:
+            changed = Workshop.objects.filter(pk=workshop.pk)
+        lines = dispatch.announced_by(change, changed, timezone.now())
+        if not lines:
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Add this workshop and send these messages?")
+            if adding
+            else "Save these changes and send these messages?",
+            "opts": self.model._meta,
+            "workshop": workshop,
+            "new_title": form.cleaned_data["title"],
+            "lines": lines,
+            "posted": [
+                (name, value)
+                for name, values in request.POST.lists()
+                for value in values
+                if name != "csrfmiddlewaretoken"
+            ],
+        }
+        template = "admin/surveys/confirm_new_workshop.html" if adding else "admin/surveys/confirm_schedule_change.html"
+        return TemplateResponse(request, template, context)
+
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="workshops_workshop_import"),
+            path(
+                "import/<int:import_id>/",
+                self.admin_site.admin_view(self.import_status_view),
+                name="workshops_workshop_import_status",
+            ),
             *super().get_urls(),
         ]
 
@@ -233,24 +393,60 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
         if not self.has_add_permission(request):
             messages.error(request, "You may not import workbooks.")
             return redirect(reverse("admin:workshops_workshop_changelist"))
-        errors: list[str] = []
         form = WorkbookUploadForm(request.POST, request.FILES) if request.method == "POST" else WorkbookUploadForm()
         if request.method == "POST" and form.is_valid():
-            try:
-                summary = import_workbook(form.cleaned_data["workbook"])
-            except WorkbookInvalid as invalid:
-                errors = [str(error) for error in invalid.errors]
-            else:
-                messages.success(request, "Workbook imported. " + " ".join(summary.lines()))
-                return redirect(reverse("admin:workshops_workshop_changelist"))
+            # In the background (surveys.imports): a big workbook takes longer than a request may.
+            workbook_import = imports.start(form.cleaned_data["workbook"], request.user)
+            return redirect(reverse("admin:workshops_workshop_import_status", args=[workbook_import.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": "Import a workbook",
             "form": form,
-            "errors": errors,
+            "recent": WorkbookImport.objects.select_related("started_by")[:5],
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workshops/workshop/import.html", context)
+
+    def import_status_view(self, request: HttpRequest, import_id: int) -> HttpResponse:
+        """Where an import stands; refreshes itself until it is done, then shows the summary or every error. An
+        import that makes messages due waits here for staff to confirm them, or cancel it (issue 12)."""
+        if not self.has_add_permission(request):
+            messages.error(request, gettext("You may not import workbooks."))
+            return redirect(reverse("admin:workshops_workshop_changelist"))
+        workbook_import = get_object_or_404(WorkbookImport, pk=import_id)
+        if request.method == "POST":
+            return self._answer_import_plan(request, workbook_import)
+        awaiting = workbook_import.state == ImportState.AWAITING
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import of {workbook_import.file_name}",
+            "workbook_import": workbook_import,
+            # Not while it waits for staff: the page would reload under their eyes with nothing new to say.
+            "refresh": None if workbook_import.finished or awaiting else 2,
+            "lines": imports.announced_lines(workbook_import) if awaiting else [],
+            "plan_digest": imports.plan_digest(workbook_import.announced),
+            "may_confirm": self.has_send_messages_permission(request),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workshops/workshop/import_status.html", context)
+
+    def _answer_import_plan(self, request: HttpRequest, workbook_import: WorkbookImport) -> HttpResponse:
+        """Confirm (the plan the page showed, and only that) or cancel an import that awaits confirmation."""
+        status_page = redirect(reverse("admin:workshops_workshop_import_status", args=[workbook_import.pk]))
+        if "_cancel" in request.POST:
+            if imports.cancel(workbook_import.pk):
+                messages.info(request, gettext("Import cancelled: nothing was imported and nothing will be sent."))
+            return status_page
+        if "_confirm" not in request.POST:
+            return status_page
+        if not self.has_send_messages_permission(request):
+            raise PermissionDenied
+        if not imports.confirm(workbook_import.pk, request.POST.get("plan", "")):
+            messages.warning(
+                request,
+                gettext("This import no longer waits for the plan you confirmed: nothing was imported by your click."),
+            )
+        return status_page
 
 
 @admin.action(description="Erase personal data of the selected participants", permissions=["change"])
@@ -279,13 +475,19 @@ class ParticipantWorkshopFYFilter(FiscalYearFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, admin.ModelAdmin):
-    list_display = ["name", "email", "administration", "workshop", "has_replied"]
-    list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration"]
+class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
+    list_display = ["name", "email", "administration", "workshop", "has_replied", "undeliverable"]
+    list_filter = [ParticipantWorkshopFYFilter, UndeliverableFilter, "workshop", "administration"]
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
     autocomplete_fields = ["administration"]
     list_select_related = ["administration", "workshop", "response"]
-    readonly_fields = ["questionnaire_link", "opted_out_at", "created_at"]
+    readonly_fields = [
+        "questionnaire_link",
+        "opted_out_at",
+        "undeliverable_since",
+        "undeliverable_reason",
+        "created_at",
+    ]
     inlines = [MessageInline]
     actions = [send_link_again, "revoke_links", erase_personal_data]
     change_form_template = "admin/workshops/participant/change_form.html"
@@ -299,12 +501,26 @@ class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, admin.ModelAdmin):
             revoke(participant)
         messages.success(request, f"{queryset.count()} link(s) revoked; the old links now answer 'not valid'.")
 
+    def save_model(self, request: HttpRequest, obj: Participant, form, change: bool) -> None:
+        was_undeliverable = change and obj.undeliverable
+        super().save_model(request, obj, form, change)
+        if was_undeliverable and not obj.undeliverable:
+            messages.success(
+                request,
+                f"{obj.email} replaces the address that bounced: the next dispatch pass sends it the message that "
+                "bounced, unless that message's moment has passed.",
+            )
+
     def response_change(self, request: HttpRequest, obj: Participant) -> HttpResponse:
         if "_revoke_link" in request.POST:
             new_link = revoke(obj)
             messages.success(request, f"The old link no longer works. New link: {new_link}")
             return redirect(request.path)
         return super().response_change(request, obj)
+
+    @admin.display(boolean=True, description="address undeliverable", ordering="undeliverable_since")
+    def undeliverable(self, participant: Participant) -> bool:
+        return participant.undeliverable
 
     @admin.display(boolean=True, description="replied")
     def has_replied(self, participant: Participant) -> bool:
@@ -319,7 +535,7 @@ class ResponseFYFilter(FiscalYearFilter):
     field_path = "participant__workshop__fiscal_year"
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(StaffModelAdmin):
     """What happened, as it happened: replies and messages are shown, never added or edited in the admin."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -362,6 +578,14 @@ class ResponseAdmin(RecordAdmin):
         "participant__administration__name",
     ]
     list_select_related = ["participant__workshop", "participant__administration"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Response | None = None) -> bool:
+        # A closed round's replies stay, whoever asks and from wherever (deleting a participant or a workshop
+        # cascades here; the admin asks this for every reply it would take along). Erasure keeps the reply.
+        if obj is not None and rounds.is_closed(obj.participant.workshop.fiscal_year):
+            return False
+        return super().has_delete_permission(request, obj)
+
     date_hierarchy = "submitted_at"
     fieldsets = _reply_fieldsets(REPLY_FIELDS)
 
@@ -400,11 +624,27 @@ class MessageFYFilter(FiscalYearFilter):
 class MessageAdmin(RecordAdmin):
     """The message log: what went out to whom, and what failed (filter Status: Failed)."""
 
-    list_display = ["kind", "participant_name", "to_email", "workshop", "status", "sent_at", "attempts", "error"]
-    list_filter = ["status", "kind", MessageFYFilter, "participant__workshop"]
+    list_display = ["kind", "participant_name", "to_email", "workshop", "status", "sent_at", "bounce", "error"]
+    list_filter = ["status", "bounce", "kind", MessageFYFilter, "participant__workshop"]
     search_fields = ["participant__name", "participant__email", "to_email", "participant__workshop__title", "error"]
     list_select_related = ["participant__workshop"]
     date_hierarchy = "created_at"
+    # The message as it went out; the claim and lease are the dispatch's business, not staff's.
+    fieldsets = [
+        (None, {"fields": ["participant", "kind", "status", "to_email", "sent_at"]}),
+        ("As sent", {"fields": ["subject", "text"]}),
+        ("Delivery", {"fields": ["attempts", "error", "next_attempt_at", "bounce", "bounced_at", "bounce_detail"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "text"]
+
+    @admin.display(description="text")
+    def text(self, message: Message) -> str:
+        # Shown as the participant read it: line breaks kept, nothing interpreted as HTML.
+        if not message.body:
+            return "-" if message.status != MessageStatus.SENT else "(not kept)"
+        return format_html("<pre>{}</pre>", message.body)
 
     @admin.display(description="workshop", ordering="participant__workshop__start_date")
     def workshop(self, message: Message) -> str:
