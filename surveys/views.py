@@ -9,6 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods
 
 from rocbap.languages import normalized, office_names
@@ -32,6 +34,11 @@ def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     keeps guessing gets 429 for its unknown tokens until its window ends. The participant's pages are in the
     participant's language; the others in the office's (rocbap.languages)."""
 
+    # Compressed: a questionnaire of ~13 KB travels as ~4 KB to participants on slow lines (issue 15; the static
+    # files come precompressed from whitenoise). Only these pages: staff downloads (PDF, Excel) gain nothing from
+    # it. Django pads each compressed response with random bytes against BREACH, and the CSRF token is masked
+    # anew on every page.
+    @gzip_page
     @wraps(view)
     def wrapper(request: HttpRequest, token: str) -> HttpResponse:
         participant = participant_for_token(token)
@@ -52,6 +59,12 @@ def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         return response
 
     return wrapper
+
+
+def keep_key(participant: Participant) -> str:
+    """The name under which static/surveys/keep.js keeps a participant's typing in their browser: derived from the
+    link, so that the link itself (a credential) is never written into the browser's storage."""
+    return salted_hmac("surveys.keep", participant.token).hexdigest()[:24]
 
 
 def _stored_reply(participant: Participant) -> Response:
@@ -82,6 +95,7 @@ def _page(request: HttpRequest, participant: Participant, form: QuestionnaireFor
         "questionnaire_title": questionnaire_text.with_office(questionnaire_text.TITLE, office_names().short_name),
         "notes": [questionnaire_text.with_office(note, office_names().short_name) for note in questionnaire_text.NOTES],
         "closing": _closing(),
+        "keep_key": keep_key(participant),
         **extra,
     }
     return render(request, "surveys/questionnaire.html", context)
@@ -95,6 +109,7 @@ def _closed(request: HttpRequest, participant: Participant) -> HttpResponse:
         "reply": reply,
         "summary": answer_summary(reply) if reply.pk else None,
         "closing": _closing(),
+        "keep_key": keep_key(participant),
     }
     return render(request, "surveys/closed.html", context)
 
@@ -141,6 +156,7 @@ def thanks(request: HttpRequest, participant: Participant) -> HttpResponse:
         "summary": answer_summary(reply),
         "closed": round_is_closed(participant),
         "closing": _closing(),
+        "keep_key": keep_key(participant),
     }
     return render(request, "surveys/thanks.html", context)
 

@@ -73,8 +73,10 @@ def test_a_french_participant_answers_in_french(page, live_server, participant):
     page.get_by_label("Diffusion/partage des supports de formation avec des collègues").check()
     page.get_by_label("Nombre de collègues avec qui vous avez partagé les supports de formation", exact=True).fill("15")
     page.get_by_label("Remise d'un rapport de mission à la hiérarchie").check()
-    page.get_by_label("Nombre approximatif de collègues").fill("9")
-    page.get_by_label("Votre description").fill("Les profils de risque sont revus chaque semaine.")
+    # Q1bis and Q2: one box each, named by its question
+    page.get_by_label("combien de vos collègues en ont tiré des enseignements").fill("9")
+    q2 = page.get_by_label("comment les enseignements tirés de l'atelier sont-ils mis à profit")
+    q2.fill("Les profils de risque sont revus chaque semaine.")
     page.get_by_label("Oui (veuillez décrire brièvement les effets obtenus").check()
     page.get_by_label("Les effets obtenus (facultatif)").fill("Deux saisies au port d'Abidjan.")
     page.get_by_label("Oui (veuillez décrire brièvement comment il y a contribué").check()
