@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from reports import frames, tables
+from reports.counted import CountedRound, counted_round
 from reports.models import EarlierRound
 from reports.tables import CountShare, Table
 from workshops.models import Workshop, fiscal_year_label, survey_year
@@ -82,11 +81,12 @@ def round_number(fiscal_year: int) -> int:
     return earlier if earlier is not None else fiscal_year - FIRST_ROUND_FISCAL_YEAR + 1
 
 
-def report_data(fiscal_year: int, frame: pd.DataFrame | None = None) -> ReportData:
+def report_data(fiscal_year: int, counted: CountedRound | None = None) -> ReportData:
+    """The FY's tables and figures, from its counted round (reports.counted: kept until a counted row changes)."""
     from reports.stats import association_sentences  # scipy is imported on the first report, not at start-up
 
-    frame = frames.replies_frame(fiscal_year, texts=False) if frame is None else frame
-    built = tables.build_tables(frame)
+    counted = counted_round(fiscal_year) if counted is None else counted
+    frame, built = counted.frame, counted.tables
     organized = Workshop.objects.of_fiscal_year(fiscal_year).count()
     figures = _figures(fiscal_year, built, organized, tables.colleagues_reached(frame), previous_round(fiscal_year))
     return ReportData(fiscal_year, built, figures, association_sentences(built["associations"]))
@@ -96,10 +96,10 @@ def previous_round(fiscal_year: int) -> RoundFigures | None:
     """The round before: from the database when it holds that round's replies, else staff's table of published
     headline figures, else None."""
     earlier = fiscal_year - 1
-    frame = frames.replies_frame(earlier, texts=False)
-    if tables.replies(frame).shape[0]:
-        prepared = tables.prepare(frame)
-        total = tables.table1(prepared).totals.total
+    counted = counted_round(earlier)
+    if tables.replies(counted.frame).shape[0]:
+        built = counted.tables
+        total = built["table1"].totals.total
         return RoundFigures(
             earlier,
             round_number(earlier),
@@ -107,8 +107,8 @@ def previous_round(fiscal_year: int) -> RoundFigures | None:
             "database",
             replies=total.replies,
             participants=total.participants,
-            effects_attributed=tables.table4(prepared).totals.attributed,
-            projects_attributed=tables.table7(prepared).totals.attributed,
+            effects_attributed=built["table4"].totals.attributed,
+            projects_attributed=built["table7"].totals.attributed,
         )
     published = EarlierRound.objects.filter(fiscal_year=earlier).first()
     if published is None:
