@@ -6,6 +6,7 @@ A draft only needs answers of the right type; submitting applies every rule. The
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,26 +191,32 @@ class Section:
 
 
 def sections(form: QuestionnaireForm) -> list[Section]:
+    """The controls of a submitted form: what the participant typed, with its errors."""
+    return _sections(lambda name: form[name].value(), lambda name: [str(error) for error in form[name].errors])
+
+
+def reply_sections(reply: Response) -> list[Section]:
+    """The controls of a stored (or blank) reply, as the unbound form would show them. A page that is only shown
+    needs no form: building one copies its eighteen fields and their widgets."""
+    return _sections(lambda name: getattr(reply, name), lambda name: [])
+
+
+def _sections(value_of: Callable[[str], Any], errors_of: Callable[[str], list[str]]) -> list[Section]:
     option_labels = dict(questionnaire.Q1.options)
     result = []
     for question in questionnaire.QUESTIONS:
         controls = []
         for name in question.fields:
-            bound = form[name]
-            errors = [str(error) for error in bound.errors]
+            value, errors = value_of(name), errors_of(name)
             if name in Q1_ACTIONS:
-                controls.append(Control(name, "checkbox", option_labels[name], bool(bound.value()), errors))
+                controls.append(Control(name, "checkbox", option_labels[name], bool(value), errors))
             elif name in COUNTS:
-                value = bound.value()
                 controls.append(
                     Control(name, "number", questionnaire.FIELD_LABELS[name], "" if value is None else value, errors)
                 )
             elif name in FREE_TEXTS:
-                controls.append(
-                    Control(name, "textarea", questionnaire.FIELD_LABELS[name], bound.value() or "", errors)
-                )
+                controls.append(Control(name, "textarea", questionnaire.FIELD_LABELS[name], value or "", errors))
             else:
-                value = bound.value()
                 value = {True: YES, False: NO}.get(value, value)
                 choices = [(key, label, key == value) for key, label in question.options]
                 controls.append(Control(name, "radio", question.text, value, errors, choices))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.db.models import OuterRef
 from django.urls import reverse
 
+from surveys import rounds
 from workshops.models import Participant
 
 # Tokens are drawn by secrets.token_urlsafe (workshops.models.new_token). Anything else is refused before the
@@ -20,13 +22,19 @@ def questionnaire_url(participant: Participant) -> str:
 
 
 def participant_for_token(token: str) -> Participant | None:
-    """The participant a token belongs to, or None for an unknown or revoked token."""
+    """The participant a token belongs to, or None for an unknown or revoked token. The participant comes with
+    their workshop, administration, reply (if any) and `round_closed`, the state of the round when it was read: the
+    questionnaire's page needs no other query."""
     if not _TOKEN_SHAPE.fullmatch(token or ""):
         return None
     # get() rather than first(): first() would order by the model's three-table ordering, which costs more
     # than the rest of the lookup on a page every participant opens.
     try:
-        return Participant.objects.select_related("workshop", "administration", "response").get(token=token)
+        return (
+            Participant.objects.select_related("workshop", "administration", "response")
+            .annotate(round_closed=rounds.closed_expression(OuterRef("workshop__fiscal_year")))
+            .get(token=token)
+        )
     except Participant.DoesNotExist:
         return None
 

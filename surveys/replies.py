@@ -32,7 +32,10 @@ class Outcome:
 
 
 def round_is_closed(participant: Participant) -> bool:
-    return rounds.is_closed(participant.workshop.fiscal_year)
+    """Whether the participant's round is closed: as read with the participant by the token lookup
+    (surveys.links), else asked now."""
+    known = getattr(participant, "round_closed", None)
+    return rounds.is_closed(participant.workshop.fiscal_year) if known is None else known
 
 
 def save_reply(
@@ -55,7 +58,8 @@ def save_reply(
 
 def _save(participant: Participant, answers: dict, *, submit: bool, revision: int, now: dt.datetime) -> Outcome:
     with transaction.atomic():
-        if round_is_closed(participant):
+        # Asked again inside the transaction: the round may have closed since the page read it.
+        if rounds.is_closed(participant.workshop.fiscal_year):
             raise RoundClosed
         # The stored reply, locked until the end of the transaction; a first save inserts its row directly (the
         # one-to-one constraint refuses a second insert, which save_reply then retries on the stored row).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from surveys import questionnaire as questionnaire_text
 from surveys import throttle
-from surveys.forms import QuestionnaireForm, answer_summary, sections
+from surveys.forms import QuestionnaireForm, answer_summary, reply_sections, sections
 from surveys.links import participant_for_token
 from surveys.models import Response
 from surveys.rendering import questions_html
@@ -55,20 +56,40 @@ def _stored_reply(participant: Participant) -> Response:
         return Response(participant=participant, contact_email=participant.email)
 
 
-def _page(request: HttpRequest, participant: Participant, form: QuestionnaireForm, **extra) -> HttpResponse:
+def _page(
+    request: HttpRequest, participant: Participant, reply: Response, form: QuestionnaireForm | None = None, **extra
+) -> HttpResponse:
+    """The questionnaire: the stored reply as it is (no form), or a submitted form with its errors."""
     workshop = participant.workshop
     schedule = schedule_for(workshop)
-    form_sections = sections(form)
+    if form is None:
+        form_sections = reply_sections(reply)
+        errors: dict = {}
+        contact_email: object = reply.contact_email
+        revision: object = reply.revision
+    else:
+        reply = form.instance
+        form_sections = sections(form)
+        errors = form.errors
+        contact_email = form["contact_email"].value()
+        # A body without a valid revision gets the stored one back (QuestionnaireForm.revision).
+        revision = reply.revision if "revision" in errors else form["revision"].value()
     context = {
         "participant": participant,
         "workshop": workshop,
         "due": schedule.due,
         "past_due": timezone.localdate() > schedule.due,
-        "form": form,
+        "errors": bool(errors),
+        "submit": form is not None and form.submit,
         "sections": form_sections,
         "questions_html": questions_html(form_sections),
-        "reply": form.instance,
-        "error_count": sum(len(errors) for errors in form.errors.values()),
+        "contact_email": contact_email,
+        "contact_email_errors": errors.get("contact_email", []),
+        "revision": revision,
+        # Errors that belong to no question: an incomplete body (revision), and any error of the form as a whole.
+        "other_errors": [*errors.get("revision", []), *errors.get(NON_FIELD_ERRORS, [])],
+        "reply": reply,
+        "error_count": sum(len(field_errors) for field_errors in errors.values()),
         "questionnaire_title": questionnaire_text.TITLE,
         "notes": questionnaire_text.NOTES,
         "closing": questionnaire_text.CLOSING,
@@ -96,12 +117,12 @@ def questionnaire(request: HttpRequest, participant: Participant) -> HttpRespons
         return _closed(request, participant)
     reply = _stored_reply(participant)
     if request.method != "POST":
-        return _page(request, participant, QuestionnaireForm(instance=reply), saved=request.GET.get("saved"))
+        return _page(request, participant, reply, saved=request.GET.get("saved"))
 
     submit = "submit" in request.POST or reply.is_reply
     form = QuestionnaireForm(request.POST, instance=reply, submit=submit)
     if not form.is_valid():
-        return _page(request, participant, form)
+        return _page(request, participant, reply, form)
     try:
         outcome = save_reply(participant, form.answers(), submit=submit, revision=form.cleaned_data["revision"])
     except RoundClosed:
@@ -112,7 +133,7 @@ def questionnaire(request: HttpRequest, participant: Participant) -> HttpRespons
         data["revision"] = str(outcome.response.revision)
         form = QuestionnaireForm(data, instance=outcome.response, submit=submit)
         form.is_valid()
-        return _page(request, participant, form, conflicts=outcome.conflicts)
+        return _page(request, participant, outcome.response, form, conflicts=outcome.conflicts)
     if submit:
         return redirect("surveys:thanks", token=participant.token)
     return redirect(request.path + "?saved=draft")
