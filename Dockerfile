@@ -9,15 +9,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     LOG_FORMAT=json
 
-# WeasyPrint needs Pango; the report is set in DejaVu. postgresql-client gives pg_dump/pg_restore for backups.
+# WeasyPrint needs Pango; the report is set in DejaVu, and the Noto fonts print quotes in every script of the
+# region (the same packages as bin/setup.sh). postgresql-client gives pg_dump/pg_restore for backups.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql-client \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+       fonts-noto-core fonts-noto-cjk postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-# Dependencies first, so that a code change does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Dependencies first, so that a code change does not reinstall them: the pinned versions of the lock file, each
+# file checked against its hash (bin/lock writes requirements/runtime.txt from pyproject.toml's ranges).
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install --require-hashes -r requirements/runtime.txt
 COPY . .
 
 # Static files are part of the image (whitenoise serves them); the build needs a key but keeps none.

@@ -21,11 +21,11 @@ ensure_debian_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# ensure_venv [EXTRA] : .venv with the project's dependencies (and the extra, e.g. dev), reinstalled when
-# pyproject.toml changes.
+# ensure_venv [runtime|dev] : .venv with the pinned packages of requirements/runtime.txt (the default) or
+# requirements/dev.txt, installed again whenever that lock file changes (bin/lock writes them). Only pip is needed:
+# --require-hashes refuses any file whose hash the lock does not list, and any package it does not pin.
 ensure_venv() {
-  local extra=${1:-} spec="."
-  [[ -n $extra ]] && spec=".[$extra]"
+  local lock="requirements/${1:-runtime}.txt"
   if [[ ! -x .venv/bin/python ]]; then
     if ! python3 -m venv .venv 2>/dev/null; then
       rm -rf .venv
@@ -33,14 +33,16 @@ ensure_venv() {
       python3 -m venv .venv
     fi
   fi
-  local stamp=".venv/.installed-${extra:-runtime}"
-  if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
-    echo "Installing Python packages ${spec} ..."
-    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec"
-    touch "$stamp"
+  local stamp=".venv/.installed-${1:-runtime}" checksum
+  checksum=$(sha256sum "$lock" | cut -d' ' -f1)
+  if [[ ! -f $stamp || $(<"$stamp") != "$checksum" ]]; then
+    echo "Installing the Python packages of $lock ..."
+    .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+    echo "$checksum" >"$stamp"
   fi
 }
 
-# WeasyPrint needs Pango; DejaVu is the font the report is set in.
-PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+# WeasyPrint needs Pango; DejaVu is the font the report is set in; the Noto fonts print the participants' quotes
+# in every script of the region (Thai, Lao, Khmer, Myanmar, CJK, Devanagari, Bengali, Sinhala, Tibetan, Arabic,
+# Thaana): without them a quote prints as empty boxes.
+PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk)

@@ -56,6 +56,10 @@ class ReportEditionAdmin(admin.ModelAdmin):
     @admin.action(description="Make final (closes the fiscal year's round)", permissions=["change"])
     def make_final(self, request: HttpRequest, queryset) -> HttpResponse | None:
         drafts = [edition for edition in queryset if not edition.is_final]
+        unfinished = [edition for edition in drafts if edition.missing_for_final()]
+        if unfinished:
+            self._refuse(request, unfinished)
+            return None
         if request.POST.get("confirmed") == "yes":
             for edition in drafts:
                 edition.make_final(by=_signed_in(request))
@@ -67,12 +71,24 @@ class ReportEditionAdmin(admin.ModelAdmin):
         edition = get_object_or_404(ReportEdition, pk=edition_id)
         if not self.has_change_permission(request, edition):
             return redirect("admin:index")
+        if not edition.is_final and edition.missing_for_final():
+            self._refuse(request, [edition])
+            return redirect("admin:reports_reportedition_change", edition.pk)
         if request.method == "POST":
             if not edition.is_final:
                 edition.make_final(by=_signed_in(request))
                 self.message_user(request, f"{edition} is final; the round of FY{edition.fiscal_year_label} is closed.")
             return redirect("admin:reports_reportedition_change", edition.pk)
         return self._confirmation(request, [edition], action=False)
+
+    def _refuse(self, request: HttpRequest, editions: list[ReportEdition]) -> None:
+        """Nothing is made final while an edition lacks what the published report must have: say what."""
+        for edition in editions:
+            self.message_user(
+                request,
+                f"{edition} cannot be made final yet. Missing: {'; '.join(edition.missing_for_final())}.",
+                messages.ERROR,
+            )
 
     def _confirmation(self, request: HttpRequest, editions: list[ReportEdition], action: bool) -> HttpResponse:
         if not editions:

@@ -25,6 +25,12 @@ BAR_WIDTH = 300
 VALUE_WIDTH = 90
 
 
+LINE_HEIGHT = 14
+# A label wraps at word boundaries into lines of at most this many characters (12 px DejaVu Sans fits them in
+# LABEL_WIDTH): labels are never cut short.
+LABEL_CHARACTERS = 36
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -33,11 +39,29 @@ class Bar:
     muted: bool = False
 
 
-def bar_chart(title: str, bars: list[Bar], scale: float | None = None) -> SafeString:
-    """Horizontal bars with their label on the left and their value on the right. Every text is escaped here."""
+def label_lines(label: str, limit: int = LABEL_CHARACTERS) -> list[str]:
+    """The label in lines of at most `limit` characters, broken between words (a longer word stands alone)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def bar_chart(
+    title: str, bars: list[Bar], scale: float | None = None, legend: tuple[str, str] | None = None
+) -> SafeString:
+    """Horizontal bars with their label on the left and their value on the right; `legend` names what the dark and
+    the light colour stand for, when bars of both are drawn. Every text is escaped here."""
     scale = scale or max((bar.value for bar in bars), default=0) or 1
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
-    height = ROW_HEIGHT * len(bars) + 34
+    wrapped = [label_lines(bar.label) for bar in bars]
+    heights = [max(ROW_HEIGHT, LINE_HEIGHT * len(lines) + 12) for lines in wrapped]
+    colours_used = {bar.muted for bar in bars}
+    show_legend = legend is not None and len(colours_used) == 2
+    height = sum(heights) + 34 + (22 if show_legend else 0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" font-family="{FONT}" font-size="12" '
@@ -45,21 +69,36 @@ def bar_chart(title: str, bars: list[Bar], scale: float | None = None) -> SafeSt
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
-    for index, bar in enumerate(bars):
-        y = 28 + index * ROW_HEIGHT
+    y = 28
+    for bar, lines, row_height in zip(bars, wrapped, heights, strict=True):
         length = max(0.0, min(bar.value / scale, 1.0)) * BAR_WIDTH
         colour = EARLIER_COLOUR if bar.muted else BAR_COLOUR
+        middle = y + row_height / 2
+        first_line = middle - (len(lines) - 1) * LINE_HEIGHT / 2 + 4
+        spans = "".join(
+            f'<tspan x="{LABEL_WIDTH - 8}" y="{first_line + index * LINE_HEIGHT:.1f}">{escape(line)}</tspan>'
+            for index, line in enumerate(lines)
+        )
         parts += [
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end">{escape(_shorten(bar.label))}</text>',
-            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="{ROW_HEIGHT - 8}" fill="{colour}"/>',
-            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 15}">{escape(bar.text)}</text>',
+            f'<text x="{LABEL_WIDTH - 8}" y="{first_line:.1f}" text-anchor="end">{spans}</text>'
+            if len(lines) > 1
+            else f'<text x="{LABEL_WIDTH - 8}" y="{first_line:.1f}" text-anchor="end">{escape(lines[0])}</text>',
+            f'<rect x="{LABEL_WIDTH}" y="{middle - (ROW_HEIGHT - 8) / 2:.1f}" width="{length:.1f}" '
+            f'height="{ROW_HEIGHT - 8}" fill="{colour}"/>',
+            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{middle + 4:.1f}">{escape(bar.text)}</text>',
+        ]
+        y += row_height
+    if legend is not None and show_legend:
+        dark, light = legend
+        y += 8
+        parts += [
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="12" height="12" fill="{BAR_COLOUR}"/>',
+            f'<text x="{LABEL_WIDTH + 18}" y="{y + 10}" font-size="11">{escape(dark)}</text>',
+            f'<rect x="{LABEL_WIDTH + 160}" y="{y}" width="12" height="12" fill="{EARLIER_COLOUR}"/>',
+            f'<text x="{LABEL_WIDTH + 178}" y="{y + 10}" font-size="11">{escape(light)}</text>',
         ]
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above went through escape()
-
-
-def _shorten(label: str, limit: int = 38) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def actions_chart(table2: Table) -> SafeString:
@@ -74,7 +113,9 @@ def actions_chart(table2: Table) -> SafeString:
 def reply_rates_chart(rates: list[tuple[str, int | None, bool]]) -> SafeString:
     """Reply rate per round: (label, rate, published-only). Published-only rounds are drawn lighter."""
     bars = [Bar(label, rate or 0, "–" if rate is None else f"{rate}%", muted) for label, rate, muted in rates]
-    return bar_chart("Reply rate by survey round", bars, scale=100)
+    return bar_chart(
+        "Reply rate by survey round", bars, scale=100, legend=("Counted from the replies", "As published")
+    )
 
 
 def yes_shares_chart(yes_shares: list[tuple[str, int | None]]) -> SafeString:
@@ -82,12 +123,24 @@ def yes_shares_chart(yes_shares: list[tuple[str, int | None]]) -> SafeString:
     return bar_chart("Replies answering Yes", bars, scale=100)
 
 
+def yes_by_workshop_chart(title: str, table: Table) -> SafeString:
+    """A Yes/No table's Yes (%) per workshop and in total (Tables 3, 5 and 6), in the section of its table."""
+    name, share = table.columns.index("Workshop"), table.columns.index("Yes (%)")
+    rows = [*table.rows, *(row for row in table.summary if row[name] == "Total")]
+    bars = [Bar(str(row[name]), row[share] or 0, "–" if row[share] is None else f"{row[share]}%") for row in rows]
+    return bar_chart(title, bars, scale=100)
+
+
 def report_charts(data, trend) -> dict[str, SafeString]:
-    """The three charts of a report: `data` is reports.figures.ReportData, `trend` reply_rate_trend()'s list.
-    Keys: actions, reply_rates, yes_shares (the PDF template's slots)."""
+    """The charts of a report: `data` is reports.figures.ReportData, `trend` reply_rate_trend()'s list.
+    Keys: actions, reply_rates, yes_shares (the staff page's), direct_effects, efficiency, projects (the PDF's, one
+    in the section of each Yes/No table)."""
     labels = {question: Response.answer_label(question) for question in data.figures.yes_shares}
     return {
         "actions": actions_chart(data.tables["table2"]),
         "reply_rates": reply_rates_chart([(r.label, r.reply_rate, r.source == "published") for r in trend]),
         "yes_shares": yes_shares_chart([(labels[q], share) for q, share in data.figures.yes_shares.items()]),
+        "direct_effects": yes_by_workshop_chart("Realized direct effects (Q3), % Yes", data.tables["table3"]),
+        "efficiency": yes_by_workshop_chart("Improved efficiency and effectiveness (Q4), % Yes", data.tables["table5"]),
+        "projects": yes_by_workshop_chart("Initiated modernization projects (Q5), % Yes", data.tables["table6"]),
     }

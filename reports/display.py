@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from reports.tables import CodeCell, Table
+from reports.tables import MEASURE_COLUMNS, CodeCell, Table
 
 
 @dataclass(frozen=True)
@@ -18,12 +18,95 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A note under a table, with at most one word set as the mark it explains (underlined or bold)."""
+
+    before: str
+    marked: str = ""
+    tag: str = ""  # "u" or "b"
+    after: str = ""
+
+    @property
+    def html(self) -> SafeString:
+        if not self.marked:
+            return format_html("{}", self.before)
+        return format_html("{}<{}>{}</{}>{}", self.before, self.tag, self.marked, self.tag, self.after)
+
+    def __str__(self) -> str:
+        return f"{self.before}{self.marked}{self.after}"
+
+
+CODES_NOTE = Note(
+    "Administrations are written by their codes (Appendix 2); “×2” stands for two replies from the same "
+    "administration."
+)
+# The notes of Tables 4 and 7, for the PDF and the Excel workbook alike: the marks mean nothing without them.
+TABLE_NOTES: dict[str, tuple[Note, ...]] = {
+    "table4": (
+        CODES_NOTE,
+        Note(
+            "(NB1) Administrations that realized direct effects are ",
+            "underlined",
+            "u",
+            " in the columns of shared materials and in-house workshops.",
+        ),
+        Note(
+            "(NB2) Administrations that shared materials or organized an in-house workshop are shown in ",
+            "bold",
+            "b",
+            " in the column of direct effects.",
+        ),
+    ),
+    "table7": (
+        CODES_NOTE,
+        Note(
+            "(NB1) Administrations that initiated new projects are ",
+            "underlined",
+            "u",
+            " in the columns of submitted reports and recommendations.",
+        ),
+        Note(
+            "(NB2) Administrations that submitted reports or made recommendations are shown in ",
+            "bold",
+            "b",
+            " in the column of new projects.",
+        ),
+    ),
+}
+
+# A table with at most this many rows (workshop and summary rows) is printed whole on one page.
+SHORT_TABLE_ROWS = 12
+
+
+@dataclass(frozen=True)
 class DisplayTable:
     key: str
     title: str
     columns: list[str]
     rows: list[list[Cell]]
     summary: list[list[Cell]]
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return TABLE_NOTES.get(self.key, ())
+
+    @property
+    def numbered(self) -> bool:
+        """Tables 1-7 number their workshops, printed (1), (2)... as the published reports do."""
+        return bool(self.columns) and self.columns[0] == "No."
+
+    @property
+    def short(self) -> bool:
+        return len(self.rows) + len(self.summary) <= SHORT_TABLE_ROWS
+
+    @property
+    def body_rows(self) -> list[list[Cell]]:
+        """Every row but the last, which stays with the summary rows (closing_rows)."""
+        return self.rows[:-1] if self.summary else self.rows
+
+    @property
+    def closing_rows(self) -> list[list[Cell]]:
+        return self.rows[-1:] if self.summary else []
 
 
 def _code_cell(cell: CodeCell, tag: str) -> SafeString:
@@ -55,13 +138,22 @@ def _decimals(table: Table) -> list[int]:
     return places
 
 
+NOT_COMPUTED = Cell(mark_safe("–"), True)  # a measure the replies cannot give (odds ratio of a constant outcome)
+
+
 def display_table(table: Table) -> DisplayTable:
     """Used by the staff pages and the PDF alike."""
     last = len(table.columns) - 1
     decimals = _decimals(table)
+    measures = {index for index, name in enumerate(table.columns) if name in MEASURE_COLUMNS}
 
     def cells(row: list) -> list[Cell]:
-        return [_cell(value, "b" if index == last else "u", decimals[index]) for index, value in enumerate(row)]
+        return [
+            NOT_COMPUTED
+            if value is None and index in measures
+            else _cell(value, "b" if index == last else "u", decimals[index])
+            for index, value in enumerate(row)
+        ]
 
     return DisplayTable(
         table.key, table.title, table.columns, [cells(r) for r in table.rows], [cells(r) for r in table.summary]

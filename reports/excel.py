@@ -16,12 +16,15 @@ from typing import IO, Any
 import pandas as pd
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import frames, tables
-from reports.tables import Table
+from reports.display import TABLE_NOTES, Note
+from reports.tables import CodeCell, Table
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
 from surveys.workbook import SHEETS
 
@@ -36,6 +39,13 @@ PERSONAL_COLUMNS = ("email",)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
 SUMMARY_FONT = Font(bold=True)
+NOTE_FONT = Font(italic=True, size=9)
+# The published marks of Tables 4 and 7 as inline fonts of rich text: underlined in an action column, bold in the
+# outcome column (the last).
+MARKS = {"u": InlineFont(u="single"), "b": InlineFont(b=True)}
+# Panes frozen below the header and right of the column that names the row, which then stays in view.
+FROZEN = {"Replies": "B2"}
+TABLE_FROZEN = "C2"  # No. and Workshop (Action and Outcome in the association table)
 PERCENT_FORMAT = "0%"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MAX_WIDTH = {"Workshop": 60, "q2_utilization": 60}
@@ -82,12 +92,30 @@ def _set(sheet: Worksheet, row: int, column: int, value: Any):
     return cell
 
 
-def _header(sheet: Worksheet, columns: list[str]) -> None:
+def _header(sheet: Worksheet, columns: list[str], frozen: str) -> None:
     for index, name in enumerate(columns, start=1):
         cell = _set(sheet, 1, index, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = frozen
+
+
+def code_text(value: CodeCell, tag: str) -> CellRichText | str:
+    """A cell of Tables 4 or 7 as rich text, marked entries underlined (tag "u") or bold ("b")."""
+    if not any(entry.marked for entry in value.entries):
+        return str(value)
+    parts: list[str | TextBlock] = []
+    for number, entry in enumerate(value.entries):
+        if number:
+            parts.append(", ")
+        parts.append(TextBlock(MARKS[tag], str(entry)) if entry.marked else str(entry))
+    return CellRichText(parts)
+
+
+def note_text(note: Note) -> CellRichText | str:
+    if not note.marked:
+        return note.before
+    return CellRichText([note.before, TextBlock(MARKS[note.tag], note.marked), note.after])
 
 
 def _widths(sheet: Worksheet, columns: list[str], values: list[list[Any]]) -> None:
@@ -97,7 +125,8 @@ def _widths(sheet: Worksheet, columns: list[str], values: list[list[Any]]) -> No
 
 
 def write_table(sheet: Worksheet, table: Table) -> None:
-    _header(sheet, table.columns)
+    _header(sheet, table.columns, TABLE_FROZEN)
+    last = len(table.columns) - 1
     percent_columns = {i for i, name in enumerate(table.columns) if name.endswith("(%)")}
     for number, row in enumerate([*table.rows, *table.summary], start=2):
         is_summary = number - 2 >= len(table.rows)
@@ -107,12 +136,21 @@ def write_table(sheet: Worksheet, table: Table) -> None:
             if value == "":
                 value = None
             as_percent = isinstance(value, int) and (index in percent_columns or (percent_row and index >= 2))
+            if isinstance(value, CodeCell):
+                cell = sheet.cell(row=number, column=index + 1)
+                cell.value = code_text(value, "b" if index == last else "u")
+                continue
             cell = _set(sheet, number, index + 1, value / 100 if as_percent else value)
             if as_percent:
                 cell.number_format = PERCENT_FORMAT
             if is_summary:
                 cell.font = SUMMARY_FONT
     _widths(sheet, table.columns, [[str(v) if v is not None else "" for v in r] for r in table.rows + table.summary])
+    # The notes that explain the marks, under the table after an empty row.
+    for number, note in enumerate(TABLE_NOTES.get(table.key, ()), start=len(table.rows) + len(table.summary) + 3):
+        cell = sheet.cell(row=number, column=1)
+        cell.value = note_text(note)
+        cell.font = NOTE_FONT
 
 
 def _yes_no(value: Any) -> str | None:
@@ -155,7 +193,7 @@ def reply_rows(frame: pd.DataFrame) -> list[list[Any]]:
 def write_replies(sheet: Worksheet, frame: pd.DataFrame, *, include_personal_data: bool = True) -> None:
     columns = REPLY_COLUMNS if include_personal_data else [c for c in REPLY_COLUMNS if c not in PERSONAL_COLUMNS]
     kept = [REPLY_COLUMNS.index(column) for column in columns]
-    _header(sheet, columns)
+    _header(sheet, columns, FROZEN["Replies"])
     rows = [[row[index] for index in kept] for row in reply_rows(frame)]
     for number, row in enumerate(rows, start=2):
         for index, value in enumerate(row, start=1):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from django.db import connection
 from django.db.models import Count, Q
+from django.db.models.functions import Length, Trim
 
 from surveys.models import ANSWER_FIELDS, COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS, Status
 from workshops.models import Workshop
@@ -48,6 +49,7 @@ COUNTING_COLUMNS = [
     "status",
     "late",
     *(name for name in ANSWER_FIELDS if name not in FREE_TEXTS),
+    "q2_length",  # the length of the Q2 answer: whether a reply described the lessons' use (2.3), without the text
 ]
 
 
@@ -65,7 +67,9 @@ def workshop_frame(workshop_id: int) -> pd.DataFrame:
 
 def _frame(workshops, texts: bool) -> pd.DataFrame:
     names = list(COLUMNS) if texts else COUNTING_COLUMNS
-    query = workshops.values_list(*(COLUMNS[name] for name in names))
+    if not texts:
+        workshops = workshops.annotate(q2_length=Length(Trim(COLUMNS["q2_utilization"])))
+    query = workshops.values_list(*(COLUMNS.get(name, name) for name in names))
     # Ordered for people reading the full frame; the tables order workshops themselves.
     query = query.order_by("start_date", "title", "pk", "participants__pk") if texts else query.order_by()
     # The cursor directly: Django's per-row model machinery costs more than the query for large rounds.

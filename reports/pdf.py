@@ -20,16 +20,26 @@ from reports import standing_texts, summary
 from reports.charts import report_charts
 from reports.display import display_table
 from reports.figures import ReportData, reply_rate_trend, report_data
-from reports.models import EarlierRound, Quote, ReportEdition, Section
-from reports.tables import RankedAction
+from reports.models import EARLIER_ROUND_PERCENTS, EarlierRound, EditionStatus, Quote, ReportEdition, Section
+from reports.tables import CodeCell, RankedAction
 from surveys import questionnaire
 from surveys.models import Response
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
 
+# The fiscal year is written one way throughout: FY2019/20.
 REPORT_TITLE = (
     "ROCB A/P Customs Good Practice Report on Exemplifying Follow-Up Actions taken after the "
-    "WCO A/P Regional/Sub-regional Workshops organized in FY {label}"
+    "WCO A/P Regional/Sub-regional Workshops organized in FY{label}"
 )
+# The title as the cover sets it: one phrase a line, never a break inside "A/P" or the fiscal year.
+COVER_TITLE_LINES = (
+    "ROCB A/P Customs Good Practice Report",
+    "on Exemplifying Follow-Up Actions",
+    "taken after the WCO A/P",
+    "Regional/Sub-regional Workshops",
+    "organized in FY{label}",
+)
+COVER_OFFICE_LINES = ("World Customs Organization", "Asia/Pacific Regional Office for Capacity Building")
 # Tables whose cells list administration codes; their last column is the outcome column (bold marks),
 # the others are action columns (underline marks) — the published convention.
 CODE_TABLES = ("table4", "table7")
@@ -55,15 +65,50 @@ def quotes_by_section(edition: ReportEdition) -> dict[str, list[Quote]]:
     return grouped
 
 
-def abbreviations(fiscal_year: int) -> list[MemberAdministration]:
-    """Appendix 2: the administrations whose participants appear in the FY's surveyed workshops."""
-    return list(
-        MemberAdministration.objects.filter(
-            participants__workshop__fiscal_year=fiscal_year, participants__workshop__surveyed=True
-        )
-        .distinct()
-        .order_by("code")
-    )
+def codes_in_report(data: ReportData, quotes: dict[str, list[Quote]]) -> set[str]:
+    """The administrations the report names: by code in the cells of Tables 4 and 7, by name under the quotes."""
+    codes = {
+        entry.code
+        for key in CODE_TABLES
+        for row in data.tables[key].rows
+        for value in row
+        if isinstance(value, CodeCell)
+        for entry in value.entries
+    }
+    codes |= {quote.response.participant.administration.code for chosen in quotes.values() for quote in chosen}
+    return codes
+
+
+def abbreviations(codes: set[str]) -> list[MemberAdministration]:
+    """Appendix 2: exactly the administrations that appear in the report, by code."""
+    return list(MemberAdministration.objects.filter(code__in=codes).order_by("code"))
+
+
+# The header block of the questionnaire as participants see it (templates/surveys/_header.html, then the
+# reply-by line under the notes), printed in Appendix 1 with room to write.
+QUESTIONNAIRE_HEADER = (
+    "Event subject to survey",
+    "Conducted",
+    "Responding administration",
+    "Responder",
+    "Please reply by",
+)
+
+
+def appendix_questions() -> list[dict[str, Any]]:
+    """Appendix 1's questions as the form shows them: the wording, the boxes to tick and the labelled spaces to
+    write a number or a text in."""
+    return [
+        {
+            "question": question,
+            "spaces": [
+                {"label": questionnaire.FIELD_LABELS[field], "number": field in questionnaire.COUNTS}
+                for field in question.fields
+                if field in questionnaire.FIELD_LABELS
+            ],
+        }
+        for question in questionnaire.QUESTIONS
+    ]
 
 
 # What a respondent did, per column of Table 2, for the paragraphs of 2.2.x.
@@ -80,7 +125,13 @@ ACTION_VERBS = {
 def action_paragraphs(ranking: list[RankedAction]) -> list[dict[str, Any]]:
     """2.2.x: the follow-up actions of Table 2 by how often they were taken, with count and share."""
     return [
-        {"action": action, "verb": ACTION_VERBS.get(action, action.lower()), "count": count, "share": share}
+        {
+            "action": action,
+            "heading": summary.spoken(action)[:1].upper() + summary.spoken(action)[1:],
+            "verb": ACTION_VERBS.get(action, action.lower()),
+            "count": count,
+            "share": share,
+        }
         for action, count, share in ranking
     ]
 
@@ -93,12 +144,15 @@ def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str
     label = fiscal_year_label(fiscal_year)
     tables = {key: display_table(table) for key, table in data.tables.items()}
     actions = action_paragraphs(data.figures.action_ranking)
+    quotes = quotes_by_section(edition)
     context = {
         "edition": edition,
         "draft": not edition.is_final,
         "fiscal_year": fiscal_year,
         "label": label,
         "title": REPORT_TITLE.format(label=label),
+        "cover_title_lines": [line.format(label=label) for line in COVER_TITLE_LINES],
+        "cover_office_lines": COVER_OFFICE_LINES,
         "introduction": edition.introduction.strip() or standing_texts.INTRODUCTION,
         "associations_text": standing_texts.ASSOCIATIONS,
         "association_sentences": data.association_sentences,
@@ -107,9 +161,14 @@ def report_context(fiscal_year: int, data: ReportData | None = None) -> dict[str
         "common_actions": [action for action in actions if action["action"] != "Others"],
         "office_email": settings.OFFICE_EMAIL,
         "response_sentences": summary.response_sentences(data),
-        "quotes": quotes_by_section(edition),
+        # "2.2" -> "s2_2": a key the template can name.
+        "openings": {f"s{key.replace('.', '_')}": value for key, value in summary.section_openings(data).items()},
+        "ranking_sentence": summary.ranking_sentence(data.figures.action_ranking),
+        "quotes": quotes,
         "questionnaire": questionnaire,
-        "abbreviations": abbreviations(fiscal_year),
+        "questionnaire_header": QUESTIONNAIRE_HEADER,
+        "appendix_questions": appendix_questions(),
+        "abbreviations": abbreviations(codes_in_report(data, quotes)),
         "figures": data.figures,
         "summary_sentences": summary.sentences(data),
         "charts": report_charts(data, reply_rate_trend(until=fiscal_year)),
@@ -170,8 +229,18 @@ def fingerprint(fiscal_year: int) -> str:
         .order_by("pk")
         .values_list("pk", "response_id", "answer", "excerpt", "section", "order")
     )
-    rounds = list(EarlierRound.objects.order_by("pk").values_list("fiscal_year", "round_number", "reply_rate_percent"))
-    parts = [replies, participants, workshops, edition, quotes, rounds, code_version()]
+    rounds = list(
+        EarlierRound.objects.order_by("pk").values_list(
+            "fiscal_year", "round_number", "reply_rate_percent", *EARLIER_ROUND_PERCENTS
+        )
+    )
+    # An earlier round becomes the database's to compare with when its edition is made final (reports.figures).
+    complete = list(
+        ReportEdition.objects.filter(fiscal_year__lt=fiscal_year, status=EditionStatus.FINAL)
+        .order_by("fiscal_year")
+        .values_list("fiscal_year", flat=True)
+    )
+    parts = [replies, participants, workshops, edition, quotes, rounds, complete, code_version()]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from reports import pdf
 from reports.quotes import QuoteTextForm, edition_for, reply_texts
 from reports.tasks import render_report_pdf
+from reports.views import empty_fiscal_year
 from surveys.models import Response
 from workshops.models import fiscal_year_label
 from workshops.roles import QUOTE_REPLIES, staff_page
@@ -24,10 +25,13 @@ REFRESH_SECONDS = 2
 @staff_page
 def report_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """Shows the kept PDF, or starts rendering it and refreshes itself until the file is there."""
+    if empty := empty_fiscal_year(request, fiscal_year):
+        return empty
     key = pdf.fingerprint(fiscal_year)
     context = {
         "fiscal_year": fiscal_year,
         "label": fiscal_year_label(fiscal_year),
+        "nav": "pdf",
         "edition": pdf.edition_of(fiscal_year),
     }
     if pdf.pdf_path(fiscal_year, key).exists():
@@ -85,6 +89,7 @@ def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         {
             "fiscal_year": fiscal_year,
             "label": fiscal_year_label(fiscal_year),
+            "nav": "quotes",
             "forms": forms,
             "edition": edition,
             "quotes": pdf.quotes_by_section(edition),

@@ -19,7 +19,8 @@ INTRODUCTION = (
 ASSOCIATIONS = (
     "The table below sets each follow-up action against each outcome, over the replies that answered the outcome "
     "question: how often the outcome was reported with the action and without it, the odds ratio, the phi "
-    "coefficient and the two-sided Fisher exact p-value. These figures describe association in a small sample, "
+    "coefficient, the two-sided Fisher exact p-value, and that p-value adjusted by Holm's method for the number of "
+    "pairings tested. These figures describe association in a small sample, "
     "not proof of cause: an action and an outcome that go together may both follow from something else, such as "
     "the participant's role at home."
 )

@@ -37,8 +37,12 @@ class Measures:
 
 
 def odds_ratio(cells: TwoByTwo) -> float | None:
-    """ad / bc, with 0.5 added to every cell when one is zero (Haldane-Anscombe), so that it stays finite."""
-    if cells.a + cells.b + cells.c + cells.d == 0:
+    """ad / bc, with 0.5 added to every cell when one is zero (Haldane-Anscombe), so that it stays finite.
+
+    None (printed "–") when there is nothing to compare: the outcome rate is 0% or 100% on both sides (every reply
+    gave the same answer), or nobody, or everybody, took the action. The +0.5 correction would otherwise produce
+    a figure out of no difference at all."""
+    if 0 in (cells.a + cells.c, cells.b + cells.d, cells.a + cells.b, cells.c + cells.d):
         return None
     added = 0.5 if 0 in (cells.a, cells.b, cells.c, cells.d) else 0.0
     a, b, c, d = (cells.a + added, cells.b + added, cells.c + added, cells.d + added)
@@ -78,33 +82,48 @@ def _log_hypergeom(k, total: int, successes: int, draws: int):
     return _log_choose(successes, k) + _log_choose(total - successes, draws - k) - _log_choose(total, draws)
 
 
-def measures(cells: TwoByTwo) -> Measures:
-    """Rounded for reading: two decimals for the odds ratio and phi, three for p."""
+def holm_adjusted(p_values: list[float | None]) -> list[float | None]:
+    """Holm's step-down adjustment of p-values for the number of pairings tested (those with a p-value): the
+    smallest is multiplied by m, the next by m - 1, ..., each kept at least as large as the one before and at
+    most 1. It controls the chance of even one false "unlikely to be chance" over the whole table."""
+    tested = sorted((p, index) for index, p in enumerate(p_values) if p is not None)
+    adjusted: list[float | None] = [None] * len(p_values)
+    running = 0.0
+    for rank, (p, index) in enumerate(tested):
+        running = max(running, min(1.0, (len(tested) - rank) * p))
+        adjusted[index] = running
+    return adjusted
+
+
+def measures(cells: TwoByTwo, p: float | None = None) -> Measures:
+    """Rounded for reading: two decimals for the odds ratio and phi, three for p (`p` when the caller has
+    computed fisher_p already)."""
 
     def rounded(value: float | None, places: int) -> float | None:
         return None if value is None else round(value, places)
 
-    return Measures(rounded(odds_ratio(cells), 2), rounded(phi(cells), 2), rounded(fisher_p(cells), 3))
+    p = fisher_p(cells) if p is None else p
+    return Measures(rounded(odds_ratio(cells), 2), rounded(phi(cells), 2), rounded(p, 3))
 
 
 def association_sentences(table) -> list[str]:
-    """What the association table can and cannot say, from its rows (reports.tables.associations)."""
+    """What the association table can and cannot say, from its rows (reports.tables.associations). The reading
+    follows the Holm-adjusted p-value: with eighteen pairings tested, a raw p below 0.05 is expected by chance."""
     columns = table.columns
     index = {name: columns.index(name) for name in columns}
-    rows = [row for row in table.rows if row[index["Fisher p"]] is not None]
+    adjusted = index[ADJUSTED_P]
+    rows = [row for row in table.rows if row[adjusted] is not None]
     if not rows:
         return ["There are too few replies to look for associations between follow-up actions and outcomes."]
     replies = max(row[index["Replies to the outcome question"]] for row in rows)
     sentences = [
         f"The table sets each follow-up action against each outcome over at most {replies} replies. It shows "
         "association in a small sample, not proof that an action caused an outcome: administrations that take "
-        "one step often take others, and the replies are self-reported."
+        "one step often take others, and the replies are self-reported. Because "
+        f"{len(rows)} pairings are tested at once, each p-value is adjusted for their number by Holm's method "
+        "(the last column), and only the adjusted value is read."
     ]
-    clear = sorted(
-        (row for row in rows if row[index["Fisher p"]] < SIGNIFICANCE),
-        key=lambda row: row[index["Fisher p"]],
-    )
-    for row in clear[:3]:
+    for row in clear_associations(table):
         action, outcome = row[index["Follow-up action"]], row[index["Outcome"]]
         outcome = outcome[:1].lower() + outcome[1:]  # "direct effects (Q3)", keeping the Q
         with_rate, without_rate = (
@@ -114,16 +133,29 @@ def association_sentences(table) -> list[str]:
         direction = "more" if (row[index["Phi"]] or 0) > 0 else "less"
         sentences.append(
             f"Replies that reported “{action}” reported {outcome} {direction} often ({with_rate}% against "
-            f"{without_rate}% without it; Fisher p = {row[index['Fisher p']]:.3f}, phi = {row[index['Phi']]:.2f}): "
+            f"{without_rate}% without it; adjusted p = {row[adjusted]:.3f}, phi = {row[index['Phi']]:.2f}): "
             "unlikely to be chance alone, but still an association."
         )
-    if not clear:
+    if not clear_associations(table):
         sentences.append(
-            f"No pairing reaches p < {SIGNIFICANCE}: with this few replies, the differences seen could be chance."
+            f"No pairing reaches an adjusted p below {SIGNIFICANCE}: with this few replies, the differences seen "
+            "could be chance."
         )
     else:
         sentences.append(
-            f"The other pairings do not reach p < {SIGNIFICANCE}; with this few replies their differences could be "
-            f"chance. Testing {len(table.rows)} pairings at once also makes a low p-value or two likely by chance."
+            f"The other pairings do not reach an adjusted p below {SIGNIFICANCE}; with this few replies their "
+            "differences could be chance."
         )
     return sentences
+
+
+ADJUSTED_P = "Holm-adjusted p"
+
+
+def clear_associations(table) -> list[list]:
+    """The association table's rows whose Holm-adjusted p is below SIGNIFICANCE, the clearest first (at most 3).
+    The executive summary and section 2.7 both read this list, so they cannot disagree."""
+    columns = table.columns
+    adjusted = columns.index(ADJUSTED_P)
+    clear = [row for row in table.rows if row[adjusted] is not None and row[adjusted] < SIGNIFICANCE]
+    return sorted(clear, key=lambda row: row[adjusted])[:3]

@@ -486,7 +486,10 @@ ASSOCIATION_COLUMNS = [
     "Odds ratio",
     "Phi",
     "Fisher p",
+    "Holm-adjusted p",
 ]
+# Measures that may not be computable (an odds ratio where the outcome never varies...): printed "–".
+MEASURE_COLUMNS = ("Odds ratio", "Phi", "Fisher p", "Holm-adjusted p")
 
 
 def associations(frame: pd.DataFrame | Round) -> Table[None]:
@@ -496,6 +499,7 @@ def associations(frame: pd.DataFrame | Round) -> Table[None]:
     replied = prepare(frame).replied
     took = {action: replied[action].to_numpy(dtype=bool) for action in ACTION_COLUMNS}
     rows = []
+    raw_p = []
     for outcome, outcome_name in OUTCOME_NAMES.items():
         answered = replied[outcome].notna().to_numpy()
         yes = replied[outcome].fillna(False).to_numpy(dtype=bool) & answered
@@ -508,7 +512,9 @@ def associations(frame: pd.DataFrame | Round) -> Table[None]:
                 int((~with_action & yes).sum()),
                 int((~with_action & no).sum()),
             )
-            measures = stats.measures(cells)
+            p = stats.fisher_p(cells)
+            raw_p.append(p)
+            measures = stats.measures(cells, p)
             rows.append(
                 [
                     action_name,
@@ -522,6 +528,9 @@ def associations(frame: pd.DataFrame | Round) -> Table[None]:
                     measures.fisher_p,
                 ]
             )
+    # Adjusted for the number of pairings tested, from the unrounded p-values.
+    for row, adjusted in zip(rows, stats.holm_adjusted(raw_p), strict=True):
+        row.append(None if adjusted is None else round(adjusted, 3))
     return Table("associations", "Follow-up actions and outcomes: association", ASSOCIATION_COLUMNS, rows, totals=None)
 
 
@@ -598,3 +607,15 @@ def reply_progress(frame: pd.DataFrame) -> pd.DataFrame:
     )
     progress["reply_rate"] = [percent(r, p) for r, p in zip(progress.replies, progress.participants, strict=True)]
     return progress
+
+
+def utilization_described(frame: pd.DataFrame) -> CountShare:
+    """Replies that described how the lessons are utilized at home (Q2 answered), of all replies: the finding
+    that opens 2.3. From the text where the frame holds it, else from its length (the lean frame)."""
+    replied = replies(frame)
+    if "q2_utilization" in replied:
+        described = replied["q2_utilization"].fillna("").str.strip().ne("")
+    else:
+        described = replied["q2_length"].fillna(0).astype(int).gt(0)
+    count = int(described.sum())
+    return CountShare(count, percent(count, len(replied)))

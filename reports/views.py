@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from reports import charts, excel, staff
@@ -29,15 +29,19 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/staff/index.html", {"years": staff.fiscal_years()})
 
 
-def _surveyed_or_404(fiscal_year: int) -> None:
-    if not Workshop.objects.surveyed().of_fiscal_year(fiscal_year).exists():
-        raise Http404(f"FY{fiscal_year_label(fiscal_year)} has no surveyed workshops")
+def empty_fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse | None:
+    """A staff page (404) saying the FY has nothing to show yet, or None when it has surveyed workshops."""
+    if Workshop.objects.surveyed().of_fiscal_year(fiscal_year).exists():
+        return None
+    context = {"fiscal_year": None, "label": fiscal_year_label(fiscal_year), "years": staff.fiscal_years()}
+    return render(request, "reports/staff/empty_fiscal_year.html", context, status=404)
 
 
 @staff_page
 def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """The seven tables, the associations, the charts and (while the round runs) each workshop's progress."""
-    _surveyed_or_404(fiscal_year)
+    if empty := empty_fiscal_year(request, fiscal_year):
+        return empty
     overview = staff.staff_overview(fiscal_year)
     tables = {key: display_table(table) for key, table in overview.data.tables.items()}
     return render(
@@ -46,6 +50,7 @@ def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         {
             "fiscal_year": fiscal_year,
             "label": fiscal_year_label(fiscal_year),
+            "nav": "tables",
             "overview": overview,
             "charts": charts.report_charts(overview.data, overview.trend),
             "figures": overview.data.figures,
@@ -57,7 +62,8 @@ def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 
 @staff_page
 def tables_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
-    _surveyed_or_404(fiscal_year)
+    if empty := empty_fiscal_year(request, fiscal_year):
+        return empty
     buffer = io.BytesIO()
     excel.export(fiscal_year, buffer, include_personal_data=may_see_personal_data(request.user))
     name = f"good-practice-tables-FY{fiscal_year_label(fiscal_year).replace('/', '-')}.xlsx"
@@ -69,4 +75,9 @@ def tables_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 @staff_page
 def workshop_replies(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = get_object_or_404(Workshop, pk=workshop_id)
-    return render(request, "reports/staff/workshop.html", {"result": staff.workshop_replies(workshop)})
+    context = {
+        "result": staff.workshop_replies(workshop),
+        "fiscal_year": workshop.fiscal_year,
+        "label": fiscal_year_label(workshop.fiscal_year),
+    }
+    return render(request, "reports/staff/workshop.html", context)

@@ -146,7 +146,7 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
         "reply_count",
         "reply_rate",
     ]
-    list_filter = [FiscalYearFilter, "scope", "surveyed", "mode"]
+    list_filter = [FiscalYearFilter, "scope", "surveyed", "accreditation", "mode"]
     search_fields = ["title", "code", "venue"]
     date_hierarchy = "start_date"
     inlines = [ParticipantInline]
@@ -165,6 +165,7 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
                     "venue",
                     "mode",
                     "surveyed",
+                    "accreditation",
                 ]
             },
         ),

@@ -1,4 +1,4 @@
-"""The questionnaire as a web form (docs/questionnaire.md, "Rules for the web form").
+"""The questionnaire as a web form (docs/questionnaire.md, "The rules of the form").
 
 A draft only needs answers of the right type; submitting applies every rule. The rules live in
 `QuestionnaireForm.submission_errors`, nowhere else.

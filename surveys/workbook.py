@@ -265,6 +265,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("venue", lambda v: parse_text(v, 200)),
         Column("mode", parse_choice(Mode, default=Mode.IN_PERSON)),
         Column("surveyed", parse_surveyed),
+        Column("accreditation", parse_tick),  # blank means no
     ),
     "participants": (
         Column("workshop", parse_code, required=True),

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import io
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +37,41 @@ def make_workbook(sheets: dict[str, list[list[Any]]]) -> io.BytesIO:
     return buffer
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Every staff user a test makes hashes a password: the production hasher takes a third of a second by design,
+    # which would be most of the suite's time. (The deployment checks run the real settings in a subprocess.)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # pytest-xdist workers run at the same time: each keeps its own files, above all its own file cache (the
+        # token-guessing counts, which the tests clear and count).
+        settings.VAR_DIR = settings.VAR_DIR / worker
+        settings.VAR_DIR.mkdir(exist_ok=True)
+        if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+            settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": settings.VAR_DIR / "cache"}}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database (bin/test runs them on PostgreSQL, then these on SQLite)",
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--database-tests-only"):
+        # The other tests do not depend on the database engine: a second run would only repeat them.
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = [item for item in items if uses_database(item)]
+    # The integration tests start first: they spend their minute waiting on servers, so with several workers
+    # (pytest-xdist, as bin/test runs) the other tests fill that time instead of waiting behind them at the end.
+    items.sort(key=lambda item: item.get_closest_marker("integration") is None)
+
+
 WORKSHOP_HEADER = ["code", "title", "scope", "start_date", "end_date", "venue", "mode", "surveyed"]
 PARTICIPANT_HEADER = ["workshop", "name", "email", "administration"]
 RESPONSE_HEADER = ["workshop", "email", "submitted_at", *ANSWER_FIELDS]
@@ -40,24 +80,61 @@ RESPONSE_HEADER = ["workshop", "email", "submitted_at", *ANSWER_FIELDS]
 SEEDING_MIGRATIONS = ("workshops.migrations.0002_member_administrations", "reports.migrations.0002_earlier_rounds")
 
 
-@pytest.fixture(autouse=True)
-def _seeded_rows(request: pytest.FixtureRequest) -> None:
-    """The rows the data migrations seed (the 33 administrations, the earlier rounds), in every test's database.
-    A transactional test (browser, integration) ends with a flush that empties every table, so the tests after it
-    would otherwise start without them."""
-    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
-        request.fixturenames
-    ):
-        return
-    request.getfixturevalue("_django_db_helper")
+def seed_rows() -> None:
+    """The rows that migrating makes, when they are missing: content types, permissions and the staff roles (made
+    again after every migrate, by post_migrate), the 33 administrations and the earlier rounds (data migrations).
+    A transactional test (browser, integration) ends with a flush that empties every table, and after one with
+    serialized_rollback not even post_migrate runs; under pytest-xdist any test may come after such a one."""
     from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import DEFAULT_DB_ALIAS
 
     from workshops.models import MemberAdministration
 
+    if not Group.objects.exists():
+        ContentType.objects.clear_cache()  # the flush took the rows the cache points at
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     if MemberAdministration.objects.exists():
         return
     for name in SEEDING_MIGRATIONS:
         importlib.import_module(name).load(apps, None)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request: pytest.FixtureRequest) -> None:
+    """The seeded rows in every test's database."""
+    if not uses_database(request.node):
+        return
+    request.getfixturevalue("_django_db_helper")
+    seed_rows()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static files as the image collects them (compressed, with their manifest), for the tests that serve
+    pages from a subprocess. collectstatic takes several seconds: it runs once for all workers of a session."""
+    # Under pytest-xdist each worker's temporary folder is inside the session's one, which the workers share.
+    session = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        session = session.parent
+    folder, done = session / "collected-static", session / "collected-static.done"
+    with open(session / "collected-static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second worker waits here for the first one's files
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            environment = {**os.environ, "STATIC_ROOT": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
+            collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+            subprocess.run(collect, cwd=ROOT, env=environment, check=True)
+            done.touch()
+    return folder
 
 
 @pytest.fixture

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tomllib
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.conftest import ROOT
 
@@ -83,5 +86,35 @@ def test_dockerfile_installs_what_weasyprint_needs_and_collects_static():
     for package in pdf_packages:
         assert package in dockerfile
     assert "FROM python:3.11-slim-bookworm" in dockerfile
-    assert "pip install ." in dockerfile
+    assert "pip install --require-hashes -r requirements/runtime.txt" in dockerfile
     assert "collectstatic" in dockerfile
+
+
+def _pins(lock: str) -> dict[str, tuple[str, int]]:
+    """name -> (pinned version, number of hashes) of a lock file written by bin/lock."""
+    pins = {}
+    for requirement in (ROOT / "requirements" / lock).read_text().replace("\\\n", " ").splitlines():
+        if requirement.strip() and not requirement.lstrip().startswith("#"):
+            name, version = requirement.split()[0].split("==")
+            pins[canonicalize_name(name)] = (version, requirement.count("--hash=sha256:"))
+    return pins
+
+
+@pytest.mark.parametrize(("lock", "extras"), [("runtime.txt", ()), ("dev.txt", ("dev",))])
+def test_lock_files_pin_every_dependency_of_pyproject_within_its_range(lock, extras):
+    # A package added to pyproject.toml without running bin/lock would not be installed by bin/test or the image.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"], *(r for extra in extras for r in project["optional-dependencies"][extra])]
+    pins = _pins(lock)
+    for line in wanted:
+        requirement = Requirement(line)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in requirements/{lock}: run bin/lock"
+        version = pins[name][0]
+        assert requirement.specifier.contains(version, prereleases=True), f"{name}=={version}: run bin/lock"
+    assert all(hashes for _version, hashes in pins.values()), "every pinned package has its hashes"
+
+
+def test_dev_lock_keeps_the_runtime_versions():
+    runtime, dev = _pins("runtime.txt"), _pins("dev.txt")
+    assert {name: pin[0] for name, pin in runtime.items()} == {name: dev[name][0] for name in runtime}

@@ -65,15 +65,15 @@ except ValueError:
     assert TOKEN not in result.stderr
 
 
-def test_django_request_log_of_a_guessed_link_hides_the_token(tmp_path):
+def test_django_request_log_of_a_guessed_link_hides_the_token(tmp_path, collected_static):
     code = f"""
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
-call_command("collectstatic", interactive=False, verbosity=0)  # the 404 page links the stylesheets
 from django.test import Client
 print(Client().get("/r/{TOKEN}/").status_code)
 """
-    result = _run(code, tmp_path, LOG_FORMAT="plain", ALLOWED_HOSTS="testserver")
+    # The 404 page links the stylesheets: the collected files' manifest names them.
+    result = _run(code, tmp_path, LOG_FORMAT="plain", ALLOWED_HOSTS="testserver", STATIC_ROOT=str(collected_static))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("404")
     assert "Not Found: /r/[token]/" in result.stderr

@@ -102,6 +102,10 @@ class Workshop(models.Model):
         default=True,
         help_text="Untick for accreditation workshops and any other workshop left out of the survey.",
     )
+    accreditation = models.BooleanField(
+        default=False,
+        help_text="An accreditation workshop: the report counts the FY's regional/sub-regional workshops without it.",
+    )
     # Derived from start_date on save, stored so that lists and reports filter on it in the database.
     fiscal_year = models.PositiveSmallIntegerField(editable=False, db_index=True)
 

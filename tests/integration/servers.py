@@ -164,13 +164,18 @@ class CeleryProcess:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
 
-    def stop(self) -> None:
+    def stop(self, graceful: bool = True) -> None:
+        """SIGTERM and wait for the warm shutdown (about 3 s for a worker); graceful=False kills at once, for when
+        nothing is left to wait for."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
+            if not graceful:
                 self.kill()
+            else:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                try:
+                    self.process.wait(15)
+                except subprocess.TimeoutExpired:
+                    self.kill()
         self.log.close()
 
 
@@ -228,22 +233,24 @@ class PostgreSQL:
 
 
 class Gunicorn:
-    """The product under gunicorn (sync workers, production settings, DEBUG off), with its static files
-    collected into `folder` first, as the image does at build."""
+    """The product under gunicorn (sync workers, production settings, DEBUG off), serving the static files collected
+    in `static_root`, or else collected into `folder` first, as the image does at build."""
 
-    def __init__(self, env: dict[str, str], folder: Path, workers: int = 2) -> None:
+    def __init__(self, env: dict[str, str], folder: Path, workers: int = 2, static_root: Path | None = None) -> None:
         self.port = free_port()
         self.workers = workers
         self.env = {
             **os.environ,
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1",
-            "STATIC_ROOT": str(folder / "static"),
+            "STATIC_ROOT": str(static_root or folder / "static"),
             "PYTHONDONTWRITEBYTECODE": "1",
             **env,
         }
         python = sys.executable
-        subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True)
+        if static_root is None:
+            collect = [python, "manage.py", "collectstatic", "--noinput", "-v0"]
+            subprocess.run(collect, cwd=ROOT, env=self.env, check=True)
         self.log = open(folder / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [python, "-m", "gunicorn", "rocbap.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),

@@ -133,7 +133,7 @@ class Participants:
         return Counter(a.status for a in attempts if a.started < end and a.started + a.seconds > start)
 
 
-def test_no_reply_or_message_lost_or_doubled_through_faults(database, redis, smtp, tmp_path):
+def test_no_reply_or_message_lost_or_doubled_through_faults(database, redis, smtp, tmp_path, collected_static):
     env = stack_env(database, redis, smtp, tmp_path)
     seeded = subprocess.run(
         [sys.executable, "-c", SEED % {"invited": INVITED_TODAY, "reminded": REMINDED_TODAY}],
@@ -141,7 +141,7 @@ def test_no_reply_or_message_lost_or_doubled_through_faults(database, redis, smt
     )  # fmt: skip
     tokens = json.loads(seeded.stdout)
     smtp.handler.tempfail = True  # (d) SMTP refuses from the start, for a while
-    web = Gunicorn(env, tmp_path, workers=2)
+    web = Gunicorn(env, tmp_path, workers=2, static_root=collected_static)
     processes = [CeleryProcess("worker", env, tmp_path), CeleryProcess("beat", env, tmp_path)]
     replying = [
         SimulatedParticipant(web.url, token, number)
@@ -192,7 +192,7 @@ def test_no_reply_or_message_lost_or_doubled_through_faults(database, redis, smt
         wait_for(lambda: pending(database) == 0, 90, "every message sent", interval=0.5)
     finally:
         for process in reversed(processes):
-            process.stop()
+            process.stop(graceful=False)  # the counts below are read from the database and the SMTP server
         web.stop()
 
     # --- the replies: every participant who submitted has one submitted reply holding their answers ------------

@@ -5,12 +5,13 @@ from reports import standing_texts
 from reports.models import EditionStatus, ReportEdition
 from surveys import rounds
 from surveys.models import Response, SurveyRound
+from tests.reports.conftest import finish
 
 pytestmark = pytest.mark.django_db
 
 
 def test_make_final_action_asks_first_then_closes_the_round(staff_client):
-    edition = ReportEdition.objects.create(fiscal_year=2019)
+    edition = finish(ReportEdition.objects.create(fiscal_year=2019))
     url = reverse("admin:reports_reportedition_changelist")
     asked = staff_client.post(url, {"action": "make_final", "_selected_action": [edition.pk]})
     assert asked.status_code == 200
@@ -25,7 +26,7 @@ def test_make_final_action_asks_first_then_closes_the_round(staff_client):
 
 
 def test_make_final_button_on_the_edition(staff_client):
-    edition = ReportEdition.objects.create(fiscal_year=2019)
+    edition = finish(ReportEdition.objects.create(fiscal_year=2019))
     change = staff_client.get(reverse("admin:reports_reportedition_change", args=[edition.pk]))
     url = reverse("admin:reports_reportedition_make_final", args=[edition.pk])
     assert url.encode() in change.content
@@ -56,3 +57,19 @@ def test_quote_add_form_is_prefilled_from_the_answer(staff_client, demo_data):
 def test_replies_list_links_to_quoting(staff_client, demo_data):
     page = staff_client.get(reverse("admin:surveys_response_changelist"))
     assert b"Quote this reply" in page.content
+
+
+def test_make_final_refuses_an_unfinished_edition_and_says_what_is_missing(staff_client):
+    edition = ReportEdition.objects.create(fiscal_year=2019, foreword="Thanks.", contact="rocbap@rocbap.example.org")
+    url = reverse("admin:reports_reportedition_changelist")
+    refused = staff_client.post(
+        url, {"action": "make_final", "_selected_action": [edition.pk], "confirmed": "yes"}, follow=True
+    )
+    text = refused.content.decode()
+    assert "cannot be made final yet" in text
+    assert "the conclusion" in text and "the publication date" in text and "example address" in text
+    assert "the foreword" not in text
+    button = staff_client.post(reverse("admin:reports_reportedition_make_final", args=[edition.pk]), follow=True)
+    assert "cannot be made final yet" in button.content.decode()
+    edition.refresh_from_db()
+    assert not edition.is_final and not rounds.is_closed(2019)

@@ -20,9 +20,10 @@ def test_bars_are_proportional_and_labelled():
     )
     root = parse(svg)
     assert "DejaVu Sans" in root.get("font-family")
-    widths = [float(rect.get("width")) for rect in root.iter(f"{SVG}rect")]
+    bars = list(root.iter(f"{SVG}rect"))[:3]  # then the legend's two swatches
+    widths = [float(rect.get("width")) for rect in bars]
     assert widths == [charts.BAR_WIDTH * 0.54, charts.BAR_WIDTH * 0.70, 0.0]
-    fills = [rect.get("fill") for rect in root.iter(f"{SVG}rect")]
+    fills = [rect.get("fill") for rect in bars]
     assert fills[0] == charts.EARLIER_COLOUR and fills[1] == charts.BAR_COLOUR
     texts = [text.text for text in root.iter(f"{SVG}text")]
     assert "54%" in texts and "70%" in texts and "–" in texts
@@ -48,3 +49,37 @@ def test_actions_chart_ranks_table2():
     )
     texts = [text.text for text in parse(charts.actions_chart(table)).iter(f"{SVG}text")]
     assert texts[1:] == ["Submit reports", "8 (80%)", "Share training materials", "3 (30%)"]
+
+
+def test_colour_that_carries_meaning_has_a_legend():
+    both = parse(charts.reply_rates_chart([("Survey 2019", 54, True), ("Survey 2020", 70, False)]))
+    texts = [text.text for text in both.iter(f"{SVG}text")]
+    assert "As published" in texts and "Counted from the replies" in texts
+    swatches = [rect.get("fill") for rect in both.iter(f"{SVG}rect")][2:]
+    assert swatches == [charts.BAR_COLOUR, charts.EARLIER_COLOUR]
+    # One colour only: nothing to explain.
+    one = parse(charts.reply_rates_chart([("Survey 2020", 70, False)]))
+    assert "As published" not in [text.text for text in one.iter(f"{SVG}text")]
+
+
+def test_long_labels_wrap_between_words_and_are_never_cut():
+    label = "WCO Asia/Pacific Sub-regional Workshop for Risk Management Trainers (Nov. 2019)"
+    root = parse(charts.yes_shares_chart([(label, 50)]))
+    lines = [span.text for span in root.iter(f"{SVG}tspan")]
+    assert " ".join(lines) == label
+    assert all(len(line) <= charts.LABEL_CHARACTERS for line in lines)
+    assert "…" not in str(charts.yes_shares_chart([(label, 50)]))
+
+
+def test_yes_by_workshop_chart_draws_each_workshop_and_the_total():
+    table = Table(
+        "table3",
+        "Table 3",
+        ["No.", "Workshop", "Replies to this question", "Yes", "No", "Yes (%)"],
+        [[1, "AEO", 4, 1, 3, 25], [2, "IPR", 2, 2, 0, 100]],
+        [["", "Total", 6, 3, 3, 50]],
+        totals=None,
+    )
+    root = parse(charts.yes_by_workshop_chart("Direct effects", table))
+    texts = [text.text for text in root.iter(f"{SVG}text")]
+    assert texts[1:] == ["AEO", "25%", "IPR", "100%", "Total", "50%"]

@@ -64,15 +64,22 @@ def test_table_values_and_percent_cells(demo_export):
     assert demo_export["Table 2"].cell(row=len(table2), column=4).number_format == "0%"
     table4 = values(demo_export["Table 4"])
     assert [row[2:] for row in table4[1:5]] == EXPECTED["table4"]["rows"]
-    assert table4[-1][1:] == ["Effects attributed to sharing and/or in-house workshop", None, None, "10 (77%)"]
+    summary_end = 5 + len(report_data(2019).tables["table4"].summary)
+    assert table4[summary_end - 1][1:] == [
+        "Effects attributed to sharing and/or in-house workshop",
+        None,
+        None,
+        "10 (77%)",
+    ]
     associations = values(demo_export["Associations"])
     assert len(associations) == 19
-    assert associations[0][-1] == "Fisher p"
+    assert associations[0][-2:] == ["Fisher p", "Holm-adjusted p"]
 
 
 def test_made_for_people(demo_export):
     for sheet in demo_export.worksheets:
-        assert sheet.freeze_panes == "A2"
+        # Frozen below the header and right of the workshop (or action and outcome) column: it stays in view.
+        assert sheet.freeze_panes == ("B2" if sheet.title == "Replies" else "C2")
         assert sheet["A1"].font.bold
     assert demo_export["Table 1"].column_dimensions["B"].width > 30
 
@@ -155,3 +162,35 @@ def test_export_without_personal_data_leaves_out_the_email_column_only(demo_data
     assert rows[0] == [column for column in excel.REPLY_COLUMNS if column != "email"]
     assert rows == [row[:email] + row[email + 1 :] for row in full_rows]
     assert not any("@" in str(cell) for row in rows for cell in row)
+
+
+def test_tables_4_and_7_keep_their_marks_as_rich_text_and_their_notes(demo_data, tmp_path):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+    path = tmp_path / "marks.xlsx"
+    excel.export(2019, path)
+    book = load_workbook(path, rich_text=True)
+    for name, key in (("Table 4", "table4"), ("Table 7", "table7")):
+        table = report_data(2019).tables[key]
+        sheet = book[name]
+        last = len(table.columns)
+        for number, row in enumerate(table.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                if not hasattr(value, "entries"):
+                    continue
+                cell = sheet.cell(row=number, column=column).value
+                assert str(cell) == str(value)  # the same text, marks or not
+                marked = [str(entry) for entry in value.entries if entry.marked]
+                if not marked:
+                    continue
+                assert isinstance(cell, CellRichText)
+                blocks = [part for part in cell if isinstance(part, TextBlock)]
+                assert [block.text for block in blocks] == marked
+                if column == last:
+                    assert all(block.font.b and not block.font.u for block in blocks)
+                else:
+                    assert all(block.font.u == "single" and not block.font.b for block in blocks)
+        notes = [str(row[0].value) for row in sheet.iter_rows(min_row=len(table.rows) + len(table.summary) + 3)]
+        assert notes[0].startswith("Administrations are written by their codes")
+        assert notes[1].startswith("(NB1)") and "underlined" in notes[1]
+        assert notes[2].startswith("(NB2)") and "bold" in notes[2]

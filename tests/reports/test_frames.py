@@ -125,6 +125,9 @@ def test_counting_frame_gives_the_same_tables_as_the_full_one(demo_data):
     assert "q2_utilization" not in lean_frame and "email" not in lean_frame
     lean = tables.build_tables(lean_frame)
     assert {k: (t.rows, t.summary) for k, t in lean.items()} == {k: (t.rows, t.summary) for k, t in full.items()}
+    # The Q2 answer's length stands in for its text, on the same rows (no join of its own).
+    assert len(lean_frame) == len(replies_frame(2019))
+    assert tables.utilization_described(lean_frame) == tables.utilization_described(replies_frame(2019))
 
 
 def test_a_fiscal_year_without_workshops_gives_empty_tables(db):

@@ -1,4 +1,5 @@
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -12,7 +13,7 @@ from reports.models import ReportEdition
 from reports.tables import CodeCell, CodeEntry, Table
 from surveys import questionnaire
 from tests.conftest import ARTIFACTS
-from tests.reports.conftest import pdf_pages, pdf_text
+from tests.reports.conftest import finish, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +42,6 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture
-def demo_pdf(demo_data, tmp_path):
-    add_demo_quotes()
-    ReportEdition.objects.filter(fiscal_year=2019).update(
-        foreword="We thank the Members.", signatory_name="A. Head", conclusion="It worked."
-    )
-    path = tmp_path / "report.pdf"
-    call_command("render_report", "--fiscal-year", "2019/20", str(path))
-    return path
-
-
 def test_demo_report_has_every_section_quote_question_and_abbreviation(demo_pdf):
     text = flat(pdf_text(demo_pdf))
     for title in SECTION_TITLES:
@@ -75,17 +65,53 @@ def test_contents_give_the_real_page_numbers(demo_pdf):
         assert title in flat(pages[number - 1]), title
 
 
-def test_demo_pages_as_pictures(demo_pdf):
-    ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "8", str(demo_pdf), str(ARTIFACTS / "report")])
-    assert len(list(ARTIFACTS.glob("report-*.png"))) >= 8
+def test_demo_pages_as_pictures(demo_pdf, tmp_path):
+    # Into a folder of this run only, so that pictures of an earlier run cannot stand in for missing ones.
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "8", str(demo_pdf), str(tmp_path / "report")],
+        check=True,
+        capture_output=True,
+    )
+    pictures = sorted(tmp_path.glob("report-*.png"))
+    # pdftoppm pads the page number to the width of the document's last one: report-01.png ... report-08.png.
+    assert [int(picture.stem.split("-")[1]) for picture in pictures] == list(range(1, 9))
+    for picture in pictures:
+        header = picture.read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n", picture.name
+        # An A4 page at 60 dpi: about 496 x 702 pixels (pdftoppm rounds up).
+        width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+        assert abs(width - 496) <= 2 and abs(height - 702) <= 2, (picture.name, width, height)
+    # For people to look at: test-artifacts/report-pages/ holds this run's pages and nothing older.
+    shutil.rmtree(ARTIFACTS / "report-pages", ignore_errors=True)
+    shutil.copytree(tmp_path, ARTIFACTS / "report-pages", ignore=shutil.ignore_patterns("*.pdf"))
 
 
 def test_draft_mark_only_on_drafts(demo_data):
     draft_html = pdf.render_html(pdf.report_context(2019))
     assert 'class="draft-mark"' in draft_html
-    ReportEdition.objects.get_or_create(fiscal_year=2019)[0].make_final()
+    finish(ReportEdition.objects.get_or_create(fiscal_year=2019)[0]).make_final()
     assert 'class="draft-mark"' not in pdf.render_html(pdf.report_context(2019))
+
+
+def test_a_final_report_has_no_draft_mark_no_placeholder_and_no_empty_announcement(demo_data, tmp_path):
+    finish(ReportEdition.objects.get_or_create(fiscal_year=2019)[0]).make_final()  # no quotes chosen at all
+    path = tmp_path / "final.pdf"
+    path.write_bytes(pdf.render_pdf(2019))
+    text = flat(pdf_text(path))
+    for placeholder in (
+        "not written yet",
+        "No quotes chosen",
+        "Draft, not yet published",
+        "example.org",
+        "Some examples of direct effects realized",
+        "Some examples of work improvement",
+        "are as follows",
+        "Below are some exemplifying",
+    ):
+        assert placeholder not in text, placeholder
+    assert "March 2021" in text and "A. Head" in text
+    # The mark is drawn as strokes (not text): the final PDF has no such drawing.
+    assert b"stroke-opacity" not in pdf.render_html(pdf.report_context(2019)).encode()
 
 
 def test_code_cells_underline_actions_and_bold_effects():
@@ -106,8 +132,9 @@ def squeezed(text: str) -> str:
     return re.sub(r"[\s\-‐­]", "", text)
 
 
-def test_every_figure_of_every_table_is_printed(demo_pdf):
-    text = squeezed(subprocess.run(["pdftotext", str(demo_pdf), "-"], capture_output=True, text=True).stdout)
+def test_every_figure_of_every_table_is_printed(demo_pdf, demo_data):
+    raw = subprocess.run(["pdftotext", str(demo_pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = squeezed(raw)
     data = report_data(2019)
     keys = ["table1", "table2", "table3", "table4", "table5", "table6", "table7", "associations"]
     starts = [text.index(squeezed(data.tables[key].title)) for key in keys]
@@ -119,7 +146,10 @@ def test_every_figure_of_every_table_is_printed(demo_pdf):
         for row in [*table.rows, *table.summary]:
             for cell in row:
                 printed = "" if cell is None else str(cell)  # no figure (phi of a constant column) prints blank
-                assert squeezed(printed) in region, f"{key}: {cell!r} of {row!r} is missing"
+                # A name wrapped over lines may come back interleaved with its neighbour cell: word by word.
+                parts = printed.split() if isinstance(cell, str) else [printed]
+                for part in parts:
+                    assert squeezed(part) in region, f"{key}: {cell!r} of {row!r} is missing"
     for sentence in data.association_sentences:
         assert squeezed(sentence) in text
 
@@ -143,3 +173,70 @@ def test_render_report_command_refuses_unknown_years(db, tmp_path):
     with pytest.raises(CommandError, match="no surveyed workshops"):
         call_command("render_report", "--fiscal-year", "2030/31", str(tmp_path / "x.pdf"))
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_fiscal_year_written_one_way_and_rows_numbered_in_brackets(demo_pdf):
+    text = pdf_text(demo_pdf)
+    assert "FY2019/20" in text
+    assert not re.search(r"FY\s+2019|2019/2020|FY 20\d\d", text)
+    assert "(1)" in text and "(4)" in text
+    cover = pdf_text(demo_pdf).split("\f")[0]
+    # The cover breaks between phrases: "A/P" and the fiscal year are never split, nor a lone word left on a line.
+    lines = [line.strip() for line in cover.splitlines() if line.strip()]
+    assert "organized in FY2019/20" in lines
+    assert "Asia/Pacific Regional Office for Capacity Building" in lines
+    assert "Building" not in lines
+
+
+def test_display_table_numbers_workshops_and_keeps_the_last_row_with_the_totals():
+    table = Table(
+        "table3", "Table 3", ["No.", "Workshop", "Yes"], [[1, "A", 2], [2, "B", 3]], [["", "Total", 5]], totals=None
+    )
+    shown = display_table(table)
+    assert shown.numbered and shown.short
+    assert [row[1].html for row in shown.body_rows] == ["A"]
+    assert [row[1].html for row in shown.closing_rows] == ["B"]
+    html = pdf.render_to_string("reports/_table.html", {"table": shown})
+    assert "(1)" in html and "(2)" in html
+    assert not display_table(
+        Table("associations", "A", ["Follow-up action", "Outcome"], [["x", "y"]], totals=None)
+    ).numbered
+
+
+def test_appendix_1_is_the_questionnaire_as_participants_see_it(demo_pdf):
+    from django.conf import settings
+
+    text = flat(pdf_text(demo_pdf))
+    appendix = text[text.index("Appendix 1 – The questionnaire", text.index("Appendix 2 –")) :]
+    header = (settings.BASE_DIR / "templates" / "surveys" / "_header.html").read_text(encoding="utf-8")
+    for label in pdf.QUESTIONNAIRE_HEADER:
+        assert label in appendix, label
+        # The same words as the participant's page (the reply-by line stands under its notes there).
+        assert label in header or label == "Please reply by"
+    for note in questionnaire.NOTES:
+        assert flat(note) in appendix
+    for label in questionnaire.FIELD_LABELS.values():
+        assert label in appendix, label
+    assert "Contact e-mail" in appendix and questionnaire.CLOSING in appendix
+
+
+def test_appendix_2_lists_exactly_the_administrations_that_appear(demo_data):
+    from reports.models import Quote
+    from workshops.models import MemberAdministration
+
+    add_demo_quotes()
+    data = report_data(2019)
+    context = pdf.report_context(2019, data)
+    listed = {administration.code for administration in context["abbreviations"]}
+    in_tables = {
+        entry.code
+        for key in ("table4", "table7")
+        for row in data.tables[key].rows
+        for value in row
+        if isinstance(value, CodeCell)
+        for entry in value.entries
+    }
+    quoted = {quote.response.participant.administration.code for quote in Quote.objects.all()}
+    assert listed == in_tables | quoted
+    # An administration registered (even with a participant who never replied) but named nowhere is left out.
+    assert MemberAdministration.objects.exclude(code__in=listed).exists()

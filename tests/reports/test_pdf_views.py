@@ -95,3 +95,17 @@ def test_the_kept_report_is_rendered_anew_when_the_previous_round_changes(demo_d
     earlier.q2_utilization += " again"
     earlier.save()
     assert pdf.fingerprint(2018) == unchanged  # a later round never changes an earlier report
+
+
+def test_the_kept_report_is_rendered_anew_when_an_earlier_round_becomes_complete_or_its_record_changes(
+    demo_data, var_dir
+):
+    from reports.models import EarlierRound, ReportEdition
+    from tests.reports.conftest import finish
+
+    before = pdf.fingerprint(2020)
+    finish(ReportEdition.objects.create(fiscal_year=2019)).make_final()  # FY2019/20's replies now the round
+    after_final = pdf.fingerprint(2020)
+    assert after_final != before
+    EarlierRound.objects.filter(fiscal_year=2019).update(q3_yes_percent=51)
+    assert pdf.fingerprint(2020) != after_final

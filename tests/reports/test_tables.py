@@ -199,7 +199,7 @@ def test_association_odds_ratio_adds_a_half_when_a_cell_is_zero():
     rows += [participant(q4_contributed=True), participant(q4_contributed=False), participant(q4_contributed=False)]
     table = tables.associations(frame(*rows))
     row = next(r for r in table.rows if r[0] == "Develop operational manuals" and r[1] == "Efficiency (Q4)")
-    assert row[6] == round((3.5 * 2.5) / (0.5 * 1.5), 2)
+    assert row[6] == round((3.5 * 2.5) / (0.5 * 1.5), 2)  # Q4 Yes 100% with the action, 33% without
 
 
 def test_association_sentences_say_association_not_cause():
@@ -210,7 +210,49 @@ def test_association_sentences_say_association_not_cause():
     text = " ".join(association_sentences(tables.associations(frame(*rows))))
     assert "not proof" in text
     assert "Share training materials" in text
-    assert "p = 0.000" in text
+    assert "adjusted p = 0.001" in text  # 2 / C(16, 8) for the six pairings tested on Q3
+    assert "Holm" in text
+
+
+def test_odds_ratio_is_not_made_up_when_the_outcome_never_varies():
+    # Everybody answered Yes to Q4, with the action and without: no odds ratio, not (3.5*1.5)/(0.5*0.5) = 21.
+    rows = [participant(q1_manuals=True, q4_contributed=True) for _ in range(3)]
+    rows += [participant(q4_contributed=True) for _ in range(2)]
+    table = tables.associations(frame(*rows))
+    row = next(r for r in table.rows if r[0] == "Develop operational manuals" and r[1] == "Efficiency (Q4)")
+    assert row[4:6] == [100, 100]
+    assert row[6] is None and row[7] is None
+    # Nobody answered Yes: the same.
+    rows = [participant(q1_manuals=True, q4_contributed=False), participant(q4_contributed=False)]
+    row = next(
+        r
+        for r in tables.associations(frame(*rows)).rows
+        if r[0] == "Develop operational manuals" and r[1] == "Efficiency (Q4)"
+    )
+    assert row[6] is None
+
+
+def test_holm_adjustment():
+    from reports.stats import holm_adjusted
+
+    # m = 4 tested: 0.01*4, max(0.04, 0.02*3), max(0.06, 0.03*2), max(0.06, 0.5*1); None is not a pairing tested.
+    assert holm_adjusted([0.03, None, 0.01, 0.5, 0.02]) == pytest.approx([0.06, None, 0.04, 0.5, 0.06])
+    assert holm_adjusted([0.9, 0.8]) == [1.0, 1.0]
+
+
+def test_the_reading_follows_the_adjusted_p_value():
+    from reports.stats import association_sentences
+
+    # Raw p below 0.05 for one pairing (0.029), but not once adjusted for the six pairings tested on Q3.
+    rows = [participant(q1_shared_materials=True, q3_direct_effects=i < 6) for i in range(7)]
+    rows += [participant(q3_direct_effects=i < 1) for i in range(7)]
+    table = tables.associations(frame(*rows))
+    row = next(r for r in table.rows if r[0] == "Share training materials" and r[1] == "Direct effects (Q3)")
+    fisher, adjusted = row[8], row[9]
+    assert fisher < 0.05 <= adjusted
+    text = " ".join(association_sentences(table))
+    assert "unlikely to be chance" not in text
+    assert "No pairing reaches an adjusted p below 0.05" in text
 
 
 def test_colleagues_reached():
@@ -235,3 +277,15 @@ def test_fisher_p_agrees_with_scipy(cells):
     a, b, c, d = cells
     expected = fisher_exact([[a, b], [c, d]], alternative="two-sided").pvalue
     assert fisher_p(TwoByTwo(*cells)) == pytest.approx(expected, rel=1e-9)
+
+
+def test_utilization_described_counts_replies_that_answered_q2_from_the_text_or_its_length():
+    data = frame(
+        participant(q2_utilization="Shared with the risk unit."),
+        participant(q2_utilization="   "),
+        participant(q2_utilization=""),
+        participant(replied=False, q2_utilization="A draft is not a reply."),
+    )
+    assert tables.utilization_described(data) == tables.CountShare(1, 33)
+    lean = data.drop(columns=["q2_utilization"]).assign(q2_length=[26, 0, 0, 23])
+    assert tables.utilization_described(lean) == tables.CountShare(1, 33)

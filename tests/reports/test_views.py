@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from reports.models import ReportEdition
 from surveys.models import Response
+from tests.reports.conftest import finish
 from workshops.models import Workshop
 
 PAGES = [
@@ -60,7 +61,7 @@ def test_fiscal_year_page_shows_the_tables_charts_and_progress(staff_client, dem
 
 
 def test_progress_is_hidden_once_the_round_is_closed(staff_client, demo_data):
-    ReportEdition.objects.create(fiscal_year=2019).make_final()
+    finish(ReportEdition.objects.create(fiscal_year=2019)).make_final()
     html = staff_client.get(reverse("reports:fiscal_year", args=[2019])).content.decode()
     assert 'id="progress"' not in html
     assert "The round is closed" in html
@@ -68,6 +69,40 @@ def test_progress_is_hidden_once_the_round_is_closed(staff_client, demo_data):
 
 def test_unknown_fiscal_year_is_404(staff_client, db):
     assert staff_client.get(reverse("reports:fiscal_year", args=[2030])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["reports:fiscal_year", "reports:tables_download", "reports:report_pdf"])
+def test_an_empty_fiscal_year_gets_a_styled_page(staff_client, demo_data, name):
+    page = staff_client.get(reverse(name, args=[2030]))
+    assert page.status_code == 404
+    html = page.content.decode()
+    assert "FY2030/31 has no surveyed workshops yet" in html
+    assert "bootstrap" in html and 'aria-label="Staff pages"' in html  # the site's layout and navigation
+    assert reverse("reports:fiscal_year", args=[2019]) in html  # the fiscal years that have something
+
+
+def test_every_staff_page_shares_one_navigation_and_each_fy_page_links_the_pdf_and_quotes(staff_client, demo_data):
+    workshop = Workshop.objects.filter(fiscal_year=2019).first()
+    pages = [
+        reverse("reports:index"),
+        reverse("reports:fiscal_year", args=[2019]),
+        reverse("reports:workshop_replies", args=[workshop.pk]),
+        reverse("reports:quote_texts", args=[2019]),
+    ]
+    for url in pages:
+        html = staff_client.get(url).content.decode()
+        assert html.count('aria-label="Staff pages"') == 1, url
+        assert f'href="{reverse("reports:index")}"' in html, url
+        if url != reverse("reports:index"):  # a page of FY2019/20: its PDF and quotes are one click away
+            assert f'href="{reverse("reports:report_pdf", args=[2019])}"' in html, url
+            assert f'href="{reverse("reports:quote_texts", args=[2019])}"' in html, url
+            assert f'href="{reverse("reports:fiscal_year", args=[2019])}"' in html, url
+
+
+def test_the_site_root_leads_staff_to_the_staff_site(client, staff_client):
+    assert staff_client.get("/").url == reverse("reports:index")
+    followed = staff_client.get("/", follow=True)
+    assert followed.status_code == 200 and "Replies and the report" in followed.content.decode()
 
 
 def test_download_the_workbook(staff_client, demo_data):

@@ -324,3 +324,22 @@ def test_command_exit_status_is_non_zero_on_errors(tmp_path):
     )
     assert result.returncode != 0
     assert "is not an .xlsx workbook" in result.stderr
+
+
+def test_the_optional_accreditation_column(db):
+    header = [*WORKSHOP_HEADER, "accreditation"]
+    rows = [
+        ["A-1", "WCO Accreditation Workshop for Trainers", "regional", "2019-12-09", "2019-12-12", "", "", "no", "yes"],
+        ["A-2", "WCO Regional Workshop on AEO", "regional", "2019-12-09", "2019-12-12", "", "", "", ""],
+        ["A-3", "WCO Regional Workshop on HS", "regional", "2019-12-09", "2019-12-12", "", "", "", "maybe"],
+    ]
+    with pytest.raises(WorkbookInvalid) as refused:
+        import_workbook(make_workbook({"workshops": [header, *rows]}))
+    assert [str(error) for error in refused.value.errors] == [
+        "workshops!4 accreditation: expected yes or no (x, 1, blank), got 'maybe'"
+    ]
+    import_workbook(make_workbook({"workshops": [header, *rows[:2]]}))
+    assert dict(Workshop.objects.values_list("code", "accreditation")) == {"A-1": True, "A-2": False}
+    # A workbook without the column leaves the flag as staff set it.
+    import_workbook(make_workbook({"workshops": [WORKSHOP_HEADER, [*rows[0][:7], "no"]]}))
+    assert Workshop.objects.get(code="A-1").accreditation is True
