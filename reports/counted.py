@@ -1,12 +1,11 @@
 """One fiscal year's counting frame and tables, computed once and kept until something they count changes.
 
-Every save or delete of a workshop, participant, member administration or reply draws a new data version (a
-random token in the shared cache, so every web process and worker sees it); a kept round is used only under the
-version it was computed at. A version is read before the frame is loaded, so a kept round is never older than its
-version. The token is drawn again when the transaction commits: a round computed by another process between the
-save and the commit (from the data before it) is not used after the commit. Rounds counted inside a transaction
-are not kept (it may roll back). Should the cache lose the token, a new one is drawn and everything is counted
-again: a lost token never brings an older round back.
+Every save or delete of a workshop, participant, member administration or reply draws a new data version when its
+transaction commits (at once outside one): a random token in the shared cache, so every web process and worker
+sees it. A kept round is used only under the version it was computed at, and the version is read before the frame
+is loaded, so a kept round is never older than its version. Inside a transaction nothing kept is used or kept: the
+transaction may have changed rows it has not committed yet, or roll them back. Should the cache lose the token, a
+new one is drawn and everything is counted again: a lost token never brings an older round back.
 
 Writes that bypass save() and delete() (QuerySet.update, bulk_create) send no signal: code that changes counted
 columns that way must call data_changed() itself. None does today (the bulk updates change message rows, opt-outs,
@@ -65,8 +64,8 @@ def _new_version() -> None:
 
 
 def data_changed(**_: Any) -> None:
-    """Something counted changed: at once (this transaction reads its own writes) and again at commit."""
-    _new_version()
+    """Something counted changed: a new version once it is committed (one cache write per transaction and
+    signal: a reply's submit pays for it)."""
     transaction.on_commit(_new_version)
 
 
@@ -79,23 +78,26 @@ def connect_signals() -> None:
 
 def counted_round(fiscal_year: int) -> CountedRound:
     """The fiscal year's frame and tables: kept ones when nothing they count changed since, else counted now."""
+    if connection.in_atomic_block:
+        # The transaction may hold changes not yet versioned (they are at commit), or roll them back.
+        return _count(fiscal_year)
     key = (fiscal_year, data_version())
     with _lock:
         kept = _kept.get(key)
         if kept is not None:
             _kept.move_to_end(key)
             return kept
-    frame = frames.replies_frame(fiscal_year, texts=False)
-    counted = CountedRound(fiscal_year, frame, tables.build_tables(frame))
-    if connection.in_atomic_block:
-        # Inside a transaction the frame may hold rows that are rolled back later, and a rollback draws no new
-        # version: only what was read outside one (committed rows) is kept.
-        return counted
+    counted = _count(fiscal_year)
     with _lock:
         _kept[key] = counted
         while len(_kept) > KEPT_ROUNDS:
             _kept.popitem(last=False)
     return counted
+
+
+def _count(fiscal_year: int) -> CountedRound:
+    frame = frames.replies_frame(fiscal_year, texts=False)
+    return CountedRound(fiscal_year, frame, tables.build_tables(frame))
 
 
 def forget() -> None:
