@@ -77,7 +77,12 @@ PARTICIPANT_HEADER = ["workshop", "name", "email", "administration"]
 RESPONSE_HEADER = ["workshop", "email", "submitted_at", *ANSWER_FIELDS]
 
 
-SEEDING_MIGRATIONS = ("workshops.migrations.0002_member_administrations", "reports.migrations.0002_earlier_rounds")
+# (data migration, its function that writes the rows), in migration order.
+SEEDING_MIGRATIONS = (
+    ("workshops.migrations.0002_member_administrations", "load"),
+    ("reports.migrations.0002_earlier_rounds", "load"),
+    ("reports.migrations.0004_earlier_rounds_compared_figures", "fill"),
+)
 
 
 def seed_rows() -> None:
@@ -98,8 +103,8 @@ def seed_rows() -> None:
         emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     if MemberAdministration.objects.exists():
         return
-    for name in SEEDING_MIGRATIONS:
-        importlib.import_module(name).load(apps, None)
+    for module, function in SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def uses_database(item: pytest.Item) -> bool:

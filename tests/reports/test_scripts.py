@@ -15,7 +15,7 @@ from reports.models import Quote, Section
 from reports.quotes import edition_for
 from surveys.models import Response
 from surveys.workbook import import_workbook
-from tests.conftest import DEMO_WORKBOOK
+from tests.conftest import DEMO_WORKBOOK, seed_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,7 @@ def scripts_pdf(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo report with one quote per script in section 2.3 (a), rendered once for the module."""
     path = tmp_path_factory.mktemp("scripts") / "report.pdf"
     with django_db_blocker.unblock(), transaction.atomic():
+        seed_rows()  # a transactional test that ran before in this worker may have emptied the tables
         with DEMO_WORKBOOK.open("rb") as handle:
             import_workbook(handle)
         edition = edition_for(2019)
