@@ -1,11 +1,16 @@
 """One fiscal year's counting frame and tables, computed once and kept until something they count changes.
 
-Every save or delete of a workshop, participant, member administration or reply draws a new data version when its
-transaction commits (at once outside one): a random token in the shared cache, so every web process and worker
-sees it. A kept round is used only under the version it was computed at, and the version is read before the frame
-is loaded, so a kept round is never older than its version. Inside a transaction nothing kept is used or kept: the
-transaction may have changed rows it has not committed yet, or roll them back. Should the cache lose the token, a
-new one is drawn and everything is counted again: a lost token never brings an older round back.
+A kept round is used only under the data version it was computed at: a random token in a cache every web process
+and worker shares (the "counted" cache, which never evicts its two keys). A save or delete of a workshop,
+participant, member administration or reply draws a new version when its transaction commits (at once outside
+one) - but only when some round was kept under the current version (the IN_USE key says which). So a burst of
+submits pays one cache read each, not a write, while nobody reads the tables.
+
+Why that is never stale: a reader marks the version in use before it loads the frame, and keeps its round only if
+the version is still current and still marked afterwards. A writer checks the mark after its commit. Either the
+writer sees the mark and draws a new version (the reader's round is never used again), or it looked before the
+reader marked, so before the reader loaded: the reader saw the committed rows. Inside a transaction nothing kept is
+used or kept (it may hold uncommitted changes, or roll back). A lost token is drawn anew: everything is counted again.
 
 Writes that bypass save() and delete() (QuerySet.update, bulk_create) send no signal: code that changes counted
 columns that way must call data_changed() itself. None does today (the bulk updates change message rows, opt-outs,
@@ -21,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import BaseCache, caches
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -30,6 +36,7 @@ from surveys.models import Response
 from workshops.models import MemberAdministration, Participant, Workshop
 
 VERSION_KEY = "reports:counted-data-version"
+IN_USE_KEY = "reports:counted-version-in-use"
 # Rounds kept per process: the staff pages ask for one FY and the one before it, the PDF the same.
 KEPT_ROUNDS = 8
 # The models whose rows the counting frame reads (reports.frames.COUNTING_COLUMNS).
@@ -50,23 +57,31 @@ _kept: OrderedDict[tuple[int, str], CountedRound] = OrderedDict()
 _lock = threading.Lock()
 
 
+def _store() -> BaseCache:
+    # The default cache where settings name no "counted" one (a test's own CACHES, say).
+    return caches["counted" if "counted" in settings.CACHES else "default"]
+
+
 def data_version() -> str:
-    version = cache.get(VERSION_KEY)
+    store = _store()
+    version = store.get(VERSION_KEY)
     if version is None:
         # add() rather than set(): of two processes finding no token, both end up with the one stored first.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
+        store.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = store.get(VERSION_KEY)
     return version or ""
 
 
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def _new_version_if_in_use() -> None:
+    store = _store()
+    in_use, version = store.get(IN_USE_KEY), store.get(VERSION_KEY)
+    if in_use is not None and in_use == version:
+        store.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def data_changed(**_: Any) -> None:
-    """Something counted changed: a new version once it is committed (one cache write per transaction and
-    signal: a reply's submit pays for it)."""
-    transaction.on_commit(_new_version)
+    """Something counted changed: once it is committed, a new version if a round was kept under the current one."""
+    transaction.on_commit(_new_version_if_in_use)
 
 
 def connect_signals() -> None:
@@ -81,13 +96,19 @@ def counted_round(fiscal_year: int) -> CountedRound:
     if connection.in_atomic_block:
         # The transaction may hold changes not yet versioned (they are at commit), or roll them back.
         return _count(fiscal_year)
-    key = (fiscal_year, data_version())
+    version = data_version()
+    key = (fiscal_year, version)
     with _lock:
         kept = _kept.get(key)
         if kept is not None:
             _kept.move_to_end(key)
             return kept
+    store = _store()
+    if store.get(IN_USE_KEY) != version:
+        store.set(IN_USE_KEY, version, timeout=None)  # before loading: see the module's docstring
     counted = _count(fiscal_year)
+    if store.get_many([VERSION_KEY, IN_USE_KEY]) != {VERSION_KEY: version, IN_USE_KEY: version}:
+        return counted  # changed while it was counted, or the marks were lost: correct now, but not kept
     with _lock:
         _kept[key] = counted
         while len(_kept) > KEPT_ROUNDS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,10 +23,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _own_cache(settings) -> None:
     # A cache of this test alone: other test processes drawing data versions in a shared one cannot interfere.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counted-tests"}
-    }
-    cache.clear()
+    own = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counted-tests"}
+    settings.CACHES = {**settings.CACHES, "counted": own}
+    caches["counted"].clear()
 
 
 def reply(participant, **answers) -> Response:
@@ -120,7 +119,7 @@ def test_a_change_in_a_transaction_is_seen_in_it_and_after_the_commit(workshop, 
         reply(participant_factory(workshop, "WS"))
         assert totals().replies == 2
         version_in_transaction = counted.data_version()
-    assert counted.data_version() != version_in_transaction  # drawn again at commit
+    assert counted.data_version() != version_in_transaction  # drawn again at commit: a round was kept under it
     assert totals().replies == 2
 
 
@@ -136,5 +135,32 @@ def test_a_change_rolled_back_is_never_kept(workshop, participant_factory):
 
 def test_a_lost_version_is_counted_again(workshop):
     first = counted_round(2019)
-    cache.clear()
+    caches["counted"].clear()
     assert counted_round(2019) is not first
+
+
+def test_changes_draw_no_new_version_while_no_round_is_kept(workshop, participant_factory):
+    version = counted.data_version()
+    reply(participant_factory(workshop, "WS"))  # nothing was kept under this version: nothing to invalidate
+    assert counted.data_version() == version
+    assert totals().replies == 2  # kept now
+    reply(participant_factory(workshop, "MY"))
+    assert counted.data_version() != version
+    assert totals().replies == 3
+
+
+def test_a_change_committed_while_a_round_is_counted_is_not_kept(workshop, participant_factory, monkeypatch):
+    """A reader marks the version in use before it loads the frame: a reply committed while it counts draws a new
+    version, so the round counted without that reply is not used again."""
+    participant = participant_factory(workshop, "WS")
+    load = counted.frames.replies_frame
+
+    def load_then_a_reply_arrives(fiscal_year, *, texts):
+        frame = load(fiscal_year, texts=texts)  # the reply below is not in it
+        reply(participant)
+        return frame
+
+    monkeypatch.setattr(counted.frames, "replies_frame", load_then_a_reply_arrives)
+    assert totals().replies == 1  # counted before the reply arrived
+    monkeypatch.undo()
+    assert totals().replies == 2  # not the round counted before it
