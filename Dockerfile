@@ -33,4 +33,5 @@ RUN useradd --system --uid 10001 --home-dir /app rocbap \
 USER rocbap
 EXPOSE 8000
 
-CMD ["gunicorn", "rocbap.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--no-control-socket"]
+# Bind, workers, timeout and the logs (masked like every other log) are in deploy/gunicorn.conf.py.
+CMD ["gunicorn", "rocbap.wsgi", "-c", "deploy/gunicorn.conf.py"]

@@ -10,12 +10,17 @@ from django.urls import path
 from reports import standing_texts
 from reports.models import EarlierRound, Quote, ReportEdition
 from reports.quotes import QuoteForm
+from rocbap.admin import StaffModelAdmin
 from surveys.models import FREE_TEXTS, Response
 
 
 def _signed_in(request: HttpRequest) -> User | None:
     """The staff user at work (admin pages are for signed-in staff only), recorded as who closed the round."""
     return request.user if isinstance(request.user, User) else None
+
+
+def _final(edition: ReportEdition | None) -> bool:
+    return edition is not None and edition.pk is not None and edition.is_final
 
 
 class QuoteInline(admin.TabularInline):
@@ -25,9 +30,19 @@ class QuoteInline(admin.TabularInline):
     raw_id_fields = ["response"]
     extra = 0
 
+    # A final edition's quotes are shown, not changed (reopen the edition first).
+    def has_add_permission(self, request: HttpRequest, obj: ReportEdition | None = None) -> bool:
+        return not _final(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: ReportEdition | None = None) -> bool:
+        return not _final(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReportEdition | None = None) -> bool:
+        return not _final(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(ReportEdition)
-class ReportEditionAdmin(admin.ModelAdmin):
+class ReportEditionAdmin(StaffModelAdmin):
     list_display = ["__str__", "fiscal_year", "status", "publication_date", "finalized_at", "updated_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "finalized_at", "updated_at"]
@@ -39,6 +54,13 @@ class ReportEditionAdmin(admin.ModelAdmin):
     inlines = [QuoteInline]
     actions = ["make_final"]
 
+    # Closed means closed: a final edition's texts are shown, not changed, by anybody (reopen it first).
+    def has_change_permission(self, request: HttpRequest, obj: ReportEdition | None = None) -> bool:
+        return not _final(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReportEdition | None = None) -> bool:
+        return not _final(obj) and super().has_delete_permission(request, obj)
+
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         # A new edition starts from the standing introduction, which staff then adapt.
         return {"introduction": standing_texts.INTRODUCTION, **super().get_changeform_initial_data(request)}
@@ -49,6 +71,11 @@ class ReportEditionAdmin(admin.ModelAdmin):
                 "<int:edition_id>/make-final/",
                 self.admin_site.admin_view(self.make_final_view),
                 name="reports_reportedition_make_final",
+            ),
+            path(
+                "<int:edition_id>/reopen/",
+                self.admin_site.admin_view(self.reopen_view),
+                name="reports_reportedition_reopen",
             ),
             *super().get_urls(),
         ]
@@ -81,6 +108,35 @@ class ReportEditionAdmin(admin.ModelAdmin):
             return redirect("admin:reports_reportedition_change", edition.pk)
         return self._confirmation(request, [edition], action=False)
 
+    def reopen_view(self, request: HttpRequest, edition_id: int) -> HttpResponse:
+        """Back to draft, round open again: asked for on purpose (a confirmation page), kept in the history."""
+        edition = get_object_or_404(ReportEdition, pk=edition_id)
+        # Who may change editions (the model's permission): the final edition itself refuses every change.
+        if not super().has_change_permission(request):
+            return redirect("admin:index")
+        if not edition.is_final:
+            self.message_user(request, f"{edition} is a draft already.", messages.WARNING)
+            return redirect("admin:reports_reportedition_change", edition.pk)
+        if request.method == "POST" and request.POST.get("confirmed") == "yes":
+            edition.reopen(by=_signed_in(request))
+            self.log_change(
+                request, edition, f"Reopened: back to draft; the round of FY{edition.fiscal_year_label} is open again."
+            )
+            self.message_user(
+                request, f"FY{edition.fiscal_year_label}: the report is a draft again and its round is open."
+            )
+            return redirect("admin:reports_reportedition_change", edition.pk)
+        return TemplateResponse(
+            request,
+            "admin/reports/reportedition/reopen.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reopen the report?",
+                "edition": edition,
+                "opts": self.model._meta,
+            },
+        )
+
     def _refuse(self, request: HttpRequest, editions: list[ReportEdition]) -> None:
         """Nothing is made final while an edition lacks what the published report must have: say what."""
         for edition in editions:
@@ -108,8 +164,15 @@ class ReportEditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(StaffModelAdmin):
     form = QuoteForm
+
+    def has_change_permission(self, request: HttpRequest, obj: Quote | None = None) -> bool:
+        return not (obj is not None and _final(obj.edition)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Quote | None = None) -> bool:
+        return not (obj is not None and _final(obj.edition)) and super().has_delete_permission(request, obj)
+
     list_display = ["section", "order", "excerpt_start", "attribution", "edition"]
     list_filter = ["edition", "section"]
     list_select_related = ["response__participant__workshop", "response__participant__administration", "edition"]
@@ -132,5 +195,5 @@ class QuoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(EarlierRound)
-class EarlierRoundAdmin(admin.ModelAdmin):
+class EarlierRoundAdmin(StaffModelAdmin):
     list_display = ["survey_year", "fiscal_year", "round_number", "reply_rate_percent"]

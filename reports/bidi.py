@@ -10,7 +10,7 @@ LEFT_TO_RIGHT = {"L"}
 
 
 def text_direction(text: str) -> str:
-    """"rtl" or "ltr" by the first strongly directional character (Unicode's rule P2 for a paragraph), "ltr" for
+    """ "rtl" or "ltr" by the first strongly directional character (Unicode's rule P2 for a paragraph), "ltr" for
     text that has none (digits, punctuation)."""
     for character in text:
         kind = unicodedata.bidirectional(character)

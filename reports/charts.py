@@ -113,9 +113,7 @@ def actions_chart(table2: Table) -> SafeString:
 def reply_rates_chart(rates: list[tuple[str, int | None, bool]]) -> SafeString:
     """Reply rate per round: (label, rate, published-only). Published-only rounds are drawn lighter."""
     bars = [Bar(label, rate or 0, "–" if rate is None else f"{rate}%", muted) for label, rate, muted in rates]
-    return bar_chart(
-        "Reply rate by survey round", bars, scale=100, legend=("Counted from the replies", "As published")
-    )
+    return bar_chart("Reply rate by survey round", bars, scale=100, legend=("Counted from the replies", "As published"))
 
 
 def yes_shares_chart(yes_shares: list[tuple[str, int | None]]) -> SafeString:

@@ -37,8 +37,7 @@ class Note:
 
 
 CODES_NOTE = Note(
-    "Administrations are written by their codes (Appendix 2); “×2” stands for two replies from the same "
-    "administration."
+    "Administrations are written by their codes (Appendix 2); “×2” stands for two replies from the same administration."
 )
 # The notes of Tables 4 and 7, for the PDF and the Excel workbook alike: the marks mean nothing without them.
 TABLE_NOTES: dict[str, tuple[Note, ...]] = {

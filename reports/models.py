@@ -3,6 +3,7 @@ headline figures of rounds that predate the product."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ from reports.bidi import text_direction
 from surveys import rounds
 from surveys.models import FREE_TEXTS, Response
 from workshops.models import fiscal_year_label
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -29,9 +32,7 @@ class EditionNotFinished(Exception):
 
     def __init__(self, edition: ReportEdition, missing: list[str]) -> None:
         self.missing = missing
-        super().__init__(
-            f"FY{edition.fiscal_year_label} cannot be made final yet; missing: {'; '.join(missing)}."
-        )
+        super().__init__(f"FY{edition.fiscal_year_label} cannot be made final yet; missing: {'; '.join(missing)}.")
 
 
 class EditionStatus(models.TextChoices):
@@ -104,6 +105,16 @@ class ReportEdition(models.Model):
         self.save(update_fields=["status", "finalized_at", "updated_at"])
         rounds.close(self.fiscal_year, by=by)
 
+    @transaction.atomic
+    def reopen(self, by: User | None = None) -> None:
+        """Back to draft, and the round open again (to correct a reply or a text before a corrected edition is made
+        final). Staff do it on purpose only: the admin asks first and keeps it in the edition's history."""
+        self.status = EditionStatus.DRAFT
+        self.finalized_at = None
+        self.save(update_fields=["status", "finalized_at", "updated_at"])
+        rounds.reopen(self.fiscal_year)
+        log.warning("FY%s report reopened (back to draft) by user %s", self.fiscal_year_label, by.pk if by else "-")
+
 
 class Section(models.TextChoices):
     OTHERS = "2.2", "2.2 Follow-up actions: Others"
@@ -133,7 +144,7 @@ class Quote(models.Model):
 
     @property
     def direction(self) -> str:
-        """"rtl" for a quote in Arabic script or Thaana: the PDF sets it right to left."""
+        """ "rtl" for a quote in Arabic script or Thaana: the PDF sets it right to left."""
         return text_direction(self.excerpt)
 
     @property

@@ -187,7 +187,10 @@ def html_to_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint loads Pango on import, which web requests that only serve a kept file skip.
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    from reports.pdf_fetcher import StaticFilesOnly
+
+    base_url = Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf()
 
 
 def render_pdf(fiscal_year: int) -> bytes:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from reports import pdf
-from reports.quotes import QuoteTextForm, edition_for, reply_texts
+from reports.quotes import QuoteTextForm, reply_texts
 from reports.tasks import render_report_pdf
 from reports.views import empty_fiscal_year
 from surveys.models import Response
@@ -20,6 +22,18 @@ from workshops.roles import QUOTE_REPLIES, staff_page
 
 # Seconds between two looks of the waiting page at the rendering.
 REFRESH_SECONDS = 2
+
+
+def _may_start_rendering(request: HttpRequest) -> bool:
+    """At most REPORT_RENDERS_PER_HOUR renderings started by one user within an hour (each takes seconds of a
+    worker and about 150 MiB); counted in the shared cache, like the link-guess throttle."""
+    key = f"report-renders:{request.user.pk}"
+    if cache.add(key, 1, timeout=3600):
+        return True
+    try:
+        return cache.incr(key) <= settings.REPORT_RENDERS_PER_HOUR
+    except ValueError:  # the window ended between add() and incr()
+        return cache.add(key, 1, timeout=3600)
 
 
 @staff_page
@@ -37,6 +51,8 @@ def report_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     if pdf.pdf_path(fiscal_year, key).exists():
         return render(request, "reports/report_pdf.html", {**context, "ready": True})
     if not pdf.is_rendering(fiscal_year, key):
+        if not _may_start_rendering(request):
+            return render(request, "reports/report_pdf.html", {**context, "too_many": True}, status=429)
         pdf.mark_rendering(fiscal_year, key)
         try:
             render_report_pdf.delay(fiscal_year)
@@ -50,6 +66,8 @@ def report_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 
 @staff_page
 def report_pdf_download(request: HttpRequest, fiscal_year: int) -> HttpResponseBase:
+    if empty := empty_fiscal_year(request, fiscal_year):
+        return empty
     path = pdf.cached_pdf(fiscal_year)
     if path is None:
         return redirect("reports:report_pdf", fiscal_year)
@@ -82,7 +100,8 @@ def quote_texts(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         )
         initial = {"response": text.response.pk, "answer": text.answer, "excerpt": text.text, "section": text.section}
         forms.append((text, failed if matches else QuoteTextForm(initial=initial, number=number)))
-    edition = edition_for(fiscal_year) if texts else pdf.edition_of(fiscal_year)
+    # The edition as it is, or an unsaved draft: a GET writes nothing (the first quote saved creates the edition).
+    edition = pdf.edition_of(fiscal_year)
     return render(
         request,
         "reports/quote_texts.html",

@@ -12,8 +12,9 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.db.models import Max
 
-from reports.models import Quote, ReportEdition, Section
+from reports.models import EditionStatus, Quote, ReportEdition, Section
 from surveys.models import FREE_TEXTS, Response
+from workshops.models import fiscal_year_label
 
 # Where a text is quoted unless staff choose otherwise: each free text belongs to one question's section.
 # Q2 texts default to (a) operational improvement; staff move the strategic ones to (b).
@@ -100,6 +101,14 @@ class QuoteForm(forms.ModelForm):
         answer = cleaned.get("answer")
         if response is None or not answer:
             return cleaned
+        # A final edition's quotes are frozen, whichever page asks (reopen the edition first).
+        fiscal_year = response.participant.workshop.fiscal_year
+        final = ReportEdition.objects.filter(fiscal_year=fiscal_year, status=EditionStatus.FINAL).exists()
+        if final or (self.instance.edition_id and self.instance.edition.is_final):
+            raise forms.ValidationError(
+                f"The FY{fiscal_year_label(fiscal_year)} report is final: its quotes no longer change. "
+                "Reopen the report (back to draft) to change them."
+            )
         if not response.is_reply:
             raise forms.ValidationError("Only submitted replies can be quoted; this one is still a draft.")
         text = getattr(response, answer).strip()

@@ -300,4 +300,3 @@ def association_summary(data: ReportData) -> str | None:
         "These figures describe what the respondents did, not that one step led to another; section 2.7 finds an "
         f"association unlikely to be chance alone only for {'; '.join(found)}."
     )
-

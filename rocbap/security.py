@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -17,3 +20,18 @@ def client_ip(request: HttpRequest) -> str:
         if last:
             return last
     return request.META.get("REMOTE_ADDR", "")
+
+
+def refuse_nul_in_query(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """Middleware: a query string with a NUL character gets 400 Bad Request.
+
+    No page of the site has a use for it, and PostgreSQL refuses it in any text it is given: an admin filter or
+    search with a NUL would otherwise end in a 500.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            raise BadRequest("The address contains a NUL character.")
+        return get_response(request)
+
+    return middleware

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "rocbap.security.refuse_nul_in_query",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,8 +193,18 @@ SURVEY_CATCH_UP_DAYS = env.get_int("SURVEY_CATCH_UP_DAYS", 14, minimum=0)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Staff pages send anonymous users to the admin's login.
+# Staff pages send anonymous users to the admin's login; after it (when the page asked for is not given, or is on
+# another site) they land on the staff site, not on Django's /accounts/profile/ (a 404 here).
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "reports:index"
+# A staff session ends after this many hours without a request (a working day): every request moves the end, so
+# who works all day stays logged in, and a laptop left overnight is logged out. Participants have no session.
+SESSION_COOKIE_AGE = env.get_int("SESSION_IDLE_HOURS", 8, minimum=1) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Renderings of the report PDF one staff user may start within an hour (each takes seconds of a worker and about
+# 150 MiB); a kept PDF is served without counting.
+REPORT_RENDERS_PER_HOUR = env.get_int("REPORT_RENDERS_PER_HOUR", 10, minimum=1)
 
 # Uploaded workbooks larger than this are refused before they are opened.
 WORKBOOK_MAX_BYTES = env.get_int("WORKBOOK_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
@@ -293,6 +304,7 @@ AXES_CLIENT_IP_CALLABLE = "rocbap.security.client_ip"
 # Logs: LOG_FORMAT=json writes one JSON object a line (for a log collector); plain text otherwise. Every handler
 # masks e-mail addresses and personal-link tokens, so no log line identifies a participant.
 LOG_FORMAT = env.get_str("LOG_FORMAT", "plain").lower()
+LOG_LEVEL = env.get_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -308,8 +320,12 @@ LOGGING = {
             "filters": ["mask_personal_data"],
         }
     },
-    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO").upper()},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers for these two print unmasked (the development server's access log, and with DEBUG
+        # every "Not Found: /r/<token>"): ours replace them.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         # Axes logs the username; keep its lines but at warning level only (lockouts).
         "axes": {"level": "WARNING"},
         # WeasyPrint and fontTools log every layout step and font subset at INFO.

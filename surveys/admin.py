@@ -16,18 +16,18 @@ from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from rocbap.admin import StaffModelAdmin
 from rocbap.percentages import percent_label
-from surveys import dispatch, privacy, questionnaire
+from surveys import dispatch, imports, privacy, questionnaire, rounds
 from surveys.links import questionnaire_url, revoke
-from surveys.models import Message, Response, Status
+from surveys.models import Message, Response, Status, WorkbookImport
 from surveys.schedule import local_day, past_catch_up, schedule_for
-from surveys.workbook import WorkbookInvalid, import_workbook
 from workshops.admin import FiscalYearFilter
 from workshops.models import Participant, Workshop
 from workshops.roles import SEND_MESSAGES, may_see_personal_data
@@ -135,7 +135,7 @@ class WorkbookUploadForm(forms.Form):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
+class WorkshopAdmin(SendsMessages, StaffModelAdmin):
     list_display = [
         "title",
         "start_date",
@@ -226,6 +226,11 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="workshops_workshop_import"),
+            path(
+                "import/<int:import_id>/",
+                self.admin_site.admin_view(self.import_status_view),
+                name="workshops_workshop_import_status",
+            ),
             *super().get_urls(),
         ]
 
@@ -233,24 +238,34 @@ class WorkshopAdmin(SendsMessages, admin.ModelAdmin):
         if not self.has_add_permission(request):
             messages.error(request, "You may not import workbooks.")
             return redirect(reverse("admin:workshops_workshop_changelist"))
-        errors: list[str] = []
         form = WorkbookUploadForm(request.POST, request.FILES) if request.method == "POST" else WorkbookUploadForm()
         if request.method == "POST" and form.is_valid():
-            try:
-                summary = import_workbook(form.cleaned_data["workbook"])
-            except WorkbookInvalid as invalid:
-                errors = [str(error) for error in invalid.errors]
-            else:
-                messages.success(request, "Workbook imported. " + " ".join(summary.lines()))
-                return redirect(reverse("admin:workshops_workshop_changelist"))
+            # In the background (surveys.imports): a big workbook takes longer than a request may.
+            workbook_import = imports.start(form.cleaned_data["workbook"], request.user)
+            return redirect(reverse("admin:workshops_workshop_import_status", args=[workbook_import.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": "Import a workbook",
             "form": form,
-            "errors": errors,
+            "recent": WorkbookImport.objects.select_related("started_by")[:5],
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workshops/workshop/import.html", context)
+
+    def import_status_view(self, request: HttpRequest, import_id: int) -> HttpResponse:
+        """Where an import stands; refreshes itself until it is done, then shows the summary or every error."""
+        if not self.has_add_permission(request):
+            messages.error(request, "You may not import workbooks.")
+            return redirect(reverse("admin:workshops_workshop_changelist"))
+        workbook_import = get_object_or_404(WorkbookImport, pk=import_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import of {workbook_import.file_name}",
+            "workbook_import": workbook_import,
+            "refresh": None if workbook_import.finished else 2,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workshops/workshop/import_status.html", context)
 
 
 @admin.action(description="Erase personal data of the selected participants", permissions=["change"])
@@ -279,7 +294,7 @@ class ParticipantWorkshopFYFilter(FiscalYearFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, admin.ModelAdmin):
+class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
     list_display = ["name", "email", "administration", "workshop", "has_replied"]
     list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration"]
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
@@ -319,7 +334,7 @@ class ResponseFYFilter(FiscalYearFilter):
     field_path = "participant__workshop__fiscal_year"
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(StaffModelAdmin):
     """What happened, as it happened: replies and messages are shown, never added or edited in the admin."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -362,6 +377,14 @@ class ResponseAdmin(RecordAdmin):
         "participant__administration__name",
     ]
     list_select_related = ["participant__workshop", "participant__administration"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Response | None = None) -> bool:
+        # A closed round's replies stay, whoever asks and from wherever (deleting a participant or a workshop
+        # cascades here; the admin asks this for every reply it would take along). Erasure keeps the reply.
+        if obj is not None and rounds.is_closed(obj.participant.workshop.fiscal_year):
+            return False
+        return super().has_delete_permission(request, obj)
+
     date_hierarchy = "submitted_at"
     fieldsets = _reply_fieldsets(REPLY_FIELDS)
 

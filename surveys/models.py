@@ -215,3 +215,41 @@ class SurveyRound(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.state == RoundState.CLOSED
+
+
+class ImportState(models.TextChoices):
+    WAITING = "waiting", "Waiting for a worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Nothing imported"
+
+
+class WorkbookImport(models.Model):
+    """One workbook uploaded in the admin, imported in the background (surveys.imports): its progress, then its
+    summary or its errors, for the staff page that follows it."""
+
+    file_name = models.CharField(max_length=255)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.WAITING)
+    progress = models.CharField(max_length=200, blank=True)
+    # What the import said: the summary's lines when done, the listed errors (and how many more) when not.
+    summary = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    unlisted_errors = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ImportState.values), name="workbook_import_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} ({self.get_state_display().lower()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)

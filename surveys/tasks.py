@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from surveys import dispatch
+from surveys import dispatch, imports
 
 
 @shared_task(ignore_result=True)
@@ -17,3 +17,9 @@ def dispatch_messages() -> None:
 @shared_task(ignore_result=True)
 def send_batch(claim: str) -> None:
     dispatch.send_batch(claim)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def import_workbook_file(import_id: int) -> None:
+    """An uploaded workbook's import (surveys.imports), away from the web request."""
+    imports.run(import_id)

@@ -10,28 +10,51 @@ The admin's upload page and `manage.py import_workbook` both call `import_workbo
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
+from surveys import rounds, xlsx
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, TEXT_MAX_LENGTH, YES_NO_QUESTIONS, Response, Status
 from surveys.schedule import schedule_for
-from workshops.models import MemberAdministration, Mode, Participant, Scope, Workshop
+from workshops.models import (
+    MemberAdministration,
+    Mode,
+    Participant,
+    Scope,
+    Workshop,
+    fiscal_year_label,
+    fiscal_year_of,
+)
 
+# The import's cost is bounded before and while it reads (issue 16): what a workbook declares (its dimension, its
+# sizes) is not trusted; what it holds is counted as it is read, and reading stops at these limits.
 # A workbook that inflates beyond this when unzipped is refused before openpyxl reads it (a zip bomb guard).
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-MAX_ROWS_PER_SHEET = 100_000
+# openpyxl loads the shared strings (the text of every cell) into memory at once: their part is refused beyond this,
+# read from the zip's directory before anything is unpacked.
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+# Excel's own limit for one cell; no column of the import takes more than TEXT_MAX_LENGTH.
+MAX_CELL_CHARACTERS = 32_767
+MAX_ROWS_PER_SHEET = 100_000  # docs/import-format.md
+# The widest sheet (responses) has fewer; cells further right are not read.
+MAX_COLUMNS = 64
+# Errors listed in full; beyond these only their number is given (a broken 100,000-row sheet is not a 16 MiB page).
+MAX_LISTED_ERRORS = 200
+# Rows between two reports of progress (background imports show them to staff).
+PROGRESS_EVERY_ROWS = 5_000
 TICKED = {"yes", "y", "x", "true", "1"}
 NOT_TICKED = {"no", "n", "false", "0", ""}
 
@@ -50,15 +73,24 @@ class WorkbookError:
     def __str__(self) -> str:
         if self.row is None:
             return f"{self.sheet}: {self.message}"
+        if self.column is None:  # the whole row (its round is closed)
+            return f"{self.sheet}!{self.row}: {self.message}"
         return f"{self.sheet}!{self.row} {self.column}: {self.message}"
 
 
 class WorkbookInvalid(Exception):
-    """The workbook has errors; nothing was written."""
+    """The workbook has errors; nothing was written. `errors` lists the first MAX_LISTED_ERRORS, `unlisted` counts
+    the others."""
 
-    def __init__(self, errors: list[WorkbookError]):
+    def __init__(self, errors: list[WorkbookError], unlisted: int = 0):
         self.errors = errors
-        super().__init__(f"{len(errors)} error(s) in the workbook; nothing was imported")
+        self.unlisted = unlisted
+        super().__init__(f"{len(errors) + unlisted:,} error(s) in the workbook; nothing was imported")
+
+    def lines(self) -> list[str]:
+        """Every listed error, then how many more there are."""
+        more = [f"... and {self.unlisted:,} more error(s), not listed"] if self.unlisted else []
+        return [str(error) for error in self.errors] + more
 
 
 @dataclass
@@ -291,27 +323,55 @@ class Row:
     values: dict[str, Any]
 
 
+Progress = Callable[[str], None]
+
+
 class _Reader:
-    """Reads the sheets into parsed rows, collecting every error instead of stopping at the first."""
+    """Reads the sheets into parsed rows, collecting every error instead of stopping at the first (up to
+    MAX_LISTED_ERRORS listed, the rest counted)."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Progress | None = None) -> None:
         self.errors: list[WorkbookError] = []
+        self.unlisted = 0
+        self.progress = progress or (lambda message: None)
 
-    def error(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.errors.append(WorkbookError(sheet, row, column, message))
+    def error(self, sheet: str, row: int | None, column: str | None, message: str, always: bool = False) -> None:
+        """Record an error; beyond MAX_LISTED_ERRORS only count it, unless it must always be read (a limit)."""
+        if always or len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(WorkbookError(sheet, row, column, message))
+        else:
+            self.unlisted += 1
 
     def read(self, source: str | Path | IO[bytes]) -> dict[str, list[Row]]:
         if not self._looks_like_xlsx(source):
             return {}
+        self.progress("opening the workbook")
         try:
-            book = load_workbook(source, read_only=True, data_only=False)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            book = xlsx.Workbook(str(source) if isinstance(source, Path) else source, max_text=MAX_CELL_CHARACTERS)
+        except xlsx.TextTooLong:
+            self._too_long()
+            return {}
+        except (xlsx.Unreadable, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError) as exc:
             self.error("workbook", None, None, f"cannot be read as an .xlsx workbook ({type(exc).__name__})")
             return {}
         try:
             return self._read_sheets(book)
+        except xlsx.TextTooLong:
+            self._too_long()
+            return {}
+        except (xlsx.Unreadable, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            self.error("workbook", None, None, f"cannot be read as an .xlsx workbook ({type(exc).__name__})")
+            return {}
         finally:
             book.close()
+
+    def _too_long(self) -> None:
+        self.error(
+            "workbook",
+            None,
+            None,
+            f"a cell holds more than {MAX_CELL_CHARACTERS:,} characters (Excel's own limit); no column takes that much",
+        )
 
     def _looks_like_xlsx(self, source: str | Path | IO[bytes]) -> bool:
         try:
@@ -323,44 +383,72 @@ class _Reader:
             if hasattr(source, "seek"):
                 source.seek(0)
             with zipfile.ZipFile(source) as archive:
-                unzipped = sum(info.file_size for info in archive.infolist())
-            if unzipped > MAX_UNZIPPED_BYTES:
-                self.error("workbook", None, None, f"unpacks to {unzipped // 2**20} MiB, more than we accept")
-                return False
+                return self._sizes_within_limits(archive)
         except (OSError, zipfile.BadZipFile):
             self.error("workbook", None, None, "is not an .xlsx workbook (save it as Excel Workbook .xlsx)")
             return False
         finally:
             if hasattr(source, "seek"):
                 source.seek(0)
+
+    def _sizes_within_limits(self, archive: zipfile.ZipFile) -> bool:
+        """The sizes the zip's directory gives: checked before anything is unpacked. (The length of every text is
+        checked as it is read, surveys.xlsx.)"""
+        parts = archive.infolist()
+        unzipped = sum(info.file_size for info in parts)
+        if unzipped > MAX_UNZIPPED_BYTES:
+            self.error(
+                "workbook",
+                None,
+                None,
+                f"unpacks to {unzipped / 2**20:,.0f} MiB, more than we accept "
+                f"(at most {MAX_UNZIPPED_BYTES // 2**20} MiB)",
+            )
+            return False
+        for info in parts:
+            if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_SHARED_STRINGS_BYTES:
+                self.error(
+                    "workbook",
+                    None,
+                    None,
+                    f"its text unpacks to {info.file_size / 2**20:,.0f} MiB, more than we accept "
+                    f"(at most {MAX_SHARED_STRINGS_BYTES // 2**20} MiB)",
+                )
+                return False
         return True
 
-    def _read_sheets(self, book) -> dict[str, list[Row]]:
+    def _read_sheets(self, book: xlsx.Workbook) -> dict[str, list[Row]]:
         found: dict[str, list[Row]] = {}
-        for worksheet in book.worksheets:
-            name = worksheet.title.strip().lower()
+        for title, part in book.sheets:
+            name = title.strip().lower()
             if name not in SHEETS:
-                self.error(worksheet.title, None, None, f"unknown sheet; expected {', '.join(SHEETS)}")
+                self.error(title, None, None, f"unknown sheet; expected {', '.join(SHEETS)}")
                 continue
             if name in found:
-                self.error(worksheet.title, None, None, "a second sheet of that name")
+                self.error(title, None, None, "a second sheet of that name")
                 continue
-            found[name] = self._read_sheet(name, worksheet.iter_rows())
+            found[name] = self._read_sheet(name, book.rows(part))
         if not found and not self.errors:
             self.error("workbook", None, None, f"has none of the sheets {', '.join(SHEETS)}")
         return found
 
-    def _read_sheet(self, sheet: str, cells: Iterable) -> list[Row]:
+    def _read_sheet(self, sheet: str, rows: Iterator[tuple[int, dict[int, xlsx.Cell]]]) -> list[Row]:
+        """The sheet's rows as the sheet lists them (the declared dimension plays no part): the header in row 1,
+        at most MAX_COLUMNS columns, reading stopped at the first row with values past MAX_ROWS_PER_SHEET + 1."""
         columns = {column.name: column for column in SHEETS[sheet]}
-        rows = iter(cells)
-        header = next(rows, None)
-        if header is None:
+        first = next(rows, None)
+        if first is None:
             self.error(sheet, None, None, "is empty; its first row must name the columns")
             return []
+        header = first[1] if first[0] == 1 else {}
         positions: dict[int, Column] = {}
-        for index, cell in enumerate(header):
+        for index, cell in sorted(header.items()):
             if _blank(cell.value):
                 continue
+            if index >= MAX_COLUMNS:
+                message = f"more than {MAX_COLUMNS} columns; the import reads the first {MAX_COLUMNS}"
+                self.error(sheet, 1, "-", message, always=True)
+                break
             name = str(cell.value).strip().lower()
             if name not in columns:
                 self.error(sheet, 1, str(cell.value).strip(), "unknown column")
@@ -373,20 +461,24 @@ class _Reader:
                 self.error(sheet, 1, column.name, "required column is missing")
 
         parsed: list[Row] = []
-        for number, row in enumerate(rows, start=2):
-            if number > MAX_ROWS_PER_SHEET + 1:
-                self.error(sheet, number, "-", f"more than {MAX_ROWS_PER_SHEET:,} rows; split the workbook")
-                break
-            if all(_blank(cell.value) for cell in row):
+        data_rows = rows if first[0] == 1 else itertools.chain([first], rows)
+        for count, (number, cells) in enumerate(data_rows, start=1):
+            if count % PROGRESS_EVERY_ROWS == 0:
+                self.progress(f"reading sheet {sheet}: row {number:,}")
+            if all(_blank(cell.value) and not cell.formula for cell in cells.values()):
                 continue
+            if number > MAX_ROWS_PER_SHEET + 1:
+                message = f"more than {MAX_ROWS_PER_SHEET:,} rows; split the workbook (nothing after this was read)"
+                self.error(sheet, number, "-", message, always=True)
+                break
             values: dict[str, Any] = {}
             for index, column in positions.items():
-                cell = row[index] if index < len(row) else None
-                if cell is not None and getattr(cell, "data_type", None) == "f":
+                found = cells.get(index)
+                if found is not None and found.formula:
                     self.error(sheet, number, column.name, "is a formula; paste values only")
                     continue
                 try:
-                    values[column.name] = column.parse(cell.value if cell is not None else None)
+                    values[column.name] = column.parse(found.value if found is not None else None)
                 except CellError as exc:
                     self.error(sheet, number, column.name, str(exc))
             parsed.append(Row(number, values))
@@ -396,17 +488,22 @@ class _Reader:
 # --- Cross-row checks and writing -------------------------------------------------------------------------------
 
 
-def import_workbook(source: str | Path | IO[bytes]) -> ImportSummary:
-    """Import a workbook in the import format. Raises WorkbookInvalid, having written nothing, on any error."""
-    reader = _Reader()
+def import_workbook(source: str | Path | IO[bytes], progress: Progress | None = None) -> ImportSummary:
+    """Import a workbook in the import format. Raises WorkbookInvalid, having written nothing, on any error.
+
+    `progress`, if given, is called with a short sentence now and then (what is being read, checked, written)."""
+    reader = _Reader(progress)
     sheets = reader.read(source)
     if not sheets:  # not a workbook at all: nothing to check against the database
-        raise WorkbookInvalid(reader.errors)
+        raise WorkbookInvalid(reader.errors, reader.unlisted)
+    reader.progress("checking the rows against each other and the database")
     plan = _Plan(reader)
     plan.check(sheets)
     if reader.errors:
         order = {name: index for index, name in enumerate(SHEETS)}
-        raise WorkbookInvalid(sorted(reader.errors, key=lambda e: (order.get(e.sheet, -1), e.row or 0)))
+        errors = sorted(reader.errors, key=lambda e: (order.get(e.sheet, -1), e.row or 0))
+        raise WorkbookInvalid(errors, reader.unlisted)
+    reader.progress("writing, all in one transaction")
     return plan.write()
 
 
@@ -422,6 +519,8 @@ class _Plan:
         self.existing_workshops: dict[str, Workshop] = {}  # code (lower) -> stored workshop
         self.known_codes: set[str] = set()  # in the workbook or stored
         self.existing_participants: dict[tuple[str, str], Participant] = {}
+        self.touched_fiscal_years: set[int] = set()  # rounds whose replies or participants the import writes
+        self.frozen_replies: set[tuple[str, str]] = set()  # unchanged replies of closed rounds: left as they are
 
     def check(self, sheets: dict[str, list[Row]]) -> None:
         """Every check across rows and against the database; errors go to the reader, nothing is written."""
@@ -429,6 +528,7 @@ class _Plan:
         self._load_existing_workshops(sheets)
         self._check_participants(sheets.get("participants", []))
         self._check_responses(sheets.get("responses", []))
+        self._check_closed_rounds()
 
     def _check_workshops(self, rows: list[Row]) -> None:
         """1. Each code once in the sheet; a workshop ends on or after its start."""
@@ -533,6 +633,45 @@ class _Plan:
             else:
                 self.responses[key] = row
 
+    def _fiscal_year(self, code: str) -> int | None:
+        """The fiscal year the workshop will be in: the workbook's start date when it has the workshop, else the
+        stored one's."""
+        row = self.workshops.get(code)
+        if row is not None and row.values.get("start_date"):
+            return fiscal_year_of(row.values["start_date"])
+        stored = self.existing_workshops.get(code)
+        return stored.fiscal_year if stored is not None else None
+
+    def _check_closed_rounds(self) -> None:
+        """5. Closed means closed (surveys.rounds): no reply of a closed round is added or changed, and no participant
+        is added to it (the published reply rate counts them). The same workbook imported again, unchanged, passes."""
+        error = self.reader.error
+        fiscal_years = {code: self._fiscal_year(code) for code in self.known_codes}
+        closed = rounds.closed_fiscal_years() & {year for year in fiscal_years.values() if year is not None}
+        stored_replies = {
+            response.participant_id: response
+            for response in Response.objects.filter(participant__in=list(self.existing_participants.values()))
+        }
+        for key, row in self.participants.items():
+            year = fiscal_years.get(key[0])
+            if year is not None and key not in self.existing_participants:
+                self.touched_fiscal_years.add(year)
+                if year in closed:
+                    error("participants", row.number, None, f"the FY{fiscal_year_label(year)} round is closed")
+        for key, row in self.responses.items():
+            year = fiscal_years.get(key[0])
+            if year is None:
+                continue
+            participant = self.existing_participants.get(key)
+            stored = stored_replies.get(participant.pk) if participant is not None else None
+            if stored is not None and not _reply_differs(stored, row.values):
+                if year in closed:
+                    self.frozen_replies.add(key)  # not even its late mark is recomputed
+                continue
+            self.touched_fiscal_years.add(year)
+            if year in closed:
+                error("responses", row.number, None, f"the FY{fiscal_year_label(year)} round is closed")
+
     def _existing_participants(self, codes: set[str]) -> dict[tuple[str, str], Participant]:
         workshops = [w for c, w in self.existing_workshops.items() if c in codes]
         participants = Participant.objects.filter(workshop__in=workshops).select_related("workshop")
@@ -540,6 +679,11 @@ class _Plan:
 
     @transaction.atomic
     def write(self) -> ImportSummary:
+        # A round closed since the check: the lock makes a closing wait for this transaction, or this one see it.
+        for year in sorted(self.touched_fiscal_years):
+            if rounds.is_closed(year, lock=True):
+                message = f"the FY{fiscal_year_label(year)} round was closed while the workbook was checked"
+                raise WorkbookInvalid([WorkbookError("workbook", None, None, message)])
         summary = ImportSummary()
         workshops = dict(self.existing_workshops)
         for code, row in self.workshops.items():
@@ -548,6 +692,7 @@ class _Plan:
             _apply(workshop, row.values, summary.workshops)
 
         participants = dict(self.existing_participants)
+        new_participants: list[Participant] = []
         for (code, email), row in self.participants.items():
             participant = participants.get((code, email)) or Participant(workshop=workshops[code])
             participants[(code, email)] = participant
@@ -555,9 +700,15 @@ class _Plan:
             values.pop("workshop")
             if participant.pk and _key(participant.email) == _key(values["email"]):
                 values["email"] = participant.email  # same address, other case: leave it as first written
-            _apply(participant, values, summary.participants)
+            _apply(participant, values, summary.participants, new=new_participants)
+        # New participants in batches: a 100,000-row sheet is a few hundred INSERTs, not 100,000 (the database gives
+        # their ids back, which the replies below need).
+        Participant.objects.bulk_create(new_participants, batch_size=2_000)
 
         for key, row in self.responses.items():
+            if key in self.frozen_replies:
+                summary.responses.unchanged += 1
+                continue
             participant = participants[key]
             response = Response.objects.filter(participant=participant).first() or Response(participant=participant)
             values = {k: v for k, v in row.values.items() if k not in ("workshop", "email")}
@@ -567,8 +718,15 @@ class _Plan:
         return summary
 
 
-def _apply(instance, values: dict[str, Any], counts: Counts) -> None:
-    """Set the values on a model instance; save it only when something changed, so a re-import is a no-op."""
+def _reply_differs(response: Response, values: dict[str, Any]) -> bool:
+    """Whether importing the row would change the stored reply (what write sets through _apply)."""
+    answers = {k: v for k, v in values.items() if k not in ("workshop", "email")}
+    return response.status != Status.SUBMITTED or any(getattr(response, k) != v for k, v in answers.items())
+
+
+def _apply(instance, values: dict[str, Any], counts: Counts, new: list | None = None) -> None:
+    """Set the values on a model instance; save it only when something changed, so a re-import is a no-op.
+    A new instance is added to `new`, when given, for the caller to create with the others at once."""
     changed = instance.pk is None
     for name, value in values.items():
         if name == "administration":
@@ -580,7 +738,10 @@ def _apply(instance, values: dict[str, Any], counts: Counts) -> None:
             setattr(instance, name, value)
             changed = True
     if instance.pk is None:
-        instance.save()
+        if new is None:
+            instance.save()
+        else:
+            new.append(instance)
         counts.created += 1
     elif changed:
         instance.save()

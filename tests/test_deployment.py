@@ -46,7 +46,7 @@ def test_compose_file_is_valid_with_every_service_and_volume():
     result = _config(ROOT, **REQUIRED)
     assert result.returncode == 0, result.stderr
     services = set(_config(ROOT, "--services", **REQUIRED).stdout.split())
-    assert services == {"web", "worker", "beat", "redis", "postgres"}
+    assert services == {"proxy", "web", "worker", "beat", "redis", "postgres"}
     assert set(_config(ROOT, "--volumes", **REQUIRED).stdout.split()) == {"var", "redis", "postgres"}
     # Every long-running service but beat has a health check; the web one asks /healthz.
     assert result.stdout.count("healthcheck:") == 4

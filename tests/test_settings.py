@@ -112,3 +112,57 @@ def test_embedded_defaults_need_nothing(tmp_path):
         "http://127.0.0.1:8000",
     ]
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.django_db
+def test_after_login_with_an_unsafe_next_staff_land_on_the_staff_site(client, django_user_model):
+    from django.urls import reverse
+
+    django_user_model.objects.create_user("staffer", password="a-long-test-password", is_staff=True, is_superuser=True)
+    for unsafe in ("https://evil.example.org/", "//evil.example.org/", ""):
+        response = client.post(
+            reverse("admin:login") + (f"?next={unsafe}" if unsafe else ""),
+            {"username": "staffer", "password": "a-long-test-password", "next": unsafe},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("reports:index")
+        assert client.get(response["Location"]).status_code == 200
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_staff_sessions_end_after_a_working_day_without_a_request(client, django_user_model, settings):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.urls import reverse
+    from django.utils import timezone
+
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    user = django_user_model.objects.create_user("staffer", password="x", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    staff = reverse("reports:index")
+    # Each request moves the end a working day ahead.
+    Session.objects.update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+    assert client.get(staff).status_code == 200
+    assert Session.objects.get().expire_date > timezone.now() + dt.timedelta(hours=7, minutes=59)
+    # A day of nothing: the session is over.
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(staff).status_code == 302
+
+
+def test_session_idle_hours_come_from_the_environment(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "rocbap.settings",
+            "VAR_DIR": str(tmp_path),
+            "SESSION_IDLE_HOURS": "2",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "7200", result.stderr

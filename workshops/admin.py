@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from rocbap.admin import StaffModelAdmin
 from workshops.models import MemberAdministration, Workshop, fiscal_year_label
 
 
@@ -30,7 +31,7 @@ class FiscalYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(MemberAdministration)
-class MemberAdministrationAdmin(admin.ModelAdmin):
+class MemberAdministrationAdmin(StaffModelAdmin):
     list_display = ["code", "name", "subregion", "aliases"]
     list_filter = ["subregion"]
     search_fields = ["code", "name", "aliases"]

@@ -109,3 +109,44 @@ def test_the_kept_report_is_rendered_anew_when_an_earlier_round_becomes_complete
     assert after_final != before
     EarlierRound.objects.filter(fiscal_year=2019).update(q3_yes_percent=51)
     assert pdf.fingerprint(2020) != after_final
+
+
+# --- issue 16: no PDF for a fiscal year without a survey, renderings limited per user, GETs write nothing ---------
+
+
+def test_no_pdf_for_a_fiscal_year_without_workshops(staff_client, demo_data, var_dir, monkeypatch):
+    started = []
+    monkeypatch.setattr("reports.pdf_views.render_report_pdf.delay", started.append)
+    for year in (1999, 2031, 32767):
+        assert staff_client.get(reverse("reports:report_pdf", args=[year])).status_code == 404
+        assert staff_client.get(reverse("reports:report_pdf_download", args=[year])).status_code == 404
+    assert started == []
+    assert list(pdf.reports_dir().iterdir()) == []  # no file kept, no rendering marker
+
+
+def test_renderings_are_limited_per_user(staff_client, demo_data, var_dir, monkeypatch, settings, django_user_model):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REPORT_RENDERS_PER_HOUR = 2
+    started = []
+    monkeypatch.setattr("reports.pdf_views.render_report_pdf.delay", started.append)
+    # Each visit finds nothing kept and nothing under way (as when a reply changes between visits).
+    monkeypatch.setattr(pdf, "is_rendering", lambda fiscal_year, key: False)
+    url = reverse("reports:report_pdf", args=[2019])
+    assert [staff_client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    assert started == [2019, 2019]
+    assert "please wait" in staff_client.get(url).content.decode()
+    other = django_user_model.objects.create_user("other", password="x", is_staff=True, is_superuser=True)
+    staff_client.force_login(other)
+    assert staff_client.get(url).status_code == 200  # another user's count is their own
+    assert started == [2019, 2019, 2019]
+
+
+def test_the_quotes_page_get_writes_nothing(staff_client, demo_data):
+    from reports.models import ReportEdition
+
+    page = staff_client.get(reverse("reports:quote_texts", args=[2019]))
+    assert page.status_code == 200
+    assert b"Quote this</button>" in page.content
+    assert not ReportEdition.objects.exists()

@@ -55,8 +55,12 @@ def scripts_pdf(django_db_setup, django_db_blocker, tmp_path_factory):
         replies = list(Response.objects.replies().filter(participant__workshop__fiscal_year=2019)[: len(QUOTES)])
         for order, (reply, text) in enumerate(zip(replies, QUOTES.values(), strict=True)):
             Quote.objects.create(
-                edition=edition, response=reply, answer="q2_utilization", excerpt=text,
-                section=Section.OPERATIONAL, order=order,
+                edition=edition,
+                response=reply,
+                answer="q2_utilization",
+                excerpt=text,
+                section=Section.OPERATIONAL,
+                order=order,
             )
         records: list[logging.LogRecord] = []
         handler = logging.Handler()

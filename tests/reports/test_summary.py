@@ -72,9 +72,11 @@ def test_sections_open_with_their_finding_and_the_colleagues_reached(demo_data):
     assert openings["2.2"][0] == (
         "Sharing training materials was the most common follow-up action, taken by 82% of the respondents."
     )
-    assert re.search(r"shared the training materials with \d+ colleagues in all, a median of [\d.]+ each \(Q1\); "
-                     r"by their estimate \d+ colleagues learned from them, a median of [\d.]+ each \(Q1bis\)\.",
-                     openings["2.2"][1])
+    assert re.search(
+        r"shared the training materials with \d+ colleagues in all, a median of [\d.]+ each \(Q1\); "
+        r"by their estimate \d+ colleagues learned from them, a median of [\d.]+ each \(Q1bis\)\.",
+        openings["2.2"][1],
+    )
     # The demo's 28 replies all describe the lessons' use (the published report quotes them).
     assert re.fullmatch(
         r"(\d+) of the 28 respondents \((\d+)%\) described how the lessons learnt at the workshop are utilized in "
@@ -206,4 +208,3 @@ def test_the_previous_round_comes_from_the_record_until_its_edition_is_final(rou
     assert (previous_round(2023).source, previous_round(2023).reply_rate) == ("database", 33)
     trend = {entry.label: entry for entry in reply_rate_trend(until=2023)}
     assert (trend["Survey 2023"].reply_rate, trend["Survey 2023"].source) == (33, "database")
-

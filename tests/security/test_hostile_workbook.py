@@ -172,7 +172,9 @@ def _upload(data: bytes):
 
 @pytest.mark.parametrize("case", CASES)
 def test_admin_upload_refuses_with_a_clear_message(staff_client, workbooks, case):
-    response = staff_client.post(reverse("admin:workshops_workshop_import"), {"workbook": _upload(workbooks[case])})
+    response = staff_client.post(
+        reverse("admin:workshops_workshop_import"), {"workbook": _upload(workbooks[case])}, follow=True
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nothing was imported" in html or "errorlist" in html

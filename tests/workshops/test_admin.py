@@ -98,7 +98,7 @@ def test_upload_a_good_workbook(staff_client, db):
 def test_upload_a_broken_workbook_lists_errors_and_changes_nothing(staff_client, db):
     upload = make_workbook({"workshops": [WORKSHOP_HEADER, ["T-1", "", "global", "2020-01-02", "2020-01-01"]]})
     upload.name = "broken.xlsx"
-    page = staff_client.post(reverse("admin:workshops_workshop_import"), {"workbook": upload})
+    page = staff_client.post(reverse("admin:workshops_workshop_import"), {"workbook": upload}, follow=True)
     html = page.content.decode()
     assert page.status_code == 200
     assert "Nothing was imported" in html

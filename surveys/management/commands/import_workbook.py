@@ -16,8 +16,8 @@ class Command(BaseCommand):
         except FileNotFoundError:
             raise CommandError(f"{path}: no such file") from None
         except WorkbookInvalid as invalid:
-            for error in invalid.errors:
-                self.stderr.write(str(error))
+            for line in invalid.lines():
+                self.stderr.write(line)
             raise CommandError(str(invalid)) from None
         for line in summary.lines():
             self.stdout.write(line)
