@@ -225,7 +225,7 @@ def main() -> None:
         for name, function, repeat in rows:
             milliseconds, queries = measure(function, repeat)
             results[name] = milliseconds
-            print(f"{name:<66} {milliseconds:>10.1f} {queries:>8}")
+            print(f"{name:<66} {milliseconds:>10.2f} {queries:>8}")
         tables_ms, kept_ms = results[rows[3][0]], results[rows[4][0]]
         print(
             f"naive loop / product, one FY: {results[rows[6][0]] / tables_ms:.1f}x slower; "
