@@ -88,8 +88,9 @@ SEEDING_MIGRATIONS = (
 def seed_rows() -> None:
     """The rows that migrating makes, when they are missing: content types, permissions and the staff roles (made
     again after every migrate, by post_migrate), the 33 administrations and the earlier rounds (data migrations).
-    A transactional test (browser, integration) ends with a flush that empties every table, and after one with
-    serialized_rollback not even post_migrate runs; under pytest-xdist any test may come after such a one."""
+    A transactional test (browser, integration) ends with a flush that empties every table; under pytest-xdist any
+    test may come after one. (No test uses serialized_rollback: after a plain flush, post_migrate has already made
+    the roles again, and reloading the serialized copy over them breaks their unique names.)"""
     from django.apps import apps
     from django.contrib.auth.models import Group
     from django.contrib.contenttypes.models import ContentType

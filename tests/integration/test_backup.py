@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def _connection_arguments(settings_dict: dict) -> tuple[list[str], dict[str, str]]:

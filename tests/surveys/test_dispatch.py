@@ -228,7 +228,7 @@ def test_an_unreachable_server_keeps_every_message_for_later(workshop, settings)
     assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.PENDING}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_message_accepted_while_the_database_is_away_is_still_marked_sent(workshop, monkeypatch):
     """A PostgreSQL restart between the server's 250 and the row's UPDATE must not leave the row pending (a
     later pass would send it again): the worker waits for the database, within its lease."""
