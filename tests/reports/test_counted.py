@@ -17,9 +17,7 @@ from reports.counted import counted_round
 from surveys.models import Response, Status
 from workshops.models import MemberAdministration
 
-# serialized_rollback, like the other transactional tests outside the browser and integration folders: each ends with
-# the database as it started (a plain flush would let post_migrate make rows that the next one's restore makes too).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
