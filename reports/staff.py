@@ -5,7 +5,7 @@ round runs, a workshop's replies to read, the fiscal years to choose from. Chart
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -19,7 +19,7 @@ from surveys import questionnaire, rounds
 from surveys.feedback import WorkshopResults, workshop_results
 from surveys.models import Response
 from surveys.schedule import Schedule, schedule_for
-from workshops.models import Workshop, fiscal_year_label
+from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class WorkshopProgress:
     reply_rate: int | None
     schedule: Schedule
     status: str  # where the workshop stands in the survey calendar today
+    undeliverable: int = 0  # participants whose address bounced for good
 
 
 @dataclass
@@ -43,6 +44,8 @@ class StaffOverview:
     progress: list[WorkshopProgress]
     trend: list[RoundRate]
     workshops: list[tuple[int, str]]  # (workshop id, label) in the tables' order
+    # (administration, count) of participants whose address bounced for good: staff ask them for the right one.
+    undeliverable_by_administration: list[tuple[MemberAdministration, int]] = field(default_factory=list)
 
 
 def _calendar_status(schedule: Schedule, today: dt.date) -> str:
@@ -61,6 +64,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
     data, frame = report_data(fiscal_year, counted), counted.frame
     round_open = not rounds.is_closed(fiscal_year)
     progress: list[WorkshopProgress] = []
+    by_workshop, by_administration = _undeliverable(fiscal_year)
     if round_open:
         by_id = Workshop.objects.in_bulk(list(frame["workshop_id"].unique()))
         today = timezone.localdate()
@@ -79,6 +83,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
                     row.reply_rate,
                     schedule,
                     _calendar_status(schedule, today),
+                    by_workshop.get(row.workshop_id, 0),
                 )
             )
     trend = reply_rate_trend(until=fiscal_year)
@@ -88,7 +93,28 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
         progress,
         trend,
         [(int(w.workshop_id), w.label) for w in tables.workshops(frame).itertuples()],
+        by_administration,
     )
+
+
+def _undeliverable(fiscal_year: int) -> tuple[dict[int, int], list[tuple[MemberAdministration, int]]]:
+    """Participants of the FY's surveyed workshops whose address bounced for good: by workshop id, and by
+    administration (in code order)."""
+    undeliverable = Participant.objects.undeliverable().filter(
+        workshop__fiscal_year=fiscal_year, workshop__surveyed=True
+    )
+    by_workshop = dict(
+        undeliverable.order_by().values("workshop_id").annotate(n=Count("pk")).values_list("workshop_id", "n")
+    )
+    administrations = MemberAdministration.objects.in_bulk()
+    by_administration = [
+        (administrations[pk], count)
+        for pk, count in undeliverable.order_by("administration__code")
+        .values("administration_id", "administration__code")
+        .annotate(n=Count("pk"))
+        .values_list("administration_id", "n")
+    ]
+    return by_workshop, by_administration
 
 
 @dataclass(frozen=True)

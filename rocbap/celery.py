@@ -13,7 +13,7 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def _beat_schedule(sender: Celery, **kwargs) -> None:
-    """Beat runs the dispatch pass every SURVEY_DISPATCH_EVERY_SECONDS.
+    """Beat runs the dispatch pass every SURVEY_DISPATCH_EVERY_SECONDS (and the bounce pass, when configured).
 
     A pass only plans rows and hands claimed batches to workers, so a second beat (or cron running
     `manage.py dispatch_messages`) at the same time sends nothing twice. A pass that waited longer than the
@@ -25,3 +25,9 @@ def _beat_schedule(sender: Celery, **kwargs) -> None:
     sender.add_periodic_task(
         every, sender.signature("surveys.tasks.dispatch_messages"), name="dispatch-messages", expires=every
     )
+    if settings.BOUNCE_MAILBOX:
+        # Reading the bounce mailbox: a pass removes only what it recorded, so overlapping passes are harmless.
+        every = float(settings.BOUNCE_EVERY_SECONDS)
+        sender.add_periodic_task(
+            every, sender.signature("surveys.tasks.process_bounces"), name="process-bounces", expires=every
+        )

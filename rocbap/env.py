@@ -100,20 +100,17 @@ def email_config(name: str, file_path: str) -> dict:
     """Django e-mail settings from EMAIL_URL.
 
     smtp://user:password@host:port (plain), smtp+tls://... (STARTTLS), smtps://... (TLS from the start),
-    console:// (print to the terminal) and file:///folder. Unset: files in `file_path`, so a local run
-    never mails anybody by accident.
+    console:// (print to the terminal) and file:///folder (one .eml file per message). Unset: files in
+    `file_path`, so a local run never mails anybody by accident.
     """
     url = get_str(name)
     if not url:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": file_path}
+        return {"EMAIL_BACKEND": "rocbap.mail.EmlFileBackend", "EMAIL_FILE_PATH": file_path}
     parts = urlsplit(url)
     if parts.scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "file":
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": unquote(parts.path) or file_path,
-        }
+        return {"EMAIL_BACKEND": "rocbap.mail.EmlFileBackend", "EMAIL_FILE_PATH": unquote(parts.path) or file_path}
     if parts.scheme not in ("smtp", "smtp+tls", "smtps"):
         raise ImproperlyConfigured(f"{name} must be smtp://, smtp+tls://, smtps://, console:// or file://, got {url!r}")
     if not parts.hostname:
@@ -133,3 +130,53 @@ def email_config(name: str, file_path: str) -> dict:
         "EMAIL_USE_SSL": parts.scheme == "smtps",
         "EMAIL_TIMEOUT": int(options.get("timeout", ["20"])[0]),
     }
+
+
+def imap_config(name: str) -> dict | None:
+    """The bounce mailbox from BOUNCE_IMAP_URL, or None when it is unset (no bounce processing).
+
+    imap://user:password@host:143/INBOX (STARTTLS when the server offers it), imaps://...:993/INBOX (TLS from the
+    start). The path is the folder the bounce reports arrive in (default INBOX); `?processed=Folder` moves read
+    reports there instead of deleting them; `?timeout=` is in seconds.
+    """
+    url = get_str(name)
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("imap", "imaps"):
+        raise ImproperlyConfigured(f"{name} must start with imap:// or imaps://, got {_without_password(url)!r}")
+    if not parts.hostname or not parts.username:
+        raise ImproperlyConfigured(
+            f"{name} needs a user and a host (imap://user:password@host/INBOX), got {_without_password(url)!r}"
+        )
+    try:
+        port = parts.port or {"imap": 143, "imaps": 993}[parts.scheme]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a bad port: {_without_password(url)!r}") from None
+    options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    unknown = set(options) - {"processed", "timeout"}
+    if unknown:
+        known = "processed, timeout"
+        raise ImproperlyConfigured(f"{name} has unknown options {', '.join(sorted(unknown))}; known: {known}")
+    timeout = options.get("timeout", "30")
+    if not timeout.isdigit() or int(timeout) < 1:
+        raise ImproperlyConfigured(f"{name}: timeout must be a whole number of seconds, got {timeout!r}")
+    return {
+        "host": parts.hostname,
+        "port": port,
+        "ssl": parts.scheme == "imaps",
+        "user": unquote(parts.username),
+        "password": unquote(parts.password or ""),
+        "folder": unquote(parts.path.lstrip("/")) or "INBOX",
+        "processed_folder": options.get("processed", ""),
+        "timeout": int(timeout),
+    }
+
+
+def _without_password(url: str) -> str:
+    # Error messages end up in logs: never print the mailbox password.
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()

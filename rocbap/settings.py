@@ -6,7 +6,10 @@ The README's configuration table lists the variables; each is commented here wit
 from __future__ import annotations
 
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 from rocbap import env
 
@@ -27,8 +30,6 @@ def _secret_key() -> str:
     key = env.get_str("SECRET_KEY")
     if key:
         if len(key) < 32:
-            from django.core.exceptions import ImproperlyConfigured
-
             raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long")
         return key
     path = VAR_DIR / "secret_key"
@@ -130,8 +131,6 @@ def _check_time_zone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(f"TIME_ZONE {name!r} is not a known time zone (e.g. Asia/Bangkok)") from None
 
 
@@ -156,6 +155,20 @@ globals().update(env.email_config("EMAIL_URL", str(VAR_DIR / "mail")))
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "ROCB A/P Follow-Up Survey <survey@rocbap.example.org>")
 OFFICE_EMAIL = env.get_str("OFFICE_EMAIL", "rocbap@rocbap.example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Bounces (issue 12): the mailbox bounce reports arrive in, read over IMAP every BOUNCE_EVERY_SECONDS.
+# Unset: no bounce processing, and messages carry the sender address as their return path, as before.
+BOUNCE_MAILBOX = env.imap_config("BOUNCE_IMAP_URL")
+# The return path of every message when bounces are read: bounces+<message id>@domain (VERP), so a report names
+# the message it is about. Mail to it must reach BOUNCE_MAILBOX (a "+" sub-address or a catch-all).
+BOUNCE_ADDRESS = env.get_str("BOUNCE_ADDRESS") or (
+    f"bounces@{parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition('@')[2]}" if BOUNCE_MAILBOX else ""
+)
+if BOUNCE_ADDRESS and (BOUNCE_ADDRESS.count("@") != 1 or "+" in BOUNCE_ADDRESS or " " in BOUNCE_ADDRESS):
+    raise ImproperlyConfigured(
+        f"BOUNCE_ADDRESS must be a plain address such as bounces@example.org (no '+'), got {BOUNCE_ADDRESS!r}"
+    )
+BOUNCE_EVERY_SECONDS = env.get_int("BOUNCE_EVERY_SECONDS", 300, minimum=10)
 
 # The Celery broker, e.g. redis://127.0.0.1:6379/0. Unset: tasks run in the calling process, and the
 # schedule runs from `manage.py dispatch_messages` (cron, or the demo's loop).
@@ -331,5 +344,8 @@ LOGGING = {
         # WeasyPrint and fontTools log every layout step and font subset at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # flufl.bounce logs each detector it tries on each bounce report at INFO; and the detectors' tracebacks on
+        # odd mail at ERROR, which surveys.bounces reports in one line of its own.
+        "flufl.bounce": {"level": "CRITICAL"},
     },
 }

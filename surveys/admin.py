@@ -7,6 +7,8 @@ imports only the apps below it (docs/architecture.md).
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -26,9 +28,9 @@ from rocbap.admin import StaffModelAdmin
 from rocbap.percentages import percent_label
 from surveys import dispatch, imports, privacy, questionnaire, rounds
 from surveys.links import questionnaire_url, revoke
-from surveys.models import Message, Response, Status, WorkbookImport
+from surveys.models import Message, MessageStatus, Response, Status, WorkbookImport
 from surveys.schedule import local_day, past_catch_up, schedule_for
-from workshops.admin import FiscalYearFilter
+from workshops.admin import UNDELIVERABLE, FiscalYearFilter, UndeliverableFilter, undeliverable_link
 from workshops.models import Participant, Workshop
 from workshops.roles import SEND_MESSAGES, may_see_personal_data
 
@@ -41,10 +43,21 @@ if TYPE_CHECKING:
     class WorkshopCounts(TypedDict):
         participant_count: int
         reply_count: int
+        undeliverable_count: int
 
     # A workshop as the list shows it: counted in the list's query (WorkshopAdmin.get_queryset).
     CountedWorkshop = WithAnnotations[Workshop, WorkshopCounts]
 
+
+# A change of these fields may make messages due: staff confirm what will be sent before it is saved.
+SCHEDULE_FIELDS = [
+    "start_date",
+    "end_date",
+    "surveyed",
+    "invitation_date_override",
+    "due_date_override",
+    "feedback_date_override",
+]
 
 # --- What staff do with messages from the workshop and participant pages --------------------------------------
 
@@ -56,36 +69,100 @@ class SendsMessages:
         return request.user.has_perm(SEND_MESSAGES)
 
 
+class ReleaseForm(forms.Form):
+    due = forms.DateField(
+        label="Due date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The reminders come before it and the results the day after. A new date shows this page again.",
+    )
+    # The due date this page showed: only that one is confirmed (a changed date is shown first).
+    previewed = forms.DateField(widget=forms.DateInput(attrs={"type": "hidden"}, format="%Y-%m-%d"), required=False)
+
+    def __init__(self, *args, today: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_due(self) -> dt.date:
+        due = self.cleaned_data["due"]
+        if due <= self.today:
+            raise forms.ValidationError(f"The due date must be after today ({self.today:%d %B %Y}).")
+        return due
+
+
+def released(workshop: Workshop, due: dt.date, now: dt.datetime) -> Workshop:
+    """The workshop as release_invitations() will make it (not saved): what the confirmation page previews."""
+    preview = copy.copy(workshop)
+    preview.invitations_released_at = now
+    preview.invitation_date_override = local_day(now)
+    preview.due_date_override = due
+    return preview
+
+
 @admin.action(description="Send invitations now (workshops past the catch-up window)", permissions=["send_messages"])
-def send_invitations_now(modeladmin, request, queryset) -> None:
-    today = local_day(timezone.now())
-    past = [workshop.pk for workshop in queryset if workshop.surveyed and past_catch_up(workshop, today)]
+def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | None:
+    """Shows who gets which message, when and due when, and sends only once staff confirmed (issue 12)."""
+    now = timezone.now()
+    today = local_day(now)
+    past = [
+        workshop
+        for workshop in queryset
+        if workshop.surveyed and workshop.invitations_released_at is None and past_catch_up(workshop, today)
+    ]
     others = queryset.count() - len(past)
-    with transaction.atomic():
-        released = dispatch.release_invitations(queryset.filter(pk__in=past))
-    if released:
-        modeladmin.message_user(
-            request, f"Invitations of {released} workshop(s) released: they are being sent.", messages.SUCCESS
-        )
-    if others or not released:
+    if others:
         modeladmin.message_user(
             request,
-            f"{others + len(past) - released} workshop(s) left as they are: not surveyed, already released, or "
-            "their invitations are not past the catch-up window (the schedule sends those by itself).",
+            f"{others} workshop(s) left as they are: not surveyed, already released, or their invitations are not past "
+            "the catch-up window (the schedule sends those by itself).",
             messages.WARNING,
         )
+    if not past:
+        return None
+    confirmed = request.POST.get("confirm") == "yes"
+    default = dispatch.fresh_due_date(today)
+    form = ReleaseForm(request.POST if confirmed else None, today=today, initial={"due": default, "previewed": default})
+    if confirmed and form.is_valid() and form.cleaned_data["due"] != form.cleaned_data["previewed"]:
+        # Another date than the one shown: show what it sends before anything goes.
+        chosen = form.cleaned_data["due"]
+        form = ReleaseForm(today=today, initial={"due": chosen, "previewed": chosen})
+    elif confirmed and form.is_valid():
+        due = form.cleaned_data["due"]
+        with transaction.atomic():
+            count = dispatch.release_invitations(queryset.filter(pk__in=[w.pk for w in past]), due, now)
+        modeladmin.message_user(
+            request,
+            f"Invitations of {count} workshop(s) released, due {due:%d %B %Y}: they are being sent.",
+            messages.SUCCESS,
+        )
+        return None
+    due = form.initial["due"] if not form.is_bound else default
+    previews = [released(workshop, due, now) for workshop in past]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Send these invitations?",
+        "opts": modeladmin.model._meta,
+        "lines": dispatch.preview(previews, now),
+        "schedules": [(workshop, schedule_for(workshop)) for workshop in previews],
+        "form": form,
+        "action": "send_invitations_now",
+        "selected": [workshop.pk for workshop in past],
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/surveys/confirm_release.html", context)
 
 
 @admin.action(description="Send the link again", permissions=["send_messages"])
 def send_link_again(modeladmin, request, queryset) -> None:
-    wanted = queryset.filter(opted_out_at__isnull=True)
+    wanted = queryset.may_receive_mail()
     with transaction.atomic():
         count = dispatch.send_link_again(wanted)
     skipped = queryset.count() - count
     modeladmin.message_user(request, f"The link goes out again to {count} participant(s).", messages.SUCCESS)
     if skipped:
         modeladmin.message_user(
-            request, f"{skipped} participant(s) opted out of e-mail: nothing sent to them.", messages.WARNING
+            request,
+            f"{skipped} participant(s) opted out of e-mail or have an undeliverable address: nothing sent to them.",
+            messages.WARNING,
         )
 
 
@@ -93,7 +170,7 @@ class MessageInline(admin.TabularInline):
     """The message log of one participant."""
 
     model = Message
-    fields = readonly_fields = ("kind", "status", "to_email", "sent_at", "attempts", "error")
+    fields = readonly_fields = ("kind", "status", "to_email", "sent_at", "bounce", "bounce_detail", "error")
     extra = 0
     can_delete = False
     ordering = ["created_at", "id"]
@@ -114,8 +191,8 @@ class ShowsQuestionnaireLink:
 
 class ParticipantInline(ShowsQuestionnaireLink, admin.TabularInline):
     model = Participant
-    fields = ["name", "email", "administration", "questionnaire_link"]
-    readonly_fields = ["questionnaire_link"]
+    fields = ["name", "email", "administration", "questionnaire_link", "undeliverable_since"]
+    readonly_fields = ["questionnaire_link", "undeliverable_since"]
     autocomplete_fields = ["administration"]
     extra = 0
     show_change_link = True
@@ -145,6 +222,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         "participant_count",
         "reply_count",
         "reply_rate",
+        "undeliverable_count",
     ]
     list_filter = [FiscalYearFilter, "scope", "surveyed", "accreditation", "mode"]
     search_fields = ["title", "code", "venue"]
@@ -193,6 +271,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
                 reply_count=Count(
                     "participants__response", filter=Q(participants__response__status=Status.SUBMITTED), distinct=True
                 ),
+                undeliverable_count=UNDELIVERABLE,
             )
         )
 
@@ -208,6 +287,10 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
     def reply_count(self, workshop: CountedWorkshop) -> int:
         return workshop.reply_count
 
+    @admin.display(description="undeliverable addresses", ordering="undeliverable_count")
+    def undeliverable_count(self, workshop: CountedWorkshop) -> str:
+        return undeliverable_link(workshop.undeliverable_count, workshop__id__exact=workshop.pk)
+
     @admin.display(description="reply rate")
     def reply_rate(self, workshop: CountedWorkshop) -> str:
         return percent_label(workshop.reply_count, workshop.participant_count)
@@ -222,6 +305,61 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             f"invitation {schedule.invitation:%d %b %Y}; due {schedule.due:%d %b %Y}; "
             f"reminders {reminders}; feedback {schedule.feedback:%d %b %Y}"
         )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id and request.POST.get("_messages_confirmed") != "yes":
+            confirmation = self._confirm_schedule_change(request, object_id)
+            if confirmation is not None:
+                return confirmation
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _confirm_schedule_change(self, request: HttpRequest, object_id: str) -> HttpResponse | None:
+        """New dates, or new participants, that make messages due are shown with what they send before they are
+        saved (issue 12)."""
+        workshop = self.get_object(request, object_id)
+        if workshop is None or not self.has_change_permission(request, workshop):
+            return None  # the admin's own view answers
+        form = self.get_form(request, workshop, change=True)(request.POST, request.FILES, instance=workshop)
+        if not form.is_valid():
+            return None  # the admin's own view shows the errors
+        formsets = [
+            FormSet(
+                request.POST,
+                request.FILES,
+                instance=form.instance,
+                prefix=FormSet.get_default_prefix(),
+                queryset=inline.get_queryset(request),
+            )
+            for FormSet, inline in self.get_formsets_with_inlines(request, workshop)
+        ]
+        added = any(formset.extra_forms and any(f.has_changed() for f in formset.extra_forms) for formset in formsets)
+        if not (set(SCHEDULE_FIELDS) & set(form.changed_data) or added):
+            return None  # nothing that moves the schedule or adds people: saved as usual
+        if not all(formset.is_valid() for formset in formsets):
+            return None
+
+        def change() -> None:
+            form.save()
+            for formset in formsets:
+                formset.save()
+
+        lines = dispatch.announced_by(change, Workshop.objects.filter(pk=workshop.pk), timezone.now())
+        if not lines:
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Save these changes and send these messages?",
+            "opts": self.model._meta,
+            "workshop": workshop,
+            "lines": lines,
+            "posted": [
+                (name, value)
+                for name, values in request.POST.lists()
+                for value in values
+                if name != "csrfmiddlewaretoken"
+            ],
+        }
+        return TemplateResponse(request, "admin/surveys/confirm_schedule_change.html", context)
 
     def get_urls(self):
         return [
@@ -295,12 +433,18 @@ class ParticipantWorkshopFYFilter(FiscalYearFilter):
 
 @admin.register(Participant)
 class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
-    list_display = ["name", "email", "administration", "workshop", "has_replied"]
-    list_filter = [ParticipantWorkshopFYFilter, "workshop", "administration"]
+    list_display = ["name", "email", "administration", "workshop", "has_replied", "undeliverable"]
+    list_filter = [ParticipantWorkshopFYFilter, UndeliverableFilter, "workshop", "administration"]
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
     autocomplete_fields = ["administration"]
     list_select_related = ["administration", "workshop", "response"]
-    readonly_fields = ["questionnaire_link", "opted_out_at", "created_at"]
+    readonly_fields = [
+        "questionnaire_link",
+        "opted_out_at",
+        "undeliverable_since",
+        "undeliverable_reason",
+        "created_at",
+    ]
     inlines = [MessageInline]
     actions = [send_link_again, "revoke_links", erase_personal_data]
     change_form_template = "admin/workshops/participant/change_form.html"
@@ -314,12 +458,26 @@ class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
             revoke(participant)
         messages.success(request, f"{queryset.count()} link(s) revoked; the old links now answer 'not valid'.")
 
+    def save_model(self, request: HttpRequest, obj: Participant, form, change: bool) -> None:
+        was_undeliverable = change and obj.undeliverable
+        super().save_model(request, obj, form, change)
+        if was_undeliverable and not obj.undeliverable:
+            messages.success(
+                request,
+                f"{obj.email} replaces the address that bounced: the next dispatch pass sends it the message that "
+                "bounced, unless that message's moment has passed.",
+            )
+
     def response_change(self, request: HttpRequest, obj: Participant) -> HttpResponse:
         if "_revoke_link" in request.POST:
             new_link = revoke(obj)
             messages.success(request, f"The old link no longer works. New link: {new_link}")
             return redirect(request.path)
         return super().response_change(request, obj)
+
+    @admin.display(boolean=True, description="address undeliverable", ordering="undeliverable_since")
+    def undeliverable(self, participant: Participant) -> bool:
+        return participant.undeliverable
 
     @admin.display(boolean=True, description="replied")
     def has_replied(self, participant: Participant) -> bool:
@@ -423,11 +581,27 @@ class MessageFYFilter(FiscalYearFilter):
 class MessageAdmin(RecordAdmin):
     """The message log: what went out to whom, and what failed (filter Status: Failed)."""
 
-    list_display = ["kind", "participant_name", "to_email", "workshop", "status", "sent_at", "attempts", "error"]
-    list_filter = ["status", "kind", MessageFYFilter, "participant__workshop"]
+    list_display = ["kind", "participant_name", "to_email", "workshop", "status", "sent_at", "bounce", "error"]
+    list_filter = ["status", "bounce", "kind", MessageFYFilter, "participant__workshop"]
     search_fields = ["participant__name", "participant__email", "to_email", "participant__workshop__title", "error"]
     list_select_related = ["participant__workshop"]
     date_hierarchy = "created_at"
+    # The message as it went out; the claim and lease are the dispatch's business, not staff's.
+    fieldsets = [
+        (None, {"fields": ["participant", "kind", "status", "to_email", "sent_at"]}),
+        ("As sent", {"fields": ["subject", "text"]}),
+        ("Delivery", {"fields": ["attempts", "error", "next_attempt_at", "bounce", "bounced_at", "bounce_detail"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "text"]
+
+    @admin.display(description="text")
+    def text(self, message: Message) -> str:
+        # Shown as the participant read it: line breaks kept, nothing interpreted as HTML.
+        if not message.body:
+            return "-" if message.status != MessageStatus.SENT else "(not kept)"
+        return format_html("<pre>{}</pre>", message.body)
 
     @admin.display(description="workshop", ordering="participant__workshop__start_date")
     def workshop(self, message: Message) -> str:

@@ -34,13 +34,14 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db import connection as database
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from rocbap.celery import app as celery_app
 from surveys.emails import ResultsCache, send_message
-from surveys.models import Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
-from surveys.schedule import due_on, local_day
+from surveys.models import Bounce, Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
+from surveys.schedule import due_on, local_day, moment_passed, schedule_for
 from workshops.models import Participant, Workshop
 
 logger = logging.getLogger(__name__)
@@ -66,24 +67,109 @@ def _plan(participants: QuerySet[Participant], kind: str) -> int:
     return len(ids)
 
 
+def plan_corrected() -> int:
+    """The latest hard-bounced message of each participant whose address was corrected since goes out again, to
+    the new address (the row is the message: it keeps its kind, and its bounce becomes history)."""
+    rows = (
+        Message.objects.filter(
+            bounce=Bounce.HARD,
+            status=MessageStatus.SENT,
+            participant__undeliverable_since__isnull=True,
+            participant__opted_out_at__isnull=True,
+        )
+        .annotate(sent_to=Lower("to_email"), address=Lower("participant__email"))
+        .exclude(sent_to=F("address"))
+        .order_by("participant_id", "-pk")
+        .values_list("participant_id", "pk", "to_email", "bounce_detail")
+    )
+    latest: dict[int, tuple[int, str, str]] = {}
+    for participant_id, pk, to_email, detail in rows:
+        latest.setdefault(participant_id, (pk, to_email, detail))
+    for pk, to_email, detail in latest.values():
+        Message.objects.filter(pk=pk, bounce=Bounce.HARD, status=MessageStatus.SENT).update(
+            status=MessageStatus.PENDING,
+            bounce="",
+            bounced_at=None,
+            bounce_detail=f"Bounced from {to_email} ({detail}); sent again to the corrected address."[:2000],
+            attempts=0,
+            next_attempt_at=None,
+        )
+    return len(latest)
+
+
+def due_messages(workshop: Workshop, today: dt.date) -> list[tuple[str, QuerySet[Participant]]]:
+    """Which message of this workshop is due on `today`, and who should get it (the log may say some got it
+    already). The one rule for planning and for the previews staff confirm."""
+    due = due_on(workshop, today)
+    if not (due.invitation or due.reminder or due.feedback):
+        return []
+    participants = workshop.participants.may_receive_mail()
+    # Whoever replied already (in the form, or imported) is asked nothing more.
+    not_replied = participants.exclude(response__status=Status.SUBMITTED)
+    wanted: list[tuple[str, QuerySet[Participant]]] = []
+    if due.invitation:
+        wanted.append((MessageKind.INVITATION, not_replied))
+    # Reminders follow an invitation that went out (one filter(): the same message row).
+    invited = Q(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
+    if due.reminder:  # at most SURVEY_MAX_REMINDERS, the reminder kinds of the message log (rocbap.settings)
+        wanted.append((reminder_kind(due.reminder), not_replied.filter(invited)))
+    if due.feedback:
+        # The results go to everybody the survey reached: invited, or replied (an imported reply too).
+        reached = participants.filter(
+            pk__in=workshop.participants.filter(invited | Q(response__status=Status.SUBMITTED)).values("pk")
+        )
+        wanted.append((MessageKind.FEEDBACK, reached))
+    return wanted
+
+
 def plan(now: dt.datetime) -> int:
     """Create the pending rows of every message due at `now`. Returns how many rows were asked for."""
     today = local_day(now)
-    planned = 0
+    planned = plan_corrected()
     for workshop in Workshop.objects.surveyed():
-        due = due_on(workshop, today)
-        if not (due.invitation or due.reminder or due.feedback):
-            continue
-        participants = workshop.participants.filter(opted_out_at__isnull=True)
-        if due.invitation:
-            planned += _plan(participants, MessageKind.INVITATION)
-        # Reminders and feedback follow an invitation that went out (one filter(): the same message row).
-        invited = participants.filter(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
-        if due.reminder:  # at most SURVEY_MAX_REMINDERS, the reminder kinds of the message log (rocbap.settings)
-            planned += _plan(invited.exclude(response__status=Status.SUBMITTED), reminder_kind(due.reminder))
-        if due.feedback:
-            planned += _plan(invited, MessageKind.FEEDBACK)
+        for kind, participants in due_messages(workshop, today):
+            planned += _plan(participants, kind)
     return planned
+
+
+@dataclass(frozen=True)
+class Announced:
+    """One line of a confirmation page: how many people get which message of a workshop, on which day."""
+
+    workshop: Workshop
+    kind: str
+    count: int
+    day: dt.date
+    due: dt.date
+
+    @property
+    def kind_label(self) -> str:
+        return MessageKind(self.kind).label
+
+
+def preview(workshops: Iterable[Workshop], now: dt.datetime) -> list[Announced]:
+    """The messages the next pass would send for these workshops (as they stand, saved or not)."""
+    today = local_day(now)
+    lines = []
+    for workshop in workshops:
+        if not workshop.surveyed:
+            continue
+        for kind, participants in due_messages(workshop, today):
+            count = participants.exclude(messages__kind=kind).count()
+            if count:
+                lines.append(Announced(workshop, kind, count, today, schedule_for(workshop).due))
+    return lines
+
+
+def announced_by(change, workshops: QuerySet[Workshop], now: dt.datetime) -> list[Announced]:
+    """What a change (a function writing to the database) would make due that was not due before: the change is
+    made in a transaction that is rolled back, so staff see its consequences before anything is kept."""
+    with transaction.atomic():
+        change()  # first: a change that fails on its own input (not a workbook) fails before any query
+        after = preview(workshops.all(), now)  # all(): read the changed rows
+        transaction.set_rollback(True)
+    before = {(line.workshop.pk, line.kind): line.count for line in preview(workshops.all(), now)}
+    return [line for line in after if line.count > before.get((line.workshop.pk, line.kind), 0)]
 
 
 # --- claiming ---------------------------------------------------------------------------------------------------
@@ -142,17 +228,22 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def skip_reason(message: Message) -> str:
+def skip_reason(message: Message, today: dt.date) -> str:
     """Why a planned message is no longer wanted, read at send time ('' when it is)."""
     participant = message.participant
     if participant.opted_out_at:
         return "The participant opted out of e-mail."
+    if participant.undeliverable_since:
+        return "The participant's address is undeliverable (a message to it bounced)."
     if not participant.workshop.surveyed and message.kind != MessageKind.LINK:
         return "The workshop is no longer surveyed."
     response = getattr(participant, "response", None)
-    if reminder_number(message.kind) and response is not None and response.is_reply:
-        return "The participant replied before the reminder."
-    return ""
+    if response is not None and response.is_reply:
+        if reminder_number(message.kind):
+            return "The participant replied before the reminder."
+        if message.kind == MessageKind.INVITATION:
+            return "The participant replied before the invitation (an imported reply)."
+    return moment_passed(participant.workshop, message.kind, today)
 
 
 def _finish(message: Message, claim: str, status: str, *, subject: str = "", error: str = "") -> None:
@@ -217,6 +308,7 @@ class _Batch:
     stop_at: dt.datetime  # half the lease: later rows are released for another pass
     outcome: Counter = field(default_factory=Counter)
     results_cache: ResultsCache = field(default_factory=dict)
+    texts: dict[int, str] = field(default_factory=dict)  # pk -> the text as sent, kept once the batch is done
 
 
 def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
@@ -234,7 +326,25 @@ def send_batch(claim: str, as_of: dt.datetime | None = None) -> Counter:
         _send_each(batch, connection)
     finally:
         connection.close()
+        _keep_texts(batch)
     return batch.outcome
+
+
+def _keep_texts(batch: _Batch) -> None:
+    """4. The texts as sent, for staff to read, in one statement per batch: written row by row they cost a quarter
+    of the dispatch's time. They are a record, not a guarantee: a worker that dies first leaves them out."""
+    if not batch.texts:
+        return
+    # executemany: one round trip (psycopg pipelines it); the ORM's bulk_update builds a CASE per row in Python.
+    table = database.ops.quote_name(Message._meta.db_table)
+    try:
+        with database.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET body = %s WHERE id = %s",  # noqa: S608 (the table name is the model's own)
+                [(text, pk) for pk, text in batch.texts.items()],
+            )
+    except DatabaseError:
+        logger.warning("The texts of %d sent messages could not be kept", len(batch.texts), exc_info=True)
 
 
 def _take_claim(claim: str, as_of: dt.datetime | None) -> _Batch:
@@ -287,17 +397,18 @@ def _send_each(batch: _Batch, connection: BaseEmailBackend) -> None:
 
 def _send_one(batch: _Batch, message: Message, connection: BaseEmailBackend) -> Exception | None:
     """Skip, send or record the failure of one message; returns the error when sending raised one."""
-    reason = skip_reason(message)
+    reason = skip_reason(message, batch.today)
     if reason:
         _finish(message, batch.claim, MessageStatus.SKIPPED, error=reason)
         batch.outcome["skipped"] += 1
         return None
     try:
-        subject = send_message(message, batch.today, connection, batch.results_cache)
+        email = send_message(message, batch.today, connection, batch.results_cache)
     except Exception as error:
         _record_failure(batch, message, error)
         return error
-    _mark_sent(message, batch.claim, subject, batch.lease_ends)
+    _mark_sent(message, batch.claim, str(email.subject), batch.lease_ends)
+    batch.texts[message.pk] = str(email.body)
     batch.outcome["sent"] += 1
     return None
 
@@ -375,8 +486,32 @@ def send_link_again(participants: Iterable[Participant]) -> int:
     return len(ids)
 
 
-def release_invitations(workshops: QuerySet[Workshop]) -> int:
-    """Staff's "send invitations now" for workshops past the catch-up window; the next pass sends them."""
-    count = workshops.filter(invitations_released_at__isnull=True).update(invitations_released_at=timezone.now())
+def fresh_due_date(today: dt.date) -> dt.date:
+    """The due date offered for invitations released late: the release day plus the reply days."""
+    return today + dt.timedelta(days=settings.SURVEY_REPLY_DAYS)
+
+
+def release_invitations(workshops: QuerySet[Workshop], due: dt.date, now: dt.datetime) -> int:
+    """Staff's "send invitations now" (confirmed) for workshops past the catch-up window: the invitation is dated
+    the release day and the due date is the one staff confirmed, so the reminders and the feedback follow it and
+    no message names a day gone by. The next pass (started after commit) sends them."""
+    today = local_day(now)
+    released = 0
+    for workshop in workshops.filter(invitations_released_at__isnull=True):
+        workshop.invitations_released_at = now
+        workshop.invitation_date_override = today
+        workshop.due_date_override = due
+        if workshop.feedback_date_override and workshop.feedback_date_override <= due:
+            workshop.feedback_date_override = None  # an override before the new due date would close the survey
+        workshop.save(
+            update_fields=[
+                "invitations_released_at",
+                "invitation_date_override",
+                "due_date_override",
+                "feedback_date_override",
+                "updated_at",
+            ]
+        )
+        released += 1
     transaction.on_commit(celery_app.signature(DISPATCH_TASK).delay)
-    return count
+    return released

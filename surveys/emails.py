@@ -7,6 +7,7 @@ message, and "days left" is counted on the day the message goes out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from email.utils import parseaddr
 from typing import Any
 
@@ -60,10 +61,32 @@ def context_for(message: Message, today: dt.date, results_cache: ResultsCache | 
     }
 
 
-def _message_id(message: Message) -> str:
+def sender_domain() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "rocbap.invalid"
+
+
+# A log row's Message-ID, as message_id() writes it: bounce reports that quote it name the row (surveys.bounces).
+MESSAGE_ID = re.compile(rb"<rocbap-message-(\d+)@([^>\s]+)>")
+
+
+def message_id(pk: int) -> str:
     # One Message-ID per log row: should a message ever go out twice, receiving systems see the same message.
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "rocbap.invalid"
-    return f"<rocbap-message-{message.pk}@{domain}>"
+    return f"<rocbap-message-{pk}@{sender_domain()}>"
+
+
+def return_path(pk: int) -> str:
+    """The envelope sender of a log row's e-mail: bounces+<pk>@domain (VERP) when bounces are read, so that a
+    report names its message even when it quotes nothing of it; the sender address otherwise."""
+    if not settings.BOUNCE_ADDRESS:
+        return settings.DEFAULT_FROM_EMAIL
+    local, _, domain = settings.BOUNCE_ADDRESS.rpartition("@")
+    return f"{local}+{pk}@{domain}"
+
+
+def return_path_pattern() -> re.Pattern[bytes]:
+    """Matches what return_path() writes when bounces are read; group 1 is the log row's pk."""
+    local, _, domain = settings.BOUNCE_ADDRESS.rpartition("@")
+    return re.compile(rb"\b" + re.escape(local.encode()) + rb"\+(\d+)@" + re.escape(domain.encode()), re.IGNORECASE)
 
 
 def build_email(
@@ -78,12 +101,14 @@ def build_email(
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        # The envelope sender (where bounces go); the From header stays the survey's address.
+        from_email=return_path(message.pk),
         to=[message.participant.email],
         reply_to=[settings.OFFICE_EMAIL],
         connection=connection,
         headers={
-            "Message-ID": _message_id(message),
+            "From": settings.DEFAULT_FROM_EMAIL,
+            "Message-ID": message_id(message.pk),
             "List-Unsubscribe": f"<{context['optout_link']}>, <mailto:{settings.OFFICE_EMAIL}?subject=unsubscribe>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
@@ -93,8 +118,11 @@ def build_email(
     return email
 
 
-def send_message(message: Message, today: dt.date, connection, results_cache: ResultsCache | None = None) -> str:
-    """Build and send one message through an open connection; SMTP errors propagate. Returns the subject."""
+def send_message(
+    message: Message, today: dt.date, connection, results_cache: ResultsCache | None = None
+) -> EmailMultiAlternatives:
+    """Build and send one message through an open connection; SMTP errors propagate. Returns the e-mail sent (the
+    log keeps its subject and text)."""
     email = build_email(message, today, connection=connection, results_cache=results_cache)
     connection.send_messages([email])
-    return str(email.subject)
+    return email

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -142,6 +144,33 @@ class MessageStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
+class Bounce(models.TextChoices):
+    # A permanent failure (no such user, domain unknown): the address is flagged undeliverable.
+    HARD = "hard", "Hard (permanent)"
+    # A temporary one (mailbox full, delayed): noted on the message only.
+    SOFT = "soft", "Soft (temporary)"
+
+
+class MessageQuerySet(models.QuerySet):
+    def record_bounce(self, pk: int, bounce: str, detail: str, now: dt.datetime) -> bool:
+        """Mark a message bounced; a hard bounce flags the address it went to undeliverable. Idempotent, and a
+        soft report never downgrades a hard one. Returns whether an address was flagged by this call."""
+        rows = self.filter(pk=pk, bounce="") if bounce == Bounce.SOFT else self.filter(pk=pk).exclude(bounce=bounce)
+        rows.update(bounce=bounce, bounced_at=now, bounce_detail=detail)
+        if bounce != Bounce.HARD:
+            return False
+        sent = self.filter(pk=pk).values("participant_id", "to_email").first()
+        if not sent or not sent["to_email"]:
+            return False
+        # Only while the participant still has that address: a corrected one is not flagged by an old report.
+        return (
+            Participant.objects.filter(
+                pk=sent["participant_id"], email__iexact=sent["to_email"], undeliverable_since__isnull=True
+            ).update(undeliverable_since=now, undeliverable_reason=detail)
+            > 0
+        )
+
+
 class Message(models.Model):
     """The message log: one row per e-mail the product sends (or will send), claimed before it is sent.
 
@@ -158,12 +187,20 @@ class Message(models.Model):
     # What was sent, as read from the database at send time.
     to_email = models.EmailField("to", max_length=254, blank=True)
     subject = models.CharField(max_length=300, blank=True)
+    # The plain-text part as sent, for staff to read what went out (erasure blanks it: it names the person).
+    body = models.TextField("text", blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True, help_text="The last SMTP error, or why the message was skipped.")
     # A transient failure waits until then before the next attempt (backoff).
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claim = models.CharField(max_length=32, blank=True, editable=False)
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # A bounce report about this message, read from the bounce mailbox (surveys.bounces).
+    bounce = models.CharField(max_length=4, choices=Bounce.choices, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_detail = models.TextField(blank=True, help_text="What the bounce report said about the recipient.")
+
+    objects = MessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -176,6 +213,7 @@ class Message(models.Model):
             ),
             models.CheckConstraint(condition=Q(kind__in=MessageKind.values), name="message_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="message_status_valid"),
+            models.CheckConstraint(condition=Q(bounce__in=["", *Bounce.values]), name="message_bounce_valid"),
         ]
         indexes = [models.Index(fields=["status", "claimed_until"], name="message_claimable")]
 

@@ -78,4 +78,6 @@ def _erase_traces(participant: Participant) -> None:
     for message in Message.objects.filter(participant=participant):
         message.to_email = participant.email
         message.error = mask(message.error)
-        message.save(update_fields=["to_email", "error"])
+        message.body = ""
+        message.bounce_detail = mask(message.bounce_detail)
+        message.save(update_fields=["to_email", "error", "body", "bounce_detail"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from surveys.models import MessageKind, reminder_number
 from workshops.models import Workshop
 
 
@@ -90,3 +91,15 @@ def days_left(workshop: Workshop, today: dt.date) -> int:
 def past_catch_up(workshop: Workshop, today: dt.date) -> bool:
     """The invitation's catch-up window has closed: only staff can release these invitations now."""
     return today - schedule_for(workshop).invitation > dt.timedelta(days=settings.SURVEY_CATCH_UP_DAYS)
+
+
+def moment_passed(workshop: Workshop, kind: str, today: dt.date) -> str:
+    """Why a message of this kind, planned earlier, would no longer be true if sent on `today` ('' when it still
+    is): an invitation or reminder after the due date would ask for a reply by a day gone by; a feedback after its
+    catch-up window comes out of the blue. The link sent again on request is true any day (its text says so)."""
+    schedule = schedule_for(workshop)
+    if (kind == MessageKind.INVITATION or reminder_number(kind)) and today > schedule.due:
+        return f"The due date ({schedule.due:%d %b %Y}) passed before it went out."
+    if kind == MessageKind.FEEDBACK and today > schedule.feedback + dt.timedelta(days=settings.SURVEY_CATCH_UP_DAYS):
+        return f"Its moment ({schedule.feedback:%d %b %Y}) passed before it went out."
+    return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from surveys import dispatch, imports
+from surveys import bounces, dispatch, imports
 
 
 @shared_task(ignore_result=True)
@@ -17,6 +17,16 @@ def dispatch_messages() -> None:
 @shared_task(ignore_result=True)
 def send_batch(claim: str) -> None:
     dispatch.send_batch(claim)
+
+
+@shared_task(ignore_result=True)
+def process_bounces() -> None:
+    """Beat's bounce pass (only scheduled when BOUNCE_IMAP_URL is set)."""
+    try:
+        bounces.process_bounces()
+    except bounces.MailboxError as error:
+        # The next pass tries again; the reports wait in the mailbox meanwhile.
+        bounces.logger.error("Bounce pass skipped: %s", error)
 
 
 @shared_task(ignore_result=True, acks_late=True)

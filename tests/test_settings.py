@@ -28,7 +28,7 @@ def test_email_url_unset_writes_files(monkeypatch):
     monkeypatch.delenv("EMAIL_URL", raising=False)
     config = env.email_config("EMAIL_URL", "/var/mail-folder")
     assert config == {
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_BACKEND": "rocbap.mail.EmlFileBackend",
         "EMAIL_FILE_PATH": "/var/mail-folder",
     }
 
@@ -107,11 +107,72 @@ def test_embedded_defaults_need_nothing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "django.core.mail.backends.filebased.EmailBackend",
+        "rocbap.mail.EmlFileBackend",
         "True",
         "http://127.0.0.1:8000",
     ]
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_bounce_mailbox_url(monkeypatch):
+    monkeypatch.setenv(
+        "BOUNCE_IMAP_URL", "imaps://bounces%40rocbap.example.org:p%3Ass@imap.example.org/Bounces?processed=Done"
+    )
+    assert env.imap_config("BOUNCE_IMAP_URL") == {
+        "host": "imap.example.org",
+        "port": 993,
+        "ssl": True,
+        "user": "bounces@rocbap.example.org",
+        "password": "p:ss",
+        "folder": "Bounces",
+        "processed_folder": "Done",
+        "timeout": 30,
+    }
+    monkeypatch.setenv("BOUNCE_IMAP_URL", "imap://u:p@127.0.0.1:1143")
+    config = env.imap_config("BOUNCE_IMAP_URL")
+    assert (config["port"], config["ssl"], config["folder"]) == (1143, False, "INBOX")
+    monkeypatch.delenv("BOUNCE_IMAP_URL")
+    assert env.imap_config("BOUNCE_IMAP_URL") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("pop3://u:p@host/INBOX", "must start with imap:// or imaps://"),
+        ("imap://host/INBOX", "needs a user and a host"),
+        ("imap://u:p@host:99999/INBOX", "bad port"),
+        ("imap://u:p@host/INBOX?delete=no", "unknown options delete"),
+        ("imap://u:p@host/INBOX?timeout=soon", "timeout must be a whole number"),
+    ],
+)
+def test_bad_bounce_mailbox_url_names_the_variable_and_hides_the_password(monkeypatch, value, message):
+    monkeypatch.setenv("BOUNCE_IMAP_URL", value.replace("u:p@", "u:hunter2@"))
+    with pytest.raises(ImproperlyConfigured, match="BOUNCE_IMAP_URL") as error:
+        env.imap_config("BOUNCE_IMAP_URL")
+    assert message in str(error.value)
+    assert "hunter2" not in str(error.value)
+
+
+def test_bounce_address_defaults_to_the_sender_domain_only_when_bounces_are_read(tmp_path):
+    def bounce_address(**variables: str) -> str:
+        code = "from django.conf import settings as s; print(repr(s.BOUNCE_ADDRESS))"
+        result = subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            cwd=ROOT,
+            env={**os.environ, "VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "rocbap.settings", **variables},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return result.stdout.strip() or result.stderr
+
+    assert bounce_address(BOUNCE_IMAP_URL="") == "''"
+    assert bounce_address(BOUNCE_IMAP_URL="imap://u:p@h/INBOX", DEFAULT_FROM_EMAIL="S <survey@x.example.org>") == (
+        "'bounces@x.example.org'"
+    )
+    assert "BOUNCE_ADDRESS must be a plain address" in bounce_address(BOUNCE_ADDRESS="bounces+x@example.org")
+    # Set but empty (as docker-compose passes an unset one): the default.
+    assert bounce_address(BOUNCE_IMAP_URL="imap://u:p@h/INBOX", BOUNCE_ADDRESS="") == "'bounces@rocbap.example.org'"
 
 
 @pytest.mark.django_db

@@ -7,10 +7,26 @@ link again, release invitations, erase personal data, the message log), and an a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
 
 from rocbap.admin import StaffModelAdmin
 from workshops.models import MemberAdministration, Workshop, fiscal_year_label
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class UndeliverableCount(TypedDict):
+        undeliverable_count: int
+
+    # An administration as its list shows it: counted in the list's query (MemberAdministrationAdmin.get_queryset).
+    CountedAdministration = WithAnnotations[MemberAdministration, UndeliverableCount]
 
 
 class FiscalYearFilter(admin.SimpleListFilter):
@@ -30,8 +46,44 @@ class FiscalYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class UndeliverableFilter(admin.SimpleListFilter):
+    """Participants whose address bounced for good: staff ask their administration for the right one."""
+
+    title = "address"
+    parameter_name = "address"
+
+    def lookups(self, request, model_admin):
+        return [("undeliverable", "undeliverable"), ("deliverable", "deliverable")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "undeliverable":
+            return queryset.filter(undeliverable_since__isnull=False)
+        if self.value() == "deliverable":
+            return queryset.filter(undeliverable_since__isnull=True)
+        return queryset
+
+
+def undeliverable_link(count: int, **filters: object) -> str:
+    """A count of undeliverable addresses, linked to those participants."""
+    if not count:
+        return "0"
+    query = "&".join(f"{key}={value}" for key, value in {"address": "undeliverable", **filters}.items())
+    return format_html('<a href="{}?{}">{}</a>', reverse("admin:workshops_participant_changelist"), query, count)
+
+
+# Annotates workshops and administrations with how many of their participants' addresses bounced for good.
+UNDELIVERABLE = Count("participants", filter=Q(participants__undeliverable_since__isnull=False), distinct=True)
+
+
 @admin.register(MemberAdministration)
 class MemberAdministrationAdmin(StaffModelAdmin):
-    list_display = ["code", "name", "subregion", "aliases"]
+    list_display = ["code", "name", "subregion", "aliases", "undeliverable_count"]
     list_filter = ["subregion"]
     search_fields = ["code", "name", "aliases"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(undeliverable_count=UNDELIVERABLE)
+
+    @admin.display(description="undeliverable addresses", ordering="undeliverable_count")
+    def undeliverable_count(self, administration: CountedAdministration) -> str:
+        return undeliverable_link(administration.undeliverable_count, administration__id__exact=administration.pk)

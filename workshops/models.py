@@ -162,6 +162,15 @@ class Workshop(models.Model):
         return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def undeliverable(self) -> ParticipantQuerySet:
+        return self.filter(undeliverable_since__isnull=False)
+
+    def may_receive_mail(self) -> ParticipantQuerySet:
+        """Neither opted out (erasure opts out too) nor flagged undeliverable."""
+        return self.filter(opted_out_at__isnull=True, undeliverable_since__isnull=True)
+
+
 class Participant(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
     name = models.CharField(max_length=200)
@@ -172,7 +181,18 @@ class Participant(models.Model):
     opted_out_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the participant asked to receive no more e-mail."
     )
+    # Set by a hard bounce of a message to this address; correcting the address clears it (see save()).
+    undeliverable_since = models.DateTimeField(
+        "address undeliverable since",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="A message to this address bounced for good: nothing more is sent to it until it is corrected.",
+    )
+    undeliverable_reason = models.TextField("why undeliverable", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["workshop__start_date", "administration__code", "name"]
@@ -182,6 +202,25 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.administration.code}) - {self.workshop.code}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Read back only for a flagged participant (few): is the address being corrected?
+        stored = (
+            Participant.objects.filter(pk=self.pk).values_list("email", flat=True).first()
+            if self.undeliverable_since and self.pk
+            else None
+        )
+        if stored is not None and self.email.strip().lower() != stored.strip().lower():
+            # A corrected address is worth trying: the flag belonged to the old one.
+            self.undeliverable_since = None
+            self.undeliverable_reason = ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "undeliverable_since", "undeliverable_reason"}
+        super().save(*args, **kwargs)
+
+    @property
+    def undeliverable(self) -> bool:
+        return self.undeliverable_since is not None
 
     def revoke_link(self) -> None:
         """Replace the personal link: the old one stops working at once."""

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.integration.servers import CeleryProcess, Redis, SMTPServer
+from tests.integration.servers import CeleryProcess, Dovecot, Redis, SMTPServer
 
 # aiosmtpd logs every SMTP command at INFO: a failing test would print pages of them before its own output.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -34,6 +34,13 @@ def redis(tmp_path):
 @pytest.fixture
 def smtp():
     server = SMTPServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dovecot():
+    server = Dovecot()
     yield server
     server.stop()
 

@@ -85,6 +85,7 @@ class Collector:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.messages: list = []
+        self.envelopes: list[tuple[str, bytes]] = []  # (envelope sender, the message as received)
         self.refuse: set[str] = set()
         self.tempfail = False
         self.tempfailed = 0
@@ -117,6 +118,7 @@ class Collector:
                 return "421 4.3.2 Shutting down"
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content))
+            self.envelopes.append((envelope.mail_from, envelope.content))
         return "250 Message accepted"
 
     def count(self) -> int:
@@ -280,3 +282,115 @@ class Gunicorn:
             self.process.kill()
             self.process.wait(5)
         self.log.close()
+
+
+class Dovecot:
+    """A throwaway Dovecot IMAP server (Debian's dovecot-imapd) with one user whose INBOX is the bounce mailbox.
+    It runs as root with a configuration of its own (no system service); mail is kept as Maildir under `folder`."""
+
+    user, password = "bounces", "secret"
+
+    def __init__(self) -> None:
+        if not shutil.which("dovecot"):
+            raise AssertionError("Dovecot is not installed (bin/test installs dovecot-imapd)")
+        self.port = free_port()
+        # Its own folder outside pytest's tmp_path: Dovecot's users (dovecot, nobody) must be able to reach it.
+        self.folder = Path(tempfile.mkdtemp(prefix="rocbap-dovecot-"))
+        self.folder.chmod(0o755)
+        home = self.folder / "home"
+        home.mkdir()
+        shutil.chown(home, "nobody", "nogroup")
+        (self.folder / "passwd").write_text(f"{self.user}:{{PLAIN}}{self.password}\n")
+        self.config = self.folder / "dovecot.conf"
+        self.config.write_text(
+            f"""protocols = imap
+listen = 127.0.0.1
+base_dir = {self.folder}/run
+state_dir = {self.folder}/state
+log_path = {self.folder}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN {self.folder}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid=nobody gid=nogroup home={home}/%u
+}}
+mail_location = maildir:~/Maildir
+service imap-login {{
+  inet_listener imap {{
+    port = {self.port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+  chroot =
+}}
+service anvil {{
+  chroot =
+}}
+"""
+        )
+        subprocess.run(["dovecot", "-c", str(self.config)], check=True)
+        wait_for(self._ready, 10, "dovecot")
+
+    def _ready(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as conn:
+                return conn.recv(64).startswith(b"* OK")
+        except OSError:
+            return False
+
+    @property
+    def url(self) -> str:
+        return f"imap://{self.user}:{self.password}@127.0.0.1:{self.port}/INBOX"
+
+    def imap(self):
+        import imaplib
+
+        connection = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
+        connection.login(self.user, self.password)
+        connection.select("INBOX")
+        return connection
+
+    def append(self, reports: list[bytes]) -> None:
+        """Deliver reports into INBOX, as the mail server that receives bounces would."""
+        connection = self.imap()
+        try:
+            for report in reports:
+                status, data = connection.append("INBOX", None, None, report)
+                assert status == "OK", data
+        finally:
+            connection.logout()
+
+    def inbox(self) -> list[bytes]:
+        """Every report still in INBOX (read without marking it seen)."""
+        connection = self.imap()
+        try:
+            _, data = connection.uid("SEARCH", "ALL")
+            uids = data[0].split()
+            if not uids:
+                return []
+            _, data = connection.uid("FETCH", b",".join(uids).decode(), "(BODY.PEEK[])")
+            return [item[1] for item in data if isinstance(item, tuple)]
+        finally:
+            connection.logout()
+
+    def stop(self) -> None:
+        pid_file = self.folder / "run" / "master.pid"
+        if pid_file.exists():
+            pid = int(pid_file.read_text().strip())
+            os.kill(pid, signal.SIGTERM)
+            wait_for(lambda: not _alive(pid), 10, "dovecot to stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -125,3 +125,25 @@ def test_workshop_replies_show_texts_escaped(staff_client, demo_data):
     assert "<script>alert" not in html
     assert html.count('class="card mb-3"') == 12
     assert "12 of 22 participants replied" in html
+
+
+def test_fiscal_year_page_counts_undeliverable_addresses_per_workshop_and_administration(staff_client, demo_data):
+    from django.utils import timezone
+
+    from workshops.models import Participant
+
+    flagged = list(Participant.objects.filter(workshop__code="FY19-AEO").order_by("pk")[:2])
+    Participant.objects.filter(pk__in=[p.pk for p in flagged]).update(undeliverable_since=timezone.now())
+    page = staff_client.get(reverse("reports:fiscal_year", args=[2019]))
+    overview = page.context["overview"]
+    assert {row.workshop.code: row.undeliverable for row in overview.progress if row.undeliverable} == {"FY19-AEO": 2}
+    expected: dict[str, int] = {}
+    for participant in flagged:
+        expected[participant.administration.code] = expected.get(participant.administration.code, 0) + 1
+    assert {a.code: n for a, n in overview.undeliverable_by_administration} == expected
+    assert 'id="undeliverable"' in page.content.decode()
+
+
+def test_no_undeliverable_table_while_every_address_works(staff_client, demo_data):
+    html = staff_client.get(reverse("reports:fiscal_year", args=[2019])).content.decode()
+    assert 'id="undeliverable"' not in html

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from surveys.dispatch import run_pass
 from surveys.models import Message, MessageStatus
+from surveys.schedule import schedule_for
 from tests.surveys.mail_backends import FailingBackend
 from tests.surveys.test_dispatch import INVITATION, at
 
@@ -50,26 +51,61 @@ def test_participant_page_shows_its_messages(staff_client, workshop):
     assert "Invitation" in page.content.decode() and participant.email in page.content.decode()
 
 
-def test_send_invitations_now_releases_old_workshops_only(
-    staff_client, workshop, workshop_factory, django_capture_on_commit_callbacks
+def test_send_invitations_now_asks_first_and_sends_exactly_what_it_announced(
+    staff_client, workshop, workshop_factory, participant_factory, django_capture_on_commit_callbacks
 ):
+    from surveys.models import Response, Status
+
     recent = workshop_factory(
         end_date=timezone.localdate() - dt.timedelta(days=10), start_date=timezone.localdate() - dt.timedelta(days=12)
     )
+    replied = participant_factory(workshop=workshop, administration="WS")
+    Response.objects.create(participant=replied, status=Status.SUBMITTED, submitted_at=timezone.now())
+    changelist = reverse("admin:workshops_workshop_changelist")
+    selection = {"action": "send_invitations_now", "_selected_action": [workshop.pk, recent.pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        page = staff_client.post(changelist, selection)
+    # The confirmation page: who gets what, when, due when. Nothing released, nothing sent.
+    assert page.status_code == 200 and mail.outbox == []
+    workshop.refresh_from_db()
+    assert workshop.invitations_released_at is None and not Message.objects.exists()
+    today = timezone.localdate()
+    [line] = page.context["lines"]
+    assert (line.workshop.pk, line.kind, line.count, line.day) == (workshop.pk, "invitation", 2, today)
+    assert line.due == today + dt.timedelta(days=21)
+    html = page.content.decode()
+    assert "Yes, send these invitations" in html and f"{line.due:%Y-%m-%d}" in html
+
+    # A due date in the past is refused, with the page shown again and nothing sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = staff_client.post(changelist, {**selection, "confirm": "yes", "due": f"{today:%Y-%m-%d}"})
+    assert refused.status_code == 200 and "must be after today" in refused.content.decode() and mail.outbox == []
+
+    # Another date than the one shown is shown first, with what it sends; nothing goes yet.
+    chosen = today + dt.timedelta(days=30)
+    shown = f"{line.due:%Y-%m-%d}"
+    with django_capture_on_commit_callbacks(execute=True):
+        again = staff_client.post(
+            changelist, {**selection, "confirm": "yes", "due": f"{chosen:%Y-%m-%d}", "previewed": shown}
+        )
+    assert again.status_code == 200 and mail.outbox == []
+    assert [line.due for line in again.context["lines"]] == [chosen]
     with django_capture_on_commit_callbacks(execute=True):  # work is enqueued only after commit
         response = staff_client.post(
-            reverse("admin:workshops_workshop_changelist"),
-            {"action": "send_invitations_now", "_selected_action": [workshop.pk, recent.pk]},
+            changelist,
+            {**selection, "confirm": "yes", "due": f"{chosen:%Y-%m-%d}", "previewed": f"{chosen:%Y-%m-%d}"},
             follow=True,
         )
-    assert response.status_code == 200
+    assert response.status_code == 200 and "released" in response.content.decode()
     workshop.refresh_from_db()
     recent.refresh_from_db()
-    assert workshop.invitations_released_at is not None  # invited in June 2020: long past the window
-    assert recent.invitations_released_at is None
-    # Without Redis the pass runs at once, in process.
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(workshop.participants.values_list("email", flat=True))
-    assert "released" in response.content.decode()
+    assert workshop.invitations_released_at is not None and recent.invitations_released_at is None
+    assert (schedule_for(workshop).due, schedule_for(workshop).invitation) == (chosen, today)
+    # Without Redis the pass runs at once, in process: exactly the announced two, with the confirmed due date.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        workshop.participants.exclude(pk=replied.pk).values_list("email", flat=True)
+    )
+    assert all(f"{chosen.day} {chosen:%B %Y} (30 days from today)" in m.body for m in mail.outbox)
 
 
 def test_send_the_link_again_may_repeat(staff_client, workshop, django_capture_on_commit_callbacks):
@@ -83,3 +119,107 @@ def test_send_the_link_again_may_repeat(staff_client, workshop, django_capture_o
     assert [m.to for m in mail.outbox] == [[participant.email]] * 2
     assert f"/r/{participant.token}/" in mail.outbox[0].body
     assert Message.objects.filter(participant=participant, kind="link", status=MessageStatus.SENT).count() == 2
+
+
+def change_data(workshop, **changes) -> dict:
+    """The workshop's change form as the browser posts it (the participants inline left as it is)."""
+    data = {
+        "code": workshop.code,
+        "title": workshop.title,
+        "scope": workshop.scope,
+        "start_date": f"{workshop.start_date:%Y-%m-%d}",
+        "end_date": f"{workshop.end_date:%Y-%m-%d}",
+        "venue": workshop.venue,
+        "mode": workshop.mode,
+        "surveyed": "on",
+        "invitation_date_override": "",
+        "due_date_override": "",
+        "feedback_date_override": "",
+        "participants-TOTAL_FORMS": "0",
+        "participants-INITIAL_FORMS": "0",
+        "_save": "Save",
+    }
+    data.update(changes)
+    return data
+
+
+def test_new_dates_that_make_messages_due_are_confirmed_before_they_are_saved(
+    staff_client, workshop, participant_factory
+):
+    from surveys.models import Response, Status
+
+    replied = participant_factory(workshop=workshop, administration="WS")
+    Response.objects.create(participant=replied, status=Status.SUBMITTED, submitted_at=timezone.now())
+    today = timezone.localdate()
+    url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    data = change_data(workshop, invitation_date_override=f"{today:%Y-%m-%d}")
+    page = staff_client.post(url, data)
+    assert page.status_code == 200 and "Yes, save and send them" in page.content.decode()
+    [line] = page.context["lines"]
+    assert (line.kind, line.count, line.day, line.due) == ("invitation", 2, today, today + dt.timedelta(days=21))
+    workshop.refresh_from_db()
+    assert workshop.invitation_date_override is None  # nothing saved ...
+    run_pass(timezone.now(), in_process=True)
+    assert mail.outbox == [] and not Message.objects.exists()  # ... and nothing sent
+
+    saved = staff_client.post(url, {**data, "_messages_confirmed": "yes"})
+    assert saved.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.invitation_date_override == today
+    run_pass(timezone.now(), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        workshop.participants.exclude(pk=replied.pk).values_list("email", flat=True)
+    )
+
+
+def test_changes_that_make_nothing_due_are_saved_at_once(staff_client, workshop):
+    url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    later = timezone.localdate() + dt.timedelta(days=40)
+    response = staff_client.post(url, change_data(workshop, invitation_date_override=f"{later:%Y-%m-%d}"))
+    assert response.status_code == 302
+    renamed = staff_client.post(url, change_data(workshop, title="Renamed workshop"))
+    assert renamed.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.title == "Renamed workshop"
+
+
+def test_a_message_is_shown_as_it_was_sent_without_claim_fields(staff_client, workshop):
+    run_pass(at(INVITATION), in_process=True)
+    message = Message.objects.filter(status=MessageStatus.SENT).first()
+    [email] = [m for m in mail.outbox if m.to == [message.to_email]]
+    assert message.body == email.body and message.subject == email.subject
+    page = staff_client.get(reverse("admin:surveys_message_change", args=[message.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert email.subject in html and f"/r/{message.participant.token}/" in html and "<pre>Dear " in html
+    assert "claimed_until" not in html and 'name="claim"' not in html and "Claim" not in html
+
+
+def test_participants_added_to_a_workshop_whose_invitation_is_due_are_confirmed_first(staff_client, workshop):
+    from workshops.models import MemberAdministration
+
+    today = timezone.localdate()
+    workshop.invitation_date_override = today
+    workshop.save()
+    run_pass(timezone.now(), in_process=True)  # the two registered already are invited
+    mail.outbox.clear()
+    url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    data = change_data(
+        workshop,
+        invitation_date_override=f"{today:%Y-%m-%d}",
+        **{
+            "participants-TOTAL_FORMS": "1",
+            "participants-0-name": "Late Registrant",
+            "participants-0-email": "late@example.org",
+            "participants-0-administration": str(MemberAdministration.objects.get(code="TO").pk),
+        },
+    )
+    page = staff_client.post(url, data)
+    assert page.status_code == 200, page.content.decode()[:3000]
+    [line] = page.context["lines"]
+    assert (line.kind, line.count) == ("invitation", 1)
+    assert not workshop.participants.filter(email="late@example.org").exists()
+    saved = staff_client.post(url, {**data, "_messages_confirmed": "yes"})
+    assert saved.status_code == 302
+    run_pass(timezone.now(), in_process=True)
+    assert [m.to for m in mail.outbox] == [["late@example.org"]]

@@ -1,6 +1,7 @@
 """The dispatch pass with Django's in-memory mail: what is due goes out once, to the right people."""
 
 import datetime as dt
+import re
 import smtplib
 from io import StringIO
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from surveys.dispatch import claim_batches, run_pass, send_batch
 from surveys.models import Message, MessageStatus, Response, Status
 from tests.surveys.mail_backends import FailingBackend
-from workshops.models import Participant
+from workshops.models import Participant, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -146,11 +147,25 @@ def test_old_invitations_wait_for_staff(workshop):
     assert len(mail.outbox) == 3
 
 
-def test_released_invitations_go_out_after_the_window(workshop):
-    workshop.invitations_released_at = timezone.now()
-    workshop.save()
-    run_pass(at(dt.date(2023, 1, 10)), in_process=True)
+def test_released_invitations_go_out_after_the_window_with_a_fresh_due_date(
+    workshop, django_capture_on_commit_callbacks
+):
+    from surveys.dispatch import fresh_due_date, release_invitations
+
+    released_on = dt.date(2022, 8, 10)  # 796 days after the invitation day
+    with django_capture_on_commit_callbacks():  # the pass below runs as of the release day instead
+        release_invitations(Workshop.objects.filter(pk=workshop.pk), fresh_due_date(released_on), at(released_on))
+    run_pass(at(released_on), in_process=True)
     assert len(mail.outbox) == 3
+    for email in mail.outbox:
+        assert "31 August 2022 (21 days from today)" in email.body
+        assert "Six months" not in email.body and "-" not in email.body.split("days from today")[0][-12:]
+    mail.outbox.clear()
+    run_pass(at(dt.date(2022, 8, 24)), in_process=True)  # the reminders follow the new due date
+    assert len(mail.outbox) == 3 and all("7 days left" in m.body for m in mail.outbox)
+    mail.outbox.clear()
+    run_pass(at(dt.date(2022, 9, 1)), in_process=True)
+    assert len(mail.outbox) == 3 and all(m.subject.startswith("Results") for m in mail.outbox)
 
 
 def test_unsurveyed_workshops_are_left_alone(workshop):
@@ -170,8 +185,8 @@ def test_a_claim_is_exclusive_until_its_lease_expires(workshop, settings):
     Message.objects.update(claimed_until=timezone.now() - dt.timedelta(seconds=1))
     [other] = claim_batches()
     assert other != claim
-    assert send_batch(claim)["sent"] == 0  # the dead worker's token no longer owns anything
-    assert send_batch(other)["sent"] == 3
+    assert send_batch(claim, as_of=at(INVITATION))["sent"] == 0  # the dead worker's token no longer owns anything
+    assert send_batch(other, as_of=at(INVITATION))["sent"] == 3
     assert len(mail.outbox) == 3
 
 
@@ -261,3 +276,97 @@ def test_command_runs_a_pass_as_of_another_moment(workshop):
 def test_command_refuses_bad_arguments(args):
     with pytest.raises(CommandError):
         call_command("dispatch_messages", *args)
+
+
+def test_nobody_with_a_submitted_reply_is_invited_or_reminded(workshop):
+    first, second, third = workshop.participants.order_by("pk")
+    reply(first, on=INVITATION - dt.timedelta(days=30))  # e.g. imported from a paper form
+    run_pass(at(INVITATION), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([second.email, third.email])
+    mail.outbox.clear()
+    run_pass(at(REMINDER_1), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([second.email, third.email])
+    assert not Message.objects.filter(participant=first).exclude(kind="feedback").exists()
+
+
+def test_an_invitation_planned_before_an_imported_reply_is_skipped(workshop):
+    from surveys.dispatch import plan
+
+    plan(at(INVITATION))
+    first = workshop.participants.order_by("pk").first()
+    reply(first)
+    for claim in claim_batches():
+        send_batch(claim, as_of=at(INVITATION))
+    assert first.email not in [m.to[0] for m in mail.outbox] and len(mail.outbox) == 2
+    assert "replied" in Message.objects.get(participant=first).error
+
+
+def test_feedback_goes_to_everybody_reached_who_may_receive_mail(workshop, participant_factory):
+    replied_before, opted_out, invited = workshop.participants.order_by("pk")
+    reply(replied_before, on=INVITATION - dt.timedelta(days=30))
+    run_pass(at(INVITATION), in_process=True)
+    opted_out.opted_out_at = timezone.now()
+    opted_out.save()
+    mail.outbox.clear()
+    run_pass(at(FEEDBACK), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([replied_before.email, invited.email])
+    assert all(m.subject.startswith("Results of the follow-up survey") for m in mail.outbox)
+
+
+DAY_PATTERN = re.compile(
+    r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b"
+)
+
+
+def assert_true_on(email, day: dt.date, workshop: Workshop) -> None:
+    """Every date in an e-mail (but the workshop's own) is on or after the day it went out; no negative count."""
+    text = "\n".join([email.subject, email.body, email.alternatives[0][0]]).replace(workshop.dates_display, "")
+    for number, month, year in DAY_PATTERN.findall(text):
+        named = dt.datetime.strptime(f"{number} {month} {year}", "%d %B %Y").date()
+        assert named >= day, f"{email.subject!r} sent on {day} names {named}"
+    assert not re.search(r"-\d+ day", text) and "Six months ago" not in text
+
+
+def run_cycle(workshop: Workshop, days: list[dt.date]) -> list[tuple[dt.date, object]]:
+    sent_on = []
+    for day in days:
+        mail.outbox.clear()
+        run_pass(at(day), in_process=True)
+        sent_on += [(day, email) for email in mail.outbox]
+    return sent_on
+
+
+@pytest.mark.parametrize("scenario", ["normal", "released 800 days late", "moved into the past"])
+def test_every_email_is_true_on_the_day_it_is_sent(workshop, scenario, django_capture_on_commit_callbacks):
+    from surveys.dispatch import fresh_due_date, release_invitations
+
+    start = INVITATION
+    if scenario == "released 800 days late":
+        start = INVITATION + dt.timedelta(days=800)
+        with django_capture_on_commit_callbacks():
+            release_invitations(Workshop.objects.filter(pk=workshop.pk), fresh_due_date(start), at(start))
+    days = [start + dt.timedelta(days=n) for n in range(40)]
+    if scenario == "moved into the past":
+        # Invited, then staff move the due date to two days after the invitation: the reminders' days are gone.
+        run_cycle(workshop, days[:1])
+        workshop.due_date_override = INVITATION + dt.timedelta(days=2)
+        workshop.save()
+    workshop.refresh_from_db()
+    sent_on = run_cycle(workshop, days)
+    kinds = {email.subject.split(":")[0] for _, email in sent_on}
+    assert "Results of the follow-up survey" in kinds
+    for day, email in sent_on:
+        assert_true_on(email, day, workshop)
+
+
+def test_a_reminder_whose_due_date_passed_while_it_waited_is_not_sent(workshop):
+    from surveys.dispatch import plan
+
+    run_pass(at(INVITATION), in_process=True)
+    plan(at(REMINDER_2))
+    mail.outbox.clear()
+    for claim in claim_batches():  # the mail server was away until after the due date
+        send_batch(claim, as_of=at(DUE + dt.timedelta(days=1)))
+    assert mail.outbox == []
+    assert set(Message.objects.filter(kind="reminder-2").values_list("status", flat=True)) == {MessageStatus.SKIPPED}
+    assert "due date (26 Jun 2020) passed" in Message.objects.filter(kind="reminder-2").first().error

@@ -56,12 +56,22 @@ def test_erase_blanks_the_address_in_the_message_log(replied):
         status=MessageStatus.FAILED,
         to_email=replied.email,
         error="550 5.1.1 <jane.doe@customs.gov.fj>: mailbox unknown",
+        body=f"Dear {replied.name},\n\nyour link: https://survey.example.org/r/{replied.token}/",
+        bounce="hard",
+        bounce_detail="Status: 5.1.1; Diagnostic-Code: smtp; 550 5.1.1 <jane.doe@customs.gov.fj>: User unknown",
     )
+    replied.undeliverable_since = timezone.now()
+    replied.undeliverable_reason = "550 5.1.1 <jane.doe@customs.gov.fj>: User unknown"
+    replied.save()
     erase_personal_data(replied)
     message = Message.objects.get(participant=replied)
     assert message.to_email.endswith("@erased.invalid")
     assert "jane.doe" not in message.error
     assert message.error.startswith("550 5.1.1")
+    # The text as sent named the person and carried their link; the bounce report quoted the address.
+    assert message.body == "" and "jane.doe" not in message.bounce_detail
+    replied.refresh_from_db()
+    assert replied.undeliverable_reason == "" and not replied.undeliverable
 
 
 @pytest.mark.django_db

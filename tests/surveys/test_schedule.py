@@ -120,3 +120,24 @@ def test_feedback_from_the_day_after_the_due_date_within_the_window():
     assert due_on(w, D(2020, 6, 27)).feedback
     assert due_on(w, D(2020, 7, 11)).feedback
     assert not due_on(w, D(2020, 7, 12)).feedback
+
+
+@pytest.mark.parametrize(
+    ("kind", "day", "passed"),
+    [
+        ("invitation", D(2020, 6, 26), False),  # on the due date: still true ("by today")
+        ("invitation", D(2020, 6, 27), True),
+        ("reminder-2", D(2020, 6, 26), False),
+        ("reminder-2", D(2020, 6, 27), True),
+        ("feedback", D(2020, 7, 11), False),  # the feedback's catch-up window: 14 days after 27 June
+        ("feedback", D(2020, 7, 12), True),
+        ("link", D(2030, 1, 1), False),  # "the due date has passed, but your reply is still welcome"
+    ],
+)
+def test_a_message_whose_moment_passed_is_named(kind, day, passed):
+    from surveys.schedule import moment_passed
+
+    reason = moment_passed(workshop(D(2019, 12, 5)), kind, day)  # invited 5 June 2020, due 26 June
+    assert bool(reason) is passed
+    if passed:
+        assert "passed before it went out" in reason

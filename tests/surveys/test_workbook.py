@@ -300,6 +300,27 @@ def test_command_imports_and_reports(capsys):
     assert "Participants: 40 new" in capsys.readouterr().out
 
 
+def test_command_imports_what_makes_messages_due_only_when_told(tmp_path, capsys):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from surveys.schedule import add_months
+    from workshops.models import Workshop
+
+    end = add_months(timezone.localdate(), -6) - dt.timedelta(days=1)  # invited yesterday: due now
+    path = tmp_path / "due.xlsx"
+    rows = [WORKSHOP_HEADER, ["DUE-1", "WCO Workshop on Imports", "regional", end, end, "", "", "yes"]]
+    participants = [["workshop", "name", "email", "administration"], ["DUE-1", "Ana", "ana@example.org", "FJ"]]
+    path.write_bytes(make_workbook({"workshops": rows, "participants": participants}).getvalue())
+    with pytest.raises(CommandError, match="Nothing imported: this import makes the messages above due"):
+        call_command("import_workbook", str(path))
+    assert "Invitation to 1 participant(s) of DUE-1" in capsys.readouterr().out
+    assert not Workshop.objects.filter(code="DUE-1").exists()
+    call_command("import_workbook", str(path), "--yes")
+    assert Workshop.objects.get(code="DUE-1").participants.count() == 1
+
+
 def test_command_fails_with_every_error(tmp_path, capsys):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(make_workbook({"workshops": [WORKSHOP_HEADER, ["T-1", "", "x", "", ""]]}).getvalue())

@@ -1,5 +1,7 @@
 """The Django admin as staff use it: lists with counts, filters, read-only replies, the workbook upload."""
 
+from collections import Counter
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -117,3 +119,66 @@ def test_anonymous_users_cannot_import(client, db):
     page = client.get(reverse("admin:workshops_workshop_import"))
     assert page.status_code == 302
     assert "/admin/login/" in page["Location"]
+
+
+def flag_undeliverable(*emails: str) -> None:
+    from django.utils import timezone
+
+    from workshops.models import Participant
+
+    Participant.objects.filter(email__in=emails).update(
+        undeliverable_since=timezone.now(), undeliverable_reason="Status: 5.1.1; Diagnostic-Code: smtp; 550 5.1.1"
+    )
+
+
+def test_undeliverable_addresses_filtered_and_counted_per_workshop_and_administration(staff_client, demo_data):
+    from workshops.models import MemberAdministration, Participant
+
+    aeo = Workshop.objects.get(code="FY19-AEO")
+    first, second = aeo.participants.order_by("pk")[:2]
+    other = Participant.objects.exclude(workshop=aeo).order_by("pk").first()
+    flag_undeliverable(first.email, second.email, other.email)
+
+    page = staff_client.get(reverse("admin:workshops_participant_changelist") + "?address=undeliverable")
+    assert {p.pk for p in page.context["cl"].result_list} == {first.pk, second.pk, other.pk}
+    deliverable = staff_client.get(reverse("admin:workshops_participant_changelist") + "?address=deliverable")
+    assert deliverable.context["cl"].result_count == Participant.objects.count() - 3
+
+    workshops = staff_client.get(reverse("admin:workshops_workshop_changelist"))
+    counts = {w.code: w.undeliverable_count for w in workshops.context["cl"].result_list}
+    assert counts["FY19-AEO"] == 2 and counts[other.workshop.code] == 1 and sum(counts.values()) == 3
+    assert f"?address=undeliverable&amp;workshop__id__exact={aeo.pk}" in workshops.content.decode()
+
+    administrations = staff_client.get(reverse("admin:workshops_memberadministration_changelist") + "?all=")
+    by_code = {a.code: a.undeliverable_count for a in administrations.context["cl"].result_list}
+    assert {code: n for code, n in by_code.items() if n} == Counter(
+        p.administration.code for p in (first, second, other)
+    )
+    assert MemberAdministration.objects.count() == len(by_code)
+
+    change = staff_client.get(reverse("admin:workshops_participant_change", args=[first.pk])).content.decode()
+    assert "address undeliverable since" in change.lower() and "550 5.1.1" in change
+
+
+def test_correcting_an_undeliverable_address_in_the_admin_clears_the_flag(staff_client, demo_data):
+    from workshops.models import Participant
+
+    participant = Participant.objects.order_by("pk").first()
+    flag_undeliverable(participant.email)
+    url = reverse("admin:workshops_participant_change", args=[participant.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "email": "corrected@example.org",
+            "administration": participant.administration_id,
+            "workshop": participant.workshop_id,
+            "messages-TOTAL_FORMS": "0",
+            "messages-INITIAL_FORMS": "0",
+        }
+    )
+    response = staff_client.post(url, data, follow=True)
+    assert response.redirect_chain, response.context["adminform"].form.errors
+    assert "replaces the address that bounced" in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.email == "corrected@example.org" and not participant.undeliverable

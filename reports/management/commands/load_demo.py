@@ -4,15 +4,19 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from reports.demo import add_demo_quotes
+from reports.demo import add_current_workshop, add_demo_quotes
 from surveys.workbook import import_workbook
 
 DEMO_WORKBOOK = Path(settings.BASE_DIR) / "fixtures" / "demo" / "fy2019-20.xlsx"
 
 
 class Command(BaseCommand):
-    help = "Load the FY2019/20 demo survey through the importer and make a staff login for the demo."
+    help = (
+        "Load the FY2019/20 demo survey through the importer, a workshop whose survey runs now, and make a staff "
+        "login for the demo."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="staff")
@@ -23,6 +27,11 @@ class Command(BaseCommand):
         for line in summary.lines():
             self.stdout.write(line)
         self.stdout.write(f"Curated quotes for the demo report: {add_demo_quotes()} added")
+        current = add_current_workshop(timezone.localdate())
+        self.stdout.write(
+            f"A survey in progress: {current.title}, FY{current.fiscal_year_label}; "
+            "its invitations go out with the first dispatch pass."
+        )
         # A fresh password each start: the demo never ships a known credential.
         password = secrets.token_urlsafe(9)
         user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": "staff@example.org"})
