@@ -12,8 +12,9 @@ writer sees the mark and draws a new version (the reader's round is never used a
 reader marked, so before the reader loaded: the reader saw the committed rows. Inside a transaction nothing kept is
 used or kept (it may hold uncommitted changes, or roll back). A lost token is drawn anew: everything is counted again.
 
-Writes that bypass save() and delete() (QuerySet.update, bulk_create) send no signal: code that changes counted
-columns that way must call data_changed() itself. None does today (the bulk updates change message rows, opt-outs,
+Writes that bypass save() and delete() send no signal. New rows made by bulk_create (the workbook import's
+participants) change the key anyway: it holds the newest participant's and reply's ids. QuerySet.update of a
+counted column must call data_changed() itself; none does today (the bulk updates change message rows, opt-outs,
 contact addresses and release dates, which no table counts).
 """
 
@@ -29,6 +30,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.db import connection, transaction
+from django.db.models import Max
 from django.db.models.signals import post_delete, post_save
 
 from reports import frames, tables
@@ -53,7 +55,7 @@ class CountedRound:
     tables: dict[str, tables.Table[Any]]
 
 
-_kept: OrderedDict[tuple[int, str], CountedRound] = OrderedDict()
+_kept: OrderedDict[tuple[int, str, tuple[int | None, int | None]], CountedRound] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -97,7 +99,7 @@ def counted_round(fiscal_year: int) -> CountedRound:
         # The transaction may hold changes not yet versioned (they are at commit), or roll them back.
         return _count(fiscal_year)
     version = data_version()
-    key = (fiscal_year, version)
+    key = (fiscal_year, version, _last_rows())
     with _lock:
         kept = _kept.get(key)
         if kept is not None:
@@ -114,6 +116,15 @@ def counted_round(fiscal_year: int) -> CountedRound:
         while len(_kept) > KEPT_ROUNDS:
             _kept.popitem(last=False)
     return counted
+
+
+def _last_rows() -> tuple[int | None, int | None]:
+    """The newest participant and reply: rows written by bulk_create, which sends no signal (the workbook import
+    adds its participants so), still make a new key. Two index lookups."""
+    return (
+        Participant.objects.aggregate(last=Max("pk"))["last"],
+        Response.objects.aggregate(last=Max("pk"))["last"],
+    )
 
 
 def _count(fiscal_year: int) -> CountedRound:
