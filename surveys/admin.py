@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -23,12 +24,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from rocbap.admin import StaffModelAdmin
 from rocbap.percentages import percent_label
 from surveys import dispatch, imports, privacy, questionnaire, rounds
 from surveys.links import questionnaire_url, revoke
-from surveys.models import Message, MessageStatus, Response, Status, WorkbookImport
+from surveys.models import ImportState, Message, MessageStatus, Response, Status, WorkbookImport
 from surveys.schedule import local_day, past_catch_up, schedule_for
 from workshops.admin import UNDELIVERABLE, FiscalYearFilter, UndeliverableFilter, undeliverable_link
 from workshops.models import Participant, Workshop
@@ -307,19 +309,25 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and object_id and request.POST.get("_messages_confirmed") != "yes":
+        if request.method == "POST" and request.POST.get("_messages_confirmed") != "yes":
             confirmation = self._confirm_schedule_change(request, object_id)
             if confirmation is not None:
                 return confirmation
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def _confirm_schedule_change(self, request: HttpRequest, object_id: str) -> HttpResponse | None:
+    def _confirm_schedule_change(self, request: HttpRequest, object_id: str | None) -> HttpResponse | None:
         """New dates, or new participants, that make messages due are shown with what they send before they are
-        saved (issue 12)."""
-        workshop = self.get_object(request, object_id)
-        if workshop is None or not self.has_change_permission(request, workshop):
-            return None  # the admin's own view answers
-        form = self.get_form(request, workshop, change=True)(request.POST, request.FILES, instance=workshop)
+        saved (issue 12); a new workshop whose dates make its participants' invitations due too."""
+        adding = object_id is None
+        if object_id is None:
+            workshop = None
+            if not self.has_add_permission(request):
+                return None  # the admin's own view answers
+        else:
+            workshop = self.get_object(request, object_id)
+            if workshop is None or not self.has_change_permission(request, workshop):
+                return None
+        form = self.get_form(request, workshop, change=not adding)(request.POST, request.FILES, instance=workshop)
         if not form.is_valid():
             return None  # the admin's own view shows the errors
         formsets = [
@@ -330,10 +338,10 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
                 prefix=FormSet.get_default_prefix(),
                 queryset=inline.get_queryset(request),
             )
-            for FormSet, inline in self.get_formsets_with_inlines(request, workshop)
+            for FormSet, inline in self.get_formsets_with_inlines(request, *([] if adding else [workshop]))
         ]
         added = any(formset.extra_forms and any(f.has_changed() for f in formset.extra_forms) for formset in formsets)
-        if not (set(SCHEDULE_FIELDS) & set(form.changed_data) or added):
+        if not (adding or set(SCHEDULE_FIELDS) & set(form.changed_data) or added):
             return None  # nothing that moves the schedule or adds people: saved as usual
         if not all(formset.is_valid() for formset in formsets):
             return None
@@ -343,14 +351,22 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             for formset in formsets:
                 formset.save()
 
-        lines = dispatch.announced_by(change, Workshop.objects.filter(pk=workshop.pk), timezone.now())
+        # A new workshop has no id before it is saved: it is found by its code, which is unique.
+        if workshop is None:
+            changed = Workshop.objects.filter(code=form.cleaned_data["code"])
+        else:
+            changed = Workshop.objects.filter(pk=workshop.pk)
+        lines = dispatch.announced_by(change, changed, timezone.now())
         if not lines:
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Save these changes and send these messages?",
+            "title": gettext("Add this workshop and send these messages?")
+            if adding
+            else "Save these changes and send these messages?",
             "opts": self.model._meta,
             "workshop": workshop,
+            "new_title": form.cleaned_data["title"],
             "lines": lines,
             "posted": [
                 (name, value)
@@ -359,7 +375,8 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
                 if name != "csrfmiddlewaretoken"
             ],
         }
-        return TemplateResponse(request, "admin/surveys/confirm_schedule_change.html", context)
+        template = "admin/surveys/confirm_new_workshop.html" if adding else "admin/surveys/confirm_schedule_change.html"
+        return TemplateResponse(request, template, context)
 
     def get_urls(self):
         return [
@@ -391,19 +408,45 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         return TemplateResponse(request, "admin/workshops/workshop/import.html", context)
 
     def import_status_view(self, request: HttpRequest, import_id: int) -> HttpResponse:
-        """Where an import stands; refreshes itself until it is done, then shows the summary or every error."""
+        """Where an import stands; refreshes itself until it is done, then shows the summary or every error. An
+        import that makes messages due waits here for staff to confirm them, or cancel it (issue 12)."""
         if not self.has_add_permission(request):
-            messages.error(request, "You may not import workbooks.")
+            messages.error(request, gettext("You may not import workbooks."))
             return redirect(reverse("admin:workshops_workshop_changelist"))
         workbook_import = get_object_or_404(WorkbookImport, pk=import_id)
+        if request.method == "POST":
+            return self._answer_import_plan(request, workbook_import)
+        awaiting = workbook_import.state == ImportState.AWAITING
         context = {
             **self.admin_site.each_context(request),
             "title": f"Import of {workbook_import.file_name}",
             "workbook_import": workbook_import,
-            "refresh": None if workbook_import.finished else 2,
+            # Not while it waits for staff: the page would reload under their eyes with nothing new to say.
+            "refresh": None if workbook_import.finished or awaiting else 2,
+            "lines": imports.announced_lines(workbook_import) if awaiting else [],
+            "plan_digest": imports.plan_digest(workbook_import.announced),
+            "may_confirm": self.has_send_messages_permission(request),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workshops/workshop/import_status.html", context)
+
+    def _answer_import_plan(self, request: HttpRequest, workbook_import: WorkbookImport) -> HttpResponse:
+        """Confirm (the plan the page showed, and only that) or cancel an import that awaits confirmation."""
+        status_page = redirect(reverse("admin:workshops_workshop_import_status", args=[workbook_import.pk]))
+        if "_cancel" in request.POST:
+            if imports.cancel(workbook_import.pk):
+                messages.info(request, gettext("Import cancelled: nothing was imported and nothing will be sent."))
+            return status_page
+        if "_confirm" not in request.POST:
+            return status_page
+        if not self.has_send_messages_permission(request):
+            raise PermissionDenied
+        if not imports.confirm(workbook_import.pk, request.POST.get("plan", "")):
+            messages.warning(
+                request,
+                gettext("This import no longer waits for the plan you confirmed: nothing was imported by your click."),
+            )
+        return status_page
 
 
 @admin.action(description="Erase personal data of the selected participants", permissions=["change"])

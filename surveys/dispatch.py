@@ -24,7 +24,7 @@ import smtplib
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -170,6 +170,23 @@ def announced_by(change, workshops: QuerySet[Workshop], now: dt.datetime) -> lis
         transaction.set_rollback(True)
     before = {(line.workshop.pk, line.kind): line.count for line in preview(workshops.all(), now)}
     return [line for line in after if line.count > before.get((line.workshop.pk, line.kind), 0)]
+
+
+def change_as_confirmed(
+    change, workshops: QuerySet[Workshop], now: dt.datetime, confirmed: Callable[[list[Announced]], bool]
+) -> tuple[bool, list[Announced]]:
+    """Make the change and keep it only if what it makes due (announced_by's answer) is what staff confirmed;
+    else roll it back. Returns whether it was kept, and what it makes due. One pass where announced_by and then
+    the change would be two: a big workbook that sends nothing is read once."""
+    before = {(line.workshop.pk, line.kind): line.count for line in preview(workshops.all(), now)}
+    with transaction.atomic():
+        change()
+        after = preview(workshops.all(), now)
+        lines = [line for line in after if line.count > before.get((line.workshop.pk, line.kind), 0)]
+        kept = confirmed(lines)
+        if not kept:
+            transaction.set_rollback(True)
+    return kept, lines
 
 
 # --- claiming ---------------------------------------------------------------------------------------------------

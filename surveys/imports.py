@@ -4,20 +4,32 @@ when no broker is configured, like every task), and a staff page follows its pro
 The import itself is surveys.workbook's, all or nothing as ever; this module only keeps the file, the state and what
 the import said. A task delivered twice (a worker died mid-way) imports again, which is safe: importing the same
 workbook twice changes nothing the second time.
+
+An import that makes messages due is not kept at first (issue 12): the task imports it in a transaction that is
+rolled back, records what it would send and waits for staff to confirm that plan on the status page. Confirmed, the
+task imports again and keeps the import only if it still makes exactly the confirmed messages due; otherwise the new
+plan is shown for confirmation. An import that makes nothing due is kept at once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import logging
 import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils import timezone
 
+from surveys import dispatch
+from surveys.dispatch import Announced
 from surveys.models import ImportState, WorkbookImport
-from surveys.workbook import WorkbookInvalid, import_workbook
+from surveys.workbook import ImportSummary, WorkbookInvalid, import_workbook
+from workshops.models import Workshop
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +46,18 @@ def upload_path(workbook_import: WorkbookImport) -> Path:
 def start(upload: UploadedFile, user) -> WorkbookImport:
     """Keep the upload and queue its import. Called from the admin's view, which runs in autocommit: the row is in
     the database before a worker can look for it."""
-    from surveys.tasks import import_workbook_file  # here: the tasks module imports this one
-
     workbook_import = WorkbookImport.objects.create(file_name=(upload.name or "workbook.xlsx")[:255], started_by=user)
     with upload_path(workbook_import).open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    _queue(workbook_import)
+    workbook_import.refresh_from_db()
+    return workbook_import
+
+
+def _queue(workbook_import: WorkbookImport) -> None:
+    from surveys.tasks import import_workbook_file  # here: the tasks module imports this one
+
     try:
         import_workbook_file.delay(workbook_import.pk)
     except Exception:  # the broker is down: say so on the import's page rather than leave it waiting forever
@@ -51,18 +69,90 @@ def start(upload: UploadedFile, user) -> WorkbookImport:
             finished_at=timezone.now(),
             errors=["the background worker could not be reached; nothing was imported: upload it again later"],
         )
-        workbook_import.refresh_from_db()
-    return workbook_import
 
 
 def _set(pk: int, **fields) -> None:
     WorkbookImport.objects.filter(pk=pk).update(**fields)
 
 
+# --- the plan staff confirm -------------------------------------------------------------------------------------
+
+PlanLine = dict[str, str | int]
+
+
+def plan_lines(lines: list[Announced]) -> list[PlanLine]:
+    """What an import makes due, as kept on the record: by workshop code (a new workshop has no id until it is
+    imported for real)."""
+    return [
+        {
+            "workshop": line.workshop.code,
+            "title": line.workshop.title,
+            "kind": line.kind,
+            "count": line.count,
+            "day": line.day.isoformat(),
+            "due": line.due.isoformat(),
+        }
+        for line in lines
+    ]
+
+
+def announced_lines(workbook_import: WorkbookImport) -> list[Announced]:
+    """The kept plan as the confirmation pages show it (admin/surveys/_announced.html)."""
+    return [
+        Announced(
+            Workshop(code=str(line["workshop"]), title=str(line["title"])),
+            str(line["kind"]),
+            int(line["count"]),
+            dt.date.fromisoformat(str(line["day"])),
+            dt.date.fromisoformat(str(line["due"])),
+        )
+        for line in workbook_import.announced
+    ]
+
+
+def plan_digest(plan: list[PlanLine]) -> str:
+    """A short fingerprint of a plan: the confirmation page posts the one it showed."""
+    return hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _same_plan(lines: list[Announced], confirmed: list[PlanLine] | None) -> bool:
+    return confirmed is not None and plan_digest(plan_lines(lines)) == plan_digest(confirmed)
+
+
+def confirm(pk: int, shown_digest: str) -> bool:
+    """Staff confirmed the plan whose digest the page showed: the import is queued to run for real. False when the
+    import no longer awaits that plan (confirmed twice, cancelled, or shown again with another plan)."""
+    with transaction.atomic():
+        workbook_import = WorkbookImport.objects.select_for_update().filter(pk=pk, state=ImportState.AWAITING).first()
+        if workbook_import is None or plan_digest(workbook_import.announced) != shown_digest:
+            return False
+        workbook_import.state = ImportState.WAITING
+        workbook_import.confirmed = workbook_import.announced
+        workbook_import.plan_changed = False
+        workbook_import.progress = ""
+        workbook_import.save(update_fields=["state", "confirmed", "plan_changed", "progress"])
+    _queue(workbook_import)
+    return True
+
+
+def cancel(pk: int) -> bool:
+    """Staff said no: nothing is imported and the kept file goes. False when the import no longer awaits."""
+    cancelled = WorkbookImport.objects.filter(pk=pk, state=ImportState.AWAITING).update(
+        state=ImportState.CANCELLED, finished_at=timezone.now(), progress=""
+    )
+    if cancelled:
+        upload_path(WorkbookImport(pk=pk)).unlink(missing_ok=True)
+    return bool(cancelled)
+
+
+# --- the task's work ----------------------------------------------------------------------------------------------
+
+
 def run(pk: int) -> None:
-    """The task's work: import the kept file, record the outcome, remove the file."""
+    """The task's work: import the kept file, record the outcome, remove the file. An import that makes messages
+    due is kept only once staff confirmed exactly those; until then it awaits, with its file."""
     workbook_import = WorkbookImport.objects.filter(pk=pk).first()
-    if workbook_import is None or workbook_import.finished:
+    if workbook_import is None or workbook_import.finished or workbook_import.state == ImportState.AWAITING:
         return
     path = upload_path(workbook_import)
     if not path.exists():
@@ -78,9 +168,22 @@ def run(pk: int) -> None:
             last = time.monotonic()
             _set(pk, progress=message[:200])
 
+    confirmed = workbook_import.confirmed
+    summaries: list[ImportSummary] = []
     try:
         with path.open("rb") as handle:
-            summary = import_workbook(handle, progress=progress)
+
+            def change() -> None:
+                summaries.append(import_workbook(handle, progress=progress))
+                progress("working out which messages the import makes due")
+
+            kept, lines = dispatch.change_as_confirmed(
+                change,
+                Workshop.objects.all(),
+                timezone.now(),
+                # Kept when it sends nothing new, or exactly what staff confirmed; anything else is shown first.
+                confirmed=lambda lines: not lines or _same_plan(lines, confirmed),
+            )
     except WorkbookInvalid as invalid:
         _set(
             pk,
@@ -101,5 +204,16 @@ def run(pk: int) -> None:
             errors=["the import stopped on an unexpected error; nothing was imported (the server's log has details)"],
         )
     else:
-        _set(pk, state=ImportState.DONE, finished_at=timezone.now(), progress="", summary=summary.lines())
+        if not kept:
+            # Nothing written: the plan waits for staff, with the file (a confirmed plan that changed is shown again).
+            _set(
+                pk,
+                state=ImportState.AWAITING,
+                progress="",
+                announced=plan_lines(lines),
+                confirmed=None,
+                plan_changed=confirmed is not None,
+            )
+            return
+        _set(pk, state=ImportState.DONE, finished_at=timezone.now(), progress="", summary=summaries[-1].lines())
     path.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from surveys.questionnaire import (  # noqa: F401  (the field groups, re-exported beside the model they name)
     ANSWER_FIELDS,
@@ -258,8 +259,11 @@ class SurveyRound(models.Model):
 class ImportState(models.TextChoices):
     WAITING = "waiting", "Waiting for a worker"
     RUNNING = "running", "Running"
+    # The workbook is valid and makes messages due: nothing is imported until staff confirm what it sends.
+    AWAITING = "awaiting", _("Waiting for your confirmation")
     DONE = "done", "Imported"
     FAILED = "failed", "Nothing imported"
+    CANCELLED = "cancelled", _("Cancelled: nothing imported")
 
 
 class WorkbookImport(models.Model):
@@ -278,6 +282,12 @@ class WorkbookImport(models.Model):
     summary = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     unlisted_errors = models.PositiveIntegerField(default=0)
+    # What the import makes due (surveys.imports.plan_lines): shown for staff to confirm while awaiting, and
+    # the plan they confirmed, which the import must still make due when it runs for real.
+    announced = models.JSONField(default=list, blank=True)
+    confirmed = models.JSONField(null=True, blank=True)
+    # The plan changed between the confirmation and the import: shown again, nothing imported.
+    plan_changed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -290,4 +300,4 @@ class WorkbookImport(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.state in (ImportState.DONE, ImportState.FAILED)
+        return self.state in (ImportState.DONE, ImportState.FAILED, ImportState.CANCELLED)

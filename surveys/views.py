@@ -9,6 +9,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods
 
 from surveys import questionnaire as questionnaire_text
@@ -30,6 +32,11 @@ def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     """Resolve the token to its participant; unknown tokens get a 404 that reveals nothing, and a client that
     keeps guessing gets 429 for its unknown tokens until its window ends."""
 
+    # Compressed: a questionnaire of ~13 KB travels as ~4 KB to participants on slow lines (issue 15; the static
+    # files come precompressed from whitenoise). Only these pages: staff downloads (PDF, Excel) gain nothing from
+    # it. Django pads each compressed response with random bytes against BREACH, and the CSRF token is masked
+    # anew on every page.
+    @gzip_page
     @wraps(view)
     def wrapper(request: HttpRequest, token: str) -> HttpResponse:
         participant = participant_for_token(token)
@@ -47,6 +54,12 @@ def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         return response
 
     return wrapper
+
+
+def keep_key(participant: Participant) -> str:
+    """The name under which static/surveys/keep.js keeps a participant's typing in their browser: derived from the
+    link, so that the link itself (a credential) is never written into the browser's storage."""
+    return salted_hmac("surveys.keep", participant.token).hexdigest()[:24]
 
 
 def _stored_reply(participant: Participant) -> Response:
@@ -81,6 +94,7 @@ def _page(
         "past_due": timezone.localdate() > schedule.due,
         "errors": bool(errors),
         "submit": form is not None and form.submit,
+        "bound": form is not None,  # typed answers (not the stored reply): keep.js keeps them
         "sections": form_sections,
         "questions_html": questions_html(form_sections),
         "contact_email": contact_email,
@@ -93,6 +107,7 @@ def _page(
         "questionnaire_title": questionnaire_text.TITLE,
         "notes": questionnaire_text.NOTES,
         "closing": questionnaire_text.CLOSING,
+        "keep_key": keep_key(participant),
         **extra,
     }
     return render(request, "surveys/questionnaire.html", context)
@@ -106,6 +121,7 @@ def _closed(request: HttpRequest, participant: Participant) -> HttpResponse:
         "reply": reply,
         "summary": answer_summary(reply) if reply.pk else None,
         "closing": questionnaire_text.CLOSING,
+        "keep_key": keep_key(participant),
     }
     return render(request, "surveys/closed.html", context)
 
@@ -152,5 +168,6 @@ def thanks(request: HttpRequest, participant: Participant) -> HttpResponse:
         "summary": answer_summary(reply),
         "closed": round_is_closed(participant),
         "closing": questionnaire_text.CLOSING,
+        "keep_key": keep_key(participant),
     }
     return render(request, "surveys/thanks.html", context)

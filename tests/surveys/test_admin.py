@@ -223,3 +223,55 @@ def test_participants_added_to_a_workshop_whose_invitation_is_due_are_confirmed_
     assert saved.status_code == 302
     run_pass(timezone.now(), in_process=True)
     assert [m.to for m in mail.outbox] == [["late@example.org"]]
+
+
+def test_a_new_workshop_whose_invitations_are_due_is_confirmed_before_it_is_added(staff_client):
+    from surveys.schedule import add_months
+    from workshops.models import MemberAdministration, Workshop
+
+    today = timezone.localdate()
+    end = add_months(today, -6) - dt.timedelta(days=1)  # its invitation day was yesterday: within the catch-up
+    new = Workshop(
+        code="NEW-1", title="A new workshop", scope="regional", start_date=end, end_date=end, mode="in-person"
+    )
+    administration = str(MemberAdministration.objects.get(code="TO").pk)
+    data = change_data(
+        new,
+        **{
+            "participants-TOTAL_FORMS": "2",
+            "participants-0-name": "Ana",
+            "participants-0-email": "ana@example.org",
+            "participants-0-administration": administration,
+            "participants-1-name": "Ben",
+            "participants-1-email": "ben@example.org",
+            "participants-1-administration": administration,
+        },
+    )
+    url = reverse("admin:workshops_workshop_add")
+    page = staff_client.post(url, data)
+    assert page.status_code == 200, page.content.decode()[:3000]
+    assert "Yes, add it and send them" in page.content.decode()
+    [line] = page.context["lines"]
+    assert (line.kind, line.count, line.day) == ("invitation", 2, today)
+    assert not Workshop.objects.filter(code="NEW-1").exists()  # nothing saved ...
+    run_pass(timezone.now(), in_process=True)
+    assert mail.outbox == [] and not Message.objects.exists()  # ... and nothing sent
+
+    saved = staff_client.post(url, {**data, "_messages_confirmed": "yes"})
+    assert saved.status_code == 302
+    assert Workshop.objects.get(code="NEW-1").participants.count() == 2
+    run_pass(timezone.now(), in_process=True)
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org"]
+    assert Message.objects.count() == line.count
+
+
+def test_a_new_workshop_that_makes_nothing_due_is_added_at_once(staff_client):
+    from workshops.models import Workshop
+
+    later = timezone.localdate() + dt.timedelta(days=30)
+    new = Workshop(
+        code="NEW-2", title="Next month", scope="regional", start_date=later, end_date=later, mode="in-person"
+    )
+    response = staff_client.post(reverse("admin:workshops_workshop_add"), change_data(new))
+    assert response.status_code == 302
+    assert Workshop.objects.filter(code="NEW-2").exists()

@@ -370,3 +370,23 @@ def test_a_reminder_whose_due_date_passed_while_it_waited_is_not_sent(workshop):
     assert mail.outbox == []
     assert set(Message.objects.filter(kind="reminder-2").values_list("status", flat=True)) == {MessageStatus.SKIPPED}
     assert "due date (26 Jun 2020) passed" in Message.objects.filter(kind="reminder-2").first().error
+
+
+def test_a_change_is_kept_only_when_what_it_makes_due_is_confirmed(workshop_factory, participant_factory):
+    from surveys.dispatch import change_as_confirmed
+
+    workshop = workshop_factory()
+    participant_factory(workshop=workshop)
+    today = timezone.localdate()
+
+    def invite_today() -> None:
+        Workshop.objects.filter(pk=workshop.pk).update(invitation_date_override=today)
+
+    workshops = Workshop.objects.filter(pk=workshop.pk)
+    kept, lines = change_as_confirmed(invite_today, workshops, timezone.now(), confirmed=lambda lines: False)
+    assert not kept and [(line.kind, line.count) for line in lines] == [("invitation", 1)]
+    workshop.refresh_from_db()
+    assert workshop.invitation_date_override is None  # rolled back
+    kept, again = change_as_confirmed(invite_today, workshops, timezone.now(), confirmed=lambda shown: shown == lines)
+    workshop.refresh_from_db()
+    assert kept and again == lines and workshop.invitation_date_override == today

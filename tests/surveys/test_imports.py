@@ -122,3 +122,187 @@ def test_a_broker_that_is_down_is_said_on_the_page(staff_client, monkeypatch):
     job = WorkbookImport.objects.get()
     assert job.state == ImportState.FAILED
     assert not imports.upload_path(job).exists()
+
+
+# --- An import that makes messages due waits for staff to confirm them (issue 12) --------------------------------
+
+
+def _due_now_upload(name: str = "due.xlsx") -> SimpleUploadedFile:
+    """A new workshop whose invitation day (end + six months) was yesterday, within the catch-up window: importing
+    it makes its two participants' invitations due."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from surveys.schedule import add_months
+
+    end = add_months(timezone.localdate(), -6) - dt.timedelta(days=1)
+    sheets = {
+        "workshops": [WORKSHOP_HEADER, ["IMP-1", "WCO Workshop on Imports", "regional", end, end, "", "", "yes"]],
+        "participants": [
+            PARTICIPANT_HEADER,
+            ["IMP-1", "Ana", "ana@example.org", "FJ"],
+            ["IMP-1", "Ben", "ben@example.org", "PG"],
+        ],
+    }
+    return SimpleUploadedFile(name, make_workbook(sheets).getvalue())
+
+
+def _status(job: WorkbookImport) -> str:
+    return reverse("admin:workshops_workshop_import_status", args=[job.pk])
+
+
+def _dispatch_pass() -> None:
+    from django.utils import timezone
+
+    from surveys.dispatch import run_pass
+
+    run_pass(timezone.now(), in_process=True)
+
+
+def test_an_import_that_makes_messages_due_is_confirmed_first_and_sends_exactly_what_it_announced(staff_client):
+    from django.core import mail
+    from django.utils import timezone
+
+    from surveys.models import Message
+
+    page = staff_client.post(UPLOAD, {"workbook": _due_now_upload()}, follow=True)
+    job = WorkbookImport.objects.get()
+    assert job.state == ImportState.AWAITING
+    html = page.content.decode()
+    assert "Yes, import and send them" in html and 'http-equiv="refresh"' not in html
+    # The plan: who gets which message, on which day, due when.
+    today = timezone.localdate()
+    [line] = page.context["lines"]
+    assert (line.workshop.code, line.kind, line.count, line.day) == ("IMP-1", "invitation", 2, today)
+    assert line.due > today and f"{line.due.day} {line.due:%B %Y}" in html
+    # Nothing imported, nothing sent, even by a dispatch pass; the file waits for the answer.
+    assert not Workshop.objects.filter(code="IMP-1").exists() and not Participant.objects.exists()
+    _dispatch_pass()
+    assert mail.outbox == [] and not Message.objects.exists()
+    assert imports.upload_path(job).exists()
+
+    done = staff_client.post(_status(job), {"_confirm": "1", "plan": page.context["plan_digest"]}, follow=True)
+    job.refresh_from_db()
+    assert job.state == ImportState.DONE, job.errors
+    assert "Workbook imported." in done.content.decode()
+    assert Workshop.objects.get(code="IMP-1").participants.count() == 2
+    assert not imports.upload_path(job).exists()
+    _dispatch_pass()
+    # Exactly the announced messages: the count, the kind, the people.
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org"]
+    assert list(Message.objects.values_list("kind", flat=True)) == ["invitation"] * line.count
+
+    # Confirming twice imports and sends nothing more.
+    again = staff_client.post(_status(job), {"_confirm": "1", "plan": page.context["plan_digest"]}, follow=True)
+    assert "no longer waits" in again.content.decode()
+    _dispatch_pass()
+    assert len(mail.outbox) == 2 and Participant.objects.count() == 2
+
+
+def test_a_cancelled_import_imports_and_sends_nothing(staff_client):
+    from django.core import mail
+
+    page = staff_client.post(UPLOAD, {"workbook": _due_now_upload()}, follow=True)
+    job = WorkbookImport.objects.get()
+    cancelled = staff_client.post(_status(job), {"_cancel": "1"}, follow=True)
+    job.refresh_from_db()
+    assert job.state == ImportState.CANCELLED and job.finished
+    assert "nothing was imported" in cancelled.content.decode()
+    assert not imports.upload_path(job).exists()
+    # A confirmation sent after the cancel (another tab) is refused.
+    staff_client.post(_status(job), {"_confirm": "1", "plan": page.context["plan_digest"]})
+    job.refresh_from_db()
+    assert job.state == ImportState.CANCELLED
+    _dispatch_pass()
+    assert not Workshop.objects.filter(code="IMP-1").exists() and mail.outbox == []
+
+
+def test_a_plan_that_changed_before_the_import_is_shown_again_not_sent(
+    staff_client, workshop_factory, participant_factory
+):
+    import datetime as dt
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from surveys.schedule import add_months
+
+    page = staff_client.post(UPLOAD, {"workbook": _due_now_upload()}, follow=True)
+    job = WorkbookImport.objects.get()
+    # Meanwhile somebody registered the workshop by hand, with a third participant: the import would now invite 3.
+    end = add_months(timezone.localdate(), -6) - dt.timedelta(days=1)
+    workshop = workshop_factory(code="IMP-1", title="WCO Workshop on Imports", start_date=end, end_date=end)
+    participant_factory(workshop=workshop, email="cara@example.org")
+
+    shown = page.context["plan_digest"]
+    again = staff_client.post(_status(job), {"_confirm": "1", "plan": shown}, follow=True)
+    job.refresh_from_db()
+    assert job.state == ImportState.AWAITING and job.plan_changed
+    assert "changed since you confirmed" in again.content.decode()
+    [line] = again.context["lines"]
+    assert line.count == 3
+    assert workshop.participants.count() == 1  # nothing imported
+    # The old page's confirmation no longer matches what the import would send.
+    staff_client.post(_status(job), {"_confirm": "1", "plan": shown})
+    job.refresh_from_db()
+    assert job.state == ImportState.AWAITING
+
+    staff_client.post(_status(job), {"_confirm": "1", "plan": again.context["plan_digest"]})
+    job.refresh_from_db()
+    assert job.state == ImportState.DONE
+    _dispatch_pass()
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org", "cara@example.org"]
+
+
+def test_a_workbook_that_makes_nothing_due_is_imported_without_asking(staff_client):
+    from django.core import mail
+
+    page = staff_client.post(UPLOAD, {"workbook": _upload()}, follow=True)  # a 2019 workshop: long past
+    job = WorkbookImport.objects.get()
+    assert job.state == ImportState.DONE and job.announced == []
+    assert "Workbook imported." in page.content.decode() and "Yes, import and send them" not in page.content.decode()
+    assert Participant.objects.count() == 1
+    _dispatch_pass()
+    assert mail.outbox == []
+
+
+def test_only_staff_who_may_send_messages_confirm(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    clerk = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_workshop", "view_workshop", "change_workshop"])
+    )
+    client.force_login(clerk)
+    page = client.post(UPLOAD, {"workbook": _due_now_upload()}, follow=True)
+    job = WorkbookImport.objects.get()
+    assert job.state == ImportState.AWAITING
+    assert "Only staff who may send messages" in page.content.decode()
+    refused = client.post(_status(job), {"_confirm": "1", "plan": page.context["plan_digest"]})
+    assert refused.status_code == 403
+    job.refresh_from_db()
+    assert job.state == ImportState.AWAITING and not Workshop.objects.filter(code="IMP-1").exists()
+
+
+def test_a_task_delivered_again_while_the_plan_awaits_does_nothing(staff_client):
+    staff_client.post(UPLOAD, {"workbook": _due_now_upload()})
+    job = WorkbookImport.objects.get()
+    before = job.announced
+    imports.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportState.AWAITING and job.announced == before
+    assert not Workshop.objects.filter(code="IMP-1").exists()
+
+
+def test_confirming_needs_the_pages_csrf_token(staff_client):
+    from django.test import Client
+
+    page = staff_client.post(UPLOAD, {"workbook": _due_now_upload()}, follow=True)
+    job = WorkbookImport.objects.get()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(staff_client.user)
+    forged = strict.post(_status(job), {"_confirm": "1", "plan": page.context["plan_digest"]})
+    assert forged.status_code == 403
+    job.refresh_from_db()
+    assert job.state == ImportState.AWAITING and not Workshop.objects.filter(code="IMP-1").exists()

@@ -48,12 +48,30 @@ class TestPage:
         assert len(ids) >= 16
         for control_id in ids:
             assert f'for="{control_id}"' in html, control_id
-        assert html.count("<fieldset") == len(questionnaire.QUESTIONS)
-        assert html.count("<legend") == len(questionnaire.QUESTIONS)
+        # A question answered in one box is that box's label; one with several controls is a fieldset whose
+        # legend is the question, and names each of its controls (aria-labelledby).
+        grouped = [q for q in questionnaire.QUESTIONS if len(q.fields) > 1]
+        assert html.count("<fieldset") == html.count("<legend") == len(grouped)
+        for question in questionnaire.QUESTIONS:
+            words = escape(f"{question.number}. {question.text}")
+            if question in grouped:
+                question_id = f"{question.number.lower()}_question"
+                assert f'<legend class="question-text" id="{question_id}">{words}</legend>' in html
+                for name in question.fields:
+                    controls = re.findall(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', html)
+                    assert controls, name
+                    for control in controls:
+                        assert f'aria-labelledby="{question_id} ' in control, control
+            else:
+                (name,) = question.fields
+                assert re.search(rf'<label class="question-text" for="id_{name}"[^>]*>{re.escape(words)}</label>', html)
 
     def test_no_inline_script_or_style(self, client, url):
         html = client.get(url).content.decode()
-        assert "<script" not in html
+        # The one script is a static file (the Content-Security-Policy refuses inline ones) and only an
+        # enhancement: every control is a plain form control that posts without it.
+        assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/surveys/keep.js" defer>']
+        assert "</script>" in html and '<script src="/static/surveys/keep.js" defer></script>' in html
         assert "style=" not in html
 
     def test_security_headers(self, client, url):
