@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Good Practice Report"
+
+    def ready(self) -> None:
+        # Kept tables (reports.counted) are dropped when a counted row is saved or deleted, in every process.
+        from reports import counted
+
+        counted.connect_signals()

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
 from django.db.models import Count, Q
 
 from reports import frames, tables
+from reports.counted import CountedRound, counted_round
 from reports.models import EarlierRound, EditionStatus, ReportEdition
 from reports.tables import CountShare, Table
 from workshops.models import Scope, Workshop, fiscal_year_label, survey_year
@@ -112,11 +112,12 @@ def workshop_counts(fiscal_year: int) -> WorkshopCounts:
     return WorkshopCounts(counts["organized_count"], counts["surveyed_count"], counts["national_count"])
 
 
-def report_data(fiscal_year: int, frame: pd.DataFrame | None = None) -> ReportData:
+def report_data(fiscal_year: int, counted: CountedRound | None = None) -> ReportData:
+    """The FY's tables and figures, from its counted round (reports.counted: kept until a counted row changes)."""
     from reports.stats import association_sentences  # scipy is imported on the first report, not at start-up
 
-    frame = frames.replies_frame(fiscal_year, texts=False) if frame is None else frame
-    built = tables.build_tables(frame)
+    counted = counted_round(fiscal_year) if counted is None else counted
+    frame, built = counted.frame, counted.tables
     counts = workshop_counts(fiscal_year)
     figures = _figures(
         fiscal_year,
@@ -140,9 +141,9 @@ def previous_round(fiscal_year: int) -> RoundFigures | None:
     is final), else from the earlier rounds' headline figures that staff keep (EarlierRound), else None."""
     earlier = fiscal_year - 1
     if round_is_complete(earlier):
-        frame = frames.replies_frame(earlier, texts=False)
-        if tables.replies(frame).shape[0]:
-            return _database_round(earlier, tables.build_tables(frame))
+        counted = counted_round(earlier)
+        if tables.replies(counted.frame).shape[0]:
+            return _database_round(earlier, counted.tables)
     published = EarlierRound.objects.filter(fiscal_year=earlier).first()
     return None if published is None else published_round(published)
 

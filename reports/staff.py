@@ -15,6 +15,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
 from reports import frames, tables, wording
+from reports.counted import counted_round
 from reports.figures import ReportData, RoundRate, reply_rate_trend, report_data
 from surveys import questionnaire, rounds
 from surveys.feedback import WorkshopResults, workshop_results
@@ -62,8 +63,8 @@ def _calendar_status(schedule: Schedule, today: dt.date) -> str:
 
 def staff_overview(fiscal_year: int) -> StaffOverview:
     """Everything the staff page of a fiscal year shows, in a few queries."""
-    frame = frames.replies_frame(fiscal_year, texts=False)
-    data = report_data(fiscal_year, frame)
+    counted = counted_round(fiscal_year)
+    data, frame = report_data(fiscal_year, counted), counted.frame
     round_open = not rounds.is_closed(fiscal_year)
     progress: list[WorkshopProgress] = []
     by_workshop, by_administration = _undeliverable(fiscal_year)

@@ -6,10 +6,12 @@ A draft only needs answers of the right type; submitting applies every rule. The
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -52,8 +54,30 @@ def _yes_no_field(question: questionnaire.Question) -> forms.TypedChoiceField:
     )
 
 
-class QuestionnaireForm(forms.ModelForm):
-    """One participant's answers. `submit=True` applies the rules of a submitted reply on top of the types."""
+# The largest count the database stores (a positive integer column on PostgreSQL).
+COUNT_MAX = 2_147_483_647
+
+
+def _model_field(name: str) -> forms.Field:
+    """The form field Django derives from the reply's model field (type, label, length, not required)."""
+    field = Response._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    form_field = field.formfield()
+    assert form_field is not None
+    return form_field
+
+
+def _count_field() -> forms.IntegerField:
+    return forms.IntegerField(min_value=0, max_value=COUNT_MAX, required=False, error_messages=_WHOLE)
+
+
+class QuestionnaireForm(forms.Form):
+    """One participant's answers. `submit=True` applies the rules of a submitted reply on top of the types.
+
+    A plain form over the reply (`instance`), not a ModelForm: its fields check everything the model's would
+    (types, lengths, the count range), and surveys.replies stores the answers. A ModelForm would also run the
+    model's full_clean, every field validated again and each constraint as a query: a quarter of a submit's time.
+    """
 
     # The revision of the reply the page was rendered from: a mismatch means the reply changed since. Without a
     # valid one (a body that is not the page's form) nothing is saved: the page comes back for the participant
@@ -64,10 +88,16 @@ class QuestionnaireForm(forms.ModelForm):
         error_messages=dict.fromkeys(("required", "invalid", "min_value"), _INCOMPLETE),
     )
 
-    # Declared here rather than derived from the model: built once, not on every request.
-    q1_shared_with = forms.IntegerField(min_value=0, required=False, error_messages=_WHOLE)
-    q1bis_colleagues_learned = forms.IntegerField(min_value=0, required=False, error_messages=_WHOLE)
+    contact_email = _model_field("contact_email")
+    q1_shared_materials = _model_field("q1_shared_materials")
+    q1_shared_with = _count_field()
+    q1_submitted_report = _model_field("q1_submitted_report")
+    q1_made_recommendations = _model_field("q1_made_recommendations")
+    q1_inhouse_workshop = _model_field("q1_inhouse_workshop")
+    q1_manuals = _model_field("q1_manuals")
+    q1_others = _model_field("q1_others")
     q1_others_text = PlainTextField()
+    q1bis_colleagues_learned = _count_field()
     q2_utilization = PlainTextField()
     q3_direct_effects = _yes_no_field(questionnaire.Q3)
     q3_text = PlainTextField()
@@ -76,23 +106,14 @@ class QuestionnaireForm(forms.ModelForm):
     q5_new_project = _yes_no_field(questionnaire.Q5)
     q5_text = PlainTextField()
 
-    class Meta:
-        model = Response
-        fields = ["contact_email", *ANSWER_FIELDS]
-        labels = {"contact_email": _("Contact e-mail")}
-
-    def __init__(self, *args, submit: bool = False, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.submit = submit
-        self.fields["revision"].initial = self.instance.revision
+    def __init__(self, data: Any = None, *, instance: Response | None = None, submit: bool = False) -> None:
+        self.instance = Response() if instance is None else instance
+        initial: dict[str, Any] = {name: getattr(self.instance, name) for name in ("contact_email", *ANSWER_FIELDS)}
         for name in YES_NO_QUESTIONS:
-            stored = getattr(self.instance, name)
-            self.initial[name] = None if stored is None else (YES if stored else NO)
-
-    def validate_unique(self) -> None:
-        # The model's constraints on the form's fields are that counts are not negative, which the fields check
-        # themselves (min_value=0); Django would also run each constraint as a query. The database keeps them all.
-        pass
+            initial[name] = {True: YES, False: NO}.get(initial[name])
+        initial["revision"] = self.instance.revision
+        super().__init__(data, initial=initial)
+        self.submit = submit
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -198,17 +219,26 @@ class Section:
 
 
 def sections(form: QuestionnaireForm) -> list[Section]:
+    """The controls of a submitted form: what the participant typed, with its errors."""
+    return _sections(lambda name: form[name].value(), lambda name: [str(error) for error in form[name].errors])
+
+
+def reply_sections(reply: Response) -> list[Section]:
+    """The controls of a stored (or blank) reply, as the unbound form would show them. A page that is only shown
+    needs no form: building one copies its eighteen fields and their widgets."""
+    return _sections(lambda name: getattr(reply, name), lambda name: [])
+
+
+def _sections(value_of: Callable[[str], Any], errors_of: Callable[[str], list[str]]) -> list[Section]:
     option_labels = dict(questionnaire.Q1.options)
     result = []
     for question in questionnaire.QUESTIONS:
         controls = []
         for name in question.fields:
-            bound = form[name]
-            errors = [str(error) for error in bound.errors]
+            value, errors = value_of(name), errors_of(name)
             if name in Q1_ACTIONS:
-                controls.append(Control(name, "checkbox", str(option_labels[name]), bool(bound.value()), errors))
+                controls.append(Control(name, "checkbox", str(option_labels[name]), bool(value), errors))
             elif name in COUNTS:
-                value = bound.value()
                 controls.append(
                     Control(
                         name, "number", str(questionnaire.FIELD_LABELS[name]), "" if value is None else value, errors
@@ -216,10 +246,9 @@ def sections(form: QuestionnaireForm) -> list[Section]:
                 )
             elif name in FREE_TEXTS:
                 controls.append(
-                    Control(name, "textarea", str(questionnaire.FIELD_LABELS[name]), bound.value() or "", errors)
+                    Control(name, "textarea", str(questionnaire.FIELD_LABELS[name]), value or "", errors)
                 )
             else:
-                value = bound.value()
                 value = {True: YES, False: NO}.get(value, value)
                 choices = [(key, str(label), key == value) for key, label in question.options]
                 controls.append(Control(name, "radio", str(question.text), value, errors, choices))

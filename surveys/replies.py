@@ -32,7 +32,10 @@ class Outcome:
 
 
 def round_is_closed(participant: Participant) -> bool:
-    return rounds.is_closed(participant.workshop.fiscal_year)
+    """Whether the participant's round is closed: as read with the participant by the token lookup
+    (surveys.links), else asked now."""
+    known = getattr(participant, "round_closed", None)
+    return rounds.is_closed(participant.workshop.fiscal_year) if known is None else known
 
 
 def save_reply(
@@ -46,20 +49,35 @@ def save_reply(
     """
     now = now or timezone.now()
     try:
-        return _save(participant, answers, submit=submit, revision=revision, now=now)
+        return _save(
+            participant, answers, submit=submit, revision=revision, now=now, first=_read_without_reply(participant)
+        )
     except IntegrityError:
         # Two first saves at once (two tabs, a double click): the other one inserted the row a moment ago. Again,
         # now on that row and under its lock: the same answers count as saved, others are shown as a conflict.
-        return _save(participant, answers, submit=submit, revision=revision, now=now)
+        return _save(participant, answers, submit=submit, revision=revision, now=now, first=False)
 
 
-def _save(participant: Participant, answers: dict, *, submit: bool, revision: int, now: dt.datetime) -> Outcome:
+def _read_without_reply(participant: Participant) -> bool:
+    """The participant was read with their reply (surveys.links) and had none, or only a new, unsaved one: most
+    likely their first save. Should a reply have been stored since, the insert is refused and retried."""
+    relation = Participant.response.related  # the reverse one-to-one, whose cache the lookup filled
+    if not relation.is_cached(participant):
+        return False
+    cached = relation.get_cached_value(participant)
+    return cached is None or cached.pk is None
+
+
+def _save(
+    participant: Participant, answers: dict, *, submit: bool, revision: int, now: dt.datetime, first: bool
+) -> Outcome:
     with transaction.atomic():
-        if round_is_closed(participant):
+        # Asked again inside the transaction: the round may have closed since the page read it.
+        if rounds.is_closed(participant.workshop.fiscal_year):
             raise RoundClosed
-        # The stored reply, locked until the end of the transaction; a first save inserts its row directly (the
-        # one-to-one constraint refuses a second insert, which save_reply then retries on the stored row).
-        response = Response.objects.select_for_update().filter(participant=participant).first()
+        # A first save inserts its row directly: the one-to-one constraint refuses a second insert, which save_reply
+        # then retries on the stored row. Otherwise the stored reply, locked until the end of the transaction.
+        response = None if first else Response.objects.select_for_update().filter(participant=participant).first()
         if response is None:
             response = Response(participant=participant)
         submit = submit or response.is_reply  # a submitted reply never goes back to draft

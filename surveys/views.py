@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from rocbap.languages import normalized, office_names
 from surveys import questionnaire as questionnaire_text
 from surveys import throttle
-from surveys.forms import QuestionnaireForm, answer_summary, sections
+from surveys.forms import QuestionnaireForm, answer_summary, reply_sections, sections
 from surveys.links import participant_for_token
 from surveys.models import Response
 from surveys.rendering import questions_html
@@ -78,20 +79,41 @@ def _closing() -> str:
     return questionnaire_text.with_office(questionnaire_text.CLOSING, office_names().short_name)
 
 
-def _page(request: HttpRequest, participant: Participant, form: QuestionnaireForm, **extra) -> HttpResponse:
+def _page(
+    request: HttpRequest, participant: Participant, reply: Response, form: QuestionnaireForm | None = None, **extra
+) -> HttpResponse:
+    """The questionnaire: the stored reply as it is (no form), or a submitted form with its errors."""
     workshop = participant.workshop
     schedule = schedule_for(workshop)
-    form_sections = sections(form)
+    if form is None:
+        form_sections = reply_sections(reply)
+        errors: dict = {}
+        contact_email: object = reply.contact_email
+        revision: object = reply.revision
+    else:
+        reply = form.instance
+        form_sections = sections(form)
+        errors = form.errors
+        contact_email = form["contact_email"].value()
+        # A body without a valid revision gets the stored one back (QuestionnaireForm.revision).
+        revision = reply.revision if "revision" in errors else form["revision"].value()
     context = {
         "participant": participant,
         "workshop": workshop,
         "due": schedule.due,
         "past_due": timezone.localdate() > schedule.due,
-        "form": form,
+        "errors": bool(errors),
+        "submit": form is not None and form.submit,
+        "bound": form is not None,  # typed answers (not the stored reply): keep.js keeps them
         "sections": form_sections,
         "questions_html": questions_html(form_sections),
-        "reply": form.instance,
-        "error_count": sum(len(errors) for errors in form.errors.values()),
+        "contact_email": contact_email,
+        "contact_email_errors": errors.get("contact_email", []),
+        "revision": revision,
+        # Errors that belong to no question: an incomplete body (revision), and any error of the form as a whole.
+        "other_errors": [*errors.get("revision", []), *errors.get(NON_FIELD_ERRORS, [])],
+        "reply": reply,
+        "error_count": sum(len(field_errors) for field_errors in errors.values()),
         "questionnaire_title": questionnaire_text.with_office(questionnaire_text.TITLE, office_names().short_name),
         "notes": [questionnaire_text.with_office(note, office_names().short_name) for note in questionnaire_text.NOTES],
         "closing": _closing(),
@@ -121,12 +143,12 @@ def questionnaire(request: HttpRequest, participant: Participant) -> HttpRespons
         return _closed(request, participant)
     reply = _stored_reply(participant)
     if request.method != "POST":
-        return _page(request, participant, QuestionnaireForm(instance=reply), saved=request.GET.get("saved"))
+        return _page(request, participant, reply, saved=request.GET.get("saved"))
 
     submit = "submit" in request.POST or reply.is_reply
     form = QuestionnaireForm(request.POST, instance=reply, submit=submit)
     if not form.is_valid():
-        return _page(request, participant, form)
+        return _page(request, participant, reply, form)
     try:
         outcome = save_reply(participant, form.answers(), submit=submit, revision=form.cleaned_data["revision"])
     except RoundClosed:
@@ -137,7 +159,7 @@ def questionnaire(request: HttpRequest, participant: Participant) -> HttpRespons
         data["revision"] = str(outcome.response.revision)
         form = QuestionnaireForm(data, instance=outcome.response, submit=submit)
         form.is_valid()
-        return _page(request, participant, form, conflicts=outcome.conflicts)
+        return _page(request, participant, outcome.response, form, conflicts=outcome.conflicts)
     if submit:
         return redirect("surveys:thanks", token=participant.token)
     return redirect(request.path + "?saved=draft")

@@ -212,3 +212,12 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_rounds() -> None:
+    """Counted rounds kept by one test (reports.counted) are never seen by the next: a test database is emptied
+    by rollback or flush, which draws no new data version."""
+    from reports import counted
+
+    counted.forget()

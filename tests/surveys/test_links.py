@@ -83,3 +83,33 @@ class TestAdmin:
 def test_a_token_of_another_shape_is_unknown_without_asking_the_database(token, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert participant_for_token(token) is None
+
+
+def test_the_lookup_reads_what_the_page_needs_in_one_query(participant, django_assert_num_queries):
+    from django.utils import timezone
+
+    from surveys import rounds
+    from surveys.models import Response, Status
+
+    with django_assert_num_queries(1):
+        found = participant_for_token(participant.token)
+        assert (found.pk, found.name, found.workshop.title, found.administration.name) == (
+            participant.pk,
+            participant.name,
+            participant.workshop.title,
+            participant.administration.name,
+        )
+        assert found.round_closed is False
+        with pytest.raises(Response.DoesNotExist):
+            found.response  # noqa: B018 - read with the participant: no reply, and no query to say so
+    submitted = timezone.now()
+    Response.objects.create(
+        participant=participant, status=Status.SUBMITTED, submitted_at=submitted, q1_shared_with=7, q3_text="Yes."
+    )
+    rounds.close(participant.workshop.fiscal_year)
+    with django_assert_num_queries(1):
+        found = participant_for_token(participant.token)
+        reply = found.response
+        assert (reply.q1_shared_with, reply.q3_text, reply.submitted_at, reply.is_reply) == (7, "Yes.", submitted, True)
+        assert found.round_closed is True
+    assert participant_for_token("no-such-token") is None

@@ -71,3 +71,16 @@ def test_two_first_submissions_at_once_make_one_reply(participant_factory):
     stored = Response.objects.get(participant=participant)
     winner = next(outcome for outcome in outcomes if outcome.saved)
     assert stored.revision == 1 and stored.q5_new_project == winner.response.q5_new_project
+
+
+def test_a_first_save_read_before_another_one_is_retried_on_the_stored_row(participant_factory):
+    from surveys.links import participant_for_token
+
+    participant = participant_factory()
+    # Two tabs read the participant without a reply; the first one's submit inserts it.
+    first_tab, second_tab = participant_for_token(participant.token), participant_for_token(participant.token)
+    replies.save_reply(first_tab, ANSWERS, submit=True, revision=0)
+    outcome = replies.save_reply(second_tab, {**ANSWERS, "q5_new_project": True}, submit=True, revision=0)
+    assert not outcome.saved and outcome.conflicts  # its insert was refused; the stored reply differs: shown
+    assert Response.objects.filter(participant=participant).count() == 1
+    assert Response.objects.get(participant=participant).q5_new_project is False

@@ -274,3 +274,21 @@ class TestLinks:
             assert page.status_code == 404
         assert client.get("/r/guess3/", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy).status_code == 429
         assert client.get("/r/guess4/", HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy).status_code == 404
+
+
+class TestQueries:
+    """The page every participant opens, and their submit, as few queries as the ORM allows."""
+
+    def test_the_page_is_one_query(self, client, url, django_assert_num_queries):
+        client.get(url)  # the CSRF cookie, as a browser has it on a later visit
+        with django_assert_num_queries(1):
+            assert client.get(url).status_code == 200
+
+    def test_a_first_submit_reads_once_checks_the_round_and_inserts(
+        self, client, participant, url, django_assert_num_queries
+    ):
+        # The participant with the round's state and no reply; in the transaction the round again and the insert
+        # (the test's own savepoint and its release make two more).
+        with django_assert_num_queries(5):
+            assert client.post(url, answers()).status_code == 302
+        assert reply_of(participant).is_reply
