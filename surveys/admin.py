@@ -25,6 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
 from rocbap.percentages import percent_label
@@ -100,7 +101,7 @@ def released(workshop: Workshop, due: dt.date, now: dt.datetime) -> Workshop:
     return preview
 
 
-@admin.action(description="Send invitations now (workshops past the catch-up window)", permissions=["send_messages"])
+@admin.action(description=_("Send invitations now (workshops past the catch-up window)"), permissions=["send_messages"])
 def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | None:
     """Shows who gets which message, when and due when, and sends only once staff confirmed (issue 12)."""
     now = timezone.now()
@@ -153,7 +154,7 @@ def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | No
     return TemplateResponse(request, "admin/surveys/confirm_release.html", context)
 
 
-@admin.action(description="Send the link again", permissions=["send_messages"])
+@admin.action(description=_("Send the link again"), permissions=["send_messages"])
 def send_link_again(modeladmin, request, queryset) -> None:
     wanted = queryset.may_receive_mail()
     with transaction.atomic():
@@ -185,7 +186,7 @@ class MessageInline(admin.TabularInline):
 
 
 class ShowsQuestionnaireLink:
-    @admin.display(description="personal link")
+    @admin.display(description=_("personal link"))
     def questionnaire_link(self, participant: Participant) -> str:
         """The participant's link, to show again (e.g. when the e-mail was lost); empty until saved."""
         return questionnaire_url(participant) if participant.pk else "-"
@@ -277,27 +278,27 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             )
         )
 
-    @admin.display(description="FY", ordering="fiscal_year")
+    @admin.display(description=_("FY"), ordering="fiscal_year")
     def fiscal_year_display(self, workshop: Workshop) -> str:
         return workshop.fiscal_year_label if workshop.start_date else "-"
 
-    @admin.display(description="participants", ordering="participant_count")
+    @admin.display(description=_("participants"), ordering="participant_count")
     def participant_count(self, workshop: CountedWorkshop) -> int:
         return workshop.participant_count
 
-    @admin.display(description="replies", ordering="reply_count")
+    @admin.display(description=_("replies"), ordering="reply_count")
     def reply_count(self, workshop: CountedWorkshop) -> int:
         return workshop.reply_count
 
-    @admin.display(description="undeliverable addresses", ordering="undeliverable_count")
+    @admin.display(description=_("undeliverable addresses"), ordering="undeliverable_count")
     def undeliverable_count(self, workshop: CountedWorkshop) -> str:
         return undeliverable_link(workshop.undeliverable_count, workshop__id__exact=workshop.pk)
 
-    @admin.display(description="reply rate")
+    @admin.display(description=_("reply rate"))
     def reply_rate(self, workshop: CountedWorkshop) -> str:
         return percent_label(workshop.reply_count, workshop.participant_count)
 
-    @admin.display(description="dates now in force")
+    @admin.display(description=_("dates now in force"))
     def schedule_display(self, workshop: Workshop) -> str:
         if not workshop.end_date:
             return "-"
@@ -391,7 +392,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
-            messages.error(request, "You may not import workbooks.")
+            messages.error(request, gettext("You may not import workbooks."))
             return redirect(reverse("admin:workshops_workshop_changelist"))
         form = WorkbookUploadForm(request.POST, request.FILES) if request.method == "POST" else WorkbookUploadForm()
         if request.method == "POST" and form.is_valid():
@@ -449,7 +450,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         return status_page
 
 
-@admin.action(description="Erase personal data of the selected participants", permissions=["change"])
+@admin.action(description=_("Erase personal data of the selected participants"), permissions=["change"])
 def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> HttpResponse | None:
     """Name and e-mail erased, link revoked, opted out; the reply stays counted. Asks for confirmation first."""
     if request.POST.get("confirm") != "yes":
@@ -493,7 +494,7 @@ class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
     change_form_template = "admin/workshops/participant/change_form.html"
 
     @admin.action(
-        description="Revoke the personal links of the selected participants (new links replace them)",
+        description=_("Revoke the personal links of the selected participants (new links replace them)"),
         permissions=["change"],
     )
     def revoke_links(self, request: HttpRequest, queryset) -> None:
@@ -518,11 +519,11 @@ class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
             return redirect(request.path)
         return super().response_change(request, obj)
 
-    @admin.display(boolean=True, description="address undeliverable", ordering="undeliverable_since")
+    @admin.display(boolean=True, description=_("address undeliverable"), ordering="undeliverable_since")
     def undeliverable(self, participant: Participant) -> bool:
         return participant.undeliverable
 
-    @admin.display(boolean=True, description="replied")
+    @admin.display(boolean=True, description=_("replied"))
     def has_replied(self, participant: Participant) -> bool:
         response = getattr(participant, "response", None)
         return bool(response and response.is_reply)
@@ -547,7 +548,7 @@ class RecordAdmin(StaffModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="participant", ordering="participant__name")
+    @admin.display(description=_("participant"), ordering="participant__name")
     def participant_name(self, record: Response | Message) -> str:
         return record.participant.name
 
@@ -600,15 +601,15 @@ class ResponseAdmin(RecordAdmin):
             return self.search_fields
         return [field for field in self.search_fields if not field.endswith("email")]
 
-    @admin.display(description="administration", ordering="participant__administration__code")
+    @admin.display(description=_("administration"), ordering="participant__administration__code")
     def administration(self, response: Response) -> str:
         return response.participant.administration.code
 
-    @admin.display(description="workshop", ordering="participant__workshop__start_date")
+    @admin.display(description=_("workshop"), ordering="participant__workshop__start_date")
     def workshop(self, response: Response) -> str:
         return str(response.participant.workshop)
 
-    @admin.display(description="report")
+    @admin.display(description=_("report"))
     def quote_link(self, response: Response) -> str:
         # Staff choose the texts the Good Practice Report quotes (reports app).
         if not response.is_reply:
@@ -639,13 +640,13 @@ class MessageAdmin(RecordAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "text"]
 
-    @admin.display(description="text")
+    @admin.display(description=_("text"))
     def text(self, message: Message) -> str:
         # Shown as the participant read it: line breaks kept, nothing interpreted as HTML.
         if not message.body:
             return "-" if message.status != MessageStatus.SENT else "(not kept)"
         return format_html("<pre>{}</pre>", message.body)
 
-    @admin.display(description="workshop", ordering="participant__workshop__start_date")
+    @admin.display(description=_("workshop"), ordering="participant__workshop__start_date")
     def workshop(self, message: Message) -> str:
         return str(message.participant.workshop)

@@ -51,11 +51,11 @@ class FiscalYearFilter(admin.SimpleListFilter):
 class UndeliverableFilter(admin.SimpleListFilter):
     """Participants whose address bounced for good: staff ask their administration for the right one."""
 
-    title = "address"
+    title = _("address")
     parameter_name = "address"
 
     def lookups(self, request, model_admin):
-        return [("undeliverable", "undeliverable"), ("deliverable", "deliverable")]
+        return [("undeliverable", gettext("undeliverable")), ("deliverable", gettext("deliverable"))]
 
     def queryset(self, request, queryset):
         if self.value() == "undeliverable":
@@ -86,6 +86,6 @@ class MemberAdministrationAdmin(StaffModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(undeliverable_count=UNDELIVERABLE)
 
-    @admin.display(description="undeliverable addresses", ordering="undeliverable_count")
+    @admin.display(description=_("undeliverable addresses"), ordering="undeliverable_count")
     def undeliverable_count(self, administration: CountedAdministration) -> str:
         return undeliverable_link(administration.undeliverable_count, administration__id__exact=administration.pk)
