@@ -133,7 +133,9 @@ class ReportEditionAdmin(StaffModelAdmin):
         if not super().has_change_permission(request):
             return redirect("admin:index")
         if not edition.is_final:
-            self.message_user(request, f"{edition} is a draft already.", messages.WARNING)
+            self.message_user(
+                request, gettext("%(edition)s is a draft already.") % {"edition": edition}, messages.WARNING
+            )
             return redirect("admin:reports_reportedition_change", edition.pk)
         if request.method == "POST" and request.POST.get("confirmed") == "yes":
             edition.reopen(by=_signed_in(request))
@@ -141,7 +143,9 @@ class ReportEditionAdmin(StaffModelAdmin):
                 request, edition, f"Reopened: back to draft; the round of FY{edition.fiscal_year_label} is open again."
             )
             self.message_user(
-                request, f"FY{edition.fiscal_year_label}: the report is a draft again and its round is open."
+                request,
+                gettext("FY%(label)s: the report is a draft again and its round is open.")
+                % {"label": edition.fiscal_year_label},
             )
             return redirect("admin:reports_reportedition_change", edition.pk)
         return TemplateResponse(
@@ -149,7 +153,7 @@ class ReportEditionAdmin(StaffModelAdmin):
             "admin/reports/reportedition/reopen.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Reopen the report?",
+                "title": gettext("Reopen the report?"),
                 "edition": edition,
                 "opts": self.model._meta,
             },

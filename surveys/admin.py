@@ -23,8 +23,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
@@ -65,6 +66,11 @@ SCHEDULE_FIELDS = [
 # --- What staff do with messages from the workshop and participant pages --------------------------------------
 
 
+def long_date(day: dt.date) -> str:
+    """A date as staff read it in their language: 05 March 2027, 05 mars 2027."""
+    return date_format(day, "d F Y")
+
+
 class SendsMessages:
     """For a ModelAdmin that offers the actions below: only to those who may send messages (workshops.roles)."""
 
@@ -74,9 +80,9 @@ class SendsMessages:
 
 class ReleaseForm(forms.Form):
     due = forms.DateField(
-        label="Due date",
+        label=_("Due date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The reminders come before it and the results the day after. A new date shows this page again.",
+        help_text=_("The reminders come before it and the results the day after. A new date shows this page again."),
     )
     # The due date this page showed: only that one is confirmed (a changed date is shown first).
     previewed = forms.DateField(widget=forms.DateInput(attrs={"type": "hidden"}, format="%Y-%m-%d"), required=False)
@@ -88,7 +94,9 @@ class ReleaseForm(forms.Form):
     def clean_due(self) -> dt.date:
         due = self.cleaned_data["due"]
         if due <= self.today:
-            raise forms.ValidationError(f"The due date must be after today ({self.today:%d %B %Y}).")
+            raise forms.ValidationError(
+                gettext("The due date must be after today (%(today)s).") % {"today": long_date(self.today)}
+            )
         return due
 
 
@@ -115,8 +123,14 @@ def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | No
     if others:
         modeladmin.message_user(
             request,
-            f"{others} workshop(s) left as they are: not surveyed, already released, or their invitations are not past "
-            "the catch-up window (the schedule sends those by itself).",
+            ngettext(
+                "%(count)s workshop left as it is: not surveyed, already released, or its invitations are not past "
+                "the catch-up window (the schedule sends those by itself).",
+                "%(count)s workshops left as they are: not surveyed, already released, or their invitations are not "
+                "past the catch-up window (the schedule sends those by itself).",
+                others,
+            )
+            % {"count": others},
             messages.WARNING,
         )
     if not past:
@@ -134,7 +148,12 @@ def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | No
             count = dispatch.release_invitations(queryset.filter(pk__in=[w.pk for w in past]), due, now)
         modeladmin.message_user(
             request,
-            f"Invitations of {count} workshop(s) released, due {due:%d %B %Y}: they are being sent.",
+            ngettext(
+                "Invitations of %(count)s workshop released, due %(due)s: they are being sent.",
+                "Invitations of %(count)s workshops released, due %(due)s: they are being sent.",
+                count,
+            )
+            % {"count": count, "due": long_date(due)},
             messages.SUCCESS,
         )
         return None
@@ -142,7 +161,7 @@ def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | No
     previews = [released(workshop, due, now) for workshop in past]
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Send these invitations?",
+        "title": gettext("Send these invitations?"),
         "opts": modeladmin.model._meta,
         "lines": dispatch.preview(previews, now),
         "schedules": [(workshop, schedule_for(workshop)) for workshop in previews],
@@ -160,11 +179,25 @@ def send_link_again(modeladmin, request, queryset) -> None:
     with transaction.atomic():
         count = dispatch.send_link_again(wanted)
     skipped = queryset.count() - count
-    modeladmin.message_user(request, f"The link goes out again to {count} participant(s).", messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "The link goes out again to %(count)s participant.",
+            "The link goes out again to %(count)s participants.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
     if skipped:
         modeladmin.message_user(
             request,
-            f"{skipped} participant(s) opted out of e-mail or have an undeliverable address: nothing sent to them.",
+            ngettext(
+                "%(count)s participant opted out of e-mail or has an undeliverable address: nothing sent to them.",
+                "%(count)s participants opted out of e-mail or have an undeliverable address: nothing sent to them.",
+                skipped,
+            )
+            % {"count": skipped},
             messages.WARNING,
         )
 
@@ -202,14 +235,17 @@ class ParticipantInline(ShowsQuestionnaireLink, admin.TabularInline):
 
 
 class WorkbookUploadForm(forms.Form):
-    workbook = forms.FileField(help_text="An .xlsx workbook with the sheets workshops, participants and responses.")
+    workbook = forms.FileField(
+        label=_("Workbook"),
+        help_text=_("An .xlsx workbook with the sheets workshops, participants and responses."),
+    )
 
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
         if upload.size > settings.WORKBOOK_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size / 2**20:.1f} MiB; "
-                f"at most {settings.WORKBOOK_MAX_BYTES / 2**20:.0f} MiB is accepted."
+                gettext("The file is %(size)s MiB; at most %(limit)s MiB is accepted.")
+                % {"size": f"{upload.size / 2**20:.1f}", "limit": f"{settings.WORKBOOK_MAX_BYTES / 2**20:.0f}"}
             )
         return upload
 
@@ -251,7 +287,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             },
         ),
         (
-            "Survey schedule",
+            _("Survey schedule"),
             {
                 "fields": [
                     "schedule_display",
@@ -259,7 +295,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
                     "due_date_override",
                     "feedback_date_override",
                 ],
-                "description": "Dates follow from the end date and the survey settings unless you set them here.",
+                "description": _("Dates follow from the end date and the survey settings unless you set them here."),
             },
         ),
     ]
@@ -364,7 +400,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             **self.admin_site.each_context(request),
             "title": gettext("Add this workshop and send these messages?")
             if adding
-            else "Save these changes and send these messages?",
+            else gettext("Save these changes and send these messages?"),
             "opts": self.model._meta,
             "workshop": workshop,
             "new_title": form.cleaned_data["title"],
@@ -401,7 +437,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             return redirect(reverse("admin:workshops_workshop_import_status", args=[workbook_import.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import a workbook",
+            "title": gettext("Import a workbook"),
             "form": form,
             "recent": WorkbookImport.objects.select_related("started_by")[:5],
             "opts": self.model._meta,
@@ -420,7 +456,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         awaiting = workbook_import.state == ImportState.AWAITING
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Import of {workbook_import.file_name}",
+            "title": gettext("Import of %(file)s") % {"file": workbook_import.file_name},
             "workbook_import": workbook_import,
             # Not while it waits for staff: the page would reload under their eyes with nothing new to say.
             "refresh": None if workbook_import.finished or awaiting else 2,
@@ -456,7 +492,7 @@ def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     if request.POST.get("confirm") != "yes":
         context = {
             **modeladmin.admin_site.each_context(request),
-            "title": "Erase personal data?",
+            "title": gettext("Erase personal data?"),
             "participants": queryset.select_related("workshop", "administration"),
             "opts": modeladmin.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -467,7 +503,15 @@ def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
         if privacy.erase_personal_data(participant):
             erased += 1
             modeladmin.log_change(request, participant, "Erased personal data on request.")
-    messages.success(request, f"Personal data of {erased} participant(s) erased; their replies stay counted.")
+    messages.success(
+        request,
+        ngettext(
+            "Personal data of %(count)s participant erased; their reply stays counted.",
+            "Personal data of %(count)s participants erased; their replies stay counted.",
+            erased,
+        )
+        % {"count": erased},
+    )
     return None
 
 
@@ -515,7 +559,7 @@ class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
     def response_change(self, request: HttpRequest, obj: Participant) -> HttpResponse:
         if "_revoke_link" in request.POST:
             new_link = revoke(obj)
-            messages.success(request, f"The old link no longer works. New link: {new_link}")
+            messages.success(request, gettext("The old link no longer works. New link: %(link)s") % {"link": new_link})
             return redirect(request.path)
         return super().response_change(request, obj)
 
@@ -562,7 +606,7 @@ def _reply_fieldsets(reply_fields: list[str]) -> _FieldsetSpec:
         (f"{question.number}. {question.text}", {"fields": list(question.fields)})
         for question in questionnaire.QUESTIONS
     ]
-    return [("Reply", {"fields": reply_fields}), *questions]
+    return [(_("Reply"), {"fields": reply_fields}), *questions]
 
 
 @admin.register(Response)
@@ -633,8 +677,8 @@ class MessageAdmin(RecordAdmin):
     # The message as it went out; the claim and lease are the dispatch's business, not staff's.
     fieldsets = [
         (None, {"fields": ["participant", "kind", "status", "to_email", "sent_at"]}),
-        ("As sent", {"fields": ["subject", "text"]}),
-        ("Delivery", {"fields": ["attempts", "error", "next_attempt_at", "bounce", "bounced_at", "bounce_detail"]}),
+        (_("As sent"), {"fields": ["subject", "text"]}),
+        (_("Delivery"), {"fields": ["attempts", "error", "next_attempt_at", "bounce", "bounced_at", "bounce_detail"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -115,7 +115,7 @@ def test_admin_action_confirms_then_erases_and_records_history(staff_client, rep
     assert Participant.objects.get(pk=replied.pk).name == "Jane Doe"  # nothing erased before "yes"
 
     done = staff_client.post(changelist, {**form, "confirm": "yes"}, follow=True)
-    assert "Personal data of 1 participant(s) erased" in done.content.decode()
+    assert "Personal data of 1 participant erased" in done.content.decode()
     assert is_erased(Participant.objects.get(pk=replied.pk))
     history = LogEntry.objects.filter(object_id=str(replied.pk))
     assert any("Erased personal data" in entry.get_change_message() for entry in history)
