@@ -483,3 +483,12 @@ def test_imports_already_awaiting_count_their_wait_from_the_upload():
     done.refresh_from_db()
     assert job.awaiting_since == old and done.awaiting_since is None
     assert imports.tidy(timezone.now()) == 1
+
+
+def test_a_running_imports_page_in_french(staff_client):
+    job = WorkbookImport.objects.create(
+        file_name="x.xlsx", state=ImportState.RUNNING, language="fr", progress="ouverture du classeur"
+    )
+    page = staff_client.get(_status(job), **FRENCH).content.decode()
+    assert "En cours : ouverture du classeur." in page
+    assert "Cette page se met à jour toutes les 2 secondes." in page
