@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
@@ -246,7 +246,10 @@ class WorkbookUploadForm(forms.Form):
         if upload.size > settings.WORKBOOK_MAX_BYTES:
             raise forms.ValidationError(
                 gettext("The file is %(size)s MiB; at most %(limit)s MiB is accepted.")
-                % {"size": f"{upload.size / 2**20:.1f}", "limit": f"{settings.WORKBOOK_MAX_BYTES / 2**20:.0f}"}
+                % {
+                    "size": number_format(upload.size / 2**20, 1),
+                    "limit": number_format(round(settings.WORKBOOK_MAX_BYTES / 2**20)),
+                }
             )
         return upload
 

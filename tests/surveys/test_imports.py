@@ -492,3 +492,11 @@ def test_a_running_imports_page_in_french(staff_client):
     page = staff_client.get(_status(job), **FRENCH).content.decode()
     assert "En cours : ouverture du classeur." in page
     assert "Cette page se met à jour toutes les 2 secondes." in page
+
+
+def test_a_workbook_too_large_is_refused_in_the_staff_users_language(staff_client, settings):
+    settings.WORKBOOK_MAX_BYTES = 2 * 2**20
+    upload = SimpleUploadedFile("big.xlsx", b"x" * (5 * 2**19))  # 2.5 MiB
+    page = staff_client.post(UPLOAD, {"workbook": upload}, **FRENCH).content.decode()
+    assert "Le fichier fait 2,5 Mio ; 2 Mio au plus sont acceptés." in page
+    assert not WorkbookImport.objects.exists()
