@@ -119,6 +119,10 @@ for token in Participant.objects.order_by("pk").values_list("token", flat=True):
 """
 
 
+def load_average() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
 def cpu_seconds(server: subprocess.Popen) -> float:
     """User and system CPU time of the server's workers (the master's children) so far."""
     ticks = 0
@@ -199,7 +203,7 @@ def main() -> int:
         cookie = next(c.value for c in jar if c.name == "csrftoken")
         body = urllib.parse.urlencode({**ANSWERS, "csrfmiddlewaretoken": form_token})
 
-        load_before = os.getloadavg()
+        load_before = load_average()
         results: dict[tuple[str, int], dict[str, float]] = {}
         for connections in CONNECTIONS:
             for mode in ("bare", "get", "post"):
@@ -222,7 +226,7 @@ def main() -> int:
                 results[(mode, connections)] = wrk(url, connections, script, server)
 
         print(f"\nQuestionnaire benchmark: gunicorn 2 sync workers, DEBUG off, wrk -t2 {SECONDS} s per line")
-        print(f"load average before: {load_before}, after: {os.getloadavg()}")
+        print(f"load average before: {load_before}, after: {load_average()}")
         print(
             f"{'what':<22}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}{'errors':>8}"
             f"{'CPU ms/req':>12}"
