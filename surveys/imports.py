@@ -11,9 +11,11 @@ task imports again and keeps the import only if it still makes exactly the confi
 plan is shown for confirmation. An import that makes nothing due is kept at once.
 
 An import waits for confirmation at most IMPORT_CONFIRMATION_HOURS; then it expires: nothing is imported, its file
-is deleted and staff upload the workbook again (`tidy`, run by the periodic pass and whenever the import pages are
-opened; `confirm` refuses an import past its time even before the pass has marked it). The file of an import that
-is finished (imported, failed, cancelled, expired) is deleted as it finishes, and `tidy` deletes any left behind.
+is deleted and staff upload the workbook again. The state is written by the periodic pass (`tidy`, run by beat's
+dispatch task and `manage.py dispatch_messages`), never by a page: a GET writes nothing (issue 16). Until the pass
+comes, the pages show an import past its time as expired (`as_shown`) and `confirm` refuses it. The file of an
+import that is finished (imported, failed, cancelled, expired) is deleted as it finishes, and `tidy` deletes any
+left behind.
 
 What the import says (its progress, summary and errors) is written in the language of the staff user who started
 it (recorded on the import) and stored as that text: the record keeps what they were told, as they read it, and the
@@ -32,6 +34,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -180,11 +183,41 @@ def expires_at(workbook_import: WorkbookImport) -> dt.datetime | None:
     return workbook_import.awaiting_since + dt.timedelta(hours=settings.IMPORT_CONFIRMATION_HOURS)
 
 
+def is_past_its_time(workbook_import: WorkbookImport, now: dt.datetime) -> bool:
+    """Awaiting confirmation longer than IMPORT_CONFIRMATION_HOURS: expired, whether or not the periodic pass has
+    written it yet (the same bound as `tidy` and `confirm`)."""
+    expires = expires_at(workbook_import)
+    return expires is not None and expires < now
+
+
+def as_shown(workbook_import: WorkbookImport, now: dt.datetime) -> WorkbookImport:
+    """The import as the pages show it at `now`: one awaiting confirmation past its time is shown expired. Changed
+    in memory only, never saved: the periodic pass writes the state (and deletes the file), a page writes nothing."""
+    if is_past_its_time(workbook_import, now):
+        workbook_import.finished_at = expires_at(workbook_import)
+        workbook_import.state = ImportState.EXPIRED
+        workbook_import.progress = ""
+    return workbook_import
+
+
+def _past_its_time(now: dt.datetime) -> Q:
+    return Q(state=ImportState.AWAITING, awaiting_since__lt=expiry_cutoff(now))
+
+
+def shown_in_state(state: str, now: dt.datetime) -> Q:
+    """The imports the pages show in `state` at `now` (`as_shown` as a query, for the list of past imports)."""
+    if state == ImportState.EXPIRED:
+        return Q(state=ImportState.EXPIRED) | _past_its_time(now)
+    if state == ImportState.AWAITING:
+        return Q(state=ImportState.AWAITING) & ~_past_its_time(now)
+    return Q(state=state)
+
+
 def tidy(now: dt.datetime) -> int:
     """Expire the imports left awaiting confirmation longer than IMPORT_CONFIRMATION_HOURS (nothing imported), then
     delete every kept file that no import needs any more: those of finished imports, and any whose import is gone.
     Returns how many imports expired. Safe beside a confirmation: each row changes only while it still awaits."""
-    expired = WorkbookImport.objects.filter(state=ImportState.AWAITING, awaiting_since__lt=expiry_cutoff(now)).update(
+    expired = WorkbookImport.objects.filter(_past_its_time(now)).update(
         state=ImportState.EXPIRED, finished_at=now, progress=""
     )
     if expired:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from surveys import imports
 from surveys.models import ImportState, WorkbookImport
@@ -382,8 +383,10 @@ def _awaiting(staff_client, hours_ago: float) -> WorkbookImport:
     return job
 
 
-def test_an_import_left_awaiting_too_long_expires_when_its_page_is_opened(staff_client, settings):
+def test_an_import_left_awaiting_too_long_is_shown_expired_and_the_pass_writes_it(staff_client, settings):
     from django.core import mail
+
+    from surveys.tasks import dispatch_messages
 
     settings.IMPORT_CONFIRMATION_HOURS = 48
     fresh = _awaiting(staff_client, hours_ago=47)
@@ -395,26 +398,45 @@ def test_an_import_left_awaiting_too_long_expires_when_its_page_is_opened(staff_
     stale = _awaiting(staff_client, hours_ago=49)
     digest = imports.plan_digest(stale.announced)
     page = staff_client.get(_status(stale), **FRENCH).content.decode()
-    stale.refresh_from_db()
-    assert stale.state == ImportState.EXPIRED and stale.finished and stale.finished_at is not None
-    assert not imports.upload_path(stale).exists()
     assert "Expirée : cette importation a attendu une confirmation plus de 48 heures." in page
-    assert "Oui, importer et les envoyer" not in page
+    assert "Oui, importer et les envoyer" not in page and 'http-equiv="refresh"' not in page
+    # Shown, not written: the page leaves the row and the file to the periodic pass (a GET writes nothing).
+    stale.refresh_from_db()
+    assert stale.state == ImportState.AWAITING and imports.upload_path(stale).exists()
     # A confirmation from a page opened before (another tab) imports and sends nothing.
     answer = staff_client.post(_status(stale), {"_confirm": "1", "plan": digest}, follow=True)
     assert "no longer waits" in answer.content.decode()
     _dispatch_pass()
     assert not Workshop.objects.filter(code="IMP-1").exists() and mail.outbox == []
+
+    dispatch_messages()  # the periodic pass writes what the page showed
+    stale.refresh_from_db()
+    assert stale.state == ImportState.EXPIRED and stale.finished_at is not None
+    assert not imports.upload_path(stale).exists()
     fresh.refresh_from_db()
     assert fresh.state == ImportState.AWAITING  # the younger one still waits
 
 
-def test_the_upload_page_and_the_list_of_imports_expire_them_too(staff_client):
-    for url in (UPLOAD, reverse("admin:surveys_workbookimport_changelist")):
-        job = _awaiting(staff_client, hours_ago=49)
-        staff_client.get(url)
+def test_the_upload_page_and_the_list_of_imports_show_them_expired_too(staff_client):
+    listing = reverse("admin:surveys_workbookimport_changelist")
+    stale = _awaiting(staff_client, hours_ago=49)
+    fresh = _awaiting(staff_client, hours_ago=1)
+    upload_page = staff_client.get(UPLOAD, **FRENCH).content.decode()
+    assert "expirée : rien n&#x27;a été importé" in upload_page  # the recent imports, the state in lower case
+    page = staff_client.get(listing)
+    assert [imports.as_shown(job, timezone.now()).state for job in page.context["cl"].result_list] == [
+        ImportState.AWAITING,
+        ImportState.EXPIRED,
+    ]
+    assert "Expired: nothing imported, upload it again" in page.content.decode()
+    # The list's state filter puts each where the page shows it.
+    expired = staff_client.get(listing, {"state": ImportState.EXPIRED})
+    assert list(expired.context["cl"].result_list) == [stale]
+    awaiting = staff_client.get(listing, {"state": ImportState.AWAITING})
+    assert list(awaiting.context["cl"].result_list) == [fresh]
+    for job in (stale, fresh):
         job.refresh_from_db()
-        assert job.state == ImportState.EXPIRED and not imports.upload_path(job).exists(), url
+        assert job.state == ImportState.AWAITING and imports.upload_path(job).exists()
 
 
 def test_the_periodic_pass_expires_them(staff_client, settings):
