@@ -795,6 +795,8 @@ class WorkbookImportAdmin(StaffModelAdmin):
         state = imports.as_shown(workbook_import, timezone.now()).state
         if state == ImportState.DONE:
             return "; ".join(workbook_import.summary)
+        if state == ImportState.FAILED and workbook_import.failure:
+            return workbook_import.failure
         if state == ImportState.FAILED:
             count = len(workbook_import.errors) + workbook_import.unlisted_errors
             if not workbook_import.errors:
