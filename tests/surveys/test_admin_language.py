@@ -99,3 +99,30 @@ def test_every_admin_response_varies_on_the_language_the_login_page_too(client):
     # Other pages stay in the office's language, whatever the browser says.
     unknown = client.get("/r/not-a-token/", **FRENCH)
     assert unknown["Content-Language"] == "en" and "Accept-Language" not in unknown.get("Vary", "")
+
+
+@pytest.mark.django_db
+def test_the_reply_rate_is_written_as_the_staff_users_language_writes_it(staff_client, demo_data):
+    """55% in English, "55 %" with a narrow no-break space in French (rocbap.percentages), on the workshops' list."""
+    from django.db.models import Count, Q
+
+    from rocbap.percentages import percent
+    from surveys.models import Status
+    from workshops.models import Workshop
+
+    workshop = (
+        Workshop.objects.annotate(
+            people=Count("participants", distinct=True),
+            replies=Count("participants__response", filter=Q(participants__response__status=Status.SUBMITTED)),
+        )
+        .filter(replies__gt=0)
+        .order_by("pk")
+        .first()
+    )
+    rate = percent(workshop.replies, workshop.people)
+    url = reverse("admin:workshops_workshop_changelist")
+    cell = '<td class="field-reply_rate">{}</td>'
+    assert cell.format(f"{rate}%") in staff_client.get(url).content.decode()
+    french = staff_client.get(url, **FRENCH).content.decode()
+    assert cell.format(f"{rate}\u202f%") in french
+    assert cell.format(f"{rate}%") not in french
