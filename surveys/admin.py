@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
@@ -518,7 +518,8 @@ def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     for participant in queryset:
         if privacy.erase_personal_data(participant):
             erased += 1
-            modeladmin.log_change(request, participant, "Erased personal data on request.")
+            # Stored as its message id: the history shows it in the reader's language (StaffModelAdmin).
+            modeladmin.log_change(request, participant, gettext_noop("Erased personal data on request."))
     messages.success(
         request,
         ngettext(
