@@ -39,7 +39,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from rocbap.celery import app as celery_app
-from surveys.emails import ResultsCache, send_message
+from surveys.emails import Drafts, send_message
 from surveys.models import Bounce, Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
 from surveys.schedule import due_on, local_day, moment_passed, schedule_for
 from workshops.models import Participant, Workshop
@@ -324,7 +324,7 @@ class _Batch:
     lease_ends: dt.datetime
     stop_at: dt.datetime  # half the lease: later rows are released for another pass
     outcome: Counter = field(default_factory=Counter)
-    results_cache: ResultsCache = field(default_factory=dict)
+    drafts: Drafts = field(default_factory=Drafts)
     texts: dict[int, str] = field(default_factory=dict)  # pk -> the text as sent, kept once the batch is done
 
 
@@ -420,7 +420,7 @@ def _send_one(batch: _Batch, message: Message, connection: BaseEmailBackend) -> 
         batch.outcome["skipped"] += 1
         return None
     try:
-        email = send_message(message, batch.today, connection, batch.results_cache)
+        email = send_message(message, batch.today, connection, batch.drafts)
     except Exception as error:
         _record_failure(batch, message, error)
         return error

@@ -1,13 +1,19 @@
 """The e-mails as participants read them; the feedback mail's results come from surveys.feedback."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
-from django.core import mail
+from django.conf import settings
+from django.core import mail, signing
+from django.template.base import Lexer, Token, TokenType
+from django.test.signals import template_rendered
 
 from surveys.dispatch import run_pass
-from surveys.models import Response, Status
-from tests.surveys.test_dispatch import FEEDBACK, INVITATION, at
+from surveys.emails import Drafts, build_email
+from surveys.models import Message, MessageKind, Response, Status
+from tests.surveys.test_dispatch import FEEDBACK, INVITATION, REMINDER_1, at
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +75,117 @@ def test_feedback_carries_the_workshops_results_and_the_link_to_those_without_a_
     assert "Submitted a mission report to superiors" in html and f"/r/{third.token}/" in html
     run_pass(at(FEEDBACK + dt.timedelta(days=1)), in_process=True)
     assert len(mail.outbox) == 3
+
+
+def _parts(email) -> tuple:
+    return email.subject, email.body, email.alternatives[0][0], email.extra_headers, email.to, email.from_email
+
+
+# Names that escaping, a language and the subject's whitespace rule would each treat wrongly if a draft's slot were
+# filled in carelessly.
+NAMES = ["Ana <b>Tupou</b> & Co", "Élodie N'Guessan", "  Sione   Fifita ", "Participant \\1 $1"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "day"),
+    [
+        (MessageKind.INVITATION, INVITATION),
+        (MessageKind.REMINDER_1, REMINDER_1),
+        (MessageKind.LINK, REMINDER_1),
+        (MessageKind.FEEDBACK, FEEDBACK),
+    ],
+)
+def test_a_batchs_drafted_emails_are_the_emails_rendered_whole(
+    workshop_factory, participant_factory, kind, day, caplog, monkeypatch
+):
+    # The opt-out link is signed with the time in seconds: the same in both e-mails of a message.
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda signer: "1fixed")
+    workshop = workshop_factory(title="WCO Workshop on AEO <Phase 2> & more")
+    participants = [
+        participant_factory(workshop=workshop, name=name, language=language)
+        for name in NAMES
+        for language in ("en", "fr")
+    ]
+    Response.objects.create(participant=participants[0], status=Status.SUBMITTED, submitted_at=at(INVITATION))
+    messages = [Message.objects.create(participant=participant, kind=kind) for participant in participants]
+    drafts = Drafts()
+    for message in messages:
+        assert _parts(build_email(message, day, drafts=drafts)) == _parts(build_email(message, day))
+    assert "own values" not in caplog.text  # every group drafted: none was rendered whole for want of a good draft
+
+
+def test_a_batch_renders_each_kind_once_per_language_not_once_per_message(workshop, participant_factory):
+    for _ in range(5):
+        participant_factory(workshop=workshop, language="fr")
+    messages = [Message.objects.create(participant=p, kind=MessageKind.INVITATION) for p in workshop.participants.all()]
+    rendered: list[str] = []
+
+    def count(sender, template, **kwargs) -> None:
+        rendered.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        drafts = Drafts()
+        for message in messages:
+            build_email(message, INVITATION, drafts=drafts)
+    finally:
+        template_rendered.disconnect(count)
+    # 8 messages in two languages: per language, the first message whole and the draft.
+    assert rendered.count("emails/invitation/body.txt") == 4
+
+
+# A participant's own values (surveys.emails.own_values) as the e-mail templates may use them: printed, never tested
+# or filtered, so that a draft filled in is the e-mail rendered whole for every participant, not only the first.
+OWN_VALUE = re.compile(r"\b(participant|link|optout_link)\b")
+
+
+def _printed_only(token: Token) -> bool:
+    if token.token_type not in (TokenType.VAR, TokenType.BLOCK):
+        return True  # text
+    contents = re.sub(r'"[^"]*"', '""', token.contents)  # the words of {% translate "..." %} are no variables
+    if not OWN_VALUE.search(contents):
+        return True
+    if token.token_type == TokenType.VAR:
+        return contents in ("link", "optout_link")
+    tag, *words = contents.split()
+    return tag == "blocktranslate" and all(
+        not OWN_VALUE.search(word) or re.fullmatch(r"\w+=participant\.name", word) for word in words
+    )
+
+
+def test_the_email_templates_only_print_a_participants_own_values():
+    folder = Path(settings.BASE_DIR) / "templates" / "emails"
+    tokens = [
+        (path.relative_to(folder), token)
+        for path in sorted(folder.rglob("*.*"))
+        for token in Lexer(path.read_text()).tokenize()
+    ]
+    assert [(str(path), token.contents) for path, token in tokens if not _printed_only(token)] == []
+    seen = [token for _, token in tokens if token.token_type != TokenType.TEXT and OWN_VALUE.search(token.contents)]
+    assert len(seen) > 20  # the check saw them
+
+
+def test_a_lax_template_is_refused_by_the_check_above():
+    lax = (
+        "{{ participant.name|upper }} {% if link %}{{ link }}{% endif %} {% blocktranslate with n=participant.email %}"
+    )
+    assert [token.contents for token in Lexer(lax).tokenize() if not _printed_only(token)] == [
+        "participant.name|upper",
+        "if link",
+        "blocktranslate with n=participant.email",
+    ]
+
+
+def test_a_template_that_filters_a_name_renders_its_emails_whole(workshop, settings, tmp_path, caplog):
+    subject = tmp_path / "emails" / "invitation" / "subject.txt"
+    subject.parent.mkdir(parents=True)
+    subject.write_text("Survey for {{ participant.name|upper }}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    for number, participant in enumerate(workshop.participants.order_by("pk")):
+        participant.name = f"Name {number}"
+        participant.save()
+    drafts = Drafts()
+    messages = [Message.objects.create(participant=p, kind=MessageKind.INVITATION) for p in workshop.participants.all()]
+    subjects = [build_email(message, INVITATION, drafts=drafts).subject for message in messages]
+    assert sorted(subjects) == ["Survey for NAME 0", "Survey for NAME 1", "Survey for NAME 2"]
+    assert "does more with a participant's own values than print them" in caplog.text
