@@ -11,6 +11,8 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
+from email.message import EmailMessage as StdlibEmailMessage
+from email.policy import Compat32, compat32
 from email.utils import parseaddr
 from typing import Any
 
@@ -199,9 +201,38 @@ def return_path_pattern() -> re.Pattern[bytes]:
     return re.compile(rb"\b" + re.escape(local.encode()) + rb"\+(\d+)@" + re.escape(domain.encode()), re.IGNORECASE)
 
 
-def build_email(
-    message: Message, today: dt.date, connection=None, drafts: Drafts | None = None
-) -> EmailMultiAlternatives:
+class _HeaderFolding(Compat32):
+    """Python's default header folding (compat32, as Django's messages use it), with a short cut for the common
+    header: one line of printable ASCII words that needs no folding comes out as it is, which is what compat32
+    writes too, without building a Header object (folding took half the time of writing out a message)."""
+
+    _ONE_LINE = re.compile(r"[!-~]+(?: [!-~]+)*")  # no leading, trailing or repeated whitespace, no line break
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if (
+            isinstance(value, str)
+            and self.max_line_length is not None
+            and len(name) + 2 + len(value) <= self.max_line_length
+            and self._ONE_LINE.fullmatch(value)
+        ):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+HEADER_FOLDING = _HeaderFolding()
+
+
+class SurveyEmail(EmailMultiAlternatives):
+    """Django's e-mail, written out with HEADER_FOLDING: the same bytes, sooner."""
+
+    def message(self, **options: Any) -> StdlibEmailMessage:
+        message = super().message(**options)
+        if message.policy is compat32:  # Django 5's messages (a later Django writes with the modern policy)
+            message.policy = HEADER_FOLDING  # the generator writes every part with the message's policy
+        return message
+
+
+def build_email(message: Message, today: dt.date, connection=None, drafts: Drafts | None = None) -> SurveyEmail:
     """The e-mail of one log row, in the participant's language: subject, plain text and HTML, List-Unsubscribe
     with one-click. The messages of a batch share its drafts; a message alone is rendered whole."""
     language = normalized(message.participant.language)
@@ -211,7 +242,7 @@ def build_email(
             texts = _render(message.kind, context_for(message, today, own))
         else:
             texts = drafts.texts(message, today, own)
-    email = EmailMultiAlternatives(
+    email = SurveyEmail(
         subject=texts.subject,
         body=texts.text,
         # The envelope sender (where bounces go); the From header stays the survey's address.
@@ -232,7 +263,7 @@ def build_email(
     return email
 
 
-def send_message(message: Message, today: dt.date, connection, drafts: Drafts | None = None) -> EmailMultiAlternatives:
+def send_message(message: Message, today: dt.date, connection, drafts: Drafts | None = None) -> SurveyEmail:
     """Build and send one message through an open connection; SMTP errors propagate. Returns the e-mail sent (the
     log keeps its subject and text)."""
     email = build_email(message, today, connection=connection, drafts=drafts)

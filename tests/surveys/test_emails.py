@@ -1,7 +1,10 @@
 """The e-mails as participants read them; the feedback mail's results come from surveys.feedback."""
 
 import datetime as dt
+import random
 import re
+from email.errors import HeaderParseError
+from email.policy import compat32
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ from django.template.base import Lexer, Token, TokenType
 from django.test.signals import template_rendered
 
 from surveys.dispatch import run_pass
-from surveys.emails import Drafts, build_email
+from surveys.emails import HEADER_FOLDING, Drafts, build_email
 from surveys.models import Message, MessageKind, Response, Status
 from tests.surveys.test_dispatch import FEEDBACK, INVITATION, REMINDER_1, at
 
@@ -189,3 +192,33 @@ def test_a_template_that_filters_a_name_renders_its_emails_whole(workshop, setti
     subjects = [build_email(message, INVITATION, drafts=drafts).subject for message in messages]
     assert sorted(subjects) == ["Survey for NAME 0", "Survey for NAME 1", "Survey for NAME 2"]
     assert "does more with a participant's own values than print them" in caplog.text
+
+
+def test_the_short_cut_folds_every_header_as_pythons_default_folding():
+    rng = random.Random(2020)
+    alphabet = "abcXYZ019 =?:;,.<>@-_\"'()\t\n\u00e9"
+    ours, default = HEADER_FOLDING.clone(linesep="\r\n"), compat32.clone(linesep="\r\n")
+    short_cut = 0
+    for _ in range(20_000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 90)))
+        name = rng.choice(["To", "Subject", "List-Unsubscribe", "Message-ID"])
+        try:
+            expected = default.fold_binary(name, value)
+        except HeaderParseError:  # a line break followed by what reads as another header
+            continue
+        assert ours.fold_binary(name, value) == expected, (name, value)
+        short_cut += "\n" not in value and "\t" not in value and len(name) + 2 + len(value) <= 78
+    assert short_cut > 1000  # the short cut was tried, not only the default
+
+
+def test_a_survey_email_is_written_out_byte_for_byte_as_python_writes_it(workshop_factory, participant_factory):
+    workshop = workshop_factory(title="WCO Regional Workshop on Coordinated Border Management and Risk Management " * 2)
+    participant = participant_factory(workshop=workshop, name="Élodie N'Guessan", language="fr")
+    message = build_email(Message.objects.create(participant=participant, kind=MessageKind.INVITATION), INVITATION)
+    mime = message.message()
+    assert mime.policy is HEADER_FOLDING
+    ours = mime.as_bytes(linesep="\r\n")
+    mime.policy = compat32
+    assert ours == mime.as_bytes(linesep="\r\n")
+    assert b"\r\nSubject: \r\n =?utf-8?q?Enqu=C3=AAte_de_suivi" in ours  # encoded and folded by Python
+    assert b"\r\nMessage-ID: <rocbap-message-" in ours  # the short cut
