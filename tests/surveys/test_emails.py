@@ -3,6 +3,7 @@
 import datetime as dt
 import random
 import re
+from email import message_from_bytes
 from email.errors import HeaderParseError
 from email.policy import compat32
 from pathlib import Path
@@ -14,7 +15,7 @@ from django.template.base import Lexer, Token, TokenType
 from django.test.signals import template_rendered
 
 from surveys.dispatch import run_pass
-from surveys.emails import HEADER_FOLDING, Drafts, build_email
+from surveys.emails import HEADER_FOLDING, Drafts, SurveyEmail, build_email
 from surveys.models import Message, MessageKind, Response, Status
 from tests.surveys.test_dispatch import FEEDBACK, INVITATION, REMINDER_1, at
 
@@ -222,3 +223,17 @@ def test_a_survey_email_is_written_out_byte_for_byte_as_python_writes_it(worksho
     assert ours == mime.as_bytes(linesep="\r\n")
     assert b"\r\nSubject: \r\n =?utf-8?q?Enqu=C3=AAte_de_suivi" in ours  # encoded and folded by Python
     assert b"\r\nMessage-ID: <rocbap-message-" in ours  # the short cut
+
+
+def test_the_boundary_is_in_no_part_and_the_message_reads_back_as_written(monkeypatch):
+    drawn = iter([1, 2])
+    monkeypatch.setattr(random, "randrange", lambda stop: next(drawn))
+    taken = "===============0000000000000000001=="
+    email = SurveyEmail(subject="Subject", body=f"Text\n--{taken}\nmore", to=["a@example.org"])
+    email.attach_alternative(f"<p>HTML</p>\n--{taken}--", "text/html")
+    mime = email.message()
+    assert mime.get_boundary() == "===============0000000000000000002=="  # drawn before the generator would
+    written = mime.as_bytes(linesep="\r\n")
+    assert b'boundary="===============0000000000000000002=="' in written
+    text, html = message_from_bytes(written).get_payload()
+    assert text.get_payload() == f"Text\r\n--{taken}\r\nmore" and html.get_payload() == f"<p>HTML</p>\r\n--{taken}--"
