@@ -147,20 +147,26 @@ class Drafts:
     Rendering the templates whole took a third of a worker's time, and a batch's messages differ only in those
     values. The rule that makes it right: the templates print a participant's own values and do nothing else with
     them (no filter, no condition; tests/surveys/test_emails.py checks the templates). As a second net, a draft is
-    kept only if, filled in for the first message of its group, it is exactly that message rendered whole; if not,
-    the group's messages are rendered whole, one by one, and the log says so.
+    kept only if, filled in for the message it is drafted at, it is exactly that message rendered whole; if not,
+    the group's messages are rendered whole, one by one, and the log says so. The draft is made at a group's second
+    message: a message alone in its group (a link sent again) costs no more than rendering it whole.
     """
 
     results: ResultsCache = field(default_factory=dict)
-    _drafts: dict[tuple, Texts | None] = field(default_factory=dict)
+    _drafts: dict[tuple, Texts | None] = field(default_factory=dict)  # None: this group is rendered whole
+    _seen: set[tuple] = field(default_factory=set)  # groups of one message so far
 
     def texts(self, message: Message, today: dt.date, own: dict[str, str]) -> Texts:
         """The message's texts in the active language; `own` is own_values(message.participant)."""
         participant = message.participant
         replied = _replied(participant)
         group = (message.kind, participant.workshop_id, translation.get_language(), replied, today)
-        if group not in self._drafts:
-            whole = _render(message.kind, context_for(message, today, own, self.results))
+        if group in self._drafts:
+            kept = self._drafts[group]
+            if kept is not None:
+                return _filled(kept, own)
+        whole = _render(message.kind, context_for(message, today, own, self.results))
+        if group in self._seen and group not in self._drafts:
             shared = _shared_context(message.kind, participant.workshop, replied, today, self.results)
             slots = {"participant": _StandIn(_slot("name")), "link": _slot("link"), "optout_link": _slot("optout_link")}
             draft = _render(message.kind, {**shared, **slots})
@@ -169,11 +175,8 @@ class Drafts:
             else:
                 logger.warning("The %s e-mail does more with a participant's own values than print them", message.kind)
                 self._drafts[group] = None
-            return whole
-        kept = self._drafts[group]
-        if kept is None:
-            return _render(message.kind, context_for(message, today, own, self.results))
-        return _filled(kept, own)
+        self._seen.add(group)
+        return whole
 
 
 def sender_domain() -> str:

@@ -86,8 +86,8 @@ def _parts(email) -> tuple:
 
 
 # Names that escaping, a language and the subject's whitespace rule would each treat wrongly if a draft's slot were
-# filled in carelessly.
-NAMES = ["Ana <b>Tupou</b> & Co", "Élodie N'Guessan", "  Sione   Fifita ", "Participant \\1 $1"]
+# filled in carelessly; the first of each group is rendered whole, the second drafted, the others filled in.
+NAMES = ["Élodie N'Guessan", "Participant \\1 $1", "  Sione   Fifita ", "Ana <b>Tupou</b> & Co", "Mele O'Brien"]
 
 
 @pytest.mark.parametrize(
@@ -118,10 +118,8 @@ def test_a_batchs_drafted_emails_are_the_emails_rendered_whole(
     assert "own values" not in caplog.text  # every group drafted: none was rendered whole for want of a good draft
 
 
-def test_a_batch_renders_each_kind_once_per_language_not_once_per_message(workshop, participant_factory):
-    for _ in range(5):
-        participant_factory(workshop=workshop, language="fr")
-    messages = [Message.objects.create(participant=p, kind=MessageKind.INVITATION) for p in workshop.participants.all()]
+def _rendered(messages: list[Message], day: dt.date) -> list[str]:
+    """The names of the templates rendered to build these messages as one batch."""
     rendered: list[str] = []
 
     def count(sender, template, **kwargs) -> None:
@@ -131,11 +129,26 @@ def test_a_batch_renders_each_kind_once_per_language_not_once_per_message(worksh
     try:
         drafts = Drafts()
         for message in messages:
-            build_email(message, INVITATION, drafts=drafts)
+            build_email(message, day, drafts=drafts)
     finally:
         template_rendered.disconnect(count)
-    # 8 messages in two languages: per language, the first message whole and the draft.
-    assert rendered.count("emails/invitation/body.txt") == 4
+    return rendered
+
+
+def test_a_batch_renders_each_kind_once_per_language_not_once_per_message(workshop, participant_factory):
+    for _ in range(5):
+        participant_factory(workshop=workshop, language="fr")
+    messages = [Message.objects.create(participant=p, kind=MessageKind.INVITATION) for p in workshop.participants.all()]
+    # 8 messages in two languages: per language, the first message whole, then the second whole and its draft.
+    assert _rendered(messages, INVITATION).count("emails/invitation/body.txt") == 6
+
+
+def test_a_message_alone_in_its_group_is_rendered_once(workshop_factory, participant_factory):
+    messages = [
+        Message.objects.create(participant=participant_factory(workshop=workshop_factory()), kind=MessageKind.LINK)
+        for _ in range(3)
+    ]
+    assert _rendered(messages, REMINDER_1).count("emails/link/body.txt") == 3
 
 
 # A participant's own values (surveys.emails.own_values) as the e-mail templates may use them: printed, never tested
