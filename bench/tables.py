@@ -4,9 +4,10 @@
     DATABASE_URL=postgres://... .venv/bin/python bench/tables.py   # or uses that (empty) database
 
 Prints, measured side by side in one run: one FY's tables (load + count), the all-rounds reply-rate trend, and
-the number of SQL queries of each, beside a naive per-workshop ORM loop. Aims: one FY < 100 ms, < 10 ms when
-nothing changed since (the kept counted round of reports.counted), trend < 500 ms,
-queries that do not grow with the number of workshops.
+the number of SQL queries of each, beside a naive per-workshop ORM loop; then how much of the counting frame's load
+is PostgreSQL executing its queries (the rest is fetching the rows and building the frame). Aims: one FY < 100 ms,
+< 10 ms when nothing changed since (the kept counted round of reports.counted), trend < 500 ms, queries that do not
+grow with the number of workshops.
 """
 
 from __future__ import annotations
@@ -166,6 +167,27 @@ def measure(function, repeat: int) -> tuple[float, int]:
     return statistics.median(times), len(queries)
 
 
+def database_milliseconds(function, repeat: int) -> float | None:
+    """Median milliseconds PostgreSQL spends executing the queries of one call (EXPLAIN ANALYZE without per-node
+    timing: no rows sent, none turned into Python objects); None on another database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        return None
+    with CaptureQueriesContext(connection) as queries:
+        function()
+    totals = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            total = 0.0
+            for query in queries.captured_queries:
+                cursor.execute(f"EXPLAIN (ANALYZE, TIMING OFF) {query['sql']}")
+                total += float(cursor.fetchall()[-1][0].split(":")[1].split()[0])  # "Execution Time: 27.1 ms"
+            totals.append(total)
+    return statistics.median(totals)
+
+
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="rocbap-bench-"))
     stop = None
@@ -226,6 +248,10 @@ def main() -> None:
             milliseconds, queries = measure(function, repeat)
             results[name] = milliseconds
             print(f"{name:<66} {milliseconds:>10.2f} {queries:>8}")
+        in_database = database_milliseconds(lambda: frames.replies_frame(year, texts=False), 5)
+        if in_database is not None:
+            name = "one FY: the counting frame's queries, executing in PostgreSQL only"
+            print(f"{name:<66} {in_database:>10.2f}")
         tables_ms, kept_ms = results[rows[3][0]], results[rows[4][0]]
         print(
             f"naive loop / product, one FY: {results[rows[6][0]] / tables_ms:.1f}x slower; "

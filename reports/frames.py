@@ -1,61 +1,122 @@
 """Loading replies from the database into DataFrames for the counting rules (reports.tables).
 
-One query per frame, whatever the number of workshops: the rows come from a LEFT JOIN of workshops, their
-participants, and the participants' responses, so a workshop without participants still has its row.
+Two queries per frame, whatever the number of workshops: the workshops, one row each; then one row per participant
+from a LEFT JOIN of those workshops, their participants and the participants' responses, so a workshop without
+participants still has its row. Each row carries its workshop's columns, taken from the first query: sent once per
+workshop rather than once per participant, a workshop's title, scope and dates cost nothing per row.
+
+The database hands the answers over compactly: every flag (a reply, late, each Q1 action, Q2 answered) and every
+Yes/No answer (answered, Yes) is one bit of a single integer per row, computed in SQL. The frame is then built
+column by column at its final types, with no pass over it afterwards. A large round has tens of thousands of rows,
+and each value fetched one by one, or each pass over a column, costs milliseconds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import Count, Q
-from django.db.models.functions import Length, Trim
+from django.db.models import Case, Count, Expression, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Coalesce, Length, Trim
+from django.db.models.lookups import GreaterThan
 
-from surveys.models import ANSWER_FIELDS, COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS, Status
-from workshops.models import Workshop
+from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS, Status
+from workshops.models import Workshop, WorkshopQuerySet
 
-# Frame column -> path from Workshop. Answers keep the model's field names.
-COLUMNS: dict[str, str] = {
-    "workshop_id": "pk",
-    "workshop_code": "code",
-    "workshop_title": "title",
-    "scope": "scope",
-    "start_date": "start_date",
-    "end_date": "end_date",
-    "fiscal_year": "fiscal_year",
-    "surveyed": "surveyed",
-    "participant_id": "participants__pk",
-    "participant_name": "participants__name",
-    "email": "participants__email",
-    "administration": "participants__administration__code",
-    "administration_name": "participants__administration__name",
-    "response_id": "participants__response__pk",
-    "status": "participants__response__status",
-    "submitted_at": "participants__response__submitted_at",
-    "late": "participants__response__late",
-    **{name: f"participants__response__{name}" for name in ANSWER_FIELDS},
+# --- How a column's values become a frame column -----------------------------------------------------------
+
+Values = Sequence[Any]
+
+
+def _integers(values: Values) -> Any:
+    return np.array(values, dtype=np.int64)
+
+
+def _optional_integers(values: Values) -> Any:
+    # Through floats (None becomes NaN, then blank): twice as fast as from the Python objects. Exact below 2**53.
+    return pd.array(np.array(values, dtype=float), dtype="Int64")
+
+
+def _booleans(values: Values) -> Any:
+    return np.array(values, dtype=bool)  # SQLite hands booleans back as 0 and 1
+
+
+def _dates(values: Values) -> Any:
+    return pd.to_datetime(pd.Series(values, dtype=object))  # SQLite hands dates back as text
+
+
+def _moments(values: Values) -> Any:
+    return pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+
+
+def _texts(values: Values) -> Any:
+    return pd.array(values, dtype="str")
+
+
+@dataclass(frozen=True)
+class Column:
+    source: str | Expression  # a path from Workshop, or what the database computes
+    convert: Callable[[Values], Any]
+    counted: bool = False  # in the counting frame (texts=False): what the tables, figures and progress read
+
+
+# --- The columns ---------------------------------------------------------------------------------------------
+
+# Read once per workshop, repeated on each of its rows.
+WORKSHOP_COLUMNS: dict[str, Column] = {
+    "workshop_id": Column("pk", _integers, counted=True),
+    "workshop_code": Column("code", _texts),
+    "workshop_title": Column("title", _texts, counted=True),
+    "scope": Column("scope", _texts, counted=True),
+    "start_date": Column("start_date", _dates, counted=True),
+    "end_date": Column("end_date", _dates),
+    "fiscal_year": Column("fiscal_year", _integers),
+    "surveyed": Column("surveyed", _booleans),
 }
 
+RESPONSE = "participants__response__"
+# Read once per participant (blank on the row of a workshop without participants, and where there is no response).
+PARTICIPANT_COLUMNS: dict[str, Column] = {
+    "participant_id": Column("participants__pk", _optional_integers, counted=True),
+    "participant_name": Column("participants__name", _texts),
+    "email": Column("participants__email", _texts),
+    "administration": Column("participants__administration__code", _texts, counted=True),
+    "administration_name": Column("participants__administration__name", _texts),
+    "response_id": Column(f"{RESPONSE}pk", _optional_integers, counted=True),  # with replied False: a draft
+    "status": Column(f"{RESPONSE}status", _texts),
+    "submitted_at": Column(f"{RESPONSE}submitted_at", _moments),
+    **{name: Column(f"{RESPONSE}{name}", _optional_integers, counted=True) for name in COUNTS},
+    **{name: Column(Coalesce(f"{RESPONSE}{name}", Value(""), output_field=TextField()), _texts) for name in FREE_TEXTS},
+}
+
+# The flags, never blank: False also for a participant without a response. One bit each (FLAG_BITS).
+FLAGS: dict[str, Q | Expression] = {
+    "replied": Q(**{f"{RESPONSE}status": Status.SUBMITTED}),
+    "late": Q(**{f"{RESPONSE}status": Status.SUBMITTED, f"{RESPONSE}late": True}),
+    **{name: Q(**{f"{RESPONSE}{name}": True}) for name in Q1_ACTIONS},
+    # Whether a reply described the lessons' use (2.3): the counting frame's stand-in for the Q2 text.
+    "q2_answered": GreaterThan(Length(Trim(f"{RESPONSE}q2_utilization")), 0),
+}
+# A Yes/No answer may be blank (not answered), which is not No: two bits each, answered and Yes.
+ANSWERED_FLAGS = {name: Q(**{f"{RESPONSE}{name}__isnull": False}) for name in YES_NO_QUESTIONS}
+YES_FLAGS = {name: Q(**{f"{RESPONSE}{name}": True}) for name in YES_NO_QUESTIONS}
+FLAG_BITS: list[Q | Expression] = [*FLAGS.values(), *ANSWERED_FLAGS.values(), *YES_FLAGS.values()]
 
 # What the counting rules need; texts, names and addresses are for reading replies and for the export.
 COUNTING_COLUMNS = [
-    "workshop_id",
-    "workshop_title",
-    "scope",
-    "start_date",
-    "participant_id",
-    "administration",
-    "response_id",
-    "status",
-    "late",
-    *(name for name in ANSWER_FIELDS if name not in FREE_TEXTS),
-    "q2_length",  # the length of the Q2 answer: whether a reply described the lessons' use (2.3), without the text
+    *(name for name, column in {**WORKSHOP_COLUMNS, **PARTICIPANT_COLUMNS}.items() if column.counted),
+    *FLAGS,
+    *YES_NO_QUESTIONS,
 ]
 
 
 def replies_frame(fiscal_year: int, *, texts: bool = True) -> pd.DataFrame:
     """One row per participant of the fiscal year's surveyed workshops (and one empty row per such workshop
-    without participants), in one query. texts=False leaves out the columns the tables do not count (free
+    without participants), in two queries. texts=False leaves out the columns the tables do not count (free
     texts, names, e-mail addresses...), which makes a large round load several times faster."""
     return _frame(Workshop.objects.surveyed().of_fiscal_year(fiscal_year), texts)
 
@@ -65,38 +126,59 @@ def workshop_frame(workshop_id: int) -> pd.DataFrame:
     return _frame(Workshop.objects.filter(pk=workshop_id), texts=True)
 
 
-def _frame(workshops, texts: bool) -> pd.DataFrame:
-    names = list(COLUMNS) if texts else COUNTING_COLUMNS
-    if not texts:
-        workshops = workshops.annotate(q2_length=Length(Trim(COLUMNS["q2_utilization"])))
-    query = workshops.values_list(*(COLUMNS.get(name, name) for name in names))
+def _frame(workshops: WorkshopQuerySet, texts: bool) -> pd.DataFrame:
+    def chosen(columns: dict[str, Column]) -> dict[str, Column]:
+        return {name: column for name, column in columns.items() if texts or column.counted}
+
+    listed = _read(workshops.order_by(), chosen(WORKSHOP_COLUMNS))
+    flags = sum(
+        (Case(When(condition, then=Value(1 << bit)), default=Value(0)) for bit, condition in enumerate(FLAG_BITS)),
+        start=Value(0),
+    )
+    per_participant = {
+        **chosen(PARTICIPANT_COLUMNS),
+        "workshop_id": WORKSHOP_COLUMNS["workshop_id"],
+        "flags": Column(flags, _integers),
+    }
+    # The rows of the listed workshops by their ids, so that each row finds its workshop's columns (a workshop
+    # added in between is in neither query).
+    rows = Workshop.objects.filter(pk__in=listed["workshop_id"].tolist())
     # Ordered for people reading the full frame; the tables order workshops themselves.
-    query = query.order_by("start_date", "title", "pk", "participants__pk") if texts else query.order_by()
+    rows = rows.order_by("start_date", "title", "pk", "participants__pk") if texts else rows.order_by()
+    read = _read(rows, per_participant) if len(listed) else _empty(per_participant)
+    at = pd.Index(listed["workshop_id"]).get_indexer(read.pop("workshop_id"))
+    flagged = _unpacked(read.pop("flags").to_numpy())
+    return pd.concat([listed.take(at).reset_index(drop=True), read, pd.DataFrame(flagged)], axis=1)
+
+
+def _unpacked(flags: np.ndarray) -> dict[str, Any]:
+    """The flag columns and the Yes/No answers from the integers of FLAG_BITS."""
+
+    def bit(number: int) -> np.ndarray:
+        return (flags >> number) & 1 == 1
+
+    columns: dict[str, Any] = {name: bit(number) for number, name in enumerate(FLAGS)}
+    for number, name in enumerate(YES_NO_QUESTIONS):
+        answered, yes = bit(len(FLAGS) + number), bit(len(FLAGS) + len(YES_NO_QUESTIONS) + number)
+        columns[name] = pd.arrays.BooleanArray(yes, ~answered)
+    return columns
+
+
+def _read(query: QuerySet[Any], columns: dict[str, Column]) -> pd.DataFrame:
+    """The query's rows as a frame of the columns, each converted once, whole."""
     # The cursor directly: Django's per-row model machinery costs more than the query for large rounds.
-    sql, params = query.query.sql_with_params()
+    sql, params = query.values_list(*(column.source for column in columns.values())).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         records = cursor.fetchall()
-    return _typed(pd.DataFrame.from_records(records, columns=names))
+    by_column = zip(*records, strict=True) if records else ((),) * len(columns)
+    return pd.DataFrame(
+        {name: column.convert(values) for (name, column), values in zip(columns.items(), by_column, strict=True)}
+    )
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["replied"] = frame["status"].eq(Status.SUBMITTED)
-    frame["late"] = frame["late"].fillna(False).astype(bool) & frame["replied"]
-    for name in Q1_ACTIONS:
-        frame[name] = frame[name].fillna(False).astype(bool)
-    for name in YES_NO_QUESTIONS:
-        frame[name] = frame[name].astype("boolean")  # blank (not answered) stays blank: it is not No
-    for name in (*COUNTS, "participant_id", "response_id"):
-        frame[name] = frame[name].astype("Int64")
-    frame["start_date"] = pd.to_datetime(frame["start_date"])  # SQLite may hand dates back as text
-    if "submitted_at" in frame:
-        frame["surveyed"] = frame["surveyed"].astype(bool)
-        for name in FREE_TEXTS:
-            frame[name] = frame[name].fillna("")
-        frame["end_date"] = pd.to_datetime(frame["end_date"])
-        frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
-    return frame
+def _empty(columns: dict[str, Column]) -> pd.DataFrame:
+    return pd.DataFrame({name: column.convert(()) for name, column in columns.items()})
 
 
 def workshop_counts_frame() -> pd.DataFrame:

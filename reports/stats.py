@@ -3,6 +3,7 @@ plain-language reading of the association table. These describe association in a
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -78,13 +79,22 @@ def fisher_p(cells: TwoByTwo) -> float | None:
     return float(min(1.0, probabilities[probabilities <= observed * (1 + 1e-7)].sum()))
 
 
-def _log_choose(n, k):
-    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+@functools.lru_cache(maxsize=8)
+def _log_factorials(total: int) -> np.ndarray:
+    """log(n!) for n = 0..total, once for the eighteen tables of a report (one total per outcome question)."""
+    values = gammaln(np.arange(total + 1) + 1)
+    values.flags.writeable = False  # shared by every caller
+    return values
 
 
 def _log_hypergeom(k, total: int, successes: int, draws: int):
     """log P(k successes in `draws` draws without replacement from `total` holding `successes`)."""
-    return _log_choose(successes, k) + _log_choose(total - successes, draws - k) - _log_choose(total, draws)
+    log_factorial = _log_factorials(total)
+
+    def log_choose(n, chosen):
+        return log_factorial[n] - log_factorial[chosen] - log_factorial[n - chosen]
+
+    return log_choose(successes, k) + log_choose(total - successes, draws - k) - log_choose(total, draws)
 
 
 def holm_adjusted(p_values: list[float | None]) -> list[float | None]:

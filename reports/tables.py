@@ -61,7 +61,7 @@ class CountShare:
         return f"{self.count}" if self.percent is None else f"{self.count} ({self.percent}%)"
 
 
-@dataclass(slots=True)  # not frozen: a large round builds tens of thousands of them, and frozen init is slow
+@dataclass(frozen=True, slots=True)  # frozen: the cells of a table share equal entries (_code_cells)
 class CodeEntry:
     code: str
     count: int
@@ -192,14 +192,19 @@ class CrossSummary:
 
 def replies(frame: pd.DataFrame) -> pd.DataFrame:
     """The submitted responses: drafts never count (docs/domain.md)."""
-    return frame[frame["replied"].to_numpy(dtype=bool, na_value=False)]
+    return frame[_replied(frame)]
+
+
+def _replied(frame: pd.DataFrame) -> np.ndarray:
+    return frame["replied"].to_numpy(dtype=bool, na_value=False)
 
 
 def workshops(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per workshop in the report's order (start date, then title), with its number and label."""
     columns = ["workshop_id", "workshop_title", "scope", "start_date"]
+    first_rows = ~frame["workshop_id"].duplicated().to_numpy()
     listed = (
-        frame.drop_duplicates("workshop_id")[columns]
+        frame.loc[first_rows, columns]
         .sort_values(["start_date", "workshop_title", "workshop_id"], kind="stable")
         .reset_index(drop=True)
     )
@@ -215,6 +220,17 @@ def workshop_label(title: str, start_date: Any) -> str:
     return f"{title} ({pd.Timestamp(start_date):%b. %Y})"
 
 
+@dataclass(frozen=True)
+class _Codes:
+    """The replies' workshops and administration codes as integers (codes in alphabetical order), numbered once per
+    round: a large round has tens of thousands of replies but only a few thousand distinct cells."""
+
+    workshop_index: np.ndarray
+    workshops: list[Any]  # workshop id by index
+    code_index: np.ndarray
+    codes: list[str]  # administration code by index
+
+
 @dataclass
 class Round:
     """A frame prepared once for all the tables: the workshops in order, the replies, and one row of counts per
@@ -223,34 +239,40 @@ class Round:
     listed: pd.DataFrame
     replied: pd.DataFrame
     counts: pd.DataFrame  # participants, administrations, replies, each Q1 action, answered_<q>, yes_<q>
+    codes: _Codes  # the replies' workshops and administrations, for the cells of Tables 4 and 7
 
 
 def prepare(frame: pd.DataFrame | Round) -> Round:
     if isinstance(frame, Round):
         return frame
     listed = workshops(frame)
-    attended = frame[frame["participant_id"].notna().to_numpy()]
-    replied = replies(frame)
-    by_participant = attended.groupby("workshop_id")
-    per_reply = {"workshop_id": replied["workshop_id"].to_numpy(), "replies": 1}
+    # Each row's workshop by its place in `listed`: every count below is then one bincount, in the report's order.
+    place = pd.Index(listed["workshop_id"]).get_indexer(frame["workshop_id"])
+
+    def per_workshop(rows: np.ndarray) -> np.ndarray:
+        return np.bincount(place[rows], minlength=len(listed))
+
+    attended = frame["participant_id"].notna().to_numpy()
+    replied = _replied(frame)
+    # Every participant has an administration; the row of a workshop without participants has none (-1).
+    administration, codes = pd.factorize(frame["administration"], sort=True)
+    workshop_administrations = pd.DataFrame(
+        {"place": place[attended], "code": administration[attended]}
+    ).drop_duplicates()
+    counts = {
+        "participants": per_workshop(attended),
+        "administrations": np.bincount(workshop_administrations["place"], minlength=len(listed)),
+        "replies": per_workshop(replied),
+    }
     for action in Q1_ACTIONS:
-        per_reply[action] = replied[action].to_numpy(dtype=bool)
+        counts[action] = per_workshop(replied & frame[action].to_numpy(dtype=bool))
     for question in YES_NO_QUESTIONS:
-        answers = replied[question]
-        per_reply[f"answered_{question}"] = answers.notna().to_numpy()
+        answers = frame[question]
+        counts[f"answered_{question}"] = per_workshop(replied & answers.notna().to_numpy())
         # A blank answer is not Yes (and not No).
-        per_reply[f"yes_{question}"] = answers.fillna(False).to_numpy(dtype=bool)
-    reply_sums = pd.DataFrame(per_reply).groupby("workshop_id").sum()
-    counts = pd.concat(
-        [
-            by_participant.size().rename("participants"),
-            by_participant["administration"].nunique().rename("administrations"),
-            reply_sums,
-        ],
-        axis=1,
-    )
-    counts = counts.reindex(listed["workshop_id"]).fillna(0).astype(int).reset_index(drop=True)
-    return Round(listed, replied, counts)
+        counts[f"yes_{question}"] = per_workshop(replied & answers.fillna(False).to_numpy(dtype=bool))
+    coded = _Codes(place[replied], listed["workshop_id"].tolist(), administration[replied], codes.tolist())
+    return Round(listed, frame[replied], pd.DataFrame(counts), coded)
 
 
 def _column(counts: pd.DataFrame, name: str) -> list[int]:
@@ -418,23 +440,6 @@ TABLE7 = CrossShape(
 )
 
 
-@dataclass(frozen=True)
-class _Codes:
-    """The replies' workshops and administration codes as integers (sorted: codes in alphabetical order), factorized
-    once per table: a large round has tens of thousands of replies but only a few thousand distinct cells."""
-
-    workshop_index: np.ndarray
-    workshops: list[Any]
-    code_index: np.ndarray
-    codes: list[str]
-
-    @classmethod
-    def of(cls, replied: pd.DataFrame) -> _Codes:
-        workshop_index, workshops = pd.factorize(replied["workshop_id"].to_numpy(), sort=True)
-        code_index, codes = pd.factorize(replied["administration"].to_numpy(), sort=True)
-        return cls(workshop_index, workshops.tolist(), code_index, codes.tolist())
-
-
 def _code_cells(codes: _Codes, chosen: np.ndarray, marked: np.ndarray) -> dict[Any, CodeCell]:
     """Per workshop: the codes of the chosen replies in alphabetical order; replies of one administration with the
     same marking are counted together (`FJ×2`)."""
@@ -443,16 +448,24 @@ def _code_cells(codes: _Codes, chosen: np.ndarray, marked: np.ndarray) -> dict[A
     per_workshop = len(codes.codes) * 2
     keys = codes.workshop_index[chosen] * per_workshop + codes.code_index[chosen] * 2 + marked[chosen].astype(int)
     counts = np.bincount(keys)
-    present = np.flatnonzero(counts)
+    present = np.flatnonzero(counts)  # in order: by workshop, then code, then unmarked before marked
     workshops, cells = np.divmod(present, per_workshop)
-    entries: dict[int, list[CodeEntry]] = {}
-    for workshop, cell, count in zip(workshops.tolist(), cells.tolist(), counts[present].tolist(), strict=True):
-        entry = CodeEntry(codes.codes[cell // 2], count, cell % 2 == 1)
-        if workshop in entries:
-            entries[workshop].append(entry)
-        else:
-            entries[workshop] = [entry]
-    return {codes.workshops[workshop]: CodeCell(listed) for workshop, listed in entries.items()}
+    # A large round has thousands of entries per column but few distinct ones (code, count, marking): each distinct
+    # entry is made once and shared, then the entries are cut into one run per workshop.
+    distinct, which = np.unique(counts[present] * per_workshop + cells, return_inverse=True)
+    distinct_counts, distinct_cells = np.divmod(distinct, per_workshop)
+    made = np.empty(len(distinct), dtype=object)
+    made[:] = [
+        CodeEntry(codes.codes[cell // 2], count, cell % 2 == 1)
+        for count, cell in zip(distinct_counts.tolist(), distinct_cells.tolist(), strict=True)
+    ]
+    entries = made[which].tolist()
+    starts = np.flatnonzero(np.diff(workshops, prepend=-1))
+    ends = [*starts[1:].tolist(), len(entries)]
+    return {
+        codes.workshops[workshop]: CodeCell(entries[start:end])
+        for workshop, start, end in zip(workshops[starts].tolist(), starts.tolist(), ends, strict=True)
+    }
 
 
 def cross_table(frame: pd.DataFrame | Round, shape: CrossShape) -> Table[CrossSummary]:
@@ -464,10 +477,9 @@ def cross_table(frame: pd.DataFrame | Round, shape: CrossShape) -> Table[CrossSu
     realized = replied[outcome].fillna(False).to_numpy(dtype=bool)
     took_first, took_second = replied[first].to_numpy(dtype=bool), replied[second].to_numpy(dtype=bool)
     acted = took_first | took_second
-    codes = _Codes.of(replied)
 
     def cells(chosen: np.ndarray, marked: np.ndarray) -> dict[Any, CodeCell]:
-        return _code_cells(codes, chosen, marked)
+        return _code_cells(prepared.codes, chosen, marked)
 
     columns = [cells(took_first, realized), cells(took_second, realized), cells(realized, acted)]
     rows = [
@@ -527,21 +539,17 @@ def associations(frame: pd.DataFrame | Round) -> Table[None]:
     from reports import stats  # scipy is imported only when the association table is wanted
 
     replied = prepare(frame).replied
-    took = {action: replied[action].to_numpy(dtype=bool) for action in ACTION_COLUMNS}
+    took = replied[list(ACTION_COLUMNS)].to_numpy(dtype=np.int64)  # a column per action: 1 where the reply took it
     rows = []
     raw_p = []
     for outcome, outcome_name in OUTCOME_NAMES.items():
         answered = replied[outcome].notna().to_numpy()
         yes = replied[outcome].fillna(False).to_numpy(dtype=bool) & answered
         no = answered & ~yes
-        for action, action_name in ACTION_COLUMNS.items():
-            with_action = took[action]
-            cells = stats.TwoByTwo(
-                int((with_action & yes).sum()),
-                int((with_action & no).sum()),
-                int((~with_action & yes).sum()),
-                int((~with_action & no).sum()),
-            )
+        # For every action at once: the replies with the action that answered Yes, and No.
+        with_yes, with_no = took.T @ yes, took.T @ no
+        for action_name, a, b in zip(ACTION_COLUMNS.values(), with_yes.tolist(), with_no.tolist(), strict=True):
+            cells = stats.TwoByTwo(a, b, int(yes.sum()) - a, int(no.sum()) - b)
             p = stats.fisher_p(cells)
             raw_p.append(p)
             measures = stats.measures(cells, p)
@@ -643,11 +651,11 @@ def reply_progress(frame: pd.DataFrame) -> pd.DataFrame:
 
 def utilization_described(frame: pd.DataFrame) -> CountShare:
     """Replies that described how the lessons are utilized at home (Q2 answered), of all replies: the finding
-    that opens 2.3. From the text where the frame holds it, else from its length (the lean frame)."""
+    that opens 2.3. From the text where the frame holds it, else from the flag the database sets (the lean frame)."""
     replied = replies(frame)
     if "q2_utilization" in replied:
-        described = replied["q2_utilization"].fillna("").str.strip().ne("")
+        described = replied["q2_utilization"].fillna("").str.strip().ne("").to_numpy()
     else:
-        described = replied["q2_length"].fillna(0).astype(int).gt(0)
+        described = replied["q2_answered"].to_numpy(dtype=bool)
     count = int(described.sum())
     return CountShare(count, percent(count, len(replied)))

@@ -1,10 +1,12 @@
 """Which language a request is answered in, and the office's names in it.
 
 Participant pages follow the participant (surveys.views switches to the participant's language around each view);
-the staff pages (/staff/) follow the staff user's browser (Accept-Language, English or French); the admin is in
-LANGUAGE_CODE (its own words are not translated yet); every other page (an unknown link, a bad request) is in the
+the staff pages (/staff/) and the admin (/admin/, Django's own words from Django's catalogues, the product's from
+ours) follow the staff user's browser (Accept-Language, English or French), with `Vary: Accept-Language` so that no
+cache hands one staff user's language to another; every other page (an unknown link, a bad request) is in the
 office's default language. The language is set for each request and the thread's own restored afterwards, so that
-no request (nor a test after it) inherits another's.
+no request (nor a test after it) inherits another's. What staff start in the background (a workbook import) records
+the language it was started in and runs in it (surveys.imports).
 """
 
 from __future__ import annotations
@@ -38,13 +40,15 @@ def normalized(language: str | None) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.OFFICE.default_language
 
 
+def is_staff_path(path: str) -> bool:
+    """The pages of staff (the staff pages and the admin): in the staff user's language."""
+    return path.startswith((STAFF_PREFIX, ADMIN_PREFIX))
+
+
 def request_language(request: HttpRequest) -> str:
-    path = request.path_info
-    if path.startswith(STAFF_PREFIX):
+    if is_staff_path(request.path_info):
         # The browser's languages (Accept-Language), the first the product speaks; else LANGUAGE_CODE.
         return normalized(translation.get_language_from_request(request))
-    if path.startswith(ADMIN_PREFIX):
-        return settings.LANGUAGE_CODE
     return settings.OFFICE.default_language
 
 
@@ -60,7 +64,7 @@ class OfficeLanguageMiddleware:
             response = self.get_response(request)
             # A view may have switched (the participant's language): the header names what the page is in.
             response.headers.setdefault("Content-Language", translation.get_language() or language)
-        if request.path_info.startswith(STAFF_PREFIX):
+        if is_staff_path(request.path_info):
             patch_vary_headers(response, ["Accept-Language"])
         return response
 

@@ -126,7 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
 OFFICE = env.office_config("OFFICE", "asia-pacific")
 
 # The languages participants are asked, mailed and reported to in (a catalogue each under locale/). Participant pages
-# follow the participant, staff pages the staff user's browser, the admin LANGUAGE_CODE, other pages the office's
+# follow the participant, staff pages and the admin the staff user's browser, other pages the office's
 # default (rocbap.languages).
 LANGUAGES = list(office_languages.LANGUAGES)
 LANGUAGE_CODE = "en"
@@ -233,6 +233,9 @@ REPORT_RENDERS_PER_HOUR = env.get_int("REPORT_RENDERS_PER_HOUR", 10, minimum=1)
 
 # Uploaded workbooks larger than this are refused before they are opened.
 WORKBOOK_MAX_BYTES = env.get_int("WORKBOOK_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# An admin import that makes messages due waits for staff to confirm them, with its uploaded file, at most this many
+# hours; then it expires (nothing imported, the file deleted) and staff upload the workbook again (surveys.imports).
+IMPORT_CONFIRMATION_HOURS = env.get_int("IMPORT_CONFIRMATION_HOURS", 48, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,17 +1,22 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from rocbap.health import healthz
+from rocbap.languages import office_names
 
-# Read when a page is rendered, from the office's settings (rocbap.office).
-admin.site.site_header = lazy(
-    lambda: f"{settings.OFFICE.in_language(settings.LANGUAGE_CODE).short_name} Follow-Up Survey", str
-)()
+
+def _site_header() -> str:
+    return gettext("%(office)s Follow-Up Survey") % {"office": office_names().short_name}
+
+
+# Read when a page is rendered: the office's names (rocbap.office) in the staff user's language.
+admin.site.site_header = lazy(_site_header, str)()
 admin.site.site_title = "rocbap"
-admin.site.index_title = "Workshops, participants, replies and reports"
+admin.site.index_title = _("Workshops, participants, replies and reports")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

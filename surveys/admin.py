@@ -22,9 +22,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -245,7 +246,10 @@ class WorkbookUploadForm(forms.Form):
         if upload.size > settings.WORKBOOK_MAX_BYTES:
             raise forms.ValidationError(
                 gettext("The file is %(size)s MiB; at most %(limit)s MiB is accepted.")
-                % {"size": f"{upload.size / 2**20:.1f}", "limit": f"{settings.WORKBOOK_MAX_BYTES / 2**20:.0f}"}
+                % {
+                    "size": number_format(upload.size / 2**20, 1),
+                    "limit": number_format(round(settings.WORKBOOK_MAX_BYTES / 2**20)),
+                }
             )
         return upload
 
@@ -339,11 +343,13 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         if not workshop.end_date:
             return "-"
         schedule = schedule_for(workshop)
-        reminders = ", ".join(f"{day:%d %b %Y}" for day in schedule.reminders) or "none"
-        return (
-            f"invitation {schedule.invitation:%d %b %Y}; due {schedule.due:%d %b %Y}; "
-            f"reminders {reminders}; feedback {schedule.feedback:%d %b %Y}"
-        )
+        reminders = ", ".join(long_date(day) for day in schedule.reminders) or gettext("none")
+        return gettext("invitation %(invitation)s; due %(due)s; reminders %(reminders)s; feedback %(feedback)s") % {
+            "invitation": long_date(schedule.invitation),
+            "due": long_date(schedule.due),
+            "reminders": reminders,
+            "feedback": long_date(schedule.feedback),
+        }
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and request.POST.get("_messages_confirmed") != "yes":
@@ -431,15 +437,20 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             messages.error(request, gettext("You may not import workbooks."))
             return redirect(reverse("admin:workshops_workshop_changelist"))
         form = WorkbookUploadForm(request.POST, request.FILES) if request.method == "POST" else WorkbookUploadForm()
+        imports.tidy(timezone.now())
         if request.method == "POST" and form.is_valid():
-            # In the background (surveys.imports): a big workbook takes longer than a request may.
-            workbook_import = imports.start(form.cleaned_data["workbook"], request.user)
+            # In the background (surveys.imports), in the staff user's language: a big workbook takes longer than a
+            # request may.
+            language = translation.get_language() or settings.LANGUAGE_CODE
+            workbook_import = imports.start(form.cleaned_data["workbook"], request.user, language)
             return redirect(reverse("admin:workshops_workshop_import_status", args=[workbook_import.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Import a workbook"),
             "form": form,
             "recent": WorkbookImport.objects.select_related("started_by")[:5],
+            "may_list_imports": self.admin_site.is_registered(WorkbookImport)
+            and request.user.has_perm("surveys.view_workbookimport"),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workshops/workshop/import.html", context)
@@ -450,6 +461,8 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         if not self.has_add_permission(request):
             messages.error(request, gettext("You may not import workbooks."))
             return redirect(reverse("admin:workshops_workshop_changelist"))
+        # An import past its time for confirmation is shown expired, its file gone, whoever looks first.
+        imports.tidy(timezone.now())
         workbook_import = get_object_or_404(WorkbookImport, pk=import_id)
         if request.method == "POST":
             return self._answer_import_plan(request, workbook_import)
@@ -462,6 +475,8 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             "refresh": None if workbook_import.finished or awaiting else 2,
             "lines": imports.announced_lines(workbook_import) if awaiting else [],
             "plan_digest": imports.plan_digest(workbook_import.announced),
+            "expires_at": imports.expires_at(workbook_import),
+            "confirmation_hours": settings.IMPORT_CONFIRMATION_HOURS,
             "may_confirm": self.has_send_messages_permission(request),
             "opts": self.model._meta,
         }
@@ -478,7 +493,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             return status_page
         if not self.has_send_messages_permission(request):
             raise PermissionDenied
-        if not imports.confirm(workbook_import.pk, request.POST.get("plan", "")):
+        if not imports.confirm(workbook_import.pk, request.POST.get("plan", ""), timezone.now()):
             messages.warning(
                 request,
                 gettext("This import no longer waits for the plan you confirmed: nothing was imported by your click."),
@@ -542,9 +557,19 @@ class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
         permissions=["change"],
     )
     def revoke_links(self, request: HttpRequest, queryset) -> None:
+        revoked = 0
         for participant in queryset:
             revoke(participant)
-        messages.success(request, f"{queryset.count()} link(s) revoked; the old links now answer 'not valid'.")
+            revoked += 1
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s link revoked; the old link now answers 'not valid'.",
+                "%(count)s links revoked; the old links now answer 'not valid'.",
+                revoked,
+            )
+            % {"count": revoked},
+        )
 
     def save_model(self, request: HttpRequest, obj: Participant, form, change: bool) -> None:
         was_undeliverable = change and obj.undeliverable
@@ -552,8 +577,11 @@ class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
         if was_undeliverable and not obj.undeliverable:
             messages.success(
                 request,
-                f"{obj.email} replaces the address that bounced: the next dispatch pass sends it the message that "
-                "bounced, unless that message's moment has passed.",
+                gettext(
+                    "%(email)s replaces the address that bounced: the next dispatch pass sends it the message that "
+                    "bounced, unless that message's moment has passed."
+                )
+                % {"email": obj.email},
             )
 
     def response_change(self, request: HttpRequest, obj: Participant) -> HttpResponse:
@@ -603,7 +631,8 @@ REPLY_FIELDS = ["participant", "contact_email", "status", "submitted_at", "chang
 def _reply_fieldsets(reply_fields: list[str]) -> _FieldsetSpec:
     """The reply's own fields, then one fieldset per question, in the questionnaire's order and words."""
     questions: _FieldsetSpec = [
-        (f"{question.number}. {question.text}", {"fields": list(question.fields)})
+        # Lazy: the question in the language of the page, not of the process that defined the class.
+        (format_lazy("{}. {}", question.number, question.text), {"fields": list(question.fields)})
         for question in questionnaire.QUESTIONS
     ]
     return [(_("Reply"), {"fields": reply_fields}), *questions]
@@ -658,7 +687,9 @@ class ResponseAdmin(RecordAdmin):
         # Staff choose the texts the Good Practice Report quotes (reports app).
         if not response.is_reply:
             return ""
-        return format_html('<a href="{}">Quote this reply</a>', reverse("reports:quote_reply", args=[response.pk]))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("reports:quote_reply", args=[response.pk]), gettext("Quote this reply")
+        )
 
 
 class MessageFYFilter(FiscalYearFilter):
@@ -688,9 +719,79 @@ class MessageAdmin(RecordAdmin):
     def text(self, message: Message) -> str:
         # Shown as the participant read it: line breaks kept, nothing interpreted as HTML.
         if not message.body:
-            return "-" if message.status != MessageStatus.SENT else "(not kept)"
+            return "-" if message.status != MessageStatus.SENT else gettext("(not kept)")
         return format_html("<pre>{}</pre>", message.body)
 
     @admin.display(description=_("workshop"), ordering="participant__workshop__start_date")
     def workshop(self, message: Message) -> str:
         return str(message.participant.workshop)
+
+
+# --- Past workbook imports -------------------------------------------------------------------------------------
+
+
+@admin.register(WorkbookImport)
+class WorkbookImportAdmin(StaffModelAdmin):
+    """The history of the admin's workbook imports, newest first: who uploaded which file when, and how it ended.
+    Kept as the imports wrote it (their own words, in the language of whoever started each): nothing is added,
+    changed or deleted here. Each import's page is its status page, where one awaiting confirmation is confirmed
+    or cancelled."""
+
+    list_display = ["file_link", "started_by", "created_at", "state", "outcome", "language"]
+    list_display_links = None
+    list_filter = ["state", "language"]
+    search_fields = ["file_name", "started_by__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["started_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: WorkbookImport | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: WorkbookImport | None = None) -> bool:
+        return False
+
+    def get_list_display(self, request: HttpRequest):
+        # The file's name links to the import's status page for whoever may import workbooks (who may open it).
+        if request.user.has_perm("workshops.add_workshop"):
+            return self.list_display
+        return ["file_name", *self.list_display[1:]]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # Imports past their time for confirmation are listed as expired, as on the import pages.
+        imports.tidy(timezone.now())
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        if not object_id.isdigit():
+            return redirect(reverse("admin:surveys_workbookimport_changelist"))
+        return redirect(reverse("admin:workshops_workshop_import_status", args=[int(object_id)]))
+
+    @admin.display(description=_("file name"), ordering="file_name")
+    def file_link(self, workbook_import: WorkbookImport) -> str:
+        url = reverse("admin:workshops_workshop_import_status", args=[workbook_import.pk])
+        return format_html('<a href="{}">{}</a>', url, workbook_import.file_name)
+
+    @admin.display(description=_("outcome"))
+    def outcome(self, workbook_import: WorkbookImport) -> str:
+        """The summary, how many errors (and the first), or where a running import stands, as the import said it."""
+        state = workbook_import.state
+        if state == ImportState.DONE:
+            return "; ".join(workbook_import.summary)
+        if state == ImportState.FAILED:
+            count = len(workbook_import.errors) + workbook_import.unlisted_errors
+            if not workbook_import.errors:
+                return ngettext("%(count)s error", "%(count)s errors", count) % {"count": count}
+            return ngettext("%(count)s error: %(first)s", "%(count)s errors, the first: %(first)s", count) % {
+                "count": count,
+                "first": workbook_import.errors[0],
+            }
+        if state == ImportState.AWAITING:
+            expires = imports.expires_at(workbook_import)
+            if expires is not None:
+                return gettext("awaits confirmation until %(when)s") % {
+                    "when": date_format(timezone.localtime(expires), "DATETIME_FORMAT")
+                }
+        return workbook_import.progress

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SurveysConfig(AppConfig):
     name = "surveys"
-    verbose_name = "Follow-up survey"
+    verbose_name = _("Follow-up survey")
 
     def ready(self) -> None:
         # Register the Celery tasks in every process (web, worker, command): surveys.dispatch hands batches to

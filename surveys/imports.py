@@ -9,6 +9,15 @@ An import that makes messages due is not kept at first (issue 12): the task impo
 rolled back, records what it would send and waits for staff to confirm that plan on the status page. Confirmed, the
 task imports again and keeps the import only if it still makes exactly the confirmed messages due; otherwise the new
 plan is shown for confirmation. An import that makes nothing due is kept at once.
+
+An import waits for confirmation at most IMPORT_CONFIRMATION_HOURS; then it expires: nothing is imported, its file
+is deleted and staff upload the workbook again (`tidy`, run by the periodic pass and whenever the import pages are
+opened; `confirm` refuses an import past its time even before the pass has marked it). The file of an import that
+is finished (imported, failed, cancelled, expired) is deleted as it finishes, and `tidy` deletes any left behind.
+
+What the import says (its progress, summary and errors) is written in the language of the staff user who started
+it (recorded on the import) and stored as that text: the record keeps what they were told, as they read it, and the
+page shows it without translating it again. Django's own words around it follow whoever reads the page.
 """
 
 from __future__ import annotations
@@ -23,11 +32,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from surveys import dispatch
 from surveys.dispatch import Announced
-from surveys.models import ImportState, WorkbookImport
+from surveys.models import FINISHED_IMPORT_STATES, ImportState, WorkbookImport
 from surveys.workbook import ImportSummary, WorkbookInvalid, import_workbook
 from workshops.models import Workshop
 
@@ -37,16 +47,23 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 1.0
 
 
+def upload_folder() -> Path:
+    return Path(settings.VAR_DIR) / "imports"
+
+
 def upload_path(workbook_import: WorkbookImport) -> Path:
-    folder = Path(settings.VAR_DIR) / "imports"
+    folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"import-{workbook_import.pk}.xlsx"
 
 
-def start(upload: UploadedFile, user) -> WorkbookImport:
-    """Keep the upload and queue its import. Called from the admin's view, which runs in autocommit: the row is in
-    the database before a worker can look for it."""
-    workbook_import = WorkbookImport.objects.create(file_name=(upload.name or "workbook.xlsx")[:255], started_by=user)
+def start(upload: UploadedFile, user, language: str) -> WorkbookImport:
+    """Keep the upload and queue its import, which speaks `language` (the staff user's). Called from the admin's
+    view, which runs in autocommit: the row is in the database before a worker can look for it (and before the
+    file is on disk, which `tidy` relies on)."""
+    workbook_import = WorkbookImport.objects.create(
+        file_name=(upload.name or "workbook.xlsx")[:255], started_by=user, language=language
+    )
     with upload_path(workbook_import).open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
@@ -63,12 +80,11 @@ def _queue(workbook_import: WorkbookImport) -> None:
     except Exception:  # the broker is down: say so on the import's page rather than leave it waiting forever
         log.exception("workbook import %s could not be queued", workbook_import.pk)
         upload_path(workbook_import).unlink(missing_ok=True)
-        _set(
-            workbook_import.pk,
-            state=ImportState.FAILED,
-            finished_at=timezone.now(),
-            errors=["the background worker could not be reached; nothing was imported: upload it again later"],
-        )
+        with translation.override(workbook_import.language):
+            unreachable = gettext(
+                "the background worker could not be reached; nothing was imported: upload it again later"
+            )
+        _set(workbook_import.pk, state=ImportState.FAILED, finished_at=timezone.now(), errors=[unreachable])
 
 
 def _set(pk: int, **fields) -> None:
@@ -119,11 +135,15 @@ def _same_plan(lines: list[Announced], confirmed: list[PlanLine] | None) -> bool
     return confirmed is not None and plan_digest(plan_lines(lines)) == plan_digest(confirmed)
 
 
-def confirm(pk: int, shown_digest: str) -> bool:
+def confirm(pk: int, shown_digest: str, now: dt.datetime) -> bool:
     """Staff confirmed the plan whose digest the page showed: the import is queued to run for real. False when the
-    import no longer awaits that plan (confirmed twice, cancelled, or shown again with another plan)."""
+    import no longer awaits that plan (confirmed twice, cancelled, expired, or shown again with another plan)."""
     with transaction.atomic():
-        workbook_import = WorkbookImport.objects.select_for_update().filter(pk=pk, state=ImportState.AWAITING).first()
+        workbook_import = (
+            WorkbookImport.objects.select_for_update()
+            .filter(pk=pk, state=ImportState.AWAITING, awaiting_since__gte=expiry_cutoff(now))
+            .first()
+        )
         if workbook_import is None or plan_digest(workbook_import.announced) != shown_digest:
             return False
         workbook_import.state = ImportState.WAITING
@@ -145,21 +165,79 @@ def cancel(pk: int) -> bool:
     return bool(cancelled)
 
 
+# --- the lifetime of an import awaiting confirmation, and of the kept files ----------------------------------------
+
+
+def expiry_cutoff(now: dt.datetime) -> dt.datetime:
+    """An import awaiting confirmation since before this has waited too long."""
+    return now - dt.timedelta(hours=settings.IMPORT_CONFIRMATION_HOURS)
+
+
+def expires_at(workbook_import: WorkbookImport) -> dt.datetime | None:
+    """When an import awaiting confirmation expires (for the page to say); None when it awaits nothing."""
+    if workbook_import.state != ImportState.AWAITING or workbook_import.awaiting_since is None:
+        return None
+    return workbook_import.awaiting_since + dt.timedelta(hours=settings.IMPORT_CONFIRMATION_HOURS)
+
+
+def tidy(now: dt.datetime) -> int:
+    """Expire the imports left awaiting confirmation longer than IMPORT_CONFIRMATION_HOURS (nothing imported), then
+    delete every kept file that no import needs any more: those of finished imports, and any whose import is gone.
+    Returns how many imports expired. Safe beside a confirmation: each row changes only while it still awaits."""
+    expired = WorkbookImport.objects.filter(state=ImportState.AWAITING, awaiting_since__lt=expiry_cutoff(now)).update(
+        state=ImportState.EXPIRED, finished_at=now, progress=""
+    )
+    if expired:
+        log.info("%s workbook import(s) expired awaiting confirmation", expired)
+    _delete_unneeded_files()
+    return expired
+
+
+def _delete_unneeded_files() -> None:
+    """Only an import waiting for a worker, running or awaiting confirmation needs its file. (A file is written
+    after its row exists, so a file without a row is a leftover.)"""
+    folder = upload_folder()
+    if not folder.is_dir():
+        return
+    files = {
+        int(path.stem.removeprefix("import-")): path
+        for path in folder.glob("import-*.xlsx")
+        if path.stem.removeprefix("import-").isdigit()
+    }
+    if not files:
+        return
+    needed = set(
+        WorkbookImport.objects.filter(pk__in=files)
+        .exclude(state__in=FINISHED_IMPORT_STATES)
+        .values_list("pk", flat=True)
+    )
+    for pk, path in files.items():
+        if pk not in needed:
+            path.unlink(missing_ok=True)
+
+
 # --- the task's work ----------------------------------------------------------------------------------------------
 
 
 def run(pk: int) -> None:
     """The task's work: import the kept file, record the outcome, remove the file. An import that makes messages
-    due is kept only once staff confirmed exactly those; until then it awaits, with its file."""
+    due is kept only once staff confirmed exactly those; until then it awaits, with its file. Everything it says
+    is in the language of the staff user who started it."""
     workbook_import = WorkbookImport.objects.filter(pk=pk).first()
     if workbook_import is None or workbook_import.finished or workbook_import.state == ImportState.AWAITING:
         return
+    with translation.override(workbook_import.language):
+        _run(workbook_import)
+
+
+def _run(workbook_import: WorkbookImport) -> None:
+    pk = workbook_import.pk
     path = upload_path(workbook_import)
     if not path.exists():
-        gone = ["the uploaded file is gone; upload it again"]
+        gone = [gettext("the uploaded file is gone; upload it again")]
         _set(pk, state=ImportState.FAILED, finished_at=timezone.now(), errors=gone)
         return
-    _set(pk, state=ImportState.RUNNING, progress="opening the workbook")
+    _set(pk, state=ImportState.RUNNING, progress=gettext("opening the workbook"))
     last = 0.0
 
     def progress(message: str) -> None:
@@ -175,7 +253,7 @@ def run(pk: int) -> None:
 
             def change() -> None:
                 summaries.append(import_workbook(handle, progress=progress))
-                progress("working out which messages the import makes due")
+                progress(gettext("working out which messages the import makes due"))
 
             kept, lines = dispatch.change_as_confirmed(
                 change,
@@ -201,7 +279,11 @@ def run(pk: int) -> None:
             state=ImportState.FAILED,
             finished_at=timezone.now(),
             progress="",
-            errors=["the import stopped on an unexpected error; nothing was imported (the server's log has details)"],
+            errors=[
+                gettext(
+                    "the import stopped on an unexpected error; nothing was imported (the server's log has details)"
+                )
+            ],
         )
     else:
         if not kept:
@@ -209,6 +291,7 @@ def run(pk: int) -> None:
             _set(
                 pk,
                 state=ImportState.AWAITING,
+                awaiting_since=timezone.now(),
                 progress="",
                 announced=plan_lines(lines),
                 confirmed=None,

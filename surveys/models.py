@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rocbap.languages import default_language, language_choices
 from surveys.questionnaire import (  # noqa: F401  (the field groups, re-exported beside the model they name)
     ANSWER_FIELDS,
     COUNTS,
@@ -156,9 +157,9 @@ class MessageStatus(models.TextChoices):
 
 class Bounce(models.TextChoices):
     # A permanent failure (no such user, domain unknown): the address is flagged undeliverable.
-    HARD = "hard", "Hard (permanent)"
+    HARD = "hard", _("Hard (permanent)")
     # A temporary one (mailbox full, delayed): noted on the message only.
-    SOFT = "soft", "Soft (temporary)"
+    SOFT = "soft", _("Soft (temporary)")
 
 
 class MessageQuerySet(models.QuerySet):
@@ -210,11 +211,13 @@ class Message(models.Model):
     claim = models.CharField(verbose_name=_("claim"), max_length=32, blank=True, editable=False)
     claimed_until = models.DateTimeField(verbose_name=_("claimed until"), null=True, blank=True, editable=False)
     # The plain-text part as sent, for staff to read what went out (erasure blanks it: it names the person).
-    body = models.TextField("text", blank=True)
+    body = models.TextField(_("text"), blank=True)
     # A bounce report about this message, read from the bounce mailbox (surveys.bounces).
-    bounce = models.CharField(max_length=4, choices=Bounce.choices, blank=True)
-    bounced_at = models.DateTimeField(null=True, blank=True)
-    bounce_detail = models.TextField(blank=True, help_text="What the bounce report said about the recipient.")
+    bounce = models.CharField(verbose_name=_("bounce"), max_length=4, choices=Bounce.choices, blank=True)
+    bounced_at = models.DateTimeField(verbose_name=_("bounced at"), null=True, blank=True)
+    bounce_detail = models.TextField(
+        verbose_name=_("bounce detail"), blank=True, help_text=_("What the bounce report said about the recipient.")
+    )
 
     objects = MessageQuerySet.as_manager()
 
@@ -292,47 +295,73 @@ class SurveyRound(models.Model):
 
 
 class ImportState(models.TextChoices):
-    WAITING = "waiting", "Waiting for a worker"
-    RUNNING = "running", "Running"
+    WAITING = "waiting", _("Waiting for a worker")
+    RUNNING = "running", _("Running")
     # The workbook is valid and makes messages due: nothing is imported until staff confirm what it sends.
     AWAITING = "awaiting", _("Waiting for your confirmation")
-    DONE = "done", "Imported"
-    FAILED = "failed", "Nothing imported"
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Nothing imported")
     CANCELLED = "cancelled", _("Cancelled: nothing imported")
+    # Left awaiting confirmation longer than IMPORT_CONFIRMATION_HOURS: its file is deleted, nothing imported.
+    EXPIRED = "expired", _("Expired: nothing imported, upload it again")
+
+
+FINISHED_IMPORT_STATES = (ImportState.DONE, ImportState.FAILED, ImportState.CANCELLED, ImportState.EXPIRED)
 
 
 class WorkbookImport(models.Model):
     """One workbook uploaded in the admin, imported in the background (surveys.imports): its progress, then its
-    summary or its errors, for the staff page that follows it."""
+    summary or its errors, for the staff page that follows it and the admin's list of past imports.
 
-    file_name = models.CharField(max_length=255)
+    What the import says (progress, summary, errors) is stored as text in the language of the staff user who
+    started it (`language`): what they were told, kept as they read it."""
+
+    file_name = models.CharField(verbose_name=_("file name"), max_length=255)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.WAITING)
-    progress = models.CharField(max_length=200, blank=True)
+    # The language of the page the import was started from: the import's messages are written in it.
+    language = models.CharField(
+        verbose_name=_("language"), max_length=8, choices=language_choices, default=default_language
+    )
+    created_at = models.DateTimeField(verbose_name=_("uploaded at"), auto_now_add=True)
+    # When the import began to wait for staff to confirm what it sends: it expires IMPORT_CONFIRMATION_HOURS later.
+    awaiting_since = models.DateTimeField(verbose_name=_("awaiting confirmation since"), null=True, blank=True)
+    finished_at = models.DateTimeField(verbose_name=_("finished at"), null=True, blank=True)
+    state = models.CharField(
+        verbose_name=_("state"), max_length=10, choices=ImportState.choices, default=ImportState.WAITING
+    )
+    progress = models.CharField(verbose_name=_("progress"), max_length=200, blank=True)
     # What the import said: the summary's lines when done, the listed errors (and how many more) when not.
-    summary = models.JSONField(default=list, blank=True)
-    errors = models.JSONField(default=list, blank=True)
-    unlisted_errors = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(verbose_name=_("summary"), default=list, blank=True)
+    errors = models.JSONField(verbose_name=_("errors"), default=list, blank=True)
+    unlisted_errors = models.PositiveIntegerField(verbose_name=_("errors not listed"), default=0)
     # What the import makes due (surveys.imports.plan_lines): shown for staff to confirm while awaiting, and
     # the plan they confirmed, which the import must still make due when it runs for real.
-    announced = models.JSONField(default=list, blank=True)
-    confirmed = models.JSONField(null=True, blank=True)
+    announced = models.JSONField(verbose_name=_("messages it makes due"), default=list, blank=True)
+    confirmed = models.JSONField(verbose_name=_("messages confirmed"), null=True, blank=True)
     # The plan changed between the confirmation and the import: shown again, nothing imported.
-    plan_changed = models.BooleanField(default=False)
+    plan_changed = models.BooleanField(verbose_name=_("plan changed"), default=False)
 
     class Meta:
-        ordering = ["-created_at"]
+        verbose_name = _("workbook import")
+        verbose_name_plural = _("workbook imports")
+        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(state__in=ImportState.values), name="workbook_import_state_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"Import of {self.file_name} ({self.get_state_display().lower()})"
+        return gettext("Import of %(file)s (%(state)s)") % {
+            "file": self.file_name,
+            "state": self.get_state_display().lower(),
+        }
 
     @property
     def finished(self) -> bool:
-        return self.state in (ImportState.DONE, ImportState.FAILED, ImportState.CANCELLED)
+        return self.state in FINISHED_IMPORT_STATES

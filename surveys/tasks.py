@@ -10,8 +10,11 @@ from surveys import bounces, dispatch, imports
 
 @shared_task(ignore_result=True)
 def dispatch_messages() -> None:
-    """Beat's pass: plan what is due now and hand the claimed batches to the workers."""
-    dispatch.run_pass(timezone.now(), in_process=False)
+    """Beat's pass: plan what is due now and hand the claimed batches to the workers; expire the workbook imports
+    left awaiting confirmation too long (the periodic work's other chore)."""
+    now = timezone.now()
+    dispatch.run_pass(now, in_process=False)
+    imports.tidy(now)
 
 
 @shared_task(ignore_result=True)

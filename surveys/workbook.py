@@ -5,6 +5,11 @@ It lives in the surveys app because it writes replies as well as workshops and p
 the apps below it: docs/architecture.md).
 
 The admin's upload page and `manage.py import_workbook` both call `import_workbook`.
+
+Every message (errors, progress, the summary) is written in the active language when it is made: the admin's
+background import runs in the language of the staff user who started it (surveys.imports), the command in
+LANGUAGE_CODE. Sheet names, column names and the workbook's own values are the machine contract
+(docs/import-format.md) and are quoted as they are, in every language.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from openpyxl.utils.datetime import from_excel
 
 from surveys import rounds, xlsx
@@ -61,7 +68,8 @@ NOT_TICKED = {"no", "n", "false", "0", ""}
 
 
 class CellError(ValueError):
-    """A value that does not fit its column; the message is shown to staff as it is."""
+    """A value that does not fit its column; the message (translated where it is raised) is shown to staff as it
+    is."""
 
 
 @dataclass(frozen=True)
@@ -72,11 +80,14 @@ class WorkbookError:
     message: str
 
     def __str__(self) -> str:
+        """`sheet!row column: message`, where the sheet, row and column are the workbook's own names; only the
+        message (and the punctuation before it) follows the language."""
+        values = {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
         if self.row is None:
-            return f"{self.sheet}: {self.message}"
+            return gettext("%(sheet)s: %(message)s") % values
         if self.column is None:  # the whole row (its round is closed)
-            return f"{self.sheet}!{self.row}: {self.message}"
-        return f"{self.sheet}!{self.row} {self.column}: {self.message}"
+            return gettext("%(sheet)s!%(row)s: %(message)s") % values
+        return gettext("%(sheet)s!%(row)s %(column)s: %(message)s") % values
 
 
 class WorkbookInvalid(Exception):
@@ -86,11 +97,30 @@ class WorkbookInvalid(Exception):
     def __init__(self, errors: list[WorkbookError], unlisted: int = 0):
         self.errors = errors
         self.unlisted = unlisted
-        super().__init__(f"{len(errors) + unlisted:,} error(s) in the workbook; nothing was imported")
+        count = len(errors) + unlisted
+        super().__init__(
+            ngettext(
+                "%(count)s error in the workbook; nothing was imported",
+                "%(count)s errors in the workbook; nothing was imported",
+                count,
+            )
+            % {"count": _number(count)}
+        )
 
     def lines(self) -> list[str]:
         """Every listed error, then how many more there are."""
-        more = [f"... and {self.unlisted:,} more error(s), not listed"] if self.unlisted else []
+        more = (
+            [
+                ngettext(
+                    "... and %(count)s more error, not listed",
+                    "... and %(count)s more errors, not listed",
+                    self.unlisted,
+                )
+                % {"count": _number(self.unlisted)}
+            ]
+            if self.unlisted
+            else []
+        )
         return [str(error) for error in self.errors] + more
 
 
@@ -100,8 +130,12 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
 
-    def __str__(self) -> str:
-        return f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
+    def values(self) -> dict[str, str]:
+        return {
+            "created": _number(self.created),
+            "updated": _number(self.updated),
+            "unchanged": _number(self.unchanged),
+        }
 
 
 @dataclass
@@ -111,14 +145,22 @@ class ImportSummary:
     responses: Counts = field(default_factory=Counts)
 
     def lines(self) -> list[str]:
+        """One line per sheet, in the active language (one sentence each: the words agree with what they count)."""
         return [
-            f"Workshops: {self.workshops}",
-            f"Participants: {self.participants}",
-            f"Replies: {self.responses}",
+            gettext("Workshops: %(created)s new, %(updated)s updated, %(unchanged)s unchanged")
+            % self.workshops.values(),
+            gettext("Participants: %(created)s new, %(updated)s updated, %(unchanged)s unchanged")
+            % self.participants.values(),
+            gettext("Replies: %(created)s new, %(updated)s updated, %(unchanged)s unchanged") % self.responses.values(),
         ]
 
 
 # --- Parsing single cells -------------------------------------------------------------------------------------
+
+
+def _number(value: int) -> str:
+    """A count or a limit as the active language groups it: 32,767 in English, 32 767 in French."""
+    return number_format(value, force_grouping=True)
 
 
 def _blank(value: Any) -> bool:
@@ -137,20 +179,23 @@ def parse_text(value: Any, max_length: int = TEXT_MAX_LENGTH) -> str:
         value = int(value)
     text = str(value).strip()
     if len(text) > max_length:
-        raise CellError(f"at most {max_length:,} characters, got {len(text):,}")
+        raise CellError(
+            gettext("at most %(limit)s characters, got %(length)s")
+            % {"limit": _number(max_length), "length": _number(len(text))}
+        )
     return text
 
 
 def parse_required_text(value: Any, max_length: int) -> str:
     text = parse_text(value, max_length)
     if not text:
-        raise CellError("required")
+        raise CellError(gettext("required"))
     return text
 
 
 def parse_date(value: Any) -> dt.date:
     if _blank(value):
-        raise CellError("required")
+        raise CellError(gettext("required"))
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -159,32 +204,34 @@ def parse_date(value: Any) -> dt.date:
         try:
             return from_excel(value).date()
         except (ValueError, OverflowError, TypeError):
-            raise CellError(f"expected a date, got {_shown(value)}") from None
+            raise CellError(gettext("expected a date, got %(value)s") % {"value": _shown(value)}) from None
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise CellError(f"expected a date as YYYY-MM-DD, got {_shown(value)}") from None
+        raise CellError(gettext("expected a date as YYYY-MM-DD, got %(value)s") % {"value": _shown(value)}) from None
 
 
 def parse_datetime(value: Any) -> dt.datetime:
     """A submission time; a date alone or a time without zone is read in the office's time zone."""
     if _blank(value):
-        raise CellError("required")
+        raise CellError(gettext("required"))
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             value = from_excel(value)
         except (ValueError, OverflowError, TypeError):
-            raise CellError(f"expected a date or date-time, got {_shown(value)}") from None
+            raise CellError(gettext("expected a date or date-time, got %(value)s") % {"value": _shown(value)}) from None
     if isinstance(value, str):
         text = value.strip()
         try:
             value = dt.datetime.fromisoformat(text)
         except ValueError:
-            raise CellError(f"expected a date (YYYY-MM-DD) or ISO date-time, got {_shown(value)}") from None
+            raise CellError(
+                gettext("expected a date (YYYY-MM-DD) or ISO date-time, got %(value)s") % {"value": _shown(value)}
+            ) from None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())
     if not isinstance(value, dt.datetime):
-        raise CellError(f"expected a date or date-time, got {_shown(value)}")
+        raise CellError(gettext("expected a date or date-time, got %(value)s") % {"value": _shown(value)})
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value
@@ -198,7 +245,7 @@ def parse_tick(value: Any) -> bool:
         return True
     if text in NOT_TICKED:
         return False
-    raise CellError(f"expected yes or no (x, 1, blank), got {_shown(value)}")
+    raise CellError(gettext("expected yes or no (x, 1, blank), got %(value)s") % {"value": _shown(value)})
 
 
 def parse_yes_no(value: Any) -> bool | None:
@@ -212,29 +259,29 @@ def parse_yes_no(value: Any) -> bool | None:
         return True
     if text in {"no", "n", "false"}:
         return False
-    raise CellError(f"expected yes/no, got {_shown(value)}")
+    raise CellError(gettext("expected yes/no, got %(value)s") % {"value": _shown(value)})
 
 
 def parse_count(value: Any) -> int | None:
     if _blank(value):
         return None
     if isinstance(value, bool):
-        raise CellError(f"expected a whole number, got {_shown(value)}")
+        raise CellError(gettext("expected a whole number, got %(value)s") % {"value": _shown(value)})
     if isinstance(value, float):
         if not value.is_integer():
-            raise CellError(f"expected a whole number, got {_shown(value)}")
+            raise CellError(gettext("expected a whole number, got %(value)s") % {"value": _shown(value)})
         value = int(value)
     if isinstance(value, str):
         text = value.strip()
         if not re.fullmatch(r"-?\d+", text):
-            raise CellError(f"expected a whole number, got {_shown(value)}")
+            raise CellError(gettext("expected a whole number, got %(value)s") % {"value": _shown(value)})
         value = int(text)
     if not isinstance(value, int):
-        raise CellError(f"expected a whole number, got {_shown(value)}")
+        raise CellError(gettext("expected a whole number, got %(value)s") % {"value": _shown(value)})
     if value < 0:
-        raise CellError(f"must not be negative, got {value}")
+        raise CellError(gettext("must not be negative, got %(value)s") % {"value": value})
     if value > 1_000_000:
-        raise CellError(f"is implausibly large: {value}")
+        raise CellError(gettext("is implausibly large: %(value)s") % {"value": value})
     return value
 
 
@@ -242,13 +289,16 @@ def parse_choice(choices: type[Scope] | type[Mode], default: str | None = None) 
     def parse(value: Any) -> str:
         if _blank(value):
             if default is None:
-                raise CellError("required")
+                raise CellError(gettext("required"))
             return default
         text = str(value).strip().lower().replace("_", "-")
         aliases = {"subregional": "sub-regional", "in person": "in-person", "online": "virtual"}
         text = aliases.get(text, text)
         if text not in choices.values:
-            raise CellError(f"expected one of {', '.join(choices.values)}, got {_shown(value)}")
+            raise CellError(
+                gettext("expected one of %(choices)s, got %(value)s")
+                % {"choices": ", ".join(choices.values), "value": _shown(value)}
+            )
         return text
 
     return parse
@@ -263,14 +313,14 @@ def parse_email(value: Any) -> str:
     try:
         validate_email(text)
     except ValidationError:
-        raise CellError(f"not a valid e-mail address: {_shown(text)}") from None
+        raise CellError(gettext("not a valid e-mail address: %(value)s") % {"value": _shown(text)}) from None
     return text
 
 
 def parse_code(value: Any) -> str:
     text = parse_required_text(value, 40)
     if not re.fullmatch(r"[-A-Za-z0-9_]+", text):
-        raise CellError(f"letters, digits, - and _ only, got {_shown(text)}")
+        raise CellError(gettext("letters, digits, - and _ only, got %(value)s") % {"value": _shown(text)})
     return text
 
 
@@ -281,7 +331,10 @@ def parse_language(value: Any) -> str:
         return ""
     text = str(value).strip().lower()
     if text not in dict(settings.LANGUAGES):
-        raise CellError(f"expected one of {', '.join(dict(settings.LANGUAGES))} or blank, got {_shown(value)}")
+        raise CellError(
+            gettext("expected one of %(choices)s or blank, got %(value)s")
+            % {"choices": ", ".join(dict(settings.LANGUAGES)), "value": _shown(value)}
+        )
     return text
 
 
@@ -358,14 +411,14 @@ class _Reader:
     def read(self, source: str | Path | IO[bytes]) -> dict[str, list[Row]]:
         if not self._looks_like_xlsx(source):
             return {}
-        self.progress("opening the workbook")
+        self.progress(gettext("opening the workbook"))
         try:
             book = xlsx.Workbook(str(source) if isinstance(source, Path) else source, max_text=MAX_CELL_CHARACTERS)
         except xlsx.TextTooLong:
             self._too_long()
             return {}
         except (xlsx.Unreadable, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError) as exc:
-            self.error("workbook", None, None, f"cannot be read as an .xlsx workbook ({type(exc).__name__})")
+            self._unreadable(exc)
             return {}
         try:
             return self._read_sheets(book)
@@ -373,17 +426,25 @@ class _Reader:
             self._too_long()
             return {}
         except (xlsx.Unreadable, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError) as exc:
-            self.error("workbook", None, None, f"cannot be read as an .xlsx workbook ({type(exc).__name__})")
+            self._unreadable(exc)
             return {}
         finally:
             book.close()
+
+    def _unreadable(self, exc: Exception) -> None:
+        # surveys.xlsx says what it found wrong, in the active language; for the others their name will do.
+        reason = str(exc) if isinstance(exc, xlsx.Unreadable) else type(exc).__name__
+        self.error(
+            "workbook", None, None, gettext("cannot be read as an .xlsx workbook (%(reason)s)") % {"reason": reason}
+        )
 
     def _too_long(self) -> None:
         self.error(
             "workbook",
             None,
             None,
-            f"a cell holds more than {MAX_CELL_CHARACTERS:,} characters (Excel's own limit); no column takes that much",
+            gettext("a cell holds more than %(limit)s characters (Excel's own limit); no column takes that much")
+            % {"limit": _number(MAX_CELL_CHARACTERS)},
         )
 
     def _looks_like_xlsx(self, source: str | Path | IO[bytes]) -> bool:
@@ -391,14 +452,16 @@ class _Reader:
             if hasattr(source, "seek"):
                 source.seek(0)
             if not zipfile.is_zipfile(source):
-                self.error("workbook", None, None, "is not an .xlsx workbook (save it as Excel Workbook .xlsx)")
+                self.error(
+                    "workbook", None, None, gettext("is not an .xlsx workbook (save it as Excel Workbook .xlsx)")
+                )
                 return False
             if hasattr(source, "seek"):
                 source.seek(0)
             with zipfile.ZipFile(source) as archive:
                 return self._sizes_within_limits(archive)
         except (OSError, zipfile.BadZipFile):
-            self.error("workbook", None, None, "is not an .xlsx workbook (save it as Excel Workbook .xlsx)")
+            self.error("workbook", None, None, gettext("is not an .xlsx workbook (save it as Excel Workbook .xlsx)"))
             return False
         finally:
             if hasattr(source, "seek"):
@@ -414,8 +477,8 @@ class _Reader:
                 "workbook",
                 None,
                 None,
-                f"unpacks to {unzipped / 2**20:,.0f} MiB, more than we accept "
-                f"(at most {MAX_UNZIPPED_BYTES // 2**20} MiB)",
+                gettext("unpacks to %(size)s MiB, more than we accept (at most %(limit)s MiB)")
+                % {"size": _number(round(unzipped / 2**20)), "limit": _number(MAX_UNZIPPED_BYTES // 2**20)},
             )
             return False
         for info in parts:
@@ -424,8 +487,11 @@ class _Reader:
                     "workbook",
                     None,
                     None,
-                    f"its text unpacks to {info.file_size / 2**20:,.0f} MiB, more than we accept "
-                    f"(at most {MAX_SHARED_STRINGS_BYTES // 2**20} MiB)",
+                    gettext("its text unpacks to %(size)s MiB, more than we accept (at most %(limit)s MiB)")
+                    % {
+                        "size": _number(round(info.file_size / 2**20)),
+                        "limit": _number(MAX_SHARED_STRINGS_BYTES // 2**20),
+                    },
                 )
                 return False
         return True
@@ -435,14 +501,18 @@ class _Reader:
         for title, part in book.sheets:
             name = title.strip().lower()
             if name not in SHEETS:
-                self.error(title, None, None, f"unknown sheet; expected {', '.join(SHEETS)}")
+                self.error(
+                    title, None, None, gettext("unknown sheet; expected %(sheets)s") % {"sheets": ", ".join(SHEETS)}
+                )
                 continue
             if name in found:
-                self.error(title, None, None, "a second sheet of that name")
+                self.error(title, None, None, gettext("a second sheet of that name"))
                 continue
             found[name] = self._read_sheet(name, book.rows(part))
         if not found and not self.errors:
-            self.error("workbook", None, None, f"has none of the sheets {', '.join(SHEETS)}")
+            self.error(
+                "workbook", None, None, gettext("has none of the sheets %(sheets)s") % {"sheets": ", ".join(SHEETS)}
+            )
         return found
 
     def _read_sheet(self, sheet: str, rows: Iterator[tuple[int, dict[int, xlsx.Cell]]]) -> list[Row]:
@@ -451,7 +521,7 @@ class _Reader:
         columns = {column.name: column for column in SHEETS[sheet]}
         first = next(rows, None)
         if first is None:
-            self.error(sheet, None, None, "is empty; its first row must name the columns")
+            self.error(sheet, None, None, gettext("is empty; its first row must name the columns"))
             return []
         header = first[1] if first[0] == 1 else {}
         positions: dict[int, Column] = {}
@@ -459,36 +529,42 @@ class _Reader:
             if _blank(cell.value):
                 continue
             if index >= MAX_COLUMNS:
-                message = f"more than {MAX_COLUMNS} columns; the import reads the first {MAX_COLUMNS}"
+                message = gettext("more than %(limit)s columns; the import reads the first %(limit)s") % {
+                    "limit": MAX_COLUMNS
+                }
                 self.error(sheet, 1, "-", message, always=True)
                 break
             name = str(cell.value).strip().lower()
             if name not in columns:
-                self.error(sheet, 1, str(cell.value).strip(), "unknown column")
+                self.error(sheet, 1, str(cell.value).strip(), gettext("unknown column"))
             elif name in {c.name for c in positions.values()}:
-                self.error(sheet, 1, name, "column appears twice")
+                self.error(sheet, 1, name, gettext("column appears twice"))
             else:
                 positions[index] = columns[name]
         for column in columns.values():
             if column.required and column not in positions.values():
-                self.error(sheet, 1, column.name, "required column is missing")
+                self.error(sheet, 1, column.name, gettext("required column is missing"))
 
         parsed: list[Row] = []
         data_rows = rows if first[0] == 1 else itertools.chain([first], rows)
         for count, (number, cells) in enumerate(data_rows, start=1):
             if count % PROGRESS_EVERY_ROWS == 0:
-                self.progress(f"reading sheet {sheet}: row {number:,}")
+                self.progress(
+                    gettext("reading sheet %(sheet)s: row %(row)s") % {"sheet": sheet, "row": _number(number)}
+                )
             if all(_blank(cell.value) and not cell.formula for cell in cells.values()):
                 continue
             if number > MAX_ROWS_PER_SHEET + 1:
-                message = f"more than {MAX_ROWS_PER_SHEET:,} rows; split the workbook (nothing after this was read)"
+                message = gettext("more than %(limit)s rows; split the workbook (nothing after this was read)") % {
+                    "limit": _number(MAX_ROWS_PER_SHEET)
+                }
                 self.error(sheet, number, "-", message, always=True)
                 break
             values: dict[str, Any] = {}
             for index, column in positions.items():
                 found = cells.get(index)
                 if found is not None and found.formula:
-                    self.error(sheet, number, column.name, "is a formula; paste values only")
+                    self.error(sheet, number, column.name, gettext("is a formula; paste values only"))
                     continue
                 try:
                     values[column.name] = column.parse(found.value if found is not None else None)
@@ -509,14 +585,14 @@ def import_workbook(source: str | Path | IO[bytes], progress: Progress | None = 
     sheets = reader.read(source)
     if not sheets:  # not a workbook at all: nothing to check against the database
         raise WorkbookInvalid(reader.errors, reader.unlisted)
-    reader.progress("checking the rows against each other and the database")
+    reader.progress(gettext("checking the rows against each other and the database"))
     plan = _Plan(reader)
     plan.check(sheets)
     if reader.errors:
         order = {name: index for index, name in enumerate(SHEETS)}
         errors = sorted(reader.errors, key=lambda e: (order.get(e.sheet, -1), e.row or 0))
         raise WorkbookInvalid(errors, reader.unlisted)
-    reader.progress("writing, all in one transaction")
+    reader.progress(gettext("writing, all in one transaction"))
     return plan.write()
 
 
@@ -556,13 +632,19 @@ class _Plan:
                     "workshops",
                     row.number,
                     "code",
-                    f"{code} appears twice (also row {self.workshops[_key(code)].number})",
+                    gettext("%(code)s appears twice (also row %(row)s)")
+                    % {"code": code, "row": self.workshops[_key(code)].number},
                 )
                 continue
             self.workshops[_key(code)] = row
             start, end = values.get("start_date"), values.get("end_date")
             if start and end and end < start:
-                error("workshops", row.number, "end_date", f"{end} is before the start date {start}")
+                error(
+                    "workshops",
+                    row.number,
+                    "end_date",
+                    gettext("%(end)s is before the start date %(start)s") % {"end": end, "start": start},
+                )
 
     def _load_existing_workshops(self, sheets: dict[str, list[Row]]) -> None:
         """2. The stored workshops the workbook names (one query); codes match without regard to case, like
@@ -588,7 +670,9 @@ class _Plan:
             values = row.values
             code, email = values.get("workshop"), values.get("email")
             if code and _key(code) not in self.known_codes:
-                error("participants", row.number, "workshop", f"no workshop with code {code}")
+                error(
+                    "participants", row.number, "workshop", gettext("no workshop with code %(code)s") % {"code": code}
+                )
                 continue
             self._resolve_administration(row)
             if code and email:
@@ -598,7 +682,8 @@ class _Plan:
                         "participants",
                         row.number,
                         "email",
-                        f"{email} is listed twice for workshop {code} (also row {self.participants[key].number})",
+                        gettext("%(email)s is listed twice for workshop %(code)s (also row %(row)s)")
+                        % {"email": email, "code": code, "row": self.participants[key].number},
                     )
                 else:
                     self.participants[key] = row
@@ -610,7 +695,10 @@ class _Plan:
             return
         if administration not in self.administrations:
             self.reader.error(
-                "participants", row.number, "administration", f"unknown member administration {administration!r}"
+                "participants",
+                row.number,
+                "administration",
+                gettext("unknown member administration %(code)s") % {"code": repr(administration)},
             )
         else:
             row.values["administration"] = self.administrations[administration]
@@ -633,15 +721,23 @@ class _Plan:
             key = (_key(code), _key(email))
             if key not in self.participants and key not in self.existing_participants:
                 if _key(code) not in self.known_codes:
-                    error("responses", row.number, "workshop", f"no workshop with code {code}")
+                    error(
+                        "responses", row.number, "workshop", gettext("no workshop with code %(code)s") % {"code": code}
+                    )
                 else:
-                    error("responses", row.number, "email", f"{email} is not a participant of workshop {code}")
+                    error(
+                        "responses",
+                        row.number,
+                        "email",
+                        gettext("%(email)s is not a participant of workshop %(code)s") % {"email": email, "code": code},
+                    )
             elif key in self.responses:
                 error(
                     "responses",
                     row.number,
                     "email",
-                    f"a second reply of {email} to workshop {code} (also row {self.responses[key].number})",
+                    gettext("a second reply of %(email)s to workshop %(code)s (also row %(row)s)")
+                    % {"email": email, "code": code, "row": self.responses[key].number},
                 )
             else:
                 self.responses[key] = row
@@ -670,7 +766,7 @@ class _Plan:
             if year is not None and key not in self.existing_participants:
                 self.touched_fiscal_years.add(year)
                 if year in closed:
-                    error("participants", row.number, None, f"the FY{fiscal_year_label(year)} round is closed")
+                    error("participants", row.number, None, _round_closed(year))
         for key, row in self.responses.items():
             year = fiscal_years.get(key[0])
             if year is None:
@@ -683,7 +779,7 @@ class _Plan:
                 continue
             self.touched_fiscal_years.add(year)
             if year in closed:
-                error("responses", row.number, None, f"the FY{fiscal_year_label(year)} round is closed")
+                error("responses", row.number, None, _round_closed(year))
 
     def _existing_participants(self, codes: set[str]) -> dict[tuple[str, str], Participant]:
         workshops = [w for c, w in self.existing_workshops.items() if c in codes]
@@ -695,7 +791,9 @@ class _Plan:
         # A round closed since the check: the lock makes a closing wait for this transaction, or this one see it.
         for year in sorted(self.touched_fiscal_years):
             if rounds.is_closed(year, lock=True):
-                message = f"the FY{fiscal_year_label(year)} round was closed while the workbook was checked"
+                message = gettext("the FY%(label)s round was closed while the workbook was checked") % {
+                    "label": fiscal_year_label(year)
+                }
                 raise WorkbookInvalid([WorkbookError("workbook", None, None, message)])
         summary = ImportSummary()
         workshops = dict(self.existing_workshops)
@@ -733,6 +831,10 @@ class _Plan:
             values["late"] = schedule_for(participant.workshop).is_late(values["submitted_at"])
             _apply(response, values, summary.responses)
         return summary
+
+
+def _round_closed(year: int) -> str:
+    return gettext("the FY%(label)s round is closed") % {"label": fiscal_year_label(year)}
 
 
 def _reply_differs(response: Response, values: dict[str, Any]) -> bool:

@@ -6,6 +6,9 @@ and builds every shared string whole before anybody can look at its length. Here
 hands text over in pieces: a row is the cells it lists, no text grows past MAX_TEXT characters before it is refused,
 and the caller stops reading whenever it has read enough. Only what the import needs is read: the sheets' names,
 the shared strings, which styles are dates, and the cells' values.
+
+Why a workbook cannot be read (Unreadable's message) is shown to staff after "cannot be read as an .xlsx workbook",
+so it is written in the active language (surveys.workbook).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import IO, Any
 from xml.etree import ElementTree
 from xml.parsers import expat
 
+from django.utils.translation import gettext
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
@@ -34,7 +38,7 @@ MAX_STRUCTURE_BYTES = 10 * 1024 * 1024
 
 
 class Unreadable(Exception):
-    """The file is a zip but not a workbook we can read (a part missing or damaged)."""
+    """The file is a zip but not a workbook we can read (a part missing or damaged); the message says why, for staff."""
 
 
 class TextTooLong(Exception):
@@ -92,9 +96,12 @@ class Workbook:
             self.epoch = self._epoch
             self.date_styles = self._date_styles()
             self.shared_strings = self._shared_strings()
-        except (KeyError, ElementTree.ParseError) as error:
+        except KeyError:
             self.archive.close()
-            raise Unreadable(type(error).__name__) from None
+            raise Unreadable(gettext("a part of the workbook is missing")) from None
+        except ElementTree.ParseError:
+            self.archive.close()
+            raise Unreadable(gettext("a part of the workbook is damaged")) from None
         except BaseException:
             self.archive.close()
             raise
@@ -108,10 +115,10 @@ class Workbook:
         """A small part (workbook, relationships, styles), parsed whole. No part of a workbook has a DTD, so one with
         a DTD (the way to entity tricks) is refused rather than given to a parser."""
         if self.archive.getinfo(name).file_size > MAX_STRUCTURE_BYTES:
-            raise Unreadable(f"{name} is too large")
+            raise Unreadable(gettext("its part %(part)s is too large") % {"part": name})
         data = self.archive.read(name)
         if b"<!DOCTYPE" in data.upper():
-            raise Unreadable(f"{name} has a DTD")
+            raise Unreadable(gettext("its part %(part)s has a DTD") % {"part": name})
         return ElementTree.fromstring(data)  # noqa: S314  (no DTD, checked above; expat resolves no external entity)
 
     def _sheets(self) -> list[tuple[str, str]]:
@@ -239,7 +246,10 @@ class Workbook:
             try:
                 return self.shared_strings[int(text)]
             except (ValueError, IndexError):
-                raise Unreadable(f"a cell refers to shared string {text[:20]!r}, which does not exist") from None
+                raise Unreadable(
+                    gettext("a cell refers to shared string %(index)s, which does not exist")
+                    % {"index": repr(text[:20])}
+                ) from None
         if kind == "b":
             return text.strip() in ("1", "true")
         if kind == "d":
@@ -260,7 +270,7 @@ class Workbook:
 
 
 def _refuse_dtd(*args) -> None:
-    raise Unreadable("a part has a DTD")
+    raise Unreadable(gettext("a part of the workbook has a DTD"))
 
 
 def _parser(start, end, data):

@@ -227,3 +227,24 @@ def test_session_idle_hours_come_from_the_environment(tmp_path):
         timeout=60,
     )
     assert result.stdout.strip() == "7200", result.stderr
+
+
+@pytest.mark.parametrize(("value", "shown"), [("", "48"), ("6", "6"), ("0", None), ("two days", None)])
+def test_import_confirmation_hours_come_from_the_environment(tmp_path, value, shown):
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.IMPORT_CONFIRMATION_HOURS)"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "rocbap.settings",
+            "VAR_DIR": str(tmp_path),
+            "IMPORT_CONFIRMATION_HOURS": value,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if shown is None:  # a bad value stops the start, naming the variable
+        assert result.returncode != 0 and "IMPORT_CONFIRMATION_HOURS" in result.stderr
+    else:
+        assert result.stdout.strip() == shown, result.stderr

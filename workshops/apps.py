@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkshopsConfig(AppConfig):
     name = "workshops"
-    verbose_name = "Workshops"
+    verbose_name = _("Workshops")
 
     def ready(self) -> None:
         from workshops.roles import on_post_migrate

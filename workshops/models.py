@@ -232,13 +232,13 @@ class Participant(models.Model):
     )
     # Set by a hard bounce of a message to this address; correcting the address clears it (see save()).
     undeliverable_since = models.DateTimeField(
-        "address undeliverable since",
+        _("address undeliverable since"),
         null=True,
         blank=True,
         editable=False,
-        help_text="A message to this address bounced for good: nothing more is sent to it until it is corrected.",
+        help_text=_("A message to this address bounced for good: nothing more is sent to it until it is corrected."),
     )
-    undeliverable_reason = models.TextField("why undeliverable", blank=True, editable=False)
+    undeliverable_reason = models.TextField(_("why undeliverable"), blank=True, editable=False)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     objects = ParticipantQuerySet.as_manager()

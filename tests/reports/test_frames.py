@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from django.utils import timezone
 
 from reports import tables
-from reports.frames import replies_frame, workshop_counts_frame, workshop_frame
+from reports.frames import COUNTING_COLUMNS, replies_frame, workshop_counts_frame, workshop_frame
+from surveys import questionnaire
 from surveys.models import Response, Status
+from workshops.models import Workshop
 
 
 def reply(participant, **answers):
@@ -71,6 +74,71 @@ def test_frame_rows_and_types(round_2019):
     assert sorted(first_day["administration"]) == ["FJ", "FJ", "MY", "WS"]
 
 
+FLAG_COLUMNS = ["replied", "late", *questionnaire.Q1_ACTIONS, "q2_answered"]
+
+
+@pytest.mark.parametrize("texts", [True, False])
+def test_each_flag_and_answer_lands_in_its_own_column(texts, workshop_factory, participant_factory):
+    """The flags and Yes/No answers travel packed in one integer: each must come out in its column, and only there."""
+    workshop = workshop_factory()
+    expected: dict[int, dict[str, object]] = {}
+
+    def row(participant, **flags):
+        expected[participant.pk] = {name: flags.get(name, False) for name in FLAG_COLUMNS}
+        for question in questionnaire.YES_NO_QUESTIONS:
+            expected[participant.pk][question] = flags.get(question)
+
+    row(participant_factory(workshop))  # no response: every flag False, every answer blank
+    for action in questionnaire.Q1_ACTIONS:
+        row(reply(participant_factory(workshop), **{action: True}).participant, replied=True, **{action: True})
+    draft = participant_factory(workshop)
+    Response.objects.create(participant=draft, q1_others=True, q3_direct_effects=True)
+    row(draft, q1_others=True, q3_direct_effects=True)  # a draft's answers, not a reply
+    late = reply(participant_factory(workshop), late=True, q2_utilization="Shared with the risk unit.")
+    row(late.participant, replied=True, late=True, q2_answered=True)
+    blank = reply(participant_factory(workshop), q2_utilization="   ")
+    row(blank.participant, replied=True)
+    for question in questionnaire.YES_NO_QUESTIONS:
+        for answer in (True, False):
+            answered = reply(participant_factory(workshop), **{question: answer})
+            row(answered.participant, replied=True, **{question: answer})
+
+    frame = replies_frame(2019, texts=texts)
+    got = {
+        int(participant): {
+            **{name: frame.at[index, name] for name in FLAG_COLUMNS},
+            **{q: None if pd.isna(frame.at[index, q]) else frame.at[index, q] for q in questionnaire.YES_NO_QUESTIONS},
+        }
+        for index, participant in frame["participant_id"].items()
+    }
+    assert got == expected
+    assert frame["replied"].dtype == bool and frame["q3_direct_effects"].dtype == "boolean"
+
+
+def test_each_row_carries_its_own_workshops_columns(round_2019):
+    frame = replies_frame(2019)
+    for workshop_id, rows in frame.groupby("workshop_id"):
+        workshop = Workshop.objects.get(pk=workshop_id)
+        assert set(rows["workshop_title"]) == {workshop.title}
+        assert set(rows["scope"]) == {workshop.scope}
+        assert set(rows["workshop_code"]) == {workshop.code}
+        assert set(rows["start_date"]) == {pd.Timestamp(workshop.start_date)}
+        assert set(rows["end_date"]) == {pd.Timestamp(workshop.end_date)}
+    assert frame["start_date"].is_monotonic_increasing  # the full frame in the report's order
+
+
+def test_the_counting_frame_is_the_full_frame_without_its_texts(round_2019):
+    full = replies_frame(2019)
+    lean = replies_frame(2019, texts=False)
+    assert list(lean.columns) == COUNTING_COLUMNS
+    assert "q2_utilization" not in lean and "email" not in lean and "status" not in lean
+
+    def in_order(frame):
+        return frame.sort_values(["workshop_id", "participant_id"]).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(in_order(lean), in_order(full[COUNTING_COLUMNS]))
+
+
 def test_tables_from_the_database(round_2019):
     built = tables.build_tables(replies_frame(2019))
     table1 = built["table1"]
@@ -99,7 +167,7 @@ def test_query_count_does_not_grow_with_workshops(workshop_factory, participant_
         workshop = workshop_factory()
         reply(participant_factory(workshop, "FJ"), q1_shared_materials=True)
         participant_factory(workshop, "MY")
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):  # the workshops, then one row per participant
         frame = replies_frame(2019)
     assert len(frame) == 24
 
@@ -125,7 +193,7 @@ def test_counting_frame_gives_the_same_tables_as_the_full_one(demo_data):
     assert "q2_utilization" not in lean_frame and "email" not in lean_frame
     lean = tables.build_tables(lean_frame)
     assert {k: (t.rows, t.summary) for k, t in lean.items()} == {k: (t.rows, t.summary) for k, t in full.items()}
-    # The Q2 answer's length stands in for its text, on the same rows (no join of its own).
+    # The Q2 flag stands in for its text, on the same rows (no join of its own).
     assert len(lean_frame) == len(replies_frame(2019))
     assert tables.utilization_described(lean_frame) == tables.utilization_described(replies_frame(2019))
 

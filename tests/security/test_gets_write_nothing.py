@@ -1,6 +1,10 @@
 """GETs never write: every staff page (all of /staff/, from the URL resolver) and every admin list and form of the
 product's models, opened by a superuser, leaves every table of the product as it was (the quotes page used to create
-the fiscal year's report edition)."""
+the fiscal year's report edition).
+
+One chore is time's, not the request's: the import pages expire an import left awaiting confirmation past
+IMPORT_CONFIRMATION_HOURS, as the next periodic pass would anyway (tests/surveys/test_imports.py). Nothing here is
+that old, so nothing changes."""
 
 from __future__ import annotations
 

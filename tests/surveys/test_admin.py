@@ -275,3 +275,71 @@ def test_a_new_workshop_that_makes_nothing_due_is_added_at_once(staff_client):
     response = staff_client.post(reverse("admin:workshops_workshop_add"), change_data(new))
     assert response.status_code == 302
     assert Workshop.objects.filter(code="NEW-2").exists()
+
+
+# --- Past workbook imports (issue 12) ---------------------------------------------------------------------------
+
+
+def test_past_imports_are_listed_newest_first_and_lead_to_their_page(staff_client, django_user_model):
+    from surveys.models import ImportState, WorkbookImport
+
+    clerk = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
+    old = WorkbookImport.objects.create(
+        file_name="old.xlsx",
+        started_by=clerk,
+        state=ImportState.DONE,
+        summary=["Workshops: 1 new, 0 updated, 0 unchanged", "Participants: 2 new, 0 updated, 0 unchanged"],
+    )
+    WorkbookImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
+    broken = WorkbookImport.objects.create(
+        file_name="broken.xlsx",
+        started_by=staff_client.user,
+        state=ImportState.FAILED,
+        errors=["participants!3 email: not a valid e-mail address: 'x'", "participants!4 name: required"],
+        unlisted_errors=5,
+    )
+    page = staff_client.get(reverse("admin:surveys_workbookimport_changelist"))
+    assert page.status_code == 200
+    assert list(page.context["cl"].result_list) == [broken, old]
+    html = page.content.decode()
+    assert reverse("admin:workshops_workshop_import_status", args=[broken.pk]) in html
+    assert "7 errors, the first: participants!3 email: not a valid e-mail address" in html
+    assert "Workshops: 1 new, 0 updated, 0 unchanged; Participants: 2 new" in html
+    assert "clerk" in html and "Nothing imported" in html and "Imported" in html
+    # An import's own page is its status page.
+    change = staff_client.get(reverse("admin:surveys_workbookimport_change", args=[old.pk]))
+    assert change.status_code == 302
+    assert change["Location"] == reverse("admin:workshops_workshop_import_status", args=[old.pk])
+
+
+def test_the_history_of_imports_is_read_only(staff_client):
+    from surveys.models import ImportState, WorkbookImport
+
+    job = WorkbookImport.objects.create(file_name="kept.xlsx", state=ImportState.DONE)
+    listing = staff_client.get(reverse("admin:surveys_workbookimport_changelist"))
+    assert "delete_selected" not in listing.content.decode()
+    assert staff_client.get(reverse("admin:surveys_workbookimport_add")).status_code == 403
+    assert staff_client.post(reverse("admin:surveys_workbookimport_delete", args=[job.pk])).status_code == 403
+    staff_client.post(
+        reverse("admin:surveys_workbookimport_changelist"),
+        {"action": "delete_selected", "_selected_action": [job.pk], "post": "yes"},
+    )
+    assert WorkbookImport.objects.filter(pk=job.pk, file_name="kept.xlsx").exists()
+
+
+def test_survey_managers_see_past_imports_and_report_viewers_do_not(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from surveys.models import WorkbookImport
+    from workshops.roles import REPORT_VIEWERS, SURVEY_MANAGERS
+
+    WorkbookImport.objects.create(file_name="errors-quote-addresses.xlsx")
+    listing = reverse("admin:surveys_workbookimport_changelist")
+    manager = django_user_model.objects.create_user("manager", password="x", is_staff=True)
+    manager.groups.add(Group.objects.get(name=SURVEY_MANAGERS))
+    client.force_login(manager)
+    assert "errors-quote-addresses.xlsx" in client.get(listing).content.decode()
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.groups.add(Group.objects.get(name=REPORT_VIEWERS))
+    client.force_login(viewer)
+    assert client.get(listing).status_code == 403

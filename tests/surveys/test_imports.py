@@ -306,3 +306,197 @@ def test_confirming_needs_the_pages_csrf_token(staff_client):
     assert forged.status_code == 403
     job.refresh_from_db()
     assert job.state == ImportState.AWAITING and not Workshop.objects.filter(code="IMP-1").exists()
+
+
+# --- In the language of the staff user who started it (issue 13) ------------------------------------------------
+
+FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
+BROKEN = [["BG-1", "Jane", "jane@customs.gov.fj", "FJ"], ["BG-1", "", "not an address", "ZZ"]]
+
+
+def test_the_background_import_speaks_the_language_of_whoever_started_it(staff_client, monkeypatch):
+    from django.utils import translation
+
+    queued = []
+    monkeypatch.setattr("surveys.tasks.import_workbook_file.delay", queued.append)
+    staff_client.post(UPLOAD, {"workbook": _upload(BROKEN)}, **FRENCH)
+    staff_client.post(UPLOAD, {"workbook": _upload()}, **FRENCH)
+    staff_client.post(UPLOAD, {"workbook": _upload(BROKEN)})
+    broken_fr, good_fr, broken_en = WorkbookImport.objects.order_by("pk")
+    assert (broken_fr.language, good_fr.language, broken_en.language) == ("fr", "fr", "en")
+
+    # The worker runs later, away from any request, in a thread whose own language is English.
+    seen = []
+    original = imports._set
+
+    def record(pk, **fields):
+        if fields.get("progress"):
+            seen.append(fields["progress"])
+        original(pk, **fields)
+
+    monkeypatch.setattr(imports, "_set", record)
+    monkeypatch.setattr(imports, "PROGRESS_EVERY_SECONDS", 0)
+    with translation.override("en"):
+        for pk in queued:
+            imports.run(pk)
+    for job in (broken_fr, good_fr, broken_en):
+        job.refresh_from_db()
+    assert "participants!3 email : adresse électronique non valide : 'not an address'" in broken_fr.errors
+    assert "participants!3 email: not a valid e-mail address: 'not an address'" in broken_en.errors
+    assert good_fr.summary[1] == "Participants : 1 nouveau(x), 0 mis à jour, 0 inchangé(s)"
+    assert "ouverture du classeur" in seen and "enregistrement, le tout en une seule transaction" in seen
+    assert "opening the workbook" in seen  # the English import's own progress
+
+    # Stored as written: the French import's errors read the same on an English page, whose own words are English.
+    page = staff_client.get(_status(broken_fr)).content.decode()
+    assert "Nothing was imported: the workbook has 3 errors." in page
+    assert "adresse électronique non valide" in page
+    page = staff_client.get(_status(broken_fr), **FRENCH).content.decode()
+    assert "Rien n'a été importé : le classeur comporte 3 erreurs." in page
+
+
+def test_an_unreachable_worker_is_said_in_the_starters_language(staff_client, monkeypatch):
+    def down(*args):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("surveys.tasks.import_workbook_file.delay", down)
+    staff_client.post(UPLOAD, {"workbook": _upload()}, **FRENCH)
+    assert WorkbookImport.objects.get().errors == [
+        "le processus d'arrière-plan est injoignable ; rien n'a été importé : chargez de nouveau le classeur plus tard"
+    ]
+
+
+# --- An import awaiting confirmation has a lifetime; kept files go once no import needs them ---------------------
+
+
+def _awaiting(staff_client, hours_ago: float) -> WorkbookImport:
+    """An import awaiting confirmation since `hours_ago`."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    staff_client.post(UPLOAD, {"workbook": _due_now_upload()})
+    job = WorkbookImport.objects.latest("pk")
+    assert job.state == ImportState.AWAITING and imports.upload_path(job).exists()
+    WorkbookImport.objects.filter(pk=job.pk).update(awaiting_since=timezone.now() - dt.timedelta(hours=hours_ago))
+    return job
+
+
+def test_an_import_left_awaiting_too_long_expires_when_its_page_is_opened(staff_client, settings):
+    from django.core import mail
+
+    settings.IMPORT_CONFIRMATION_HOURS = 48
+    fresh = _awaiting(staff_client, hours_ago=47)
+    page = staff_client.get(_status(fresh))
+    fresh.refresh_from_db()
+    assert fresh.state == ImportState.AWAITING and imports.upload_path(fresh).exists()
+    assert "waits for your answer until" in page.content.decode()
+
+    stale = _awaiting(staff_client, hours_ago=49)
+    digest = imports.plan_digest(stale.announced)
+    page = staff_client.get(_status(stale), **FRENCH).content.decode()
+    stale.refresh_from_db()
+    assert stale.state == ImportState.EXPIRED and stale.finished and stale.finished_at is not None
+    assert not imports.upload_path(stale).exists()
+    assert "Expirée : cette importation a attendu une confirmation plus de 48 heures." in page
+    assert "Oui, importer et les envoyer" not in page
+    # A confirmation from a page opened before (another tab) imports and sends nothing.
+    answer = staff_client.post(_status(stale), {"_confirm": "1", "plan": digest}, follow=True)
+    assert "no longer waits" in answer.content.decode()
+    _dispatch_pass()
+    assert not Workshop.objects.filter(code="IMP-1").exists() and mail.outbox == []
+    fresh.refresh_from_db()
+    assert fresh.state == ImportState.AWAITING  # the younger one still waits
+
+
+def test_the_upload_page_and_the_list_of_imports_expire_them_too(staff_client):
+    for url in (UPLOAD, reverse("admin:surveys_workbookimport_changelist")):
+        job = _awaiting(staff_client, hours_ago=49)
+        staff_client.get(url)
+        job.refresh_from_db()
+        assert job.state == ImportState.EXPIRED and not imports.upload_path(job).exists(), url
+
+
+def test_the_periodic_pass_expires_them(staff_client, settings):
+    from django.core.management import call_command
+
+    from surveys.tasks import dispatch_messages
+
+    settings.IMPORT_CONFIRMATION_HOURS = 2
+    by_beat = _awaiting(staff_client, hours_ago=3)
+    dispatch_messages()  # beat's task, as a worker runs it
+    by_beat.refresh_from_db()
+    assert by_beat.state == ImportState.EXPIRED and not imports.upload_path(by_beat).exists()
+
+    by_command = _awaiting(staff_client, hours_ago=3)
+    call_command("dispatch_messages")  # cron, or the embedded default's loop
+    by_command.refresh_from_db()
+    assert by_command.state == ImportState.EXPIRED and not imports.upload_path(by_command).exists()
+
+
+def test_a_confirmation_past_the_lifetime_is_refused_even_before_any_pass(staff_client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    job = _awaiting(staff_client, hours_ago=0)
+    digest = imports.plan_digest(job.announced)
+    assert not imports.confirm(job.pk, digest, timezone.now() + dt.timedelta(hours=49))
+    job.refresh_from_db()
+    assert job.state == ImportState.AWAITING
+    assert imports.confirm(job.pk, digest, timezone.now())
+
+
+def test_files_no_import_needs_are_deleted():
+    from django.utils import timezone
+
+    files = {}
+    for state in ImportState.values:
+        job = WorkbookImport.objects.create(file_name=f"{state}.xlsx", state=state, awaiting_since=timezone.now())
+        files[state] = imports.upload_path(job)
+        files[state].write_bytes(b"kept until nobody needs it")
+    orphan = imports.upload_folder() / "import-999999.xlsx"
+    orphan.write_bytes(b"its import is gone")
+    stranger = imports.upload_folder() / "notes.txt"
+    stranger.write_bytes(b"not ours")
+
+    assert imports.tidy(timezone.now()) == 0
+    kept = {state for state, path in files.items() if path.exists()}
+    assert kept == {ImportState.WAITING, ImportState.RUNNING, ImportState.AWAITING}
+    assert not orphan.exists() and stranger.exists()
+
+
+def test_imports_already_awaiting_count_their_wait_from_the_upload():
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module("surveys.migrations.0009_workbook_import_language_and_expiry")
+    old = timezone.now() - dt.timedelta(days=5)
+    job = WorkbookImport.objects.create(file_name="old.xlsx", state=ImportState.AWAITING)
+    done = WorkbookImport.objects.create(file_name="done.xlsx", state=ImportState.DONE)
+    WorkbookImport.objects.filter(pk__in=[job.pk, done.pk]).update(created_at=old)
+    migration.awaiting_since_upload(apps, None)
+    job.refresh_from_db()
+    done.refresh_from_db()
+    assert job.awaiting_since == old and done.awaiting_since is None
+    assert imports.tidy(timezone.now()) == 1
+
+
+def test_a_running_imports_page_in_french(staff_client):
+    job = WorkbookImport.objects.create(
+        file_name="x.xlsx", state=ImportState.RUNNING, language="fr", progress="ouverture du classeur"
+    )
+    page = staff_client.get(_status(job), **FRENCH).content.decode()
+    assert "En cours : ouverture du classeur." in page
+    assert "Cette page se met à jour toutes les 2 secondes." in page
+
+
+def test_a_workbook_too_large_is_refused_in_the_staff_users_language(staff_client, settings):
+    settings.WORKBOOK_MAX_BYTES = 2 * 2**20
+    upload = SimpleUploadedFile("big.xlsx", b"x" * (5 * 2**19))  # 2.5 MiB
+    page = staff_client.post(UPLOAD, {"workbook": upload}, **FRENCH).content.decode()
+    assert "Le fichier fait 2,5 Mio ; 2 Mio au plus sont acceptés." in page
+    assert not WorkbookImport.objects.exists()

@@ -364,3 +364,84 @@ def test_the_optional_accreditation_column(db):
     # A workbook without the column leaves the flag as staff set it.
     import_workbook(make_workbook({"workshops": [WORKSHOP_HEADER, [*rows[0][:7], "no"]]}))
     assert Workshop.objects.get(code="A-1").accreditation is True
+
+
+# --- The messages in the staff user's language (issue 13) ---------------------------------------------------------
+
+
+def test_errors_are_in_the_active_language_and_keep_the_workbooks_own_names():
+    from django.utils import translation
+
+    rows = [
+        PARTICIPANT_HEADER,
+        ["T-1", "Jane", "jane@customs.gov.fj", "FJ"],
+        ["T-1", "Jane", "JANE@customs.gov.fj", "FJ"],
+        ["NOPE", "Ana", "not an address", "ZZ"],
+    ]
+    source = make_workbook(
+        {
+            "workshops": [WORKSHOP_HEADER, [*WORKSHOP[:3], "2019-12-12", "2019-12-09", "", "", "maybe"]],
+            "participants": rows,
+        }
+    )
+    with translation.override("fr"):
+        errors = errors_of(source)
+    assert errors == [
+        "workshops!2 surveyed : yes ou no attendu (ou x, 1, vide) au lieu de 'maybe'",
+        "workshops!2 end_date : 2019-12-09 est antérieure à la date de début 2019-12-12",
+        "participants!3 email : JANE@customs.gov.fj figure deux fois pour l'atelier T-1 (aussi à la ligne 2)",
+        "participants!4 email : adresse électronique non valide : 'not an address'",
+        "participants!4 workshop : aucun atelier n'a le code NOPE",
+    ]
+    # The same workbook in English: the language is the reader's, not the workbook's.
+    source.seek(0)
+    with translation.override("en"):
+        assert errors_of(source)[3] == "participants!4 email: not a valid e-mail address: 'not an address'"
+
+
+def test_counts_and_limits_are_written_as_the_language_groups_figures(monkeypatch):
+    from django.utils import translation
+
+    monkeypatch.setattr("surveys.workbook.MAX_LISTED_ERRORS", 1)
+    rows = [PARTICIPANT_HEADER] + [["NOPE", "Ana", f"a{n}@example.org", "FJ"] for n in range(1_200)]
+    source = make_workbook({"participants": rows})
+    with translation.override("fr"):
+        with pytest.raises(WorkbookInvalid) as invalid:
+            import_workbook(source)
+        assert invalid.value.lines()[-1] == "... et 1\xa0199 autres erreurs, non listées"
+    assert str(invalid.value) == "1\xa0200 erreurs dans le classeur ; rien n'a été importé"
+
+
+def test_the_summary_in_the_active_language():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        summary = import_workbook(DEMO_WORKBOOK)
+        lines = summary.lines()
+    assert lines == [
+        "Ateliers : 4 nouveau(x), 0 mis à jour, 0 inchangé(s)",
+        "Participants : 40 nouveau(x), 0 mis à jour, 0 inchangé(s)",
+        "Réponses : 28 nouvelle(s), 0 mise(s) à jour, 0 inchangée(s)",
+    ]
+    assert summary.lines()[0] == "Workshops: 4 new, 0 updated, 0 unchanged"  # the same counts, read in English
+
+
+def test_a_workbook_that_cannot_be_read_says_why_in_the_active_language():
+    from django.utils import translation
+
+    source = make_workbook({"workshops": [WORKSHOP_HEADER]})
+    with zipfile.ZipFile(source) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    parts["xl/workbook.xml"] = b'<!DOCTYPE x [<!ENTITY x "x">]>' + parts["xl/workbook.xml"]
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    with translation.override("fr"):
+        assert errors_of(damaged) == [
+            "workbook : ne peut pas être lu comme un classeur .xlsx (sa partie xl/workbook.xml contient une DTD)"
+        ]
+    with translation.override("en"):
+        assert errors_of(damaged) == [
+            "workbook: cannot be read as an .xlsx workbook (its part xl/workbook.xml has a DTD)"
+        ]

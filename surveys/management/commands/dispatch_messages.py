@@ -1,4 +1,5 @@
-"""Run the dispatch pass in this process: cron, the embedded default without Redis, tests and staff."""
+"""Run the dispatch pass in this process: cron, the embedded default without Redis, tests and staff. Like beat's
+pass, it also expires the workbook imports left awaiting confirmation too long (surveys.imports.tidy)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from surveys import imports
 from surveys.dispatch import run_pass
 
 
@@ -36,9 +38,13 @@ class Command(BaseCommand):
             raise CommandError("--loop takes a number of seconds (at least 1) and cannot be combined with --now")
         moment = parse_moment(now) if now else None
         while True:
-            result = run_pass(moment or timezone.now(), in_process=True)
+            at = moment or timezone.now()
+            result = run_pass(at, in_process=True)
+            expired = imports.tidy(at)
             if loop is None or result.planned or result.batches or options["verbosity"] > 1:
                 self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M:%S} {result}")
+            if expired:
+                self.stdout.write(f"{expired} workbook import(s) expired awaiting confirmation")
             if loop is None:
                 return
             time.sleep(loop)
