@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from reports import standing_texts
@@ -139,9 +139,9 @@ class ReportEditionAdmin(StaffModelAdmin):
             return redirect("admin:reports_reportedition_change", edition.pk)
         if request.method == "POST" and request.POST.get("confirmed") == "yes":
             edition.reopen(by=_signed_in(request))
-            self.log_change(
-                request, edition, f"Reopened: back to draft; the round of FY{edition.fiscal_year_label} is open again."
-            )
+            # Stored as its message id: the history shows it in the reader's language (StaffModelAdmin). The entry
+            # belongs to the edition, which names its fiscal year.
+            self.log_change(request, edition, gettext_noop("Reopened: back to draft; its round is open again."))
             self.message_user(
                 request,
                 gettext("FY%(label)s: the report is a draft again and its round is open.")

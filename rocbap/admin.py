@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import BadRequest
 from django.db import DataError
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 # What Django's own list filters put in the query string after a declared field's path (choices, booleans, related
 # objects, dates, empty values). A lookup such as regex, contains or startswith is not among them.
@@ -20,6 +21,19 @@ DATE_HIERARCHY_SUFFIXES = frozenset({"year", "month", "day"})
 
 
 class StaffModelAdmin(admin.ModelAdmin):
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        """An object's history in the reader's language. Django stores its own entries as JSON and words them on
+        display (LogEntry.get_change_message); that format has no room for the product's sentences ("Erased
+        personal data on request."), so the product stores each as its English message id, marked with
+        gettext_noop, and they are translated here, in memory, for the page. Text that is no message id (an
+        entry written before, a stray one) is shown as it is."""
+        response = super().history_view(request, object_id, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        for entry in context.get("action_list") or []:
+            if not entry.change_message.startswith("["):
+                entry.change_message = gettext(entry.change_message)
+        return response
+
     def declared_filter_parameters(self, request: HttpRequest) -> tuple[set[str], set[str]]:
         """(parameter names a filter of this page reads as they are, field paths the filters are on)."""
         names: set[str] = set()

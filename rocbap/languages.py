@@ -2,8 +2,9 @@
 
 Participant pages follow the participant (surveys.views switches to the participant's language around each view);
 the staff pages (/staff/) and the admin (/admin/, Django's own words from Django's catalogues, the product's from
-ours) follow the staff user's browser (Accept-Language, English or French), with `Vary: Accept-Language` so that no
-cache hands one staff user's language to another; every other page (an unknown link, a bad request) is in the
+ours) follow the staff user's browser (Accept-Language, English or French; the office's default language for a
+browser that asks for neither), with `Vary: Accept-Language` so that no cache hands one staff user's language to
+another; every other page (an unknown link, a bad request) is in the
 office's default language. The language is set for each request and the thread's own restored afterwards, so that
 no request (nor a test after it) inherits another's. What staff start in the background (a workbook import) records
 the language it was started in and runs in it (surveys.imports).
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from rocbap.office import Office, OfficeNames
 
@@ -45,10 +47,23 @@ def is_staff_path(path: str) -> bool:
     return path.startswith((STAFF_PREFIX, ADMIN_PREFIX))
 
 
+def browser_language(request: HttpRequest) -> str:
+    """The first of the browser's languages (Accept-Language, in its order of preference) that the product speaks;
+    the office's default language when it asks for none of them. (Django's get_language_from_request would answer
+    LANGUAGE_CODE, English, which a French-first office's staff did not ask for either.)"""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return normalized(translation.get_supported_language_variant(code))
+        except LookupError:
+            continue
+    return settings.OFFICE.default_language
+
+
 def request_language(request: HttpRequest) -> str:
     if is_staff_path(request.path_info):
-        # The browser's languages (Accept-Language), the first the product speaks; else LANGUAGE_CODE.
-        return normalized(translation.get_language_from_request(request))
+        return browser_language(request)
     return settings.OFFICE.default_language
 
 

@@ -18,10 +18,11 @@ def percent(part: int, whole: int) -> int | None:
     return (200 * part + whole) // (2 * whole)
 
 
-def percent_label(part: int, whole: int, *, empty: str = "-") -> str:
-    """'13%', or `empty` when there is nothing to divide by."""
+def percent_label(part: int, whole: int, *, empty: str = "-", language: str | None = None) -> str:
+    """part / whole as a percentage written as the language writes it ('13%', '13 %' in French; by default in the
+    active language), or `empty` when there is nothing to divide by."""
     value = percent(part, whole)
-    return empty if value is None else f"{value}%"
+    return empty if value is None else percent_sign(value, language)
 
 
 # The space French writes between a figure and its per cent sign: narrow and no-break, so "70 %" never breaks.

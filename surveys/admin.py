@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
@@ -437,7 +437,6 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             messages.error(request, gettext("You may not import workbooks."))
             return redirect(reverse("admin:workshops_workshop_changelist"))
         form = WorkbookUploadForm(request.POST, request.FILES) if request.method == "POST" else WorkbookUploadForm()
-        imports.tidy(timezone.now())
         if request.method == "POST" and form.is_valid():
             # In the background (surveys.imports), in the staff user's language: a big workbook takes longer than a
             # request may.
@@ -448,7 +447,9 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             **self.admin_site.each_context(request),
             "title": gettext("Import a workbook"),
             "form": form,
-            "recent": WorkbookImport.objects.select_related("started_by")[:5],
+            "recent": [
+                imports.as_shown(job, timezone.now()) for job in WorkbookImport.objects.select_related("started_by")[:5]
+            ],
             "may_list_imports": self.admin_site.is_registered(WorkbookImport)
             and request.user.has_perm("surveys.view_workbookimport"),
             "opts": self.model._meta,
@@ -461,11 +462,11 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
         if not self.has_add_permission(request):
             messages.error(request, gettext("You may not import workbooks."))
             return redirect(reverse("admin:workshops_workshop_changelist"))
-        # An import past its time for confirmation is shown expired, its file gone, whoever looks first.
-        imports.tidy(timezone.now())
         workbook_import = get_object_or_404(WorkbookImport, pk=import_id)
         if request.method == "POST":
             return self._answer_import_plan(request, workbook_import)
+        # Past its time for confirmation: shown expired; the periodic pass writes it (a GET writes nothing).
+        workbook_import = imports.as_shown(workbook_import, timezone.now())
         awaiting = workbook_import.state == ImportState.AWAITING
         context = {
             **self.admin_site.each_context(request),
@@ -517,7 +518,8 @@ def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     for participant in queryset:
         if privacy.erase_personal_data(participant):
             erased += 1
-            modeladmin.log_change(request, participant, "Erased personal data on request.")
+            # Stored as its message id: the history shows it in the reader's language (StaffModelAdmin).
+            modeladmin.log_change(request, participant, gettext_noop("Erased personal data on request."))
     messages.success(
         request,
         ngettext(
@@ -730,6 +732,21 @@ class MessageAdmin(RecordAdmin):
 # --- Past workbook imports -------------------------------------------------------------------------------------
 
 
+class ImportStateFilter(admin.SimpleListFilter):
+    """By state as the list shows it: an import awaiting confirmation past its time is under Expired before the
+    periodic pass has written it so."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin):
+        return ImportState.choices
+
+    def queryset(self, request: HttpRequest, queryset):
+        state = self.value()
+        return queryset if state is None else queryset.filter(imports.shown_in_state(state, timezone.now()))
+
+
 @admin.register(WorkbookImport)
 class WorkbookImportAdmin(StaffModelAdmin):
     """The history of the admin's workbook imports, newest first: who uploaded which file when, and how it ended.
@@ -737,9 +754,9 @@ class WorkbookImportAdmin(StaffModelAdmin):
     changed or deleted here. Each import's page is its status page, where one awaiting confirmation is confirmed
     or cancelled."""
 
-    list_display = ["file_link", "started_by", "created_at", "state", "outcome", "language"]
+    list_display = ["file_link", "started_by", "created_at", "shown_state", "outcome", "language"]
     list_display_links = None
-    list_filter = ["state", "language"]
+    list_filter = [ImportStateFilter, "language"]
     search_fields = ["file_name", "started_by__username"]
     date_hierarchy = "created_at"
     list_select_related = ["started_by"]
@@ -759,11 +776,6 @@ class WorkbookImportAdmin(StaffModelAdmin):
             return self.list_display
         return ["file_name", *self.list_display[1:]]
 
-    def changelist_view(self, request: HttpRequest, extra_context=None):
-        # Imports past their time for confirmation are listed as expired, as on the import pages.
-        imports.tidy(timezone.now())
-        return super().changelist_view(request, extra_context)
-
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         if not object_id.isdigit():
             return redirect(reverse("admin:surveys_workbookimport_changelist"))
@@ -774,12 +786,18 @@ class WorkbookImportAdmin(StaffModelAdmin):
         url = reverse("admin:workshops_workshop_import_status", args=[workbook_import.pk])
         return format_html('<a href="{}">{}</a>', url, workbook_import.file_name)
 
+    @admin.display(description=_("state"), ordering="state")
+    def shown_state(self, workbook_import: WorkbookImport) -> str:
+        return imports.as_shown(workbook_import, timezone.now()).get_state_display()
+
     @admin.display(description=_("outcome"))
     def outcome(self, workbook_import: WorkbookImport) -> str:
         """The summary, how many errors (and the first), or where a running import stands, as the import said it."""
-        state = workbook_import.state
+        state = imports.as_shown(workbook_import, timezone.now()).state
         if state == ImportState.DONE:
             return "; ".join(workbook_import.summary)
+        if state == ImportState.FAILED and workbook_import.failure:
+            return workbook_import.failure
         if state == ImportState.FAILED:
             count = len(workbook_import.errors) + workbook_import.unlisted_errors
             if not workbook_import.errors:

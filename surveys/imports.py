@@ -11,9 +11,15 @@ task imports again and keeps the import only if it still makes exactly the confi
 plan is shown for confirmation. An import that makes nothing due is kept at once.
 
 An import waits for confirmation at most IMPORT_CONFIRMATION_HOURS; then it expires: nothing is imported, its file
-is deleted and staff upload the workbook again (`tidy`, run by the periodic pass and whenever the import pages are
-opened; `confirm` refuses an import past its time even before the pass has marked it). The file of an import that
-is finished (imported, failed, cancelled, expired) is deleted as it finishes, and `tidy` deletes any left behind.
+is deleted and staff upload the workbook again. The state is written by the periodic pass (`tidy`, run by beat's
+dispatch task and `manage.py dispatch_messages`), never by a page: a GET writes nothing (issue 16). Until the pass
+comes, the pages show an import past its time as expired (`as_shown`) and `confirm` refuses it. The file of an
+import that is finished (imported, failed, cancelled, expired) is deleted as it finishes, and `tidy` deletes any
+left behind.
+
+An import that is handed to a worker and never ends (the web process restarted mid-import without a broker, a worker
+that died, a task the broker lost) is marked failed by `tidy` STOPPED_AFTER it was handed over. The import and the
+record of its end are one transaction, so such an import has imported nothing, and its page says so truly.
 
 What the import says (its progress, summary and errors) is written in the language of the staff user who started
 it (recorded on the import) and stored as that text: the record keeps what they were told, as they read it, and the
@@ -32,6 +38,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -45,6 +52,15 @@ log = logging.getLogger(__name__)
 
 # Seconds between two writes of the progress line (the import reports more often than staff need to see).
 PROGRESS_EVERY_SECONDS = 1.0
+
+# An import still waiting or running this long after it was handed to a worker has stopped without finishing
+# (`tidy` marks it failed). Generous on purpose: no Celery time limit is configured (a big import must not be cut
+# off), a task whose worker died is delivered again within the broker's visibility timeout (Redis: one hour), and
+# the largest workbook accepted imports in minutes, not hours.
+STOPPED_AFTER = dt.timedelta(hours=6)
+
+# Handed to a worker and not ended: only these may start, end, or be declared stopped.
+UNDER_WAY = (ImportState.WAITING, ImportState.RUNNING)
 
 
 def upload_folder() -> Path:
@@ -84,7 +100,7 @@ def _queue(workbook_import: WorkbookImport) -> None:
             unreachable = gettext(
                 "the background worker could not be reached; nothing was imported: upload it again later"
             )
-        _set(workbook_import.pk, state=ImportState.FAILED, finished_at=timezone.now(), errors=[unreachable])
+        _finish(workbook_import.pk, state=ImportState.FAILED, failure=unreachable)
 
 
 def _set(pk: int, **fields) -> None:
@@ -147,10 +163,11 @@ def confirm(pk: int, shown_digest: str, now: dt.datetime) -> bool:
         if workbook_import is None or plan_digest(workbook_import.announced) != shown_digest:
             return False
         workbook_import.state = ImportState.WAITING
+        workbook_import.queued_at = now
         workbook_import.confirmed = workbook_import.announced
         workbook_import.plan_changed = False
         workbook_import.progress = ""
-        workbook_import.save(update_fields=["state", "confirmed", "plan_changed", "progress"])
+        workbook_import.save(update_fields=["state", "queued_at", "confirmed", "plan_changed", "progress"])
     _queue(workbook_import)
     return True
 
@@ -180,17 +197,76 @@ def expires_at(workbook_import: WorkbookImport) -> dt.datetime | None:
     return workbook_import.awaiting_since + dt.timedelta(hours=settings.IMPORT_CONFIRMATION_HOURS)
 
 
+def is_past_its_time(workbook_import: WorkbookImport, now: dt.datetime) -> bool:
+    """Awaiting confirmation longer than IMPORT_CONFIRMATION_HOURS: expired, whether or not the periodic pass has
+    written it yet (the same bound as `tidy` and `confirm`)."""
+    expires = expires_at(workbook_import)
+    return expires is not None and expires < now
+
+
+def as_shown(workbook_import: WorkbookImport, now: dt.datetime) -> WorkbookImport:
+    """The import as the pages show it at `now`: one awaiting confirmation past its time is shown expired. Changed
+    in memory only, never saved: the periodic pass writes the state (and deletes the file), a page writes nothing."""
+    if is_past_its_time(workbook_import, now):
+        workbook_import.finished_at = expires_at(workbook_import)
+        workbook_import.state = ImportState.EXPIRED
+        workbook_import.progress = ""
+    return workbook_import
+
+
+def _past_its_time(now: dt.datetime) -> Q:
+    return Q(state=ImportState.AWAITING, awaiting_since__lt=expiry_cutoff(now))
+
+
+def shown_in_state(state: str, now: dt.datetime) -> Q:
+    """The imports the pages show in `state` at `now` (`as_shown` as a query, for the list of past imports)."""
+    if state == ImportState.EXPIRED:
+        return Q(state=ImportState.EXPIRED) | _past_its_time(now)
+    if state == ImportState.AWAITING:
+        return Q(state=ImportState.AWAITING) & ~_past_its_time(now)
+    return Q(state=state)
+
+
 def tidy(now: dt.datetime) -> int:
-    """Expire the imports left awaiting confirmation longer than IMPORT_CONFIRMATION_HOURS (nothing imported), then
-    delete every kept file that no import needs any more: those of finished imports, and any whose import is gone.
-    Returns how many imports expired. Safe beside a confirmation: each row changes only while it still awaits."""
-    expired = WorkbookImport.objects.filter(state=ImportState.AWAITING, awaiting_since__lt=expiry_cutoff(now)).update(
+    """Expire the imports left awaiting confirmation longer than IMPORT_CONFIRMATION_HOURS (nothing imported), mark
+    failed those that stopped before they finished, then delete every kept file that no import needs any more:
+    those of finished imports, and any whose import is gone. Returns how many imports expired. Safe beside a
+    confirmation: each row changes only while it still awaits."""
+    expired = WorkbookImport.objects.filter(_past_its_time(now)).update(
         state=ImportState.EXPIRED, finished_at=now, progress=""
     )
     if expired:
         log.info("%s workbook import(s) expired awaiting confirmation", expired)
+    _fail_stopped(now)
     _delete_unneeded_files()
     return expired
+
+
+def _fail_stopped(now: dt.datetime) -> None:
+    """Imports still waiting or running STOPPED_AFTER they were handed to a worker stopped without finishing (the
+    web process restarted mid-import without a broker, a worker died and the task was lost, a broker that lost it):
+    nothing of them was imported, since an import and its outcome are one transaction (`_run`). Each is told so in
+    the language of whoever started it; its file goes with the other finished imports'.
+
+    A row an import's transaction holds is alive, not stopped: PostgreSQL skips it (skip_locked). Elsewhere the
+    import's own final write is conditional, so one declared stopped keeps nothing (`_finish`)."""
+    with transaction.atomic():
+        stopped = list(
+            WorkbookImport.objects.select_for_update(skip_locked=True)
+            .filter(state__in=UNDER_WAY, queued_at__lt=now - STOPPED_AFTER)
+            .values_list("pk", "language")
+        )
+        for language in {language for _pk, language in stopped}:
+            with translation.override(language):
+                failure = gettext(
+                    "the import did not finish within %(hours)s hours: no worker took it up, or the process running "
+                    "it stopped (a restart, a worker that died). Nothing was imported: upload the workbook again"
+                ) % {"hours": round(STOPPED_AFTER / dt.timedelta(hours=1))}
+            WorkbookImport.objects.filter(
+                pk__in=[pk for pk, code in stopped if code == language], state__in=UNDER_WAY
+            ).update(state=ImportState.FAILED, finished_at=now, progress="", failure=failure)
+    if stopped:
+        log.warning("%s workbook import(s) stopped before they finished: marked failed", len(stopped))
 
 
 def _delete_unneeded_files() -> None:
@@ -234,10 +310,10 @@ def _run(workbook_import: WorkbookImport) -> None:
     pk = workbook_import.pk
     path = upload_path(workbook_import)
     if not path.exists():
-        gone = [gettext("the uploaded file is gone; upload it again")]
-        _set(pk, state=ImportState.FAILED, finished_at=timezone.now(), errors=gone)
+        _finish(pk, state=ImportState.FAILED, failure=gettext("the uploaded file is gone; upload it again"))
         return
-    _set(pk, state=ImportState.RUNNING, progress=gettext("opening the workbook"))
+    if not _under_way(pk).update(state=ImportState.RUNNING, progress=gettext("opening the workbook")):
+        return  # ended meanwhile (`tidy` declared it stopped)
     last = 0.0
 
     def progress(message: str) -> None:
@@ -249,7 +325,9 @@ def _run(workbook_import: WorkbookImport) -> None:
     confirmed = workbook_import.confirmed
     summaries: list[ImportSummary] = []
     try:
-        with path.open("rb") as handle:
+        # One transaction for the import and its outcome: an import whose row still says running has written
+        # nothing, so `tidy` may say so of one that stopped (and one that `tidy` declared stopped keeps nothing).
+        with transaction.atomic(), path.open("rb") as handle:
 
             def change() -> None:
                 summaries.append(import_workbook(handle, progress=progress))
@@ -262,41 +340,53 @@ def _run(workbook_import: WorkbookImport) -> None:
                 # Kept when it sends nothing new, or exactly what staff confirmed; anything else is shown first.
                 confirmed=lambda lines: not lines or _same_plan(lines, confirmed),
             )
+            if kept:
+                recorded = _finish(pk, state=ImportState.DONE, summary=summaries[-1].lines())
+            else:
+                # Nothing written: the plan waits for staff, with the file (a confirmed plan that changed is shown
+                # again).
+                recorded = _finish(
+                    pk,
+                    state=ImportState.AWAITING,
+                    finished_at=None,
+                    awaiting_since=timezone.now(),
+                    announced=plan_lines(lines),
+                    confirmed=None,
+                    plan_changed=confirmed is not None,
+                )
+            if not recorded:
+                transaction.set_rollback(True)
+                return
     except WorkbookInvalid as invalid:
-        _set(
+        _finish(
             pk,
             state=ImportState.FAILED,
-            finished_at=timezone.now(),
-            progress="",
             errors=[str(error) for error in invalid.errors],
             unlisted_errors=invalid.unlisted,
         )
     except Exception:
         # Not the workbook's fault: staff are told, the details go to the log (masked), nothing was written.
         log.exception("workbook import %s failed", pk)
-        _set(
+        _finish(
             pk,
             state=ImportState.FAILED,
-            finished_at=timezone.now(),
-            progress="",
-            errors=[
-                gettext(
-                    "the import stopped on an unexpected error; nothing was imported (the server's log has details)"
-                )
-            ],
+            failure=gettext(
+                "the import stopped on an unexpected error; nothing was imported (the server's log has details)"
+            ),
         )
     else:
         if not kept:
-            # Nothing written: the plan waits for staff, with the file (a confirmed plan that changed is shown again).
-            _set(
-                pk,
-                state=ImportState.AWAITING,
-                awaiting_since=timezone.now(),
-                progress="",
-                announced=plan_lines(lines),
-                confirmed=None,
-                plan_changed=confirmed is not None,
-            )
-            return
-        _set(pk, state=ImportState.DONE, finished_at=timezone.now(), progress="", summary=summaries[-1].lines())
+            return  # the file waits with the plan
     path.unlink(missing_ok=True)
+
+
+def _finish(pk: int, **fields) -> bool:
+    """Record how a running import ended, unless it ended meanwhile (`tidy` declared it stopped): False then.
+    Progress is cleared, and a finished import gets its end."""
+    fields.setdefault("finished_at", timezone.now())
+    fields.setdefault("progress", "")
+    return bool(_under_way(pk).update(**fields))
+
+
+def _under_way(pk: int) -> QuerySet[WorkbookImport]:
+    return WorkbookImport.objects.filter(pk=pk, state__in=UNDER_WAY)

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -330,6 +331,9 @@ class WorkbookImport(models.Model):
         verbose_name=_("language"), max_length=8, choices=language_choices, default=default_language
     )
     created_at = models.DateTimeField(verbose_name=_("uploaded at"), auto_now_add=True)
+    # When it was last handed to a worker (uploaded, or confirmed): one still waiting or running long after has
+    # stopped without finishing (surveys.imports.STOPPED_AFTER).
+    queued_at = models.DateTimeField(verbose_name=_("handed to a worker at"), default=timezone.now)
     # When the import began to wait for staff to confirm what it sends: it expires IMPORT_CONFIRMATION_HOURS later.
     awaiting_since = models.DateTimeField(verbose_name=_("awaiting confirmation since"), null=True, blank=True)
     finished_at = models.DateTimeField(verbose_name=_("finished at"), null=True, blank=True)
@@ -341,6 +345,9 @@ class WorkbookImport(models.Model):
     summary = models.JSONField(verbose_name=_("summary"), default=list, blank=True)
     errors = models.JSONField(verbose_name=_("errors"), default=list, blank=True)
     unlisted_errors = models.PositiveIntegerField(verbose_name=_("errors not listed"), default=0)
+    # Why nothing was imported when the workbook is not at fault (the worker unreachable, an unexpected error, the
+    # import stopped before it finished): a sentence for staff instead of the workbook's errors.
+    failure = models.CharField(verbose_name=_("failure"), max_length=300, blank=True)
     # What the import makes due (surveys.imports.plan_lines): shown for staff to confirm while awaiting, and
     # the plan they confirmed, which the import must still make due when it runs for real.
     announced = models.JSONField(verbose_name=_("messages it makes due"), default=list, blank=True)

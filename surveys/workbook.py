@@ -7,9 +7,9 @@ the apps below it: docs/architecture.md).
 The admin's upload page and `manage.py import_workbook` both call `import_workbook`.
 
 Every message (errors, progress, the summary) is written in the active language when it is made: the admin's
-background import runs in the language of the staff user who started it (surveys.imports), the command in
-LANGUAGE_CODE. Sheet names, column names and the workbook's own values are the machine contract
-(docs/import-format.md) and are quoted as they are, in every language.
+background import runs in the language of the staff user who started it (surveys.imports), the command in its
+--language (the office's default language unless told). Sheet names, column names and the workbook's own values
+are the machine contract (docs/import-format.md) and are quoted as they are, in every language.
 """
 
 from __future__ import annotations

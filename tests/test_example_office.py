@@ -72,7 +72,11 @@ def test_the_offices_name_in_the_emails(west_central_africa, kind):
 
 def test_the_offices_name_on_the_staff_pages_and_the_admin(west_central_africa, staff_client):
     for url in ("/staff/", "/admin/"):
+        # A browser that asks for no language the product speaks gets the office's own, French.
         html = staff_client.get(url, follow=True).content.decode()
+        assert "BRRC AOC" in html and "ROCB WCA" not in html
+        no_other_office(html)
+        html = staff_client.get(url, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "ROCB WCA" in html
         no_other_office(html)
 

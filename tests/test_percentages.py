@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from rocbap.percentages import percent, percent_label
 
@@ -20,5 +21,13 @@ def test_percent_of_nothing_is_none():
 
 
 def test_percent_label():
-    assert percent_label(1, 8) == "13%"
+    assert percent_label(1, 8, language="en") == "13%"
     assert percent_label(0, 0) == "-"
+
+
+def test_percent_label_as_the_language_writes_it():
+    assert percent_label(1, 8, language="fr") == "13\u202f%"  # a narrow no-break space before the sign
+    with translation.override("fr"):
+        assert percent_label(11, 20) == "55\u202f%"
+    with translation.override("en"):
+        assert percent_label(11, 20) == "55%"

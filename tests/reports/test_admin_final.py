@@ -136,8 +136,13 @@ def test_reopening_asks_is_logged_and_opens_the_round(manager, final):
     assert final.status == EditionStatus.DRAFT and final.finalized_at is None
     assert not rounds.is_closed(FISCAL_YEAR)
     entry = LogEntry.objects.get(object_id=str(final.pk))
-    assert "Reopened" in entry.get_change_message()
-    assert entry.user.username == "manager"
+    assert entry.get_change_message() == "Reopened: back to draft; its round is open again."
+    assert entry.user.username == "manager" and "FY2019/20" in entry.object_repr
+    # The edition's history shows it in the reader's language.
+    history = reverse("admin:reports_reportedition_history", args=[final.pk])
+    assert "Reopened: back to draft; its round is open again." in manager.get(history).content.decode()
+    french = manager.get(history, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Rouvert : de nouveau un projet ; son cycle est rouvert." in french
 
 
 def test_a_report_viewer_cannot_reopen(client, django_user_model, final):

@@ -2,19 +2,23 @@
 product's models, opened by a superuser, leaves every table of the product as it was (the quotes page used to create
 the fiscal year's report edition).
 
-One chore is time's, not the request's: the import pages expire an import left awaiting confirmation past
-IMPORT_CONFIRMATION_HOURS, as the next periodic pass would anyway (tests/surveys/test_imports.py). Nothing here is
-that old, so nothing changes."""
+Among them, an import left awaiting confirmation past IMPORT_CONFIRMATION_HOURS: its pages show it expired, in the
+staff user's language, and leave its row and its file to the periodic pass (issue 16)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from reports import pdf
-from surveys.models import Response
+from surveys import imports
+from surveys.models import ImportState, Response, WorkbookImport
 from tests.security.test_staff_only import _staff_patterns
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +44,40 @@ def _staff_urls(reply: Response) -> list[str]:
     return urls
 
 
+def _import_urls(workbook_import: WorkbookImport) -> list[str]:
+    """The pages that show an import: the upload page (its recent imports), its status page, the list of past
+    imports (all of them, and those whose state is expired)."""
+    listing = reverse("admin:surveys_workbookimport_changelist")
+    return [
+        reverse("admin:workshops_workshop_import"),
+        reverse("admin:workshops_workshop_import_status", args=[workbook_import.pk]),
+        listing,
+        f"{listing}?state={ImportState.EXPIRED}",
+    ]
+
+
+def _past_its_time() -> WorkbookImport:
+    """An import awaiting confirmation a day longer than it may, its file kept: no pass has expired it yet."""
+    since = timezone.now() - dt.timedelta(hours=settings.IMPORT_CONFIRMATION_HOURS + 24)
+    plan = [
+        {
+            "workshop": "IMP-1",
+            "title": "Imports",
+            "kind": "invitation",
+            "count": 2,
+            "day": "2020-06-12",
+            "due": "2020-07-03",
+        }
+    ]
+    workbook_import = WorkbookImport.objects.create(
+        file_name="late.xlsx", state=ImportState.AWAITING, awaiting_since=since, announced=plan
+    )
+    imports.upload_path(workbook_import).write_bytes(b"kept until the periodic pass")
+    return workbook_import
+
+
 def _admin_urls() -> list[str]:
-    urls = [reverse("admin:workshops_workshop_import")]
+    urls = []
     for model in admin.site._registry:
         if model._meta.app_label not in PRODUCT_APPS:
             continue
@@ -57,10 +93,47 @@ def test_no_get_writes(staff_client, demo_data, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     pdf.mark_rendering(2019, pdf.fingerprint(2019))  # the PDF page then only says it is under way (no WeasyPrint)
     reply = Response.objects.replies().order_by("pk").first()
-    urls = _staff_urls(reply) + _admin_urls()
+    late = _past_its_time()
+    urls = _staff_urls(reply) + _admin_urls() + _import_urls(late)
     assert len(urls) > 15
     before = _tables()
     for url in urls:
         response = staff_client.get(url)
         assert response.status_code in (200, 302), (url, response.status_code)
         assert _tables() == before, url
+    assert imports.upload_path(late).exists()
+
+
+# What each import page says of the late import, in English and in French: the upload page's recent imports (the state
+# in lower case), the status page, the list's state column (twice: the whole list, and filtered on Expired).
+EXPIRED = {
+    "en": [
+        "expired: nothing imported, upload it again",
+        "Expired: this import waited more than",
+        'class="field-shown_state">Expired: nothing imported, upload it again',
+        'class="field-shown_state">Expired: nothing imported, upload it again',
+    ],
+    "fr": [
+        "expirée : rien n&#x27;a été importé, chargez de nouveau le classeur",
+        "Expirée : cette importation a attendu une confirmation plus de",
+        'class="field-shown_state">Expirée : rien n&#x27;a été importé',
+        'class="field-shown_state">Expirée : rien n&#x27;a été importé',
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_import_past_its_time_is_shown_expired_and_left_to_the_periodic_pass(
+    staff_client, settings, tmp_path, language
+):
+    settings.VAR_DIR = tmp_path
+    late = _past_its_time()
+    before = _tables()
+    for url, expired in zip(_import_urls(late), EXPIRED[language], strict=True):
+        page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert page.status_code == 200, url
+        assert expired in page.content.decode(), url
+        assert _tables() == before, url
+    status = staff_client.get(_import_urls(late)[1]).content.decode()
+    assert 'name="_confirm"' not in status and 'http-equiv="refresh"' not in status
+    assert imports.upload_path(late).exists()

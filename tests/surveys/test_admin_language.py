@@ -99,3 +99,64 @@ def test_every_admin_response_varies_on_the_language_the_login_page_too(client):
     # Other pages stay in the office's language, whatever the browser says.
     unknown = client.get("/r/not-a-token/", **FRENCH)
     assert unknown["Content-Language"] == "en" and "Accept-Language" not in unknown.get("Vary", "")
+
+
+@pytest.mark.django_db
+def test_the_reply_rate_is_written_as_the_staff_users_language_writes_it(staff_client, demo_data):
+    """55% in English, "55 %" with a narrow no-break space in French (rocbap.percentages), on the workshops' list."""
+    from django.db.models import Count, Q
+
+    from rocbap.percentages import percent
+    from surveys.models import Status
+    from workshops.models import Workshop
+
+    workshop = (
+        Workshop.objects.annotate(
+            people=Count("participants", distinct=True),
+            replies=Count("participants__response", filter=Q(participants__response__status=Status.SUBMITTED)),
+        )
+        .filter(replies__gt=0)
+        .order_by("pk")
+        .first()
+    )
+    rate = percent(workshop.replies, workshop.people)
+    url = reverse("admin:workshops_workshop_changelist")
+    cell = '<td class="field-reply_rate">{}</td>'
+    assert cell.format(f"{rate}%") in staff_client.get(url).content.decode()
+    french = staff_client.get(url, **FRENCH).content.decode()
+    assert cell.format(f"{rate}\u202f%") in french
+    assert cell.format(f"{rate}%") not in french
+
+
+@pytest.mark.django_db
+def test_the_product_s_history_entries_are_shown_in_the_readers_language(staff_client, participant):
+    """Erasure's entry is stored as its English message id and worded on the history page in whoever reads it;
+    Django's own entries (JSON) are worded by Django as before, and text that is no message id stays as it is."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from workshops.models import Participant
+
+    changelist = reverse("admin:workshops_participant_changelist")
+    form = {"action": "erase_personal_data", "_selected_action": [participant.pk], "confirm": "yes"}
+    staff_client.post(changelist, form, **FRENCH)  # erased from a French page: stored the same
+    [entry] = LogEntry.objects.filter(object_id=str(participant.pk))
+    assert entry.change_message == "Erased personal data on request."
+    content_type = ContentType.objects.get_for_model(Participant)
+    for message in ('[{"changed": {"fields": ["Name"]}}]', "A note written by hand."):
+        LogEntry.objects.create(
+            user=staff_client.user,
+            content_type=content_type,
+            object_id=str(participant.pk),
+            object_repr=str(participant),
+            action_flag=CHANGE,
+            change_message=message,
+        )
+    history = reverse("admin:workshops_participant_history", args=[participant.pk])
+    english = staff_client.get(history).content.decode()
+    assert "Erased personal data on request." in english and "Changed Name." in english
+    french = staff_client.get(history, **FRENCH).content.decode()
+    assert "Données personnelles effacées sur demande." in french
+    assert "Erased personal data on request." not in french
+    assert "Modification de Name." in french  # Django's own wording of its JSON entry
+    assert "A note written by hand." in french

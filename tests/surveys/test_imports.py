@@ -3,9 +3,12 @@ the status page follows it and then shows the summary or the errors."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from surveys import imports
 from surveys.models import ImportState, WorkbookImport
@@ -361,9 +364,13 @@ def test_an_unreachable_worker_is_said_in_the_starters_language(staff_client, mo
 
     monkeypatch.setattr("surveys.tasks.import_workbook_file.delay", down)
     staff_client.post(UPLOAD, {"workbook": _upload()}, **FRENCH)
-    assert WorkbookImport.objects.get().errors == [
+    job = WorkbookImport.objects.get()
+    assert job.errors == [] and job.failure == (
         "le processus d'arrière-plan est injoignable ; rien n'a été importé : chargez de nouveau le classeur plus tard"
-    ]
+    )
+    page = staff_client.get(_status(job), **FRENCH).content.decode()
+    assert "Le processus d&#x27;arrière-plan est injoignable" in page
+    assert "le classeur comporte" not in page  # not the workbook's errors: nothing to fix in it
 
 
 # --- An import awaiting confirmation has a lifetime; kept files go once no import needs them ---------------------
@@ -382,8 +389,10 @@ def _awaiting(staff_client, hours_ago: float) -> WorkbookImport:
     return job
 
 
-def test_an_import_left_awaiting_too_long_expires_when_its_page_is_opened(staff_client, settings):
+def test_an_import_left_awaiting_too_long_is_shown_expired_and_the_pass_writes_it(staff_client, settings):
     from django.core import mail
+
+    from surveys.tasks import dispatch_messages
 
     settings.IMPORT_CONFIRMATION_HOURS = 48
     fresh = _awaiting(staff_client, hours_ago=47)
@@ -395,26 +404,45 @@ def test_an_import_left_awaiting_too_long_expires_when_its_page_is_opened(staff_
     stale = _awaiting(staff_client, hours_ago=49)
     digest = imports.plan_digest(stale.announced)
     page = staff_client.get(_status(stale), **FRENCH).content.decode()
-    stale.refresh_from_db()
-    assert stale.state == ImportState.EXPIRED and stale.finished and stale.finished_at is not None
-    assert not imports.upload_path(stale).exists()
     assert "Expirée : cette importation a attendu une confirmation plus de 48 heures." in page
-    assert "Oui, importer et les envoyer" not in page
+    assert "Oui, importer et les envoyer" not in page and 'http-equiv="refresh"' not in page
+    # Shown, not written: the page leaves the row and the file to the periodic pass (a GET writes nothing).
+    stale.refresh_from_db()
+    assert stale.state == ImportState.AWAITING and imports.upload_path(stale).exists()
     # A confirmation from a page opened before (another tab) imports and sends nothing.
     answer = staff_client.post(_status(stale), {"_confirm": "1", "plan": digest}, follow=True)
     assert "no longer waits" in answer.content.decode()
     _dispatch_pass()
     assert not Workshop.objects.filter(code="IMP-1").exists() and mail.outbox == []
+
+    dispatch_messages()  # the periodic pass writes what the page showed
+    stale.refresh_from_db()
+    assert stale.state == ImportState.EXPIRED and stale.finished_at is not None
+    assert not imports.upload_path(stale).exists()
     fresh.refresh_from_db()
     assert fresh.state == ImportState.AWAITING  # the younger one still waits
 
 
-def test_the_upload_page_and_the_list_of_imports_expire_them_too(staff_client):
-    for url in (UPLOAD, reverse("admin:surveys_workbookimport_changelist")):
-        job = _awaiting(staff_client, hours_ago=49)
-        staff_client.get(url)
+def test_the_upload_page_and_the_list_of_imports_show_them_expired_too(staff_client):
+    listing = reverse("admin:surveys_workbookimport_changelist")
+    stale = _awaiting(staff_client, hours_ago=49)
+    fresh = _awaiting(staff_client, hours_ago=1)
+    upload_page = staff_client.get(UPLOAD, **FRENCH).content.decode()
+    assert "expirée : rien n&#x27;a été importé" in upload_page  # the recent imports, the state in lower case
+    page = staff_client.get(listing)
+    assert [imports.as_shown(job, timezone.now()).state for job in page.context["cl"].result_list] == [
+        ImportState.AWAITING,
+        ImportState.EXPIRED,
+    ]
+    assert "Expired: nothing imported, upload it again" in page.content.decode()
+    # The list's state filter puts each where the page shows it.
+    expired = staff_client.get(listing, {"state": ImportState.EXPIRED})
+    assert list(expired.context["cl"].result_list) == [stale]
+    awaiting = staff_client.get(listing, {"state": ImportState.AWAITING})
+    assert list(awaiting.context["cl"].result_list) == [fresh]
+    for job in (stale, fresh):
         job.refresh_from_db()
-        assert job.state == ImportState.EXPIRED and not imports.upload_path(job).exists(), url
+        assert job.state == ImportState.AWAITING and imports.upload_path(job).exists()
 
 
 def test_the_periodic_pass_expires_them(staff_client, settings):
@@ -483,6 +511,128 @@ def test_imports_already_awaiting_count_their_wait_from_the_upload():
     done.refresh_from_db()
     assert job.awaiting_since == old and done.awaiting_since is None
     assert imports.tidy(timezone.now()) == 1
+
+
+# --- An import that stopped before it finished (a restarted web process, a worker that died) --------------------
+
+
+def _under_way(state: str, language: str, queued_hours_ago: float) -> WorkbookImport:
+    """An import handed to a worker `queued_hours_ago` that never ended, its file kept."""
+    import datetime as dt
+
+    job = WorkbookImport.objects.create(file_name=f"{state}-{language}.xlsx", state=state, language=language)
+    WorkbookImport.objects.filter(pk=job.pk).update(queued_at=timezone.now() - dt.timedelta(hours=queued_hours_ago))
+    imports.upload_path(job).write_bytes(b"a workbook nobody finished importing")
+    job.refresh_from_db()
+    return job
+
+
+def test_imports_that_stopped_before_they_finished_are_failed_by_the_periodic_pass(staff_client, monkeypatch):
+    from surveys.tasks import dispatch_messages
+
+    assert imports.STOPPED_AFTER.total_seconds() == 6 * 3600
+    waiting_fr = _under_way(ImportState.WAITING, "fr", queued_hours_ago=6.5)
+    running_en = _under_way(ImportState.RUNNING, "en", queued_hours_ago=7)
+    young = _under_way(ImportState.RUNNING, "en", queued_hours_ago=5.5)
+    # Uploaded long ago, confirmed just now: handed to a worker now, so not stopped.
+    confirmed = _awaiting(staff_client, hours_ago=40)
+    monkeypatch.setattr("surveys.tasks.import_workbook_file.delay", lambda pk: None)  # no worker takes it yet
+    uploaded = timezone.now() - dt.timedelta(hours=41)
+    WorkbookImport.objects.filter(pk=confirmed.pk).update(created_at=uploaded, queued_at=uploaded)
+    assert imports.confirm(confirmed.pk, imports.plan_digest(confirmed.announced), timezone.now())
+
+    dispatch_messages()  # beat's periodic pass
+
+    for job in (waiting_fr, running_en, young, confirmed):
+        job.refresh_from_db()
+    assert (waiting_fr.state, running_en.state) == (ImportState.FAILED, ImportState.FAILED)
+    assert waiting_fr.finished_at is not None and waiting_fr.errors == []
+    assert running_en.failure == (
+        "the import did not finish within 6 hours: no worker took it up, or the process running it stopped "
+        "(a restart, a worker that died). Nothing was imported: upload the workbook again"
+    )
+    assert waiting_fr.failure.startswith("l'importation ne s'est pas terminée en 6 heures")
+    assert not imports.upload_path(waiting_fr).exists() and not imports.upload_path(running_en).exists()
+    assert (young.state, confirmed.state) == (ImportState.RUNNING, ImportState.WAITING)
+    assert imports.upload_path(young).exists() and imports.upload_path(confirmed).exists()
+
+    # Its page says why, as a sentence, not as the workbook's errors; so does the list of past imports.
+    page = staff_client.get(_status(running_en)).content.decode()
+    assert "The import did not finish within 6 hours" in page and "the workbook has" not in page
+    assert 'http-equiv="refresh"' not in page
+    listing = staff_client.get(reverse("admin:surveys_workbookimport_changelist")).content.decode()
+    assert "the import did not finish within 6 hours" in listing
+
+    # A worker that comes back to it later imports nothing.
+    imports.run(running_en.pk)
+    running_en.refresh_from_db()
+    assert running_en.state == ImportState.FAILED and not Workshop.objects.exists()
+
+
+def test_an_import_interrupted_mid_way_has_imported_nothing(monkeypatch):
+    """The import and the record of its end are one transaction: a process stopped after the rows were written but
+    before the end was recorded leaves nothing behind, so the periodic pass truly says nothing was imported."""
+    job = WorkbookImport.objects.create(file_name="x.xlsx")
+    imports.upload_path(job).write_bytes(_upload().read())
+    original = imports._finish
+
+    def killed(pk, **fields):
+        assert Participant.objects.filter(email="jane@customs.gov.fj").exists()  # written, not yet committed
+        raise SystemExit("the worker is stopped")  # a BaseException, like a process being killed
+
+    monkeypatch.setattr(imports, "_finish", killed)
+    with pytest.raises(SystemExit):
+        imports.run(job.pk)
+    monkeypatch.setattr(imports, "_finish", original)
+    job.refresh_from_db()
+    assert job.state == ImportState.RUNNING
+    assert not Workshop.objects.exists() and not Participant.objects.exists()
+
+    imports.tidy(timezone.now() + imports.STOPPED_AFTER + dt.timedelta(minutes=1))
+    job.refresh_from_db()
+    assert job.state == ImportState.FAILED and "Nothing was imported" in job.failure
+    assert not Workshop.objects.exists()
+
+
+def test_an_import_declared_stopped_keeps_nothing_when_it_ends_after_all(monkeypatch):
+    """A slow import that `tidy` declared stopped meanwhile does not record its end, and rolls its rows back: the
+    failure staff were told (nothing imported) stays true."""
+    job = WorkbookImport.objects.create(file_name="x.xlsx")
+    imports.upload_path(job).write_bytes(_upload().read())
+    real_import = imports.import_workbook
+
+    def slow(handle, progress):
+        summary = real_import(handle, progress=progress)
+        # Meanwhile the periodic pass gave up on it (here in the same transaction; in production another one).
+        WorkbookImport.objects.filter(pk=job.pk).update(state=ImportState.FAILED, failure="stopped")
+        return summary
+
+    monkeypatch.setattr(imports, "import_workbook", slow)
+    imports.run(job.pk)
+    assert not Workshop.objects.exists() and not Participant.objects.exists()
+    # Its end is not recorded over the failure.
+    WorkbookImport.objects.filter(pk=job.pk).update(state=ImportState.FAILED, failure="stopped")
+    assert not imports._finish(job.pk, state=ImportState.DONE, summary=["Workshops: 1 new"])
+    job.refresh_from_db()
+    assert (job.state, job.failure, job.summary) == (ImportState.FAILED, "stopped", [])
+
+
+def test_imports_already_there_were_handed_to_a_worker_when_last_known():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("surveys.migrations.0010_workbook_import_stopped")
+    uploaded = timezone.now() - dt.timedelta(days=3)
+    awaited = uploaded + dt.timedelta(hours=1)
+    plain = WorkbookImport.objects.create(file_name="plain.xlsx", state=ImportState.RUNNING)
+    confirmed = WorkbookImport.objects.create(file_name="confirmed.xlsx", state=ImportState.WAITING)
+    WorkbookImport.objects.filter(pk__in=[plain.pk, confirmed.pk]).update(created_at=uploaded)
+    WorkbookImport.objects.filter(pk=confirmed.pk).update(awaiting_since=awaited)
+    migration.queued_when_last_known(apps, None)
+    plain.refresh_from_db()
+    confirmed.refresh_from_db()
+    assert (plain.queued_at, confirmed.queued_at) == (uploaded, awaited)
 
 
 def test_a_running_imports_page_in_french(staff_client):

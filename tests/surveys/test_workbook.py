@@ -305,7 +305,7 @@ def test_command_imports_what_makes_messages_due_only_when_told(tmp_path, capsys
 
     from django.utils import timezone
 
-    from surveys.schedule import add_months
+    from surveys.schedule import add_months, schedule_for
     from workshops.models import Workshop
 
     end = add_months(timezone.localdate(), -6) - dt.timedelta(days=1)  # invited yesterday: due now
@@ -315,10 +315,76 @@ def test_command_imports_what_makes_messages_due_only_when_told(tmp_path, capsys
     path.write_bytes(make_workbook({"workshops": rows, "participants": participants}).getvalue())
     with pytest.raises(CommandError, match="Nothing imported: this import makes the messages above due"):
         call_command("import_workbook", str(path))
-    assert "Invitation to 1 participant(s) of DUE-1" in capsys.readouterr().out
+    due = schedule_for(Workshop(end_date=end)).due
+    assert (
+        f"Invitation to 1 participant of DUE-1 on {timezone.localdate():%-d %B %Y}, due {due:%-d %B %Y}"
+        in capsys.readouterr().out
+    )
     assert not Workshop.objects.filter(code="DUE-1").exists()
     call_command("import_workbook", str(path), "--yes")
     assert Workshop.objects.get(code="DUE-1").participants.count() == 1
+
+
+def _due_workbook(tmp_path, code: str = "DUE-1"):
+    """A workbook whose two participants' invitations are due today (the workshop ended six months ago)."""
+    from django.utils import timezone
+
+    from surveys.schedule import add_months
+
+    end = add_months(timezone.localdate(), -6) - dt.timedelta(days=1)
+    path = tmp_path / "due.xlsx"
+    rows = [WORKSHOP_HEADER, [code, "WCO Workshop on Imports", "regional", end, end, "", "", "yes"]]
+    participants = [
+        ["workshop", "name", "email", "administration"],
+        [code, "Ana", "ana@example.org", "FJ"],
+        [code, "Ben", "ben@example.org", "PG"],
+    ]
+    path.write_bytes(make_workbook({"workshops": rows, "participants": participants}).getvalue())
+    return path, end
+
+
+def test_command_speaks_the_language_it_is_given(tmp_path, capsys):
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from surveys.schedule import schedule_for
+
+    path, end = _due_workbook(tmp_path)
+    with pytest.raises(CommandError, match="Rien n'a été importé : cette importation rend dus les messages ci-dessus"):
+        call_command("import_workbook", str(path), "--language", "fr")
+    with translation.override("fr"):
+        today = date_format(timezone.localdate(), "j F Y")
+        due = date_format(schedule_for(Workshop(end_date=end)).due, "j F Y")
+    assert f"Invitation à 2 participants de DUE-1 le {today}, échéance le {due}" in capsys.readouterr().out
+    call_command("import_workbook", str(path), "--yes", "--language", "fr")
+    assert "Participants : 2 nouveau(x), 0 mis à jour, 0 inchangé(s)" in capsys.readouterr().out
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(make_workbook({"workshops": [WORKSHOP_HEADER, ["T-1", "", "x", "", ""]]}).getvalue())
+    with pytest.raises(CommandError, match="4 erreurs dans le classeur ; rien n'a été importé"):
+        call_command("import_workbook", str(broken), "--language", "fr")
+    assert "workshops!2 title : obligatoire" in capsys.readouterr().err
+    with pytest.raises(CommandError, match=r"nowhere\.xlsx : fichier introuvable"):
+        call_command("import_workbook", str(tmp_path / "nowhere.xlsx"), "--language", "fr")
+
+
+@pytest.mark.parametrize(
+    ("office", "expected"),
+    [("asia-pacific", "Invitation to 2 participants"), ("west-central-africa", "Invitation à 2 participants")],
+)
+def test_command_speaks_the_offices_language_by_default(tmp_path, capsys, settings, office, expected):
+    from rocbap.office import OFFICES_DIR, load_office
+
+    settings.OFFICE = load_office(OFFICES_DIR / f"{office}.toml")
+    path, _end = _due_workbook(tmp_path)
+    with pytest.raises(CommandError):
+        call_command("import_workbook", str(path))
+    assert expected in capsys.readouterr().out
+
+
+def test_command_refuses_a_language_it_does_not_speak(tmp_path):
+    path, _end = _due_workbook(tmp_path)
+    with pytest.raises(CommandError, match="invalid choice: 'de'"):
+        call_command("import_workbook", str(path), "--language", "de")
 
 
 def test_command_fails_with_every_error(tmp_path, capsys):

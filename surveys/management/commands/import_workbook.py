@@ -1,9 +1,34 @@
+"""Import a workbook from the command line, all or nothing, in a language staff read (--language; by default the
+office's): the messages it would make due, its errors and its summary."""
+
+from __future__ import annotations
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext
 
 from surveys import dispatch
+from surveys.dispatch import Announced
 from surveys.workbook import WorkbookInvalid, import_workbook
 from workshops.models import Workshop
+
+
+def plan_line(due: Announced) -> str:
+    """One message the import makes due, in the active language: Invitation to 2 participants of IMP-1 on
+    5 March 2027, due 26 March 2027."""
+    return ngettext(
+        "%(message)s to %(count)s participant of %(workshop)s on %(day)s, due %(due)s",
+        "%(message)s to %(count)s participants of %(workshop)s on %(day)s, due %(due)s",
+        due.count,
+    ) % {
+        "message": due.kind_label,
+        "count": number_format(due.count, force_grouping=True),
+        "workshop": due.workshop.code,
+        "day": date_format(due.day, "j F Y"),
+        "due": date_format(due.due, "j F Y"),
+    }
 
 
 class Command(BaseCommand):
@@ -17,26 +42,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--yes", action="store_true", help="import even if it makes messages due (they go out with the next pass)"
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language of what the import says (messages due, errors, summary); default: the office's",
+        )
 
-    def handle(self, *args, path: str, yes: bool = False, **options):
+    def handle(self, *args, path: str, yes: bool = False, language: str | None = None, **options):
+        with translation.override(language or settings.OFFICE.default_language):
+            self._import(path, yes)
+
+    def _import(self, path: str, yes: bool) -> None:
         try:
             with open(path, "rb") as handle:
                 # Tried first in a transaction that is rolled back: does the import make messages due?
                 lines = dispatch.announced_by(lambda: import_workbook(handle), Workshop.objects.all(), timezone.now())
                 for due in lines:
-                    self.stdout.write(
-                        f"{due.kind_label} to {due.count} participant(s) of {due.workshop.code} on "
-                        f"{due.day:%d %b %Y}, due {due.due:%d %b %Y}"
-                    )
+                    self.stdout.write(plan_line(due))
                 if lines and not yes:
                     raise CommandError(
-                        "Nothing imported: this import makes the messages above due. Run it again with --yes to "
-                        "import it; the next dispatch pass sends them."
+                        gettext(
+                            "Nothing imported: this import makes the messages above due. Run it again with --yes to "
+                            "import it; the next dispatch pass sends them."
+                        )
                     )
                 handle.seek(0)
                 summary = import_workbook(handle)
         except FileNotFoundError:
-            raise CommandError(f"{path}: no such file") from None
+            raise CommandError(gettext("%(path)s: no such file") % {"path": path}) from None
         except WorkbookInvalid as invalid:
             for line in invalid.lines():
                 self.stderr.write(line)
