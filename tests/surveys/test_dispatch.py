@@ -175,6 +175,27 @@ def test_unsurveyed_workshops_are_left_alone(workshop):
     assert mail.outbox == []
 
 
+def test_the_log_keeps_each_message_as_it_was_sent(workshop):
+    run_pass(at(INVITATION), in_process=True)
+    assert len(mail.outbox) == 3
+    for email in mail.outbox:
+        row = Message.objects.get(to_email=email.to[0])
+        assert (row.status, row.subject, row.body, row.error) == (MessageStatus.SENT, email.subject, email.body, "")
+        assert (row.attempts, row.claim, row.claimed_until) == (1, "", None) and row.sent_at is not None
+
+
+def test_a_skipped_message_keeps_the_text_it_was_sent_with_before(workshop):
+    run_pass(at(INVITATION), in_process=True)
+    row = Message.objects.first()
+    # Sent before, planned again (an address corrected after a bounce), and no longer wanted when it goes out.
+    Message.objects.filter(pk=row.pk).update(status=MessageStatus.PENDING)
+    row.participant.opted_out_at = timezone.now()
+    row.participant.save()
+    assert run_pass(at(INVITATION), in_process=True).outcome == {"skipped": 1}
+    skipped = Message.objects.get(pk=row.pk)
+    assert skipped.status == MessageStatus.SKIPPED and "opted out" in skipped.error and skipped.body == row.body != ""
+
+
 def test_a_claim_is_exclusive_until_its_lease_expires(workshop, settings):
     from surveys.dispatch import plan
 

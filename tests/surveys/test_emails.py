@@ -1,13 +1,23 @@
 """The e-mails as participants read them; the feedback mail's results come from surveys.feedback."""
 
 import datetime as dt
+import random
+import re
+from email import message_from_bytes
+from email.errors import HeaderParseError
+from email.policy import compat32
+from pathlib import Path
 
 import pytest
-from django.core import mail
+from django.conf import settings
+from django.core import mail, signing
+from django.template.base import Lexer, Token, TokenType
+from django.test.signals import template_rendered
 
 from surveys.dispatch import run_pass
-from surveys.models import Response, Status
-from tests.surveys.test_dispatch import FEEDBACK, INVITATION, at
+from surveys.emails import HEADER_FOLDING, Drafts, SurveyEmail, build_email
+from surveys.models import Message, MessageKind, Response, Status
+from tests.surveys.test_dispatch import FEEDBACK, INVITATION, REMINDER_1, at
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +79,174 @@ def test_feedback_carries_the_workshops_results_and_the_link_to_those_without_a_
     assert "Submitted a mission report to superiors" in html and f"/r/{third.token}/" in html
     run_pass(at(FEEDBACK + dt.timedelta(days=1)), in_process=True)
     assert len(mail.outbox) == 3
+
+
+def _parts(email) -> tuple:
+    return email.subject, email.body, email.alternatives[0][0], email.extra_headers, email.to, email.from_email
+
+
+# Names that escaping, a language and the subject's whitespace rule would each treat wrongly if a draft's slot were
+# filled in carelessly; the first of each group is rendered whole, the second drafted, the others filled in.
+NAMES = ["Élodie N'Guessan", "Participant \\1 $1", "  Sione   Fifita ", "Ana <b>Tupou</b> & Co", "Mele O'Brien"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "day"),
+    [
+        (MessageKind.INVITATION, INVITATION),
+        (MessageKind.REMINDER_1, REMINDER_1),
+        (MessageKind.LINK, REMINDER_1),
+        (MessageKind.FEEDBACK, FEEDBACK),
+    ],
+)
+def test_a_batchs_drafted_emails_are_the_emails_rendered_whole(
+    workshop_factory, participant_factory, kind, day, caplog, monkeypatch
+):
+    # The opt-out link is signed with the time in seconds: the same in both e-mails of a message.
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda signer: "1fixed")
+    workshop = workshop_factory(title="WCO Workshop on AEO <Phase 2> & more")
+    participants = [
+        participant_factory(workshop=workshop, name=name, language=language)
+        for name in NAMES
+        for language in ("en", "fr")
+    ]
+    Response.objects.create(participant=participants[0], status=Status.SUBMITTED, submitted_at=at(INVITATION))
+    messages = [Message.objects.create(participant=participant, kind=kind) for participant in participants]
+    drafts = Drafts()
+    for message in messages:
+        assert _parts(build_email(message, day, drafts=drafts)) == _parts(build_email(message, day))
+    assert "own values" not in caplog.text  # every group drafted: none was rendered whole for want of a good draft
+
+
+def _rendered(messages: list[Message], day: dt.date) -> list[str]:
+    """The names of the templates rendered to build these messages as one batch."""
+    rendered: list[str] = []
+
+    def count(sender, template, **kwargs) -> None:
+        rendered.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        drafts = Drafts()
+        for message in messages:
+            build_email(message, day, drafts=drafts)
+    finally:
+        template_rendered.disconnect(count)
+    return rendered
+
+
+def test_a_batch_renders_each_kind_once_per_language_not_once_per_message(workshop, participant_factory):
+    for _ in range(5):
+        participant_factory(workshop=workshop, language="fr")
+    messages = [Message.objects.create(participant=p, kind=MessageKind.INVITATION) for p in workshop.participants.all()]
+    # 8 messages in two languages: per language, the first message whole, then the second whole and its draft.
+    assert _rendered(messages, INVITATION).count("emails/invitation/body.txt") == 6
+
+
+def test_a_message_alone_in_its_group_is_rendered_once(workshop_factory, participant_factory):
+    messages = [
+        Message.objects.create(participant=participant_factory(workshop=workshop_factory()), kind=MessageKind.LINK)
+        for _ in range(3)
+    ]
+    assert _rendered(messages, REMINDER_1).count("emails/link/body.txt") == 3
+
+
+# A participant's own values (surveys.emails.own_values) as the e-mail templates may use them: printed, never tested
+# or filtered, so that a draft filled in is the e-mail rendered whole for every participant, not only the first.
+OWN_VALUE = re.compile(r"\b(participant|link|optout_link)\b")
+
+
+def _printed_only(token: Token) -> bool:
+    if token.token_type not in (TokenType.VAR, TokenType.BLOCK):
+        return True  # text
+    contents = re.sub(r'"[^"]*"', '""', token.contents)  # the words of {% translate "..." %} are no variables
+    if not OWN_VALUE.search(contents):
+        return True
+    if token.token_type == TokenType.VAR:
+        return contents in ("link", "optout_link")
+    tag, *words = contents.split()
+    return tag == "blocktranslate" and all(
+        not OWN_VALUE.search(word) or re.fullmatch(r"\w+=participant\.name", word) for word in words
+    )
+
+
+def test_the_email_templates_only_print_a_participants_own_values():
+    folder = Path(settings.BASE_DIR) / "templates" / "emails"
+    tokens = [
+        (path.relative_to(folder), token)
+        for path in sorted(folder.rglob("*.*"))
+        for token in Lexer(path.read_text()).tokenize()
+    ]
+    assert [(str(path), token.contents) for path, token in tokens if not _printed_only(token)] == []
+    seen = [token for _, token in tokens if token.token_type != TokenType.TEXT and OWN_VALUE.search(token.contents)]
+    assert len(seen) > 20  # the check saw them
+
+
+def test_a_lax_template_is_refused_by_the_check_above():
+    lax = (
+        "{{ participant.name|upper }} {% if link %}{{ link }}{% endif %} {% blocktranslate with n=participant.email %}"
+    )
+    assert [token.contents for token in Lexer(lax).tokenize() if not _printed_only(token)] == [
+        "participant.name|upper",
+        "if link",
+        "blocktranslate with n=participant.email",
+    ]
+
+
+def test_a_template_that_filters_a_name_renders_its_emails_whole(workshop, settings, tmp_path, caplog):
+    subject = tmp_path / "emails" / "invitation" / "subject.txt"
+    subject.parent.mkdir(parents=True)
+    subject.write_text("Survey for {{ participant.name|upper }}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    for number, participant in enumerate(workshop.participants.order_by("pk")):
+        participant.name = f"Name {number}"
+        participant.save()
+    drafts = Drafts()
+    messages = [Message.objects.create(participant=p, kind=MessageKind.INVITATION) for p in workshop.participants.all()]
+    subjects = [build_email(message, INVITATION, drafts=drafts).subject for message in messages]
+    assert sorted(subjects) == ["Survey for NAME 0", "Survey for NAME 1", "Survey for NAME 2"]
+    assert "does more with a participant's own values than print them" in caplog.text
+
+
+def test_the_short_cut_folds_every_header_as_pythons_default_folding():
+    rng = random.Random(2020)
+    alphabet = "abcXYZ019 =?:;,.<>@-_\"'()\t\n\u00e9"
+    ours, default = HEADER_FOLDING.clone(linesep="\r\n"), compat32.clone(linesep="\r\n")
+    short_cut = 0
+    for _ in range(20_000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 90)))
+        name = rng.choice(["To", "Subject", "List-Unsubscribe", "Message-ID"])
+        try:
+            expected = default.fold_binary(name, value)
+        except HeaderParseError:  # a line break followed by what reads as another header
+            continue
+        assert ours.fold_binary(name, value) == expected, (name, value)
+        short_cut += "\n" not in value and "\t" not in value and len(name) + 2 + len(value) <= 78
+    assert short_cut > 1000  # the short cut was tried, not only the default
+
+
+def test_a_survey_email_is_written_out_byte_for_byte_as_python_writes_it(workshop_factory, participant_factory):
+    workshop = workshop_factory(title="WCO Regional Workshop on Coordinated Border Management and Risk Management " * 2)
+    participant = participant_factory(workshop=workshop, name="Élodie N'Guessan", language="fr")
+    message = build_email(Message.objects.create(participant=participant, kind=MessageKind.INVITATION), INVITATION)
+    mime = message.message()
+    assert mime.policy is HEADER_FOLDING
+    ours = mime.as_bytes(linesep="\r\n")
+    mime.policy = compat32
+    assert ours == mime.as_bytes(linesep="\r\n")
+    assert b"\r\nSubject: \r\n =?utf-8?q?Enqu=C3=AAte_de_suivi" in ours  # encoded and folded by Python
+    assert b"\r\nMessage-ID: <rocbap-message-" in ours  # the short cut
+
+
+def test_the_boundary_is_in_no_part_and_the_message_reads_back_as_written(monkeypatch):
+    drawn = iter([1, 2])
+    monkeypatch.setattr(random, "randrange", lambda stop: next(drawn))
+    taken = "===============0000000000000000001=="
+    email = SurveyEmail(subject="Subject", body=f"Text\n--{taken}\nmore", to=["a@example.org"])
+    email.attach_alternative(f"<p>HTML</p>\n--{taken}--", "text/html")
+    mime = email.message()
+    assert mime.get_boundary() == "===============0000000000000000002=="  # drawn before the generator would
+    written = mime.as_bytes(linesep="\r\n")
+    assert b'boundary="===============0000000000000000002=="' in written
+    text, html = message_from_bytes(written).get_payload()
+    assert text.get_payload() == f"Text\r\n--{taken}\r\nmore" and html.get_payload() == f"<p>HTML</p>\r\n--{taken}--"
