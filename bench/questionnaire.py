@@ -5,6 +5,10 @@ Django view on the same gunicorn server (production settings, DEBUG off), measur
 
 Every POST submits a complete reply for a participant who has not replied yet (a real write: the reply is
 created, validated and stored); the participants are created beforehand, enough for the whole run.
+
+Besides the rates, each line gives the CPU time the server's workers spent per request (from /proc): on a shared
+machine the rates follow the other processes' load, the CPU a request costs much less so. The load average is
+printed before and after.
 """
 
 from __future__ import annotations
@@ -115,18 +119,42 @@ for token in Participant.objects.order_by("pk").values_list("token", flat=True):
 """
 
 
-def wrk(url: str, connections: int, script: Path | None) -> dict[str, float]:
+def load_average() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
+def cpu_seconds(server: subprocess.Popen) -> float:
+    """User and system CPU time of the server's workers (the master's children) so far."""
+    ticks = 0
+    for process in Path("/proc").iterdir():
+        if not process.name.isdigit():
+            continue
+        try:
+            # The fields after the command's name: state, parent, ... utime and stime are the 14th and 15th of all.
+            fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):  # ended meanwhile
+            continue
+        if fields[1] == str(server.pid):
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, connections: int, script: Path | None, server: subprocess.Popen) -> dict[str, float]:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency"]
     if script:
         command += ["-s", str(script)]
+    cpu_before = cpu_seconds(server)
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(server) - cpu_before
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 
     def millis(label: str) -> float:
         value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {
+        "cpu": cpu * 1000 / requests,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": millis("50%"),
         "p99": millis("99%"),
@@ -175,6 +203,7 @@ def main() -> int:
         cookie = next(c.value for c in jar if c.name == "csrftoken")
         body = urllib.parse.urlencode({**ANSWERS, "csrfmiddlewaretoken": form_token})
 
+        load_before = load_average()
         results: dict[tuple[str, int], dict[str, float]] = {}
         for connections in CONNECTIONS:
             for mode in ("bare", "get", "post"):
@@ -194,17 +223,21 @@ def main() -> int:
                         LUA % {"body": body, "cookie": cookie, "mode": mode, "tokens": token_file, "threads": 2}
                     )
                 url = base + ("/bench/bare/" if mode == "bare" else "/")
-                results[(mode, connections)] = wrk(url, connections, script)
+                results[(mode, connections)] = wrk(url, connections, script, server)
 
         print(f"\nQuestionnaire benchmark: gunicorn 2 sync workers, DEBUG off, wrk -t2 {SECONDS} s per line")
-        print(f"{'what':<22}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}{'errors':>8}")
+        print(f"load average before: {load_before}, after: {load_average()}")
+        print(
+            f"{'what':<22}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}{'errors':>8}"
+            f"{'CPU ms/req':>12}"
+        )
         for connections in CONNECTIONS:
             bare = results[("bare", connections)]["rps"]
             for mode, label in (("bare", "bare Django view"), ("get", "questionnaire GET"), ("post", "submit POST")):
                 r = results[(mode, connections)]
                 print(
                     f"{label:<22}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}"
-                    f"{r['rps'] / bare:>8.0%}{r['errors']:>8}"
+                    f"{r['rps'] / bare:>8.0%}{r['errors']:>8}{r['cpu']:>12.2f}"
                 )
         submitted = subprocess.run(
             [python, "-c", "import django; django.setup(); from surveys.models import Response; "

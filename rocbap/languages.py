@@ -86,6 +86,11 @@ class OfficeLanguageMiddleware:
 
 def office_context(request: HttpRequest) -> dict[str, Any]:
     """The office and the page's language for every template: `lang` and `dir` on <html>, the office's names."""
+    return page_context()
+
+
+def page_context() -> dict[str, Any]:
+    """What office_context gives, for a page rendered without a request (a kept page, surveys.pages)."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     return {
         "office": office_names(language),

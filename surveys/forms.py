@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -189,10 +190,12 @@ def differences(stored: Response, answers: dict) -> list[tuple[str, str, str]]:
 class Control:
     name: str
     kind: str  # checkbox, number, textarea, radio
-    label: str
+    # The words as the instrument has them (lazy): read in the active language only where the markup is written,
+    # which for a page without errors is once per language (surveys.rendering).
+    label: str | Promise
     value: object = None
     errors: list[str] = field(default_factory=list)
-    choices: list[tuple[str, str, bool]] = field(default_factory=list)  # radio: (value, label, checked)
+    choices: list[tuple[str, str | Promise, object]] = field(default_factory=list)  # radio: (value, label, checked)
 
     @property
     def id(self) -> str:
@@ -237,21 +240,18 @@ def _sections(value_of: Callable[[str], Any], errors_of: Callable[[str], list[st
         for name in question.fields:
             value, errors = value_of(name), errors_of(name)
             if name in Q1_ACTIONS:
-                controls.append(Control(name, "checkbox", str(option_labels[name]), bool(value), errors))
+                controls.append(Control(name, "checkbox", option_labels[name], bool(value), errors))
             elif name in COUNTS:
-                controls.append(
-                    Control(
-                        name, "number", str(questionnaire.FIELD_LABELS[name]), "" if value is None else value, errors
-                    )
-                )
+                label = questionnaire.FIELD_LABELS[name]
+                controls.append(Control(name, "number", label, "" if value is None else value, errors))
             elif name in FREE_TEXTS:
-                controls.append(
-                    Control(name, "textarea", str(questionnaire.FIELD_LABELS[name]), value or "", errors)
-                )
+                controls.append(Control(name, "textarea", questionnaire.FIELD_LABELS[name], value or "", errors))
             else:
                 value = {True: YES, False: NO}.get(value, value)
-                choices = [(key, str(label), key == value) for key, label in question.options]
-                controls.append(Control(name, "radio", str(question.text), value, errors, choices))
+                choices: list[tuple[str, str | Promise, object]] = [
+                    (key, label, key == value) for key, label in question.options
+                ]
+                controls.append(Control(name, "radio", question.text, value, errors, choices))
         result.append(Section(question, controls))
     return result
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -20,6 +22,7 @@ from surveys import throttle
 from surveys.forms import QuestionnaireForm, answer_summary, reply_sections, sections
 from surveys.links import participant_for_token
 from surveys.models import Response
+from surveys.pages import questionnaire_page
 from surveys.rendering import questions_html
 from surveys.replies import RoundClosed, round_is_closed, save_reply
 from surveys.schedule import schedule_for
@@ -79,12 +82,13 @@ def _closing() -> str:
     return questionnaire_text.with_office(questionnaire_text.CLOSING, office_names().short_name)
 
 
-def _page(
+def questionnaire_context(
     request: HttpRequest, participant: Participant, reply: Response, form: QuestionnaireForm | None = None, **extra
-) -> HttpResponse:
-    """The questionnaire: the stored reply as it is (no form), or a submitted form with its errors."""
-    workshop = participant.workshop
-    schedule = schedule_for(workshop)
+) -> dict[str, Any]:
+    """The participant's values of the questionnaire page, what its fresh parts show: the stored reply as it is (no
+    form), or a submitted form with its errors. The rest of the page is kept per workshop and language
+    (surveys.pages)."""
+    due = schedule_for(participant.workshop).due
     if form is None:
         form_sections = reply_sections(reply)
         errors: dict = {}
@@ -97,11 +101,12 @@ def _page(
         contact_email = form["contact_email"].value()
         # A body without a valid revision gets the stored one back (QuestionnaireForm.revision).
         revision = reply.revision if "revision" in errors else form["revision"].value()
-    context = {
+    return {
+        "request": request,
+        "csrf_token": get_token(request),
         "participant": participant,
-        "workshop": workshop,
-        "due": schedule.due,
-        "past_due": timezone.localdate() > schedule.due,
+        "due": due,
+        "past_due": timezone.localdate() > due,
         "errors": bool(errors),
         "submit": form is not None and form.submit,
         "bound": form is not None,  # typed answers (not the stored reply): keep.js keeps them
@@ -114,13 +119,16 @@ def _page(
         "other_errors": [*errors.get("revision", []), *errors.get(NON_FIELD_ERRORS, [])],
         "reply": reply,
         "error_count": sum(len(field_errors) for field_errors in errors.values()),
-        "questionnaire_title": questionnaire_text.with_office(questionnaire_text.TITLE, office_names().short_name),
-        "notes": [questionnaire_text.with_office(note, office_names().short_name) for note in questionnaire_text.NOTES],
-        "closing": _closing(),
         "keep_key": keep_key(participant),
         **extra,
     }
-    return render(request, "surveys/questionnaire.html", context)
+
+
+def _page(
+    request: HttpRequest, participant: Participant, reply: Response, form: QuestionnaireForm | None = None, **extra
+) -> HttpResponse:
+    context = questionnaire_context(request, participant, reply, form, **extra)
+    return HttpResponse(questionnaire_page(participant.workshop, context["due"]).render(context))
 
 
 def _closed(request: HttpRequest, participant: Participant) -> HttpResponse:

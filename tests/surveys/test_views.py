@@ -292,3 +292,33 @@ class TestQueries:
         with django_assert_num_queries(5):
             assert client.post(url, answers()).status_code == 302
         assert reply_of(participant).is_reply
+
+    def test_a_page_with_a_stored_reply_in_french_is_one_query(self, client, participant, url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.post(url, answers())
+        participant.language = "fr"
+        participant.save(update_fields=["language"])
+        client.get(url)  # the French page's kept parts, rendered once
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        assert "Two seizures of precursor chemicals." in html and "Vous avez envoyé votre réponse" in html
+        assert [query["sql"].split()[0] for query in queries] == ["SELECT"]
+
+    def test_a_change_reads_checks_the_round_locks_the_reply_and_updates(self, client, participant, url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.post(url, answers())
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, answers(revision="1", q4_text="Faster clearance.")).status_code == 302
+        statements = [query["sql"].split()[0] for query in queries if "SAVEPOINT" not in query["sql"]]
+        assert statements == ["SELECT", "SELECT", "SELECT", "UPDATE"]
+        assert reply_of(participant).q4_text == "Faster clearance."
+
+    def test_a_refused_submit_is_one_query(self, client, url, django_assert_num_queries):
+        client.get(url)
+        with django_assert_num_queries(1):
+            page = client.post(url, answers(q3_direct_effects=None))
+        assert page.status_code == 200 and "Please answer Q3" in page.content.decode()
