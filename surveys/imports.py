@@ -185,16 +185,21 @@ def cancel(pk: int) -> bool:
 # --- the lifetime of an import awaiting confirmation, and of the kept files ----------------------------------------
 
 
+def _confirmation_time() -> dt.timedelta:
+    """How long an import awaits confirmation before it expires: IMPORT_CONFIRMATION_HOURS."""
+    return dt.timedelta(hours=settings.IMPORT_CONFIRMATION_HOURS)
+
+
 def expiry_cutoff(now: dt.datetime) -> dt.datetime:
     """An import awaiting confirmation since before this has waited too long."""
-    return now - dt.timedelta(hours=settings.IMPORT_CONFIRMATION_HOURS)
+    return now - _confirmation_time()
 
 
 def expires_at(workbook_import: WorkbookImport) -> dt.datetime | None:
     """When an import awaiting confirmation expires (for the page to say); None when it awaits nothing."""
     if workbook_import.state != ImportState.AWAITING or workbook_import.awaiting_since is None:
         return None
-    return workbook_import.awaiting_since + dt.timedelta(hours=settings.IMPORT_CONFIRMATION_HOURS)
+    return workbook_import.awaiting_since + _confirmation_time()
 
 
 def is_past_its_time(workbook_import: WorkbookImport, now: dt.datetime) -> bool:
