@@ -269,8 +269,8 @@ _COLUMNS = {field.name: field.column for field in Message._meta.concrete_fields 
 
 
 def _finish(message: Message, claim: str, status: str, *, subject: str = "", error: str = "", body: str = "") -> None:
-    """Record a message's outcome while the row is still ours (its claim token, still pending); a sent message keeps
-    its text (`body`) for staff to read."""
+    """Record a message's outcome while the row is still ours (its claim token: a claimed row is pending, a database
+    constraint says so); a sent message keeps its text (`body`) for staff to read."""
     values = {
         "status": str(status),
         "sent_at": timezone.now() if status == MessageStatus.SENT else None,
@@ -283,16 +283,19 @@ def _finish(message: Message, claim: str, status: str, *, subject: str = "", err
     }
     if status == MessageStatus.SENT:
         values["body"] = body
-    # What Message.objects.filter(pk=..., claim=..., status=PENDING).update(**values) runs, written out: this runs
-    # once per message, and building that query took the ORM about four times as long as the database took to run
-    # it. The columns are the model's, and each value is adapted by its field, as the ORM adapts it.
+    # What Message.objects.filter(pk=..., claim=...).update(**values) runs, written out: this runs once per message,
+    # and building that query took the ORM about four times as long as the database took to run it. The columns are
+    # the model's, and each value is adapted by its field, as the ORM adapts it.
+    # No status in the condition: between two passes PostgreSQL's statistics say pending rows are rare, and with
+    # "status = pending" to match its planner walked the claimable index through every pending row of the pass
+    # instead of taking the key, for each message (0.5 ms a message at 10,000 pending, growing with the pass).
     quote = database.ops.quote_name
     columns = ", ".join(f"{quote(_COLUMNS[name])} = %s" for name in values)
-    where = " AND ".join(f"{quote(_COLUMNS[name])} = %s" for name in ("id", "claim", "status"))
+    where = " AND ".join(f"{quote(_COLUMNS[name])} = %s" for name in ("id", "claim"))
     sql = f"UPDATE {quote(Message._meta.db_table)} SET {columns} WHERE {where}"  # noqa: S608
     params = [_FIELDS[name].get_db_prep_save(value, database) for name, value in values.items()]
     with database.cursor() as cursor:
-        cursor.execute(sql, [*params, message.pk, claim, str(MessageStatus.PENDING)])
+        cursor.execute(sql, [*params, message.pk, claim])
         updated = cursor.rowcount
     if not updated:
         logger.warning("Message %s was no longer claimed by %s when it was marked %s", message.pk, claim, status)
@@ -325,7 +328,7 @@ def _retry_later(messages: Iterable[Message], claim: str, error: BaseException) 
             _finish(message, claim, MessageStatus.FAILED, error=f"{text} (gave up after {attempts} attempts)")
             continue
         wait = min(dt.timedelta(seconds=settings.SURVEY_RETRY_SECONDS * 2 ** (attempts - 1)), MAX_BACKOFF)
-        Message.objects.filter(pk=message.pk, claim=claim, status=MessageStatus.PENDING).update(
+        Message.objects.filter(pk=message.pk, claim=claim).update(  # claimed, so pending (see _finish)
             attempts=attempts, error=text, next_attempt_at=now + wait, claim="", claimed_until=None
         )
 

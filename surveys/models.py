@@ -236,6 +236,11 @@ class Message(models.Model):
             models.CheckConstraint(condition=Q(kind__in=MessageKind.values), name="message_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="message_status_valid"),
             models.CheckConstraint(condition=Q(bounce__in=["", *Bounce.values]), name="message_bounce_valid"),
+            # Every way out of pending clears the claim, so a row that carries a claim token is pending: the
+            # dispatch finds a claimed row by its key and token alone (surveys.dispatch._finish says why).
+            models.CheckConstraint(
+                condition=Q(claim="") | Q(status=MessageStatus.PENDING), name="message_claimed_is_pending"
+            ),
         ]
         indexes = [models.Index(fields=["status", "claimed_until"], name="message_claimable")]
 

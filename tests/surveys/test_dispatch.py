@@ -8,12 +8,14 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from surveys.dispatch import claim_batches, run_pass, send_batch
+from surveys.dispatch import _finish, claim_batches, run_pass, send_batch
 from surveys.models import Message, MessageStatus, Response, Status
 from tests.surveys.mail_backends import FailingBackend
-from workshops.models import Participant, Workshop
+from workshops.models import MemberAdministration, Participant, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +211,44 @@ def test_a_claim_is_exclusive_until_its_lease_expires(workshop, settings):
     assert send_batch(claim, as_of=at(INVITATION))["sent"] == 0  # the dead worker's token no longer owns anything
     assert send_batch(other, as_of=at(INVITATION))["sent"] == 3
     assert len(mail.outbox) == 3
+
+
+def query_plan(sql: str) -> str:
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(explain + sql)
+        return "\n".join(" ".join(map(str, row)) for row in cursor.fetchall())
+
+
+def test_a_message_is_marked_by_its_key_while_a_pass_has_many_pending(workshop):
+    """Between passes the log is all sent, and the database's statistics say so; a pass then makes thousands of
+    rows pending at once. Marking each of them must not walk through all the others."""
+    fiji = MemberAdministration.objects.get(code="FJ")
+    participants = Participant.objects.bulk_create(
+        Participant(workshop=workshop, name=f"P{n}", email=f"p{n}@example.org", administration=fiji)
+        for n in range(3000)
+    )
+    Message.objects.bulk_create(
+        Message(participant=p, kind="invitation", status=MessageStatus.SENT) for p in participants
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    Message.objects.bulk_create(Message(participant=p, kind="reminder-1") for p in participants[:2000])
+    claim = claim_batches()[0]
+    message = Message.objects.select_related("participant").filter(claim=claim).first()
+    with CaptureQueriesContext(connection) as queries:
+        _finish(message, claim, MessageStatus.SENT, subject="Reminder", body="Text")
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.SENT
+    by_key = {"postgresql": "Index Scan using surveys_message_pkey", "sqlite": "USING INTEGER PRIMARY KEY"}
+    assert by_key[connection.vendor] in query_plan(queries[-1]["sql"])
+
+
+def test_a_claimed_message_is_pending(workshop):
+    message = Message.objects.create(participant=workshop.participants.first(), kind="invitation")
+    (claim,) = claim_batches()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENT)  # the claim left on it
+    assert Message.objects.filter(claim=claim, status=MessageStatus.PENDING).count() == 1
 
 
 def test_batches_share_one_connection(workshop, settings):
