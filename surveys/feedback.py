@@ -47,7 +47,6 @@ def workshop_results(workshop: Workshop) -> WorkshopResults:
         participants=workshop.participants.count(),
         actions=[(_label(action), counts[action]) for action in Q1_ACTIONS],
         yes_no=[
-            (_label(question), counts[f"{question}_yes"], counts[f"{question}_no"])
-            for question in YES_NO_QUESTIONS
+            (_label(question), counts[f"{question}_yes"], counts[f"{question}_no"]) for question in YES_NO_QUESTIONS
         ],
     )

@@ -21,8 +21,8 @@ TITLE = _(
 NOTES = (
     _(
         "This questionnaire is intended to collect pertinent information on the follow-up actions taken at your home "
-    "administration in the wake of the participation in the captioned workshop. Please kindly provide your "
-    "inputs/information on the follow-up actions taken after the workshop and up till today."
+        "administration in the wake of the participation in the captioned workshop. Please kindly provide your "
+        "inputs/information on the follow-up actions taken after the workshop and up till today."
     ),
     _(
         "This questionnaire is never intended to evaluate and/or criticise any of the reporting or recommendations "

@@ -149,8 +149,13 @@ EXPECTED = {
 def test_each_email_kind_in_english_and_in_french(pair, kind):
     english, _french = pair
     Response.objects.create(
-        participant=english, status=Status.SUBMITTED, submitted_at=at(INVITATION), q1_manuals=True,
-        q3_direct_effects=True, q4_contributed=True, q5_new_project=False,
+        participant=english,
+        status=Status.SUBMITTED,
+        submitted_at=at(INVITATION),
+        q1_manuals=True,
+        q3_direct_effects=True,
+        q4_contributed=True,
+        q5_new_project=False,
     )
     day = KINDS[kind]
     for participant, (sentence_en, sentence_fr) in zip(pair, [EXPECTED[kind]] * 2, strict=True):
@@ -172,8 +177,13 @@ def test_each_email_kind_in_english_and_in_french(pair, kind):
 def test_dates_and_results_in_the_french_email(pair):
     english, french = pair
     Response.objects.create(
-        participant=english, status=Status.SUBMITTED, submitted_at=at(INVITATION), q1_manuals=True,
-        q3_direct_effects=True, q4_contributed=True, q5_new_project=False,
+        participant=english,
+        status=Status.SUBMITTED,
+        submitted_at=at(INVITATION),
+        q1_manuals=True,
+        q3_direct_effects=True,
+        q4_contributed=True,
+        q5_new_project=False,
     )
     run_pass(at(INVITATION), in_process=True)
     invitation = next(m for m in mail.outbox if m.to == [french.email])
