@@ -98,7 +98,8 @@ FLAGS: dict[str, Q | Expression] = {
     "replied": Q(**{f"{RESPONSE}status": Status.SUBMITTED}),
     "late": Q(**{f"{RESPONSE}status": Status.SUBMITTED, f"{RESPONSE}late": True}),
     **{name: Q(**{f"{RESPONSE}{name}": True}) for name in Q1_ACTIONS},
-    # Whether a reply described the lessons' use (2.3): the counting frame's stand-in for the Q2 text.
+    # Whether a reply described the lessons' use (2.3), the one rule for it: a text that is not blank. The form and
+    # the workbook import store texts stripped of surrounding whitespace, so the text is either empty or an answer.
     "q2_answered": GreaterThan(Length(Trim(f"{RESPONSE}q2_utilization")), 0),
 }
 # A Yes/No answer may be blank (not answered), which is not No: two bits each, answered and Yes.

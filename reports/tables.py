@@ -651,11 +651,7 @@ def reply_progress(frame: pd.DataFrame) -> pd.DataFrame:
 
 def utilization_described(frame: pd.DataFrame) -> CountShare:
     """Replies that described how the lessons are utilized at home (Q2 answered), of all replies: the finding
-    that opens 2.3. From the text where the frame holds it, else from the flag the database sets (the lean frame)."""
+    that opens 2.3. Read from the flag every frame carries (reports.frames says what answers Q2)."""
     replied = replies(frame)
-    if "q2_utilization" in replied:
-        described = replied["q2_utilization"].fillna("").str.strip().ne("").to_numpy()
-    else:
-        described = replied["q2_answered"].to_numpy(dtype=bool)
-    count = int(described.sum())
+    count = int(replied["q2_answered"].to_numpy(dtype=bool).sum())
     return CountShare(count, percent(count, len(replied)))

@@ -279,13 +279,11 @@ def test_fisher_p_agrees_with_scipy(cells):
     assert fisher_p(TwoByTwo(*cells)) == pytest.approx(expected, rel=1e-9)
 
 
-def test_utilization_described_counts_replies_that_answered_q2_from_the_text_or_its_flag():
+def test_utilization_described_counts_replies_that_answered_q2():
     data = frame(
-        participant(q2_utilization="Shared with the risk unit."),
-        participant(q2_utilization="   "),
-        participant(q2_utilization=""),
-        participant(replied=False, q2_utilization="A draft is not a reply."),
+        participant(q2_answered=True),
+        participant(q2_answered=False),
+        participant(q2_answered=False),
+        participant(replied=False, q2_answered=True),  # a draft is not a reply
     )
     assert tables.utilization_described(data) == tables.CountShare(1, 33)
-    lean = data.drop(columns=["q2_utilization"]).assign(q2_answered=[True, False, False, True])
-    assert tables.utilization_described(lean) == tables.CountShare(1, 33)

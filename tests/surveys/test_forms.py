@@ -73,3 +73,12 @@ def test_summary_lists_ticked_boxes_and_answers():
     assert summary["Q2"] == [("Your description", "ນະໂຍບາຍ")]
     assert summary["Q3"] == [("Answer", "No")]
     assert summary["Q4"] == [("Answer", "—")]
+
+
+@pytest.mark.django_db
+def test_free_texts_are_stored_without_surrounding_whitespace():
+    # The report counts a Q2 text that is not empty as an answer (reports.frames): whitespace alone is no answer.
+    bound = form(q2_utilization=" \r\n\t\u00a0 ", q1_others_text="  Trained the port staff.\n")
+    assert bound.is_valid(), bound.errors
+    assert bound.cleaned_data["q2_utilization"] == ""
+    assert bound.cleaned_data["q1_others_text"] == "Trained the port staff."

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from surveys.models import Response, Status
-from surveys.workbook import WorkbookInvalid, import_workbook
+from surveys.workbook import WorkbookInvalid, import_workbook, parse_text
 from tests.conftest import (
     DEMO_WORKBOOK,
     PARTICIPANT_HEADER,
@@ -511,3 +511,9 @@ def test_a_workbook_that_cannot_be_read_says_why_in_the_active_language():
         assert errors_of(damaged) == [
             "workbook: cannot be read as an .xlsx workbook (its part xl/workbook.xml has a DTD)"
         ]
+
+
+def test_free_texts_are_imported_without_surrounding_whitespace():
+    # The report counts a Q2 text that is not empty as an answer (reports.frames): whitespace alone is no answer.
+    assert parse_text(" \n\t\u00a0 ") == ""
+    assert parse_text("  Risk profiles are shared.\r\n") == "Risk profiles are shared."
