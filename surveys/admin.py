@@ -812,4 +812,4 @@ class WorkbookImportAdmin(StaffModelAdmin):
                 return gettext("awaits confirmation until %(when)s") % {
                     "when": date_format(timezone.localtime(expires), "DATETIME_FORMAT")
                 }
-        return workbook_import.progress
+        return imports.as_shown(workbook_import, timezone.now()).progress

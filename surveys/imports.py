@@ -21,6 +21,10 @@ An import that is handed to a worker and never ends (the web process restarted m
 that died, a task the broker lost) is marked failed by `tidy` STOPPED_AFTER it was handed over. The import and the
 record of its end are one transaction, so such an import has imported nothing, and its page says so truly.
 
+While it runs, the import's progress line goes through the cache (shared by every process: Redis, or the file cache
+of the embedded default), not its row: everything the import writes, its row included, is one transaction, which no
+other process sees before it ends.
+
 What the import says (its progress, summary and errors) is written in the language of the staff user who started
 it (recorded on the import) and stored as that text: the record keeps what they were told, as they read it, and the
 page shows it without translating it again. Django's own words around it follow whoever reads the page.
@@ -36,6 +40,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -52,6 +57,8 @@ log = logging.getLogger(__name__)
 
 # Seconds between two writes of the progress line (the import reports more often than staff need to see).
 PROGRESS_EVERY_SECONDS = 1.0
+# How long a progress line is kept in the cache: past the longest step of an import, and gone soon after it.
+PROGRESS_KEPT_SECONDS = 3600
 
 # An import still waiting or running this long after it was handed to a worker has stopped without finishing
 # (`tidy` marks it failed). Generous on purpose: no Celery time limit is configured (a big import must not be cut
@@ -105,6 +112,15 @@ def _queue(workbook_import: WorkbookImport) -> None:
 
 def _set(pk: int, **fields) -> None:
     WorkbookImport.objects.filter(pk=pk).update(**fields)
+
+
+def _progress_key(pk: int) -> str:
+    return f"rocbap:import-progress:{pk}"
+
+
+def _show_progress(pk: int, line: str) -> None:
+    """What a running import is doing now, for its page (the cache: see the module's notes)."""
+    cache.set(_progress_key(pk), line[:200], PROGRESS_KEPT_SECONDS)
 
 
 # --- the plan staff confirm -------------------------------------------------------------------------------------
@@ -216,6 +232,8 @@ def as_shown(workbook_import: WorkbookImport, now: dt.datetime) -> WorkbookImpor
         workbook_import.finished_at = expires_at(workbook_import)
         workbook_import.state = ImportState.EXPIRED
         workbook_import.progress = ""
+    elif workbook_import.state == ImportState.RUNNING:
+        workbook_import.progress = cache.get(_progress_key(workbook_import.pk)) or workbook_import.progress
     return workbook_import
 
 
@@ -317,6 +335,7 @@ def _run(workbook_import: WorkbookImport) -> None:
     if not path.exists():
         _finish(pk, state=ImportState.FAILED, failure=gettext("the uploaded file is gone; upload it again"))
         return
+    cache.delete(_progress_key(pk))  # a line left by an earlier run (a task delivered again) is not this run's
     if not _under_way(pk).update(state=ImportState.RUNNING, progress=gettext("opening the workbook")):
         return  # ended meanwhile (`tidy` declared it stopped)
     last = 0.0
@@ -325,7 +344,7 @@ def _run(workbook_import: WorkbookImport) -> None:
         nonlocal last
         if time.monotonic() - last >= PROGRESS_EVERY_SECONDS:
             last = time.monotonic()
-            _set(pk, progress=message[:200])
+            _show_progress(pk, message)
 
     confirmed = workbook_import.confirmed
     summaries: list[ImportSummary] = []
@@ -390,6 +409,7 @@ def _finish(pk: int, **fields) -> bool:
     Progress is cleared, and a finished import gets its end."""
     fields.setdefault("finished_at", timezone.now())
     fields.setdefault("progress", "")
+    cache.delete(_progress_key(pk))
     return bool(_under_way(pk).update(**fields))
 
 

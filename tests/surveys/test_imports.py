@@ -4,9 +4,11 @@ the status page follows it and then shows the summary or the errors."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,14 +89,13 @@ def test_the_import_reports_its_progress(monkeypatch):
     job = WorkbookImport.objects.create(file_name="x.xlsx")
     imports.upload_path(job).write_bytes(_upload().read())
     seen = []
-    original = imports._set
+    original = imports._show_progress
 
-    def record(pk, **fields):
-        if "progress" in fields:
-            seen.append(fields["progress"])
-        original(pk, **fields)
+    def record(pk, line):
+        seen.append(line)
+        original(pk, line)
 
-    monkeypatch.setattr(imports, "_set", record)
+    monkeypatch.setattr(imports, "_show_progress", record)
     monkeypatch.setattr(imports, "PROGRESS_EVERY_SECONDS", 0)
     imports.run(job.pk)
     assert "opening the workbook" in seen
@@ -330,14 +331,13 @@ def test_the_background_import_speaks_the_language_of_whoever_started_it(staff_c
 
     # The worker runs later, away from any request, in a thread whose own language is English.
     seen = []
-    original = imports._set
+    original = imports._show_progress
 
-    def record(pk, **fields):
-        if fields.get("progress"):
-            seen.append(fields["progress"])
-        original(pk, **fields)
+    def record(pk, line):
+        seen.append(line)
+        original(pk, line)
 
-    monkeypatch.setattr(imports, "_set", record)
+    monkeypatch.setattr(imports, "_show_progress", record)
     monkeypatch.setattr(imports, "PROGRESS_EVERY_SECONDS", 0)
     with translation.override("en"):
         for pk in queued:
@@ -633,6 +633,58 @@ def test_imports_already_there_were_handed_to_a_worker_when_last_known():
     plain.refresh_from_db()
     confirmed.refresh_from_db()
     assert (plain.queued_at, confirmed.queued_at) == (uploaded, awaited)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_the_page_shows_where_a_running_import_stands_before_it_commits(staff_client, monkeypatch):
+    """The import writes inside one transaction; its page, served by another process (here another thread with
+    its own database connection), still follows its progress line by line."""
+    job = WorkbookImport.objects.create(file_name="x.xlsx")
+    imports.upload_path(job).write_bytes(_upload().read())
+    monkeypatch.setattr(imports, "PROGRESS_EVERY_SECONDS", 0)
+    real_import, pages = imports.import_workbook, []
+
+    def look(handle, progress):
+        summary = real_import(handle, progress=progress)  # its last line: "writing, all in one transaction"
+
+        def page_now() -> None:
+            try:
+                pages.append(staff_client.get(_status(job)).content.decode())
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=page_now)
+        thread.start()
+        thread.join(30)
+        return summary
+
+    monkeypatch.setattr(imports, "import_workbook", look)
+    imports.run(job.pk)
+    assert "Running: writing, all in one transaction." in pages[0]
+    job.refresh_from_db()
+    assert job.state == ImportState.DONE
+
+
+def test_a_finished_import_shows_no_progress_line(staff_client, monkeypatch):
+    job = WorkbookImport.objects.create(file_name="x.xlsx")
+    imports.upload_path(job).write_bytes(_upload().read())
+    imports.run(job.pk)
+    imports._show_progress(job.pk, "a line left behind")  # e.g. by a run that died before its end was recorded
+    page = staff_client.get(_status(job)).content.decode()
+    assert "a line left behind" not in page and "Workshops: 1 new" in page
+    # A task delivered again runs afresh: the line it shows is its own.
+    WorkbookImport.objects.filter(pk=job.pk).update(state=ImportState.WAITING)
+    imports.upload_path(job).write_bytes(_upload().read())
+    real_import, shown = imports.import_workbook, []
+
+    def record(handle, progress):
+        shown.append(imports.as_shown(WorkbookImport.objects.get(pk=job.pk), timezone.now()).progress)
+        return real_import(handle, progress=progress)
+
+    monkeypatch.setattr(imports, "import_workbook", record)
+    imports.run(job.pk)
+    assert shown == ["opening the workbook"]
 
 
 def test_a_running_imports_page_in_french(staff_client):
