@@ -106,6 +106,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # The tests' database is a file too, opened as above: Django's default, an in-memory database shared between
+    # connections, locks tables instead of waiting, which the product's SQLite never does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Seconds a database connection is kept open between requests. Reuse quadruples the throughput of submitting replies
