@@ -15,7 +15,7 @@ import pandas as pd
 from rocbap.percentages import percent
 
 # The frame's answer columns carry the model's field names; questionnaire.py is plain Python, like this module.
-from surveys.questionnaire import Q1_ACTIONS, YES_NO_QUESTIONS
+from surveys.instrument import Q1_ACTIONS, YES_NO_QUESTIONS
 
 
 # Table 2's column names for the Q1 actions, in the questionnaire's order.

@@ -237,7 +237,8 @@ REPORT_RENDERS_PER_HOUR = env.get_int("REPORT_RENDERS_PER_HOUR", 10, minimum=1)
 # Uploaded workbooks larger than this are refused before they are opened.
 WORKBOOK_MAX_BYTES = env.get_int("WORKBOOK_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # An admin import that makes messages due waits for staff to confirm them, with its uploaded file, at most this many
-# hours; then it expires (nothing imported, the file deleted) and staff upload the workbook again (surveys.imports).
+# hours; then it expires (nothing imported, the file deleted) and staff upload the workbook again
+# (surveys.imports.jobs).
 IMPORT_CONFIRMATION_HOURS = env.get_int("IMPORT_CONFIRMATION_HOURS", 48, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -363,7 +364,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         # flufl.bounce logs each detector it tries on each bounce report at INFO; and the detectors' tracebacks on
-        # odd mail at ERROR, which surveys.bounces reports in one line of its own.
+        # odd mail at ERROR, which surveys.mail.bounces reports in one line of its own.
         "flufl.bounce": {"level": "CRITICAL"},
     },
 }

@@ -145,7 +145,7 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_data(db):
-    from surveys.workbook import import_workbook
+    from surveys.imports.workbook import import_workbook
 
     with DEMO_WORKBOOK.open("rb") as handle:
         return import_workbook(handle)

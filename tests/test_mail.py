@@ -5,7 +5,7 @@ from email import message_from_bytes, policy
 import pytest
 from django.core import mail
 
-from surveys.dispatch import run_pass
+from surveys.mail.sending import run_pass
 from tests.surveys.test_dispatch import INVITATION, at
 
 

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from surveys import rounds
-from surveys.forms import differences
 from surveys.models import Response, Status
-from surveys.schedule import schedule_for
+from surveys.questionnaire import rounds
+from surveys.questionnaire.forms import differences
+from surveys.questionnaire.schedule import schedule_for
 from workshops.models import Participant
 
 
 class RoundClosed(Exception):
-    """The fiscal year's round is closed (surveys.rounds): replies can no longer change."""
+    """The fiscal year's round is closed (surveys.questionnaire.rounds): replies can no longer change."""
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Outcome:
 
 def round_is_closed(participant: Participant) -> bool:
     """Whether the participant's round is closed: as read with the participant by the token lookup
-    (surveys.links), else asked now."""
+    (surveys.questionnaire.links), else asked now."""
     known = getattr(participant, "round_closed", None)
     return rounds.is_closed(participant.workshop.fiscal_year) if known is None else known
 
@@ -59,8 +59,8 @@ def save_reply(
 
 
 def _read_without_reply(participant: Participant) -> bool:
-    """The participant was read with their reply (surveys.links) and had none, or only a new, unsaved one: most
-    likely their first save. Should a reply have been stored since, the insert is refused and retried."""
+    """The participant was read with their reply (surveys.questionnaire.links) and had none, or only a new, unsaved one:
+    most likely their first save. Should a reply have been stored since, the insert is refused and retried."""
     relation = Participant.response.related  # the reverse one-to-one, whose cache the lookup filled
     if not relation.is_cached(participant):
         return False

@@ -2,7 +2,7 @@
 
 A round is open until staff close it, which they do by making the fiscal year's Good Practice Report final
 (reports.models.ReportEdition.make_final calls `close`). While a round is closed its replies are frozen: the
-questionnaire shows a reply read-only and saves nothing (surveys.replies raises RoundClosed).
+questionnaire shows a reply read-only and saves nothing (surveys.questionnaire.replies raises RoundClosed).
 
 The API, for every app and command that must respect the rule:
 

@@ -205,8 +205,8 @@ def test_accessibility_of_the_questionnaire(page, page_url):
 
 
 def test_accessibility_of_the_other_participant_pages(page, live_server, participant, settings):
-    from surveys import rounds
-    from surveys.optout import optout_url
+    from surveys.mail.optout import optout_url
+    from surveys.questionnaire import rounds
 
     opt_out = optout_url(participant).replace(settings.SITE_URL, live_server.url)
     page.goto(opt_out)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from surveys import imports
+from surveys.imports import jobs as imports
 from surveys.models import ImportState, WorkbookImport
 from tests.conftest import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
 from tests.integration.servers import ROOT, wait_for

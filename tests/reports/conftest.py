@@ -35,7 +35,7 @@ def demo_pdf(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
 
     from reports.demo import add_demo_quotes
     from reports.models import ReportEdition
-    from surveys.workbook import import_workbook
+    from surveys.imports.workbook import import_workbook
 
     path = tmp_path_factory.mktemp("demo-report") / "report.pdf"
     with django_db_blocker.unblock(), transaction.atomic():

@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from reports import standing_texts
 from reports.models import EditionStatus, ReportEdition
-from surveys import rounds
 from surveys.models import Response, SurveyRound
+from surveys.questionnaire import rounds
 from tests.reports.conftest import finish
 
 pytestmark = pytest.mark.django_db

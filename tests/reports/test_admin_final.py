@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from reports.models import EditionStatus, Quote, ReportEdition, Section
-from surveys import rounds
 from surveys.models import Response
+from surveys.questionnaire import rounds
 from tests.reports.conftest import finish
 from workshops.roles import REPORT_VIEWERS, SURVEY_MANAGERS
 

@@ -53,7 +53,7 @@ def french_pdf(django_db_setup, django_db_blocker, tmp_path_factory) -> tuple[Pa
     from django.db import transaction
 
     from reports.demo import add_demo_quotes
-    from surveys.workbook import import_workbook
+    from surveys.imports.workbook import import_workbook
 
     path = tmp_path_factory.mktemp("french-report") / "rapport.pdf"
     with django_db_blocker.unblock(), transaction.atomic():

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import pdf
-from surveys import imports
+from surveys.imports import jobs as imports
 from surveys.models import ImportState, Response, WorkbookImport
 from tests.security.test_staff_only import _staff_patterns
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from reports import pdf, pdf_urls, staff_urls
 from reports.models import Quote
 from surveys.models import Response
-from surveys.replies import save_reply
+from surveys.questionnaire.replies import save_reply
 from workshops.roles import SURVEY_MANAGERS
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from surveys.bounces import MailboxError, UnreadableReport, process_bounces, read_report, record
-from surveys.dispatch import run_pass
-from surveys.emails import build_email, return_path
+from surveys.mail.bounces import MailboxError, UnreadableReport, process_bounces, read_report, record
+from surveys.mail.emails import build_email, return_path
+from surveys.mail.sending import run_pass
 from surveys.models import Bounce, Message, MessageKind, MessageStatus
 from tests.surveys import bounce_reports
 from tests.surveys.test_dispatch import INVITATION, REMINDER_1, at

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.forms import QuestionnaireForm, answer_summary
 from surveys.models import Response
+from surveys.questionnaire.forms import QuestionnaireForm, answer_summary
 from tests.surveys.conftest import answers
 
 
