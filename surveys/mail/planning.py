@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 
-from surveys.models import Bounce, Message, MessageKind, MessageStatus, Status, reminder_kind
+from surveys.models import Bounce, Message, MessageKind, MessageStatus, reminder_kind, replied
 from surveys.questionnaire.schedule import due_on, local_day, schedule_for
-from workshops.models import Participant, Workshop
+from workshops.models import Participant, Workshop, may_be_mailed
 
 # --- the rows of a pass
 # ---------------------------------------------------------------------------------------------------
@@ -37,12 +37,7 @@ def plan_corrected() -> int:
     """The latest hard-bounced message of each participant whose address was corrected since goes out again, to
     the new address (the row is the message: it keeps its kind, and its bounce becomes history)."""
     rows = (
-        Message.objects.filter(
-            bounce=Bounce.HARD,
-            status=MessageStatus.SENT,
-            participant__undeliverable_since__isnull=True,
-            participant__opted_out_at__isnull=True,
-        )
+        Message.objects.filter(may_be_mailed("participant__"), bounce=Bounce.HARD, status=MessageStatus.SENT)
         .annotate(sent_to=Lower("to_email"), address=Lower("participant__email"))
         .exclude(sent_to=F("address"))
         .order_by("participant_id", "-pk")
@@ -71,7 +66,7 @@ def due_messages(workshop: Workshop, today: dt.date) -> list[tuple[str, QuerySet
         return []
     participants = workshop.participants.may_receive_mail()
     # Whoever replied already (in the form, or imported) is asked nothing more.
-    not_replied = participants.exclude(response__status=Status.SUBMITTED)
+    not_replied = participants.exclude(replied("response__"))
     wanted: list[tuple[str, QuerySet[Participant]]] = []
     if due.invitation:
         wanted.append((MessageKind.INVITATION, not_replied))
@@ -81,9 +76,7 @@ def due_messages(workshop: Workshop, today: dt.date) -> list[tuple[str, QuerySet
         wanted.append((reminder_kind(due.reminder), not_replied.filter(invited)))
     if due.feedback:
         # The results go to everybody the survey reached: invited, or replied (an imported reply too).
-        reached = participants.filter(
-            pk__in=workshop.participants.filter(invited | Q(response__status=Status.SUBMITTED)).values("pk")
-        )
+        reached = participants.filter(pk__in=workshop.participants.filter(invited | replied("response__")).values("pk"))
         wanted.append((MessageKind.FEEDBACK, reached))
     return wanted
 

@@ -5,7 +5,7 @@ from reports import standing_texts
 from reports.models import EditionStatus, ReportEdition
 from surveys.models import Response, SurveyRound
 from surveys.questionnaire import rounds
-from tests.reports.conftest import finish
+from tests.helpers import finish
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from reports.models import EditionNotFinished, EditionStatus, ReportEdition
 from surveys.questionnaire import rounds
-from tests.reports.conftest import finish
+from tests.helpers import finish
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from surveys import instrument
 from surveys.models import Response, Status
 from surveys.questionnaire import rounds
 from surveys.questionnaire.schedule import schedule_for
-from tests.surveys.conftest import answers
+from tests.helpers import answers
 
 pytestmark = pytest.mark.django_db
 
