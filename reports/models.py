@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from reports.bidi import text_direction
 from rocbap.languages import default_language, default_signatory_title, language_choices
 from rocbap.percentages import percent_sign
-from surveys.models import FREE_TEXTS, Response
 from surveys.mail.planning import Announced, still_to_send
+from surveys.models import FREE_TEXTS, Response
 from surveys.questionnaire import rounds
 from surveys.questionnaire.schedule import local_day, schedule_for
 from workshops.models import Workshop, fiscal_year_end, fiscal_year_label
