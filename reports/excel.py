@@ -52,7 +52,15 @@ NOTE_FONT = Font(name=FONT_NAME, size=9, italic=True)
 LINE_HEIGHT = 15
 # The published marks of Tables 4 and 7 as inline fonts of rich text: underlined in an action column, bold in the
 # outcome column (the last).
-MARKS = {"u": InlineFont(u="single"), "b": InlineFont(b=True)}
+# A run of rich text takes nothing from its cell's font: each names its typeface and size itself.
+MARKS = {
+    "u": InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, u="single"),
+    "b": InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, b=True),
+}
+NOTE_MARKS = {
+    "u": InlineFont(rFont=FONT_NAME, sz=NOTE_FONT.sz, i=True, u="single"),
+    "b": InlineFont(rFont=FONT_NAME, sz=NOTE_FONT.sz, i=True, b=True),
+}
 # Panes frozen below the header and right of the column that names the row, which then stays in view.
 FROZEN = {"Replies": "B2"}
 TABLE_FROZEN = "C2"  # No. and Workshop (Action and Outcome in the association table)
@@ -63,6 +71,7 @@ MEASURE_FORMAT = "0.00"  # odds ratio and phi
 P_VALUE_COLUMNS = ("Fisher p", "Holm-adjusted p")
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MAX_WIDTH = {"Workshop": 60, "q2_utilization": 60}
+FREE_TEXT_WIDTH = 30  # the Replies sheet's columns of answers in words (and of names)
 CODES_ONLY_NOTE = Note(_("Administrations are written by their codes."))
 CODES_AND_REPEATS_NOTE = Note(
     _("Administrations are written by their codes; “×2” stands for two replies from the same administration.")
@@ -167,7 +176,7 @@ def note_text(note: Note) -> CellRichText | str:
     # The notes' words are lazy translations: a cell takes text.
     if not note.marked:
         return str(note.before)
-    return CellRichText([str(note.before), TextBlock(MARKS[note.tag], str(note.marked)), str(note.after)])
+    return CellRichText([str(note.before), TextBlock(NOTE_MARKS[note.tag], str(note.marked)), str(note.after)])
 
 
 def _widths(sheet: Worksheet, columns: list[str], values: list[list[Any]]) -> None:
@@ -308,7 +317,13 @@ def write_replies(sheet: Worksheet, frame: pd.DataFrame, *, include_personal_dat
             if isinstance(value, dt.datetime):
                 cell.number_format = DATETIME_FORMAT
     for index, name in enumerate(columns, start=1):
-        width = 20 if name == "submitted_at" else 30 if name in FREE_TEXTS or name.endswith("name") else 14
+        width = 20 if name == "submitted_at" else FREE_TEXT_WIDTH if name in FREE_TEXTS or name.endswith("name") else 14
         sheet.column_dimensions[get_column_letter(index)].width = width
     _header_height(sheet, columns)
+    # Each reply's row as tall as its longest wrapped answer: a printed page shows every answer whole.
+    texts = [index for index, name in enumerate(columns) if name in FREE_TEXTS]
+    for number, row in enumerate(rows, start=2):
+        lines = max([wrapped_lines(str(row[index]), FREE_TEXT_WIDTH) for index in texts if row[index]] + [1])
+        if lines > 1:
+            sheet.row_dimensions[number].height = lines * LINE_HEIGHT
     _print_setup(sheet, "Replies")

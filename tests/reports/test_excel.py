@@ -226,6 +226,8 @@ def test_tables_4_and_7_keep_their_marks_as_rich_text_and_their_notes(demo_data,
                 assert isinstance(cell, CellRichText)
                 blocks = [part for part in cell if isinstance(part, TextBlock)]
                 assert [block.text for block in blocks] == marked
+                # A run of rich text names its typeface too (else it shows in the reader's default, a serif).
+                assert {block.font.rFont for block in blocks} == {excel.FONT_NAME}
                 if column == last:
                     assert all(block.font.b and not block.font.u for block in blocks)
                 else:
@@ -237,3 +239,35 @@ def test_tables_4_and_7_keep_their_marks_as_rich_text_and_their_notes(demo_data,
         assert notes[0].startswith("Administrations are written by their codes") and "Appendix" not in notes[0]
         assert notes[1].startswith("(NB1)") and "underlined" in notes[1]
         assert notes[2].startswith("(NB2)") and "bold" in notes[2]
+        note = sheet.cell(row=first_note + 1, column=1).value
+        assert [(block.font.rFont, block.font.sz, block.font.i) for block in note if isinstance(block, TextBlock)] == [
+            (excel.FONT_NAME, excel.NOTE_FONT.sz, True)
+        ]
+
+
+def test_a_long_answer_gets_a_row_tall_enough_to_print_whole(demo_data):
+    reply = Response.objects.replies().first()
+    reply.q2_utilization = " ".join(["We now share the risk profiles every week."] * 6)  # 9 lines of 30 characters
+    reply.save()
+    buffer = io.BytesIO()
+    excel.export(2019, buffer)
+    sheet = load_workbook(buffer)["Replies"]
+    column = [cell.value for cell in sheet[1]].index("q2_utilization")
+    row = next(row[0].row for row in sheet.iter_rows(min_row=2) if row[column].value == reply.q2_utilization)
+    lines = excel.wrapped_lines(reply.q2_utilization, excel.FREE_TEXT_WIDTH)
+    assert lines >= 8
+    assert sheet.row_dimensions[row].height == lines * excel.LINE_HEIGHT
+    assert sheet.cell(row=row, column=column + 1).alignment.wrap_text
+
+
+def test_the_codes_note_explains_x2_only_where_one_appears():
+    from reports.tables import CodeCell, CodeEntry, Table
+
+    def table(count: int) -> Table:
+        cell = CodeCell([CodeEntry("FJ", count, False)])
+        return Table("table4", "Table 4", ["No.", "Workshop", "A", "B", "C"], [[1, "W", cell, cell, cell]], totals=None)
+
+    once, twice = (str(excel.workbook_notes(table(n))[0]) for n in (1, 2))
+    assert once == "Administrations are written by their codes."
+    assert twice.startswith("Administrations are written by their codes;") and "×2" in twice
+    assert "Appendix" not in once + twice  # the PDF's appendix is not in the workbook
