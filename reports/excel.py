@@ -195,7 +195,7 @@ def spread(row: list[Any]) -> list[list[Any]]:
     if not any(isinstance(value, tables.CountShare) for value in row):
         return [row]
     counts = [value.count if isinstance(value, tables.CountShare) else value for value in row]
-    shares = [value.percent if isinstance(value, tables.CountShare) else "" for value in row]
+    shares: list[Any] = [value.percent if isinstance(value, tables.CountShare) else "" for value in row]
     shares[0], shares[1] = SHARE_ROW, f"{row[1]} (%)"
     return [counts, shares]
 
