@@ -38,6 +38,10 @@ class SuccessStoryAdmin(StaffModelAdmin):
         "confirmed_at",
     ]
 
+    def get_fields(self, request: HttpRequest, obj: SuccessStory | None = None):
+        # A new story has nothing to show yet of its reply beyond the excerpt, which starts as the reply's text.
+        return self.fields if obj is not None else ["response", "answer", "excerpt", "kind", "publishable"]
+
     def get_readonly_fields(self, request: HttpRequest, obj: SuccessStory | None = None) -> list[str]:
         fixed = ["description_as_written", "administration", "workshop", "confirmed_by", "confirmed_at"]
         # Once made, a story stays on its reply's description: another description is another story.
