@@ -120,3 +120,42 @@ class SuccessStory(models.Model):
     def description(self) -> str:
         """The reply's text the story comes from, as the participant wrote it."""
         return getattr(self.response, self.answer)
+
+
+class DescriptionSuggestion(models.Model):
+    """What impact.suggestions made of a reply's description, computed in the background (impact.suggesting) and
+    shown to staff beside it. It never counts: only a SuccessStory does."""
+
+    response = models.ForeignKey(
+        Response, verbose_name=_("reply"), on_delete=models.CASCADE, related_name="description_suggestions"
+    )
+    answer = models.CharField(verbose_name=_("description"), max_length=30, choices=description_choices())
+    language = models.CharField(verbose_name=_("language"), max_length=8, blank=True)
+    reason = models.CharField(verbose_name=_("why no suggestion"), max_length=20, blank=True)
+    tangible = models.BooleanField(verbose_name=_("possible tangible result"), null=True)
+    kind = models.CharField(verbose_name=_("suggested kind"), max_length=12, choices=Kind.choices, blank=True)
+    section = models.CharField(verbose_name=_("suggested heading"), max_length=1, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("near-duplicate of"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    computed_at = models.DateTimeField(verbose_name=_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        constraints = [
+            models.UniqueConstraint("response", "answer", name="suggestion_once_per_description"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} {self.answer}: {self.reason or self.kind or self.tangible}"
+
+    @property
+    def suggested(self) -> bool:
+        return not self.reason
+
+    @property
+    def section_label(self) -> str:
+        return {"a": gettext("(a) Operational improvement"), "b": gettext("(b) Strategic empowerment")}.get(
+            self.section, ""
+        )

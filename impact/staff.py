@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from impact.ledger import LedgerRow, ledger
-from impact.models import SuccessStory
+from impact.models import DescriptionSuggestion, SuccessStory
 from surveys.models import FREE_TEXTS, Response
 from workshops.models import MemberAdministration
 
@@ -23,6 +23,7 @@ class Description:
     label: str
     text: str
     story: SuccessStory | None
+    suggestion: DescriptionSuggestion | None = None
 
     @property
     def mark_url(self) -> str:
@@ -37,16 +38,18 @@ def descriptions(fiscal_year: int) -> list[Description]:
         Response.objects.replies()
         .filter(participant__workshop__fiscal_year=fiscal_year)
         .select_related("participant__workshop", "participant__administration")
-        .prefetch_related("success_stories")
+        .prefetch_related("success_stories", "description_suggestions__duplicate_of__response__participant")
         .order_by("participant__workshop__start_date", "participant__administration__code", "participant__name")
     )
     found = []
     for reply in replies:
         stories = {story.answer: story for story in reply.success_stories.all()}
+        suggested = {suggestion.answer: suggestion for suggestion in reply.description_suggestions.all()}
         for answer in FREE_TEXTS:
             text = (getattr(reply, answer) or "").strip()
             if text:
-                found.append(Description(reply, answer, Response.answer_label(answer), text, stories.get(answer)))
+                label = Response.answer_label(answer)
+                found.append(Description(reply, answer, label, text, stories.get(answer), suggested.get(answer)))
     return found
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from impact import indicators, ledger, staff
+from impact import indicators, ledger, staff, suggesting
 from workshops.models import MemberAdministration, fiscal_year_label
 from workshops.roles import CONFIRM_STORIES, staff_page
 
@@ -46,5 +46,7 @@ def fiscal_year_descriptions(request: HttpRequest, fiscal_year: int) -> HttpResp
         "nav": "descriptions",
         "descriptions": staff.descriptions(fiscal_year),
         "may_confirm": request.user.has_perm(CONFIRM_STORIES),
+        "model_failure": suggesting.model_failure(),
+        "agreement": suggesting.agreement(fiscal_year),
     }
     return render(request, "impact/descriptions.html", context)
