@@ -87,6 +87,11 @@ class SuccessStory(models.Model):
     def __str__(self) -> str:
         return f"{self.administration.code}: {self.excerpt[:60]}"
 
+    @property
+    def attribution(self) -> str:
+        """As the report prints it after the excerpt, like a quote's: (Fiji – WCO Regional Workshop on AEO)."""
+        return f"({self.administration.name} – {self.workshop.title})"
+
     def clean(self) -> None:
         """A story comes from a reply (a draft counts for nothing) and from a description the participant wrote."""
         super().clean()
