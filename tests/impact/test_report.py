@@ -61,3 +61,17 @@ def test_a_changed_story_renders_the_pdf_again(stories):
     stories[2].publishable = True
     stories[2].save()
     assert fingerprint(2019) != before and len(fingerprint_part(2019)) == 3
+
+
+def test_the_pdf_prints_the_section(stories, tmp_path, settings):
+    from django.core.management import call_command
+
+    from tests.helpers import pdf_text
+
+    settings.VAR_DIR = tmp_path
+    target = tmp_path / "report.pdf"
+    call_command("render_report", "--fiscal-year", "2019/20", "--language", "fr", str(target))
+    text = " ".join(pdf_text(target).split())
+    assert "Résultats concrets" in text and "Loi ou règlement" in text
+    assert "Customs Act amended (Fiji – WCO Regional Workshop number" in text  # the attribution, as written
+    assert "Not for print" not in text
