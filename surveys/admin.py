@@ -36,7 +36,7 @@ from surveys.links import questionnaire_url, revoke
 from surveys.models import ImportState, Message, MessageStatus, Response, Status, WorkbookImport
 from surveys.schedule import local_day, past_catch_up, schedule_for
 from workshops.admin import UNDELIVERABLE, FiscalYearFilter, UndeliverableFilter, undeliverable_link
-from workshops.models import Participant, Workshop
+from workshops.models import TITLE_LANGUAGES, Participant, Workshop
 from workshops.roles import SEND_MESSAGES, may_see_personal_data
 
 if TYPE_CHECKING:
@@ -68,8 +68,8 @@ SCHEDULE_FIELDS = [
 
 
 def long_date(day: dt.date) -> str:
-    """A date as staff read it in their language: 05 March 2027, 05 mars 2027."""
-    return date_format(day, "d F Y")
+    """A date as staff read it in their language: 5 March 2027, 5 mars 2027."""
+    return date_format(day, "j F Y")
 
 
 class SendsMessages:
@@ -288,6 +288,14 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
                     "surveyed",
                     "accreditation",
                 ]
+            },
+        ),
+        (
+            _("Title in other languages"),
+            {
+                # Participants, their e-mails and the report read the title in their language, else the one above.
+                "fields": [f"title_{code}" for code, _name in settings.LANGUAGES if code in TITLE_LANGUAGES],
+                "description": _("Where the workshop was published in other languages; leave empty otherwise."),
             },
         ),
         (
