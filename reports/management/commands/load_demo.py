@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reports.demo import add_current_workshop, add_demo_quotes
 from reports.earlier_rounds import load_earlier_rounds
-from surveys.workbook import import_workbook
+from surveys.imports.workbook import import_workbook
 from workshops.members import load_member_list
 
 
