@@ -85,7 +85,7 @@ def office_demo(settings, name: str) -> None:
 def outputs(client, staff_client, tmp_path) -> dict[str, str]:
     """Every output of the demo as text, by where it came from."""
     from reports.pdf import render_pdf
-    from surveys.emails import build_email
+    from surveys.mail.emails import build_email
     from surveys.models import Message, MessageKind
     from workshops.models import Participant, Workshop
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from rocbap.office import OFFICES_DIR, load_office
-from tests.conftest import ARTIFACTS
+from tests.helpers import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
