@@ -36,7 +36,7 @@ def test_west_and_central_africa_works_in_french_first(monkeypatch):
     assert office.time_zone == "Africa/Abidjan"
     assert office.mail.sender.endswith("<enquete@brrc-aoc.example.org>")
     assert office.mail.reply_to == "brrc-aoc@brrc-aoc.example.org"
-    assert office.earlier_rounds_csv is None and office.survey_since is None and not office.demo.quotes
+    assert office.earlier_rounds_csv is None and office.survey_since is None and len(office.demo.quotes) == 6
     assert office.demo.in_progress is not None and office.demo.in_progress.venue == "Abidjan, Côte d'Ivoire"
     assert office.demo.in_progress.titles["en"].startswith("WCO Regional Workshop on Data Analytics")
     assert office.member_names["CD"] == {"en": "Democratic Republic of the Congo"}
