@@ -191,7 +191,7 @@ def _mail(table: object, fail: Any) -> OfficeMail:
         raise fail(f"[mail] reply_to must be an address, got {reply_to!r}")
     if bounce and (not _address(bounce) or "+" in str(bounce)):
         raise fail(f"[mail] bounce_address must be a plain address such as bounces@example.org, got {bounce!r}")
-    return OfficeMail(sender.strip(), reply_to.strip(), str(bounce or "").strip())
+    return OfficeMail(str(sender).strip(), str(reply_to).strip(), str(bounce or "").strip())
 
 
 def _demo(table: object, folder: Path, fail: Any) -> OfficeDemo:
