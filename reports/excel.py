@@ -30,6 +30,7 @@ from reports.display import CODES_NOTE, TABLE_NOTES, Note
 from reports.tables import CodeCell, Table
 from surveys.imports.columns import SHEETS
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
+from workshops.models import administration_name
 
 SHEET_NAMES = {**{f"table{n}": f"Table {n}" for n in range(1, 8)}, "associations": "Associations"}
 # The import format's `responses` columns, as the importer reads them (so that an export imports again), then
@@ -286,7 +287,8 @@ def reply_rows(frame: pd.DataFrame) -> list[list[Any]]:
             "workshop": reply["workshop_code"],
             "email": reply["email"],
             "submitted_at": submitted,
-            "administration_name": reply["administration_name"],
+            # In the language of whoever exports (the staff user's, or the office's for manage.py export_tables).
+            "administration_name": administration_name(reply["administration"], reply["administration_name"]),
             "late": "yes" if reply["late"] else "no",
         }
         for name in Q1_ACTIONS:

@@ -251,8 +251,10 @@ class Quote(models.Model):
 
     @property
     def attribution(self) -> str:
+        """'(Indonésie – Atelier régional…)': the administration and the workshop in the active language (the
+        report's)."""
         participant = self.response.participant
-        return f"({participant.administration.name} – {participant.workshop.title})"
+        return f"({participant.administration.name_in()} – {participant.workshop.title_in()})"
 
 
 # The figures a report compares with the previous round, each as its published report printed it (None where the

@@ -17,7 +17,12 @@ def test_the_default_office_is_asia_pacific(monkeypatch):
     assert office.in_language("fr").short_name == "BRRC A/P"
     assert office.in_language("fr-CA").region == "Asie/Pacifique"
     assert office.in_language("xx") == office.in_language("en")  # unknown: the office's default language
-    assert office.members_csv.name == "member_administrations.csv" and office.members_csv.is_file()
+    assert office.members_csv.name == "asia-pacific.csv" and office.members_csv.is_file()
+    assert office.time_zone == "Asia/Bangkok" and office.first_round_fiscal_year == 2014
+    assert office.mail.sender == "Follow-Up Survey <survey@rocbap.example.org>"
+    assert office.earlier_rounds_csv is not None and office.earlier_rounds_csv.name == "asia-pacific-earlier-rounds.csv"
+    assert office.member_names["HK"] == {"fr": "Hong Kong, Chine"}  # the WCO's French, not CLDR's
+    assert office.demo.in_progress is not None and office.demo.in_progress.venue == "Bangkok, Thailand"
 
 
 def test_west_and_central_africa_works_in_french_first(monkeypatch):
@@ -27,6 +32,14 @@ def test_west_and_central_africa_works_in_french_first(monkeypatch):
     assert office.in_language(None).name.startswith("Bureau régional de renforcement des capacités de l'OMD")
     assert office.in_language("en").name == "WCO West and Central Africa Regional Office for Capacity Building"
     assert (Path(__file__).resolve().parent.parent / "static" / office.logo).is_file()
+    # Everything else of its own: its clock, its addresses, no earlier round, its own demo.
+    assert office.time_zone == "Africa/Abidjan"
+    assert office.mail.sender.endswith("<enquete@brrc-aoc.example.org>")
+    assert office.mail.reply_to == "brrc-aoc@brrc-aoc.example.org"
+    assert office.earlier_rounds_csv is None and office.survey_since is None and len(office.demo.quotes) == 6
+    assert office.demo.in_progress is not None and office.demo.in_progress.venue == "Abidjan, Côte d'Ivoire"
+    assert office.demo.in_progress.titles["en"].startswith("WCO Regional Workshop on Data Analytics")
+    assert office.member_names["CD"] == {"en": "Democratic Republic of the Congo"}
 
 
 def test_an_office_file_by_path(monkeypatch, tmp_path):
@@ -48,6 +61,13 @@ def test_an_office_file_by_path(monkeypatch, tmp_path):
         (lambda t: t.replace("[en]", "[english]"), "needs a [en] table"),
         (lambda t: t.replace("west-central-africa.csv", "nowhere.csv"), "member_administrations: no file"),
         (lambda t: t + "\n[[broken", "is not valid TOML"),
+        (lambda t: t.replace('"Africa/Abidjan"', '"Africa/Atlantis"'), "time_zone must name a time zone"),
+        (lambda t: t.replace('time_zone = "Africa/Abidjan"\n', ""), "time_zone must name a time zone"),
+        (lambda t: t.replace("[mail]", "[post]"), "needs a [mail] table"),
+        (lambda t: t.replace("<enquete@brrc-aoc.example.org>", "<enquete>"), "[mail] from must be an address"),
+        (lambda t: t.replace('reply_to = "brrc-aoc@', 'reply_to = "brrc-aoc at '), "[mail] reply_to must be"),
+        (lambda t: t.replace('venue = "Abidjan', 'place = "Abidjan'), "[demo.in_progress] needs title, venue"),
+        (lambda t: t.replace("[mail]", 'earlier_rounds = "nowhere.csv"\n[mail]'), "earlier_rounds: no file"),
     ],
 )
 def test_a_bad_office_file_stops_the_start_naming_the_variable(tmp_path, change, message):
