@@ -217,6 +217,9 @@ SURVEY_REMINDER_DAYS = sorted(
 # Invitations that fell due while the scheduler was down go out if at most this many days late;
 # older ones only when staff ask for them.
 SURVEY_CATCH_UP_DAYS = env.get_int("SURVEY_CATCH_UP_DAYS", 14, minimum=0)
+# The results e-mail shows a workshop's figures only from this many replies on: with fewer, a participant could read
+# a colleague's answers in them (1 reply of 3 is that person's every answer). Staff pages show them whatever the count.
+FEEDBACK_MIN_REPLIES = env.get_int("FEEDBACK_MIN_REPLIES", 3, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -76,8 +76,17 @@ def _shared_context(
         "office": office_names(),
         "page_language": translation.get_language(),
         "page_direction": "rtl" if translation.get_language_bidi() else "ltr",
-        "results": results_for(workshop, results_cache) if kind == "feedback" else None,
+        **(_results_context(workshop, results_cache) if kind == "feedback" else {"results": None}),
     }
+
+
+def _results_context(workshop: Workshop, results_cache: ResultsCache | None) -> dict[str, Any]:
+    """The feedback mail's figures, or none when too few replied to show them without exposing someone's answers:
+    the templates then get no count at all, only the threshold they explain."""
+    results = results_for(workshop, results_cache)
+    if results.shown_to_participants:
+        return {"results": results, "too_few_replies": False}
+    return {"results": None, "too_few_replies": True, "min_replies": settings.FEEDBACK_MIN_REPLIES}
 
 
 def own_values(participant: Participant) -> dict[str, str]:
