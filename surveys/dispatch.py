@@ -41,7 +41,7 @@ from django.utils import timezone
 from rocbap.celery import app as celery_app
 from surveys.emails import Drafts, send_message
 from surveys.models import Bounce, Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
-from surveys.schedule import due_on, local_day, moment_passed, schedule_for
+from surveys.schedule import due_on, local_day, moment_passed, schedule_for, short_notice
 from workshops.models import Participant, Workshop
 
 logger = logging.getLogger(__name__)
@@ -145,6 +145,15 @@ class Announced:
     @property
     def kind_label(self) -> str:
         return str(MessageKind(self.kind).label)
+
+    @property
+    def short_notice(self) -> bool:
+        """An invitation leaving fewer than SHORT_NOTICE_DAYS to reply: flagged for staff to see before they confirm."""
+        return self.kind == MessageKind.INVITATION and short_notice(self.day, self.due)
+
+    @property
+    def days_to_reply(self) -> int:
+        return (self.due - self.day).days
 
 
 def preview(workshops: Iterable[Workshop], now: dt.datetime) -> list[Announced]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 
 from django.db import models
 from django.db.models.functions import Lower
@@ -97,6 +98,12 @@ class Mode(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
+# Checks of a workshop's survey dates, run by Workshop.clean. The survey owns the calendar (surveys.schedule) and
+# adds its check here at start-up (SurveysConfig.ready): workshops may not import surveys, yet every form and import
+# that validates a workshop must refuse the same dates.
+WORKSHOP_DATE_CHECKS: list[Callable[[Workshop], None]] = []
+
+
 class WorkshopQuerySet(models.QuerySet):
     def surveyed(self) -> WorkshopQuerySet:
         return self.filter(surveyed=True)
@@ -176,6 +183,11 @@ class Workshop(models.Model):
         if kwargs.get("update_fields") is not None and "start_date" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "fiscal_year"}
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        for check in WORKSHOP_DATE_CHECKS:
+            check(self)
 
     @property
     def fiscal_year_label(self) -> str:

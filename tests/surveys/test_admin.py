@@ -172,6 +172,39 @@ def test_new_dates_that_make_messages_due_are_confirmed_before_they_are_saved(
     )
 
 
+def test_dates_that_make_no_sense_are_refused_on_the_form_and_nothing_is_saved(staff_client, workshop):
+    url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    before = (workshop.invitation_date_override, workshop.due_date_override, workshop.feedback_date_override)
+    page = staff_client.post(
+        url,
+        change_data(workshop, invitation_date_override="2020-06-10", due_date_override="2020-06-09", title="Not saved"),
+    )
+    assert page.status_code == 200 and "Yes, save and send them" not in page.content.decode()
+    assert page.context["adminform"].form.errors == {
+        "due_date_override": ["The due date (9 June 2020) must be after the invitation (10 June 2020)."]
+    }
+    early = staff_client.post(url, change_data(workshop, invitation_date_override="2019-12-04"))
+    assert "must be on or after the workshop&#x27;s end (5 December 2019)" in early.content.decode()
+    workshop.refresh_from_db()
+    assert workshop.title != "Not saved"
+    assert (workshop.invitation_date_override, workshop.due_date_override, workshop.feedback_date_override) == before
+
+
+def test_an_invitation_leaving_fewer_than_seven_days_to_reply_is_flagged_in_the_plan(staff_client, workshop):
+    today = timezone.localdate()
+    url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    short = change_data(
+        workshop,
+        invitation_date_override=f"{today:%Y-%m-%d}",
+        due_date_override=f"{today + dt.timedelta(days=6):%Y-%m-%d}",
+    )
+    page = staff_client.post(url, short)
+    assert "Only 6 days to reply." in page.content.decode()
+    enough = {**short, "due_date_override": f"{today + dt.timedelta(days=7):%Y-%m-%d}"}
+    page = staff_client.post(url, enough)
+    assert "Yes, save and send them" in page.content.decode() and "days to reply." not in page.content.decode()
+
+
 def test_changes_that_make_nothing_due_are_saved_at_once(staff_client, workshop):
     url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
     later = timezone.localdate() + dt.timedelta(days=40)
