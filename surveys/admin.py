@@ -24,9 +24,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import get_language_info, gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
@@ -272,7 +272,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
     date_hierarchy = "start_date"
     inlines = [ParticipantInline]
     actions = [send_invitations_now]
-    readonly_fields = ["fiscal_year_display", "schedule_display"]
+    readonly_fields = ["fiscal_year_display", "schedule_display", "questionnaire_preview"]
     fieldsets = [
         (
             None,
@@ -295,6 +295,7 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             {
                 "fields": [
                     "schedule_display",
+                    "questionnaire_preview",
                     "invitation_date_override",
                     "due_date_override",
                     "feedback_date_override",
@@ -350,6 +351,24 @@ class WorkshopAdmin(SendsMessages, StaffModelAdmin):
             "reminders": reminders,
             "feedback": long_date(schedule.feedback),
         }
+
+    @admin.display(description=_("questionnaire"))
+    def questionnaire_preview(self, workshop: Workshop) -> str:
+        """Links to the staff preview of the questionnaire in each of the office's languages (surveys.views)."""
+        if workshop.pk is None:
+            return "-"
+        return format_html_join(
+            " · ",
+            '<a href="{}" lang="{}">{}</a>',
+            (
+                (
+                    reverse("surveys:preview", args=[workshop.pk, code]),
+                    code,
+                    gettext("Preview in %(language)s") % {"language": get_language_info(code)["name_local"]},
+                )
+                for code, _name in settings.LANGUAGES
+            ),
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and request.POST.get("_messages_confirmed") != "yes":
