@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from reports.bidi import text_direction
 from rocbap.languages import default_language, default_signatory_title, language_choices
 from rocbap.percentages import percent_sign
-from surveys import rounds
 from surveys.models import FREE_TEXTS, Response
+from surveys.questionnaire import rounds
 from workshops.models import fiscal_year_label
 
 log = logging.getLogger(__name__)
@@ -124,8 +124,8 @@ class ReportEdition(models.Model):
 
     @transaction.atomic
     def make_final(self, by: User | None = None) -> None:
-        """Publish the edition: this closes the fiscal year's round (surveys.rounds; no more replies are taken).
-        Refused (EditionNotFinished, listing what is missing) while the edition is not finished: a final PDF is
+        """Publish the edition: this closes the fiscal year's round (surveys.questionnaire.rounds; no more replies are
+        taken). Refused (EditionNotFinished, listing what is missing) while the edition is not finished: a final PDF is
         published exactly as rendered, so it must hold no placeholder."""
         missing = self.missing_for_final()
         if missing:

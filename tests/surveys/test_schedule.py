@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys.schedule import add_months, days_left, due_on, local_day, past_catch_up, schedule_for
+from surveys.questionnaire.schedule import add_months, days_left, due_on, local_day, past_catch_up, schedule_for
 from workshops.models import Workshop, fiscal_year_of
 
 D = dt.date
@@ -135,7 +135,7 @@ def test_feedback_from_the_day_after_the_due_date_within_the_window():
     ],
 )
 def test_a_message_whose_moment_passed_is_named(kind, day, passed):
-    from surveys.schedule import moment_passed
+    from surveys.questionnaire.schedule import moment_passed
 
     reason = moment_passed(workshop(D(2019, 12, 5)), kind, day)  # invited 5 June 2020, due 26 June
     assert bool(reason) is passed
@@ -180,7 +180,7 @@ def test_a_message_whose_moment_passed_is_named(kind, day, passed):
 def test_dates_that_do_not_make_sense_are_refused_by_the_workshops_validation(overrides, field, message):
     from django.core.exceptions import ValidationError
 
-    from surveys.schedule import date_problems
+    from surveys.questionnaire.schedule import date_problems
 
     broken = workshop(D(2019, 12, 5), start=D(2019, 12, 2), code="W-1", title="T", scope="regional", **overrides)
     assert date_problems(broken) == {field: message}
@@ -200,7 +200,7 @@ def test_dates_that_do_not_make_sense_are_refused_by_the_workshops_validation(ov
 )
 @pytest.mark.django_db
 def test_dates_that_make_sense_pass_and_the_reminders_fall_between_invitation_and_due(overrides):
-    from surveys.schedule import date_problems
+    from surveys.questionnaire.schedule import date_problems
 
     fine = workshop(D(2019, 12, 5), start=D(2019, 12, 2), code="W-1", title="T", scope="regional", **overrides)
     fine.full_clean()
@@ -210,6 +210,6 @@ def test_dates_that_make_sense_pass_and_the_reminders_fall_between_invitation_an
 
 
 def test_a_short_notice_is_fewer_than_seven_days_to_reply():
-    from surveys.schedule import short_notice
+    from surveys.questionnaire.schedule import short_notice
 
     assert short_notice(D(2020, 6, 1), D(2020, 6, 7)) and not short_notice(D(2020, 6, 1), D(2020, 6, 8))

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.functional import Promise
 
+from surveys.instrument import Q1_ACTIONS, YES_NO_QUESTIONS
 from surveys.models import Response
-from surveys.questionnaire import Q1_ACTIONS, YES_NO_QUESTIONS
 from workshops.models import Workshop
 
 
