@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
 from rocbap.percentages import reply_rate_label
-from surveys.admin.common import SendsMessages, ShowsQuestionnaireLink, long_date
+from surveys import status
+from surveys.admin.common import SendsMessages, ShowsParticipantStatus, ShowsQuestionnaireLink, long_date
 from surveys.imports.admin import WorkbookImportPages
 from surveys.mail import actions, planning
 from surveys.models import replied
@@ -154,13 +155,17 @@ def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | No
     return TemplateResponse(request, "admin/surveys/confirm_release.html", context)
 
 
-class ParticipantInline(ShowsQuestionnaireLink, admin.TabularInline):
+class ParticipantInline(ShowsParticipantStatus, ShowsQuestionnaireLink, admin.TabularInline):
     model = Participant
-    fields = ["name", "email", "administration", "questionnaire_link", "undeliverable_since"]
-    readonly_fields = ["questionnaire_link", "undeliverable_since"]
+    fields = ["name", "email", "administration", "reply_state", "mail_state", "questionnaire_link"]
+    readonly_fields = ["questionnaire_link", "reply_state", "mail_state"]
     autocomplete_fields = ["administration"]
     extra = 0
     show_change_link = True
+
+    def get_queryset(self, request):
+        # Each row's reply and mail state in the page's one query (surveys.status).
+        return status.annotated(super().get_queryset(request).select_related("administration"))
 
 
 @admin.register(Workshop)

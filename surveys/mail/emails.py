@@ -99,7 +99,7 @@ def context_for(
 ) -> dict[str, Any]:
     """The templates' context of one message, in the active language; `own` is own_values(message.participant)."""
     participant = message.participant
-    shared = _shared_context(message.kind, participant.workshop, _replied(participant), today, results_cache)
+    shared = _shared_context(message.sent_as, participant.workshop, _replied(participant), today, results_cache)
     return {**shared, "participant": participant, "link": own["link"], "optout_link": own["optout_link"]}
 
 
@@ -169,20 +169,21 @@ class Drafts:
         """The message's texts in the active language; `own` is own_values(message.participant)."""
         participant = message.participant
         replied = _replied(participant)
-        group = (message.kind, participant.workshop_id, translation.get_language(), replied, today)
+        kind = message.sent_as
+        group = (kind, participant.workshop_id, translation.get_language(), replied, today)
         if group in self._drafts:
             kept = self._drafts[group]
             if kept is not None:
                 return _filled(kept, own)
-        whole = _render(message.kind, context_for(message, today, own, self.results))
+        whole = _render(kind, context_for(message, today, own, self.results))
         if group in self._seen and group not in self._drafts:
-            shared = _shared_context(message.kind, participant.workshop, replied, today, self.results)
+            shared = _shared_context(kind, participant.workshop, replied, today, self.results)
             slots = {"participant": _StandIn(_slot("name")), "link": _slot("link"), "optout_link": _slot("optout_link")}
-            draft = _render(message.kind, {**shared, **slots})
+            draft = _render(kind, {**shared, **slots})
             if _filled(draft, own) == whole:
                 self._drafts[group] = draft
             else:
-                logger.warning("The %s e-mail does more with a participant's own values than print them", message.kind)
+                logger.warning("The %s e-mail does more with a participant's own values than print them", kind)
                 self._drafts[group] = None
         self._seen.add(group)
         return whole
@@ -274,7 +275,7 @@ def build_email(message: Message, today: dt.date, connection=None, drafts: Draft
     own = own_values(message.participant)
     with translation.override(language):
         if drafts is None:
-            texts = _render(message.kind, context_for(message, today, own))
+            texts = _render(message.sent_as, context_for(message, today, own))
         else:
             texts = drafts.texts(message, today, own)
     email = SurveyEmail(

@@ -116,15 +116,16 @@ def skip_reason(message: Message, today: dt.date) -> str:
     participant = message.participant
     if participant.why_no_mail:
         return participant.why_no_mail
-    if not participant.workshop.surveyed and message.kind != MessageKind.LINK:
+    kind = message.sent_as
+    if not participant.workshop.surveyed and kind != MessageKind.LINK:
         return "The workshop is no longer surveyed."
     response = getattr(participant, "response", None)
     if response is not None and response.is_reply:
-        if reminder_number(message.kind):
+        if reminder_number(kind):
             return "The participant replied before the reminder."
-        if message.kind == MessageKind.INVITATION:
+        if kind == MessageKind.INVITATION:
             return "The participant replied before the invitation (an imported reply)."
-    return moment_passed(participant.workshop, message.kind, today)
+    return moment_passed(participant.workshop, kind, today)
 
 
 # The message log's fields and their columns, by name (_finish).
@@ -240,7 +241,7 @@ def _take_claim(claim: str, as_of: dt.datetime | None) -> _Batch:
     Message.objects.filter(claim=claim, status=MessageStatus.PENDING).update(claimed_until=started + lease)
     messages = list(
         Message.objects.filter(claim=claim, status=MessageStatus.PENDING)
-        .select_related("participant__workshop", "participant__response")
+        .select_related("participant__workshop", "participant__response", "resent_of")
         .order_by("pk")
     )
     return _Batch(claim, messages, local_day(as_of or started), started + lease, started + lease / 2)
