@@ -9,10 +9,11 @@ in the database (bench/participants.py).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import REMINDER_PREFIX, Message, MessageKind, MessageStatus, Status, replied
+from surveys.models import Message, MessageKind, MessageStatus, Status, reminder_kind, replied
 from workshops.models import Participant
 
 
@@ -38,17 +39,26 @@ class MailState:
     ]
 
 
-def _sent(kinds: Q) -> Exists:
-    return Exists(Message.objects.filter(kinds, participant=OuterRef("pk"), status=MessageStatus.SENT))
+# The kinds whose sending makes a participant invited, or reminded (the schedule's reminders or staff's). Listed, not
+# matched by prefix: an IN list lets the database use the message log's index on (participant, kind).
+INVITATION_KINDS = (MessageKind.INVITATION,)
+REMINDER_KINDS = (
+    *(reminder_kind(number) for number in range(1, settings.SURVEY_MAX_REMINDERS + 1)),
+    MessageKind.REMIND_NOW,
+)
+
+
+def _sent(kinds: tuple[str, ...]) -> Exists:
+    return Exists(Message.objects.filter(participant=OuterRef("pk"), kind__in=kinds, status=MessageStatus.SENT))
 
 
 def invited() -> Exists:
-    return _sent(Q(kind=MessageKind.INVITATION))
+    return _sent(INVITATION_KINDS)
 
 
 def reminded() -> Exists:
     """A reminder went out: one of the schedule's, or one staff asked for."""
-    return _sent(Q(kind__startswith=REMINDER_PREFIX) | Q(kind=MessageKind.REMIND_NOW))
+    return _sent(REMINDER_KINDS)
 
 
 def reply_condition(state: str) -> Q | None:
@@ -74,6 +84,23 @@ def with_mail_state(participants: QuerySet[Participant], state: str) -> QuerySet
     if state == MailState.REMINDED:
         return participants.filter(reminded())
     return None
+
+
+def attach(participants: list[Participant]) -> list[Participant]:
+    """What mail_state_of needs, for a page of participants already read (one query, whatever the page's size): the
+    list of 30,000 counts and pages in the database without computing a state for rows it does not show."""
+    sent = Message.objects.filter(
+        participant__in=[p.pk for p in participants],
+        kind__in=INVITATION_KINDS + REMINDER_KINDS,
+        status=MessageStatus.SENT,
+    ).values_list("participant_id", "kind")
+    invited_ids, reminded_ids = set(), set()
+    for participant_id, kind in sent:
+        (invited_ids if kind in INVITATION_KINDS else reminded_ids).add(participant_id)
+    for participant in participants:
+        participant.is_invited = participant.pk in invited_ids  # type: ignore[attr-defined]
+        participant.is_reminded = participant.pk in reminded_ids  # type: ignore[attr-defined]
+    return participants
 
 
 def annotated(participants: QuerySet[Participant]) -> QuerySet[Participant]:
