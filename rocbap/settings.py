@@ -198,6 +198,9 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies mid-way is delivered again, not lost
+# A workbook import uploaded in the admin runs in a thread of the web process when tasks run in process (no broker),
+# so that the upload returns at once to the import's page and the page follows it (surveys.imports.jobs.hand_over).
+WORKBOOK_IMPORTS_IN_THREAD = CELERY_TASK_ALWAYS_EAGER
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
