@@ -28,7 +28,7 @@ from workshops.models import Workshop
 from workshops.roles import SEND_MESSAGES
 
 # The import format as the product ships it: linked from the import page, shown in the admin.
-IMPORT_FORMAT = settings.BASE_DIR / "docs" / "import-format.md"
+IMPORT_FORMAT = settings.BASE_DIR / "docs/import-format.md"
 
 if TYPE_CHECKING:
     from typing import TypedDict
