@@ -142,9 +142,13 @@ class MessageKind(models.TextChoices):
     AGAIN = "again", _("Sent again")
     # Staff's "remind now" for chosen non-repliers: at most one a participant and day (Message.requested_on).
     REMIND_NOW = "remind-now", _("Reminder sent by staff")
+    # The due date changed after participants were told it: the new date, and the one they were told (due_was).
+    CORRECTION = "correction", _("Due date corrected")
 
 
-REPEATABLE_KINDS = ("link", "again", "remind-now")
+REPEATABLE_KINDS = ("link", "again", "remind-now", "correction")
+# The kinds whose text names the due date (recorded on the row as sent: Message.due_named).
+NAMES_DUE_DATE = ("invitation", "reminder-1", "reminder-2", "reminder-3", "correction")
 
 
 REMINDER_PREFIX = "reminder-"
@@ -246,6 +250,10 @@ class Message(models.Model):
     request_key = models.CharField(verbose_name=_("request"), max_length=32, blank=True, editable=False)
     # The office's day a "remind now" was asked on: one a participant and day.
     requested_on = models.DateField(verbose_name=_("requested on"), null=True, blank=True, editable=False)
+    # The due date the message named as it went out (invitations, reminders, corrections): who was told which date.
+    due_named = models.DateField(verbose_name=_("due date named"), null=True, blank=True, editable=False)
+    # A correction's earlier due date, the one it corrects ("it was ...").
+    due_was = models.DateField(verbose_name=_("due date before"), null=True, blank=True, editable=False)
 
     objects = MessageQuerySet.as_manager()
 

@@ -282,6 +282,26 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
             ),
         )
 
+    def save_model(self, request: HttpRequest, obj: Workshop, form, change: bool) -> None:
+        """A due date moved after participants were told one sends each invited non-replier the correction that
+        staff confirmed with the change (_confirm_schedule_change): no save moves a told date silently."""
+        due_was = schedule_for(Workshop.objects.get(pk=obj.pk)).due if change else None
+        super().save_model(request, obj, form, change)
+        if due_was is None:
+            return
+        correction = planning.due_correction(obj, due_was, schedule_for(obj).due)
+        if correction is not None and correction.count:
+            sent = actions.correct_due_date(obj, due_was)
+            messages.info(
+                request,
+                ngettext(
+                    "A correction of the due date goes out to %(count)s participant.",
+                    "A correction of the due date goes out to %(count)s participants.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and request.POST.get("_messages_confirmed") != "yes":
             confirmation = self._confirm_schedule_change(request, object_id)
@@ -301,6 +321,8 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
             workshop = self.get_object(request, object_id)
             if workshop is None or not self.has_change_permission(request, workshop):
                 return None
+        # The due date participants may have been told, before the form changes the workshop it was given.
+        due_was = schedule_for(workshop).due if workshop is not None else None
         form = self.get_form(request, workshop, change=not adding)(request.POST, request.FILES, instance=workshop)
         if not form.is_valid():
             return None  # the admin's own view shows the errors
@@ -331,7 +353,13 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
         else:
             changed = Workshop.objects.filter(pk=workshop.pk)
         lines = planning.announced_by(change, changed, timezone.now())
-        if not lines:
+        # A due date moved after participants were told one: who was told which, and the correction, confirmed too.
+        correction = (
+            planning.due_correction(form.instance, due_was, schedule_for(form.instance).due)
+            if due_was is not None
+            else None
+        )
+        if not lines and correction is None:
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -342,6 +370,7 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
             "workshop": workshop,
             "new_title": form.cleaned_data["title"],
             "lines": lines,
+            "correction": correction,
             "posted": [
                 (name, value)
                 for name, values in request.POST.lists()

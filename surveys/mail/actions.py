@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from rocbap.celery import app as celery_app
 from surveys import status, task_names
+from surveys.mail import planning
 from surveys.mail.sending import claim_batches, enqueue
 from surveys.models import Message, MessageKind, MessageStatus, replied
 from surveys.questionnaire.schedule import local_day
@@ -130,3 +131,17 @@ def send_again(chosen: QuerySet[Message], reason: str, request_key: str) -> tupl
     )
     transaction.on_commit(lambda: enqueue(claim_batches(ids)))
     return len(ids), chosen.exclude(pk__in=wanted.values("pk"))
+
+
+def correct_due_date(workshop: Workshop, due_was: dt.date) -> int:
+    """A confirmed change moved the due date participants were told: a correction to each invited non-replier who
+    may be mailed ("the due date is now ...; it was ..."), sent after commit. Returns how many."""
+    messages = Message.objects.bulk_create(
+        [
+            Message(participant=participant, kind=MessageKind.CORRECTION, due_was=due_was)
+            for participant in planning.to_correct(workshop)
+        ]
+    )
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: enqueue(claim_batches(ids)))
+    return len(ids)

@@ -100,7 +100,13 @@ def context_for(
     """The templates' context of one message, in the active language; `own` is own_values(message.participant)."""
     participant = message.participant
     shared = _shared_context(message.sent_as, participant.workshop, _replied(participant), today, results_cache)
-    return {**shared, "participant": participant, "link": own["link"], "optout_link": own["optout_link"]}
+    return {
+        **shared,
+        "participant": participant,
+        "link": own["link"],
+        "optout_link": own["optout_link"],
+        "due_was": message.due_was,
+    }
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,8 @@ class Drafts:
         participant = message.participant
         replied = _replied(participant)
         kind = message.sent_as
-        group = (kind, participant.workshop_id, translation.get_language(), replied, today)
+        # A correction's earlier date is the message's own, shared by the workshop's corrections of one change.
+        group = (kind, participant.workshop_id, translation.get_language(), replied, today, message.due_was)
         if group in self._drafts:
             kept = self._drafts[group]
             if kept is not None:
@@ -178,7 +185,12 @@ class Drafts:
         whole = _render(kind, context_for(message, today, own, self.results))
         if group in self._seen and group not in self._drafts:
             shared = _shared_context(kind, participant.workshop, replied, today, self.results)
-            slots = {"participant": _StandIn(_slot("name")), "link": _slot("link"), "optout_link": _slot("optout_link")}
+            slots = {
+                "participant": _StandIn(_slot("name")),
+                "link": _slot("link"),
+                "optout_link": _slot("optout_link"),
+                "due_was": message.due_was,
+            }
             draft = _render(kind, {**shared, **slots})
             if _filled(draft, own) == whole:
                 self._drafts[group] = draft

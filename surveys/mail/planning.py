@@ -155,3 +155,58 @@ def change_as_confirmed(
         if not kept:
             transaction.set_rollback(True)
     return kept, lines
+
+
+# --- a due date moved after participants were told it -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueCorrection:
+    """What a change of a workshop's due date means for those already told one: who was told which date, and the
+    correction ("the due date is now ...; it was ...") that goes to each invited non-replier who may be mailed."""
+
+    due_was: dt.date
+    due: dt.date
+    told: list[tuple[dt.date, int]]  # (date named, participants told it), by date
+    count: int  # corrections that go out
+
+    @property
+    def earlier(self) -> bool:
+        return self.due < self.due_was
+
+
+def told_dates(workshop: Workshop) -> dict[int, dt.date]:
+    """Each participant's latest due date as their messages named it (the sent rows' due_named), by participant."""
+    told: dict[int, dt.date] = {}
+    rows = (
+        Message.objects.filter(participant__workshop=workshop, status=MessageStatus.SENT, due_named__isnull=False)
+        .order_by("sent_at", "pk")
+        .values_list("participant_id", "due_named")
+    )
+    for participant_id, day in rows:
+        told[participant_id] = day  # the latest wins
+    return told
+
+
+def to_correct(workshop: Workshop) -> QuerySet[Participant]:
+    """Who gets a correction of the due date: invited (told a date), not replied, may be mailed."""
+    invited = Q(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
+    return (
+        workshop.participants.filter(may_be_mailed())
+        .exclude(replied("response__"))
+        .filter(pk__in=workshop.participants.filter(invited).values("pk"))
+    )
+
+
+def due_correction(workshop: Workshop, due_was: dt.date, due: dt.date) -> DueCorrection | None:
+    """The correction a move of the due date from `due_was` to `due` needs, or None: the date did not move, or
+    nobody was told one yet."""
+    if due == due_was:
+        return None
+    told = told_dates(workshop)
+    if not told:
+        return None
+    by_date: dict[dt.date, int] = {}
+    for day in told.values():
+        by_date[day] = by_date.get(day, 0) + 1
+    return DueCorrection(due_was, due, sorted(by_date.items()), to_correct(workshop).count())

@@ -150,7 +150,7 @@ def moment_passed(workshop: Workshop, kind: str, today: dt.date) -> str:
     is): an invitation or reminder after the due date would ask for a reply by a day gone by; a feedback after its
     catch-up window comes out of the blue. The link sent again on request is true any day (its text says so)."""
     schedule = schedule_for(workshop)
-    if (kind == MessageKind.INVITATION or reminder_number(kind)) and today > schedule.due:
+    if (kind in (MessageKind.INVITATION, MessageKind.CORRECTION) or reminder_number(kind)) and today > schedule.due:
         return f"The due date ({schedule.due:%d %b %Y}) passed before it went out."
     if kind == MessageKind.FEEDBACK and today > schedule.feedback + dt.timedelta(days=settings.SURVEY_CATCH_UP_DAYS):
         return f"Its moment ({schedule.feedback:%d %b %Y}) passed before it went out."

@@ -11,7 +11,7 @@ from django.utils import timezone
 from surveys.mail.sending import run_pass
 from surveys.models import Message, MessageStatus
 from surveys.questionnaire.schedule import schedule_for
-from tests.helpers import INVITATION, at
+from tests.helpers import INVITATION, at, change_data
 from tests.surveys.mail_backends import FailingBackend
 
 pytestmark = pytest.mark.django_db
@@ -119,28 +119,6 @@ def test_send_the_link_again_may_repeat(staff_client, workshop, django_capture_o
     assert [m.to for m in mail.outbox] == [[participant.email]] * 2
     assert f"/r/{participant.token}/" in mail.outbox[0].body
     assert Message.objects.filter(participant=participant, kind="link", status=MessageStatus.SENT).count() == 2
-
-
-def change_data(workshop, **changes) -> dict:
-    """The workshop's change form as the browser posts it (the participants inline left as it is)."""
-    data = {
-        "code": workshop.code,
-        "title": workshop.title,
-        "scope": workshop.scope,
-        "start_date": f"{workshop.start_date:%Y-%m-%d}",
-        "end_date": f"{workshop.end_date:%Y-%m-%d}",
-        "venue": workshop.venue,
-        "mode": workshop.mode,
-        "surveyed": "on",
-        "invitation_date_override": "",
-        "due_date_override": "",
-        "feedback_date_override": "",
-        "participants-TOTAL_FORMS": "0",
-        "participants-INITIAL_FORMS": "0",
-        "_save": "Save",
-    }
-    data.update(changes)
-    return data
 
 
 def test_new_dates_that_make_messages_due_are_confirmed_before_they_are_saved(
