@@ -171,3 +171,15 @@ def change_data(workshop, **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+# A complete reply as the form hands it to save_reply (cleaned values, not the browser's strings).
+SAVED_ANSWERS = {
+    "contact_email": "somchai@customs.example.org",
+    "q1_shared_materials": True,
+    "q1_shared_with": 12,
+    "q2_utilization": "Risk profiles are now shared every week.",
+    "q3_direct_effects": True,
+    "q4_contributed": True,
+    "q5_new_project": False,
+}
