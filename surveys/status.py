@@ -94,7 +94,8 @@ def attach(participants: list[Participant]) -> list[Participant]:
         kind__in=INVITATION_KINDS + REMINDER_KINDS,
         status=MessageStatus.SENT,
     ).values_list("participant_id", "kind")
-    invited_ids, reminded_ids = set(), set()
+    invited_ids: set[int] = set()
+    reminded_ids: set[int] = set()
     for participant_id, kind in sent:
         (invited_ids if kind in INVITATION_KINDS else reminded_ids).add(participant_id)
     for participant in participants:

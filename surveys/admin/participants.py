@@ -170,7 +170,7 @@ def remind_now(modeladmin, request: HttpRequest, queryset) -> TemplateResponse |
     today = local_day(timezone.now())
     if request.POST.get("confirm") == "yes":
         with transaction.atomic():
-            count, left_out = actions.remind_now(queryset, today)
+            count, _ = actions.remind_now(queryset, today)
         modeladmin.message_user(
             request,
             ngettext(

@@ -184,7 +184,8 @@ def told_dates(workshop: Workshop) -> dict[int, dt.date]:
         .values_list("participant_id", "due_named")
     )
     for participant_id, day in rows:
-        told[participant_id] = day  # the latest wins
+        if day is not None:  # the query leaves none out; the column may hold none
+            told[participant_id] = day  # the latest wins
     return told
 
 

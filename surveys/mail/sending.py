@@ -152,7 +152,7 @@ _COLUMNS = {field.name: field.column for field in Message._meta.concrete_fields 
 def _finish(message: Message, claim: str, status: str, *, subject: str = "", error: str = "", body: str = "") -> None:
     """Record a message's outcome while the row is still ours (its claim token: a claimed row is pending, a database
     constraint says so); a sent message keeps its text (`body`) for staff to read."""
-    values = {
+    values: dict[str, object] = {
         "status": str(status),
         "sent_at": timezone.now() if status == MessageStatus.SENT else None,
         "to_email": message.participant.email,
