@@ -73,6 +73,15 @@ def test_nobody_deletes_or_edits_a_message_superusers_included(staff_client, run
     assert message.to_email != "x@y.org"
 
 
+def test_no_message_goes_with_its_participant_or_workshop_in_the_admin(staff_client, running):
+    workshop, people = running
+    silent = people["silent"]
+    page = staff_client.post(reverse("admin:workshops_participant_delete", args=[silent.pk]), {"post": "yes"})
+    assert page.status_code == 403 and silent.messages.exists()
+    page = staff_client.post(reverse("admin:workshops_workshop_delete", args=[workshop.pk]), {"post": "yes"})
+    assert page.status_code == 403 and Message.objects.filter(participant__workshop=workshop).count() == 5
+
+
 # --- send again -------------------------------------------------------------------------------------------------
 
 
