@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "workshops",
     "surveys",
+    "impact",
     "reports",
 ]
 
@@ -246,6 +247,9 @@ WORKBOOK_MAX_BYTES = env.get_int("WORKBOOK_MAX_BYTES", 20 * 1024 * 1024, minimum
 # An admin import that makes messages due waits for staff to confirm them, with its uploaded file, at most this many
 # hours; then it expires (nothing imported, the file deleted) and staff upload the workbook again
 # (surveys.imports.jobs).
+# Local suggestions on the descriptions (impact.suggesting): computed by a Celery task after a round's replies
+# change. Off, nothing is suggested and the rest works the same.
+SUGGESTIONS_ENABLED = env.get_bool("SUGGESTIONS_ENABLED", True)
 IMPORT_CONFIRMATION_HOURS = env.get_int("IMPORT_CONFIRMATION_HOURS", 48, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -22,6 +22,11 @@ def fiscal_year_of(day: dt.date) -> int:
     return day.year if day.month >= 7 else day.year - 1
 
 
+def fiscal_year_end(fiscal_year: int) -> dt.date:
+    """The last day of a fiscal year: 30 Jun 2020 for 2019 (fiscal_year_of's calendar)."""
+    return dt.date(fiscal_year + 1, 6, 30)
+
+
 def fiscal_year_label(fiscal_year: int) -> str:
     """2019 -> '2019/20', as the reports write it."""
     return f"{fiscal_year}/{(fiscal_year + 1) % 100:02d}"
