@@ -205,6 +205,9 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies mid-way is delivered again, not lost
+# A workbook import uploaded in the admin runs in a thread of the web process when tasks run in process (no broker),
+# so that the upload returns at once to the import's page and the page follows it (surveys.imports.jobs.hand_over).
+WORKBOOK_IMPORTS_IN_THREAD = CELERY_TASK_ALWAYS_EAGER
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -225,6 +228,9 @@ SURVEY_REMINDER_DAYS = sorted(
 # Invitations that fell due while the scheduler was down go out if at most this many days late;
 # older ones only when staff ask for them.
 SURVEY_CATCH_UP_DAYS = env.get_int("SURVEY_CATCH_UP_DAYS", 14, minimum=0)
+# The results e-mail shows a workshop's figures only from this many replies on: with fewer, a participant could read
+# a colleague's answers in them (1 reply of 3 is that person's every answer). Staff pages show them whatever the count.
+FEEDBACK_MIN_REPLIES = env.get_int("FEEDBACK_MIN_REPLIES", 3, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -136,11 +136,19 @@ class MessageKind(models.TextChoices):
     REMINDER_2 = "reminder-2", _("Reminder 2")
     REMINDER_3 = "reminder-3", _("Reminder 3")
     FEEDBACK = "feedback", _("Feedback")
-    # Sent on staff request ("send the link again"): the only kind that may repeat.
+    # Sent on staff request ("send the link again"); like the two below, a kind that may repeat.
     LINK = "link", _("Link sent again")
+    # Staff's "send again" of an earlier message, with the reason (Message.resent_of, Message.reason).
+    AGAIN = "again", _("Sent again")
+    # Staff's "remind now" for chosen non-repliers: at most one a participant and day (Message.requested_on).
+    REMIND_NOW = "remind-now", _("Reminder sent by staff")
+    # The due date changed after participants were told it: the new date, and the one they were told (due_was).
+    CORRECTION = "correction", _("Due date corrected")
 
 
-REPEATABLE_KINDS = ("link",)
+REPEATABLE_KINDS = ("link", "again", "remind-now", "correction")
+# The kinds whose text names the due date (recorded on the row as sent: Message.due_named).
+NAMES_DUE_DATE = ("invitation", "reminder-1", "reminder-2", "reminder-3", "correction")
 
 
 REMINDER_PREFIX = "reminder-"
@@ -228,6 +236,25 @@ class Message(models.Model):
         verbose_name=_("bounce detail"), blank=True, help_text=_("What the bounce report said about the recipient.")
     )
 
+    # What staff sent by hand: the message a "send again" copies, and why.
+    resent_of = models.ForeignKey(
+        "self",
+        verbose_name=_("sent again from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resends",
+    )
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    # The confirmation page a staff action came from: submitted twice, it makes no second row.
+    request_key = models.CharField(verbose_name=_("request"), max_length=32, blank=True, editable=False)
+    # The office's day a "remind now" was asked on: one a participant and day.
+    requested_on = models.DateField(verbose_name=_("requested on"), null=True, blank=True, editable=False)
+    # The due date the message named as it went out (invitations, reminders, corrections): who was told which date.
+    due_named = models.DateField(verbose_name=_("due date named"), null=True, blank=True, editable=False)
+    # A correction's earlier due date, the one it corrects ("it was ...").
+    due_was = models.DateField(verbose_name=_("due date before"), null=True, blank=True, editable=False)
+
     objects = MessageQuerySet.as_manager()
 
     class Meta:
@@ -240,6 +267,16 @@ class Message(models.Model):
                 "kind",
                 condition=~Q(kind__in=REPEATABLE_KINDS),
                 name="message_once_per_participant_and_kind",
+            ),
+            # One copy of a message per "send again" page, however often it is submitted.
+            models.UniqueConstraint(
+                "resent_of", "request_key", condition=~Q(request_key=""), name="message_sent_again_once_per_request"
+            ),
+            models.UniqueConstraint(
+                "participant",
+                "requested_on",
+                condition=Q(kind="remind-now"),
+                name="message_remind_now_once_a_day",
             ),
             models.CheckConstraint(condition=Q(kind__in=MessageKind.values), name="message_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="message_status_valid"),
@@ -258,6 +295,16 @@ class Message(models.Model):
             "name": self.participant.name,
             "status": self.get_status_display().lower(),
         }
+
+    @property
+    def sent_as(self) -> str:
+        """The kind whose texts and rules this message follows: a message sent again follows the one it copies, a
+        reminder asked for by staff follows the reminders (not after the due date, not to a replier)."""
+        if self.kind == MessageKind.AGAIN and self.resent_of is not None:
+            return self.resent_of.kind
+        if self.kind == MessageKind.REMIND_NOW:
+            return reminder_kind(1)
+        return self.kind
 
 
 class RoundState(models.TextChoices):

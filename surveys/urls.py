@@ -9,4 +9,6 @@ urlpatterns = [
     path("r/<str:token>/thanks/", views.thanks, name="thanks"),
     path("r/<str:token>/language/", views.switch_language, name="language"),
     path("o/<str:signed>/", optout.opt_out_view, name="opt_out"),
+    # A staff page: the questionnaire of a workshop as its participants see it, in each of the office's languages.
+    path("staff/questionnaire/<int:workshop_id>/<str:language>/", views.questionnaire_preview, name="preview"),
 ]

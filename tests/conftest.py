@@ -150,6 +150,13 @@ def participant_factory(db, workshop_factory):
 
 
 @pytest.fixture(autouse=True)
+def _imports_in_the_request(settings):
+    # Tests read an import's outcome right after its upload, inside their own transaction, which a thread of the
+    # embedded default could not see into; tests/surveys/test_imports.py tests the thread itself.
+    settings.WORKBOOK_IMPORTS_IN_THREAD = False
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The manifest storage needs collectstatic; tests render pages without it.
     settings.STORAGES = {

@@ -150,6 +150,28 @@ def seed_rows() -> None:
         getattr(importlib.import_module(module), function)(apps, None)
 
 
+def change_data(workshop, **changes) -> dict:
+    """The workshop's change form as the browser posts it (the participants inline left as it is)."""
+    data = {
+        "code": workshop.code,
+        "title": workshop.title,
+        "scope": workshop.scope,
+        "start_date": f"{workshop.start_date:%Y-%m-%d}",
+        "end_date": f"{workshop.end_date:%Y-%m-%d}",
+        "venue": workshop.venue,
+        "mode": workshop.mode,
+        "surveyed": "on",
+        "invitation_date_override": "",
+        "due_date_override": "",
+        "feedback_date_override": "",
+        "participants-TOTAL_FORMS": "0",
+        "participants-INITIAL_FORMS": "0",
+        "_save": "Save",
+    }
+    data.update(changes)
+    return data
+
+
 # A complete reply as the form hands it to save_reply (cleaned values, not the browser's strings).
 SAVED_ANSWERS = {
     "contact_email": "somchai@customs.example.org",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import secrets
+from collections.abc import Callable
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
@@ -150,6 +151,12 @@ class Mode(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
+# Checks of a workshop's survey dates, run by Workshop.clean. The survey owns the calendar (surveys.schedule) and
+# adds its check here at start-up (SurveysConfig.ready): workshops may not import surveys, yet every form and import
+# that validates a workshop must refuse the same dates.
+WORKSHOP_DATE_CHECKS: list[Callable[[Workshop], None]] = []
+
+
 class WorkshopQuerySet(models.QuerySet):
     def surveyed(self) -> WorkshopQuerySet:
         return self.filter(surveyed=True)
@@ -239,6 +246,11 @@ class Workshop(models.Model):
         code = _language_code(language)
         own = getattr(self, f"title_{code}", "") if code in TITLE_LANGUAGES else ""
         return own or self.title
+
+    def clean(self) -> None:
+        super().clean()
+        for check in WORKSHOP_DATE_CHECKS:
+            check(self)
 
     @property
     def fiscal_year_label(self) -> str:

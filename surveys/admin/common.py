@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
+from surveys import status
 from surveys.models import Message, Response
 from surveys.questionnaire.links import questionnaire_url
 from workshops.models import Participant, Workshop
@@ -40,6 +41,21 @@ class SendsMessages:
 
     def has_send_messages_permission(self, request) -> bool:
         return request.user.has_perm(SEND_MESSAGES)
+
+
+class ShowsParticipantStatus:
+    """Where a participant stands (surveys.status): reply and mail, on the participant list and a workshop's page.
+    The rows come from surveys.status.annotated (get_queryset)."""
+
+    @admin.display(description=_("reply"))
+    def reply_state(self, participant: Participant) -> str:
+        return status.label(status.ReplyState.choices, status.reply_state_of(participant))
+
+    @admin.display(description=_("mail"))
+    def mail_state(self, participant: Participant) -> str:
+        if participant.pk is None:
+            return "-"
+        return status.label(status.MailState.choices, status.mail_state_of(participant))
 
 
 class ShowsQuestionnaireLink:

@@ -6,19 +6,23 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
-from surveys import privacy
-from surveys.admin.common import SendsMessages, ShowsQuestionnaireLink
+from surveys import privacy, status
+from surveys.admin.common import SendsMessages, ShowsParticipantStatus, ShowsQuestionnaireLink
+from surveys.exports import XLSX, status_workbook
 from surveys.mail import actions
 from surveys.models import Message
 from surveys.questionnaire.links import revoke
+from surveys.questionnaire.schedule import local_day
 from workshops.admin import FiscalYearFilter, UndeliverableFilter
 from workshops.models import Participant, Workshop
 
@@ -108,14 +112,125 @@ def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     return None
 
 
+class StatusChangeList(ChangeList):
+    """The participants' list: the mail state of the page's rows only, read after paging (surveys.status.attach);
+    the reply state comes with the row (list_select_related)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = status.attach(list(self.result_list))
+
+
 class ParticipantWorkshopFYFilter(FiscalYearFilter):
     field_path = "workshop__fiscal_year"
 
 
+class ReplyStateFilter(admin.SimpleListFilter):
+    """Replied, a draft, or not replied (surveys.status)."""
+
+    title = _("reply")
+    parameter_name = "reply"
+
+    def lookups(self, request, model_admin):
+        return status.ReplyState.choices
+
+    def queryset(self, request, queryset):
+        condition = status.reply_condition(self.value() or "")
+        return queryset.filter(condition) if condition is not None else queryset
+
+
+class MailStateFilter(admin.SimpleListFilter):
+    """Invited, reminded, opted out, undeliverable (surveys.status)."""
+
+    title = _("mail")
+    parameter_name = "mail"
+
+    def lookups(self, request, model_admin):
+        return status.MailState.choices
+
+    def queryset(self, request, queryset):
+        filtered = status.with_mail_state(queryset, self.value() or "")
+        return filtered if filtered is not None else queryset
+
+
+@admin.action(description=_("Export the selected participants (Excel)"))
+def export_participants(modeladmin, request: HttpRequest, queryset) -> HttpResponse:
+    """The chosen participants (select all to take the whole filtered list) as a workbook in the staff user's
+    language, every text a text cell (never a formula)."""
+    book = status_workbook(queryset)
+    response = HttpResponse(book, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="participants.xlsx"'
+    return response
+
+
+@admin.action(description=_("Remind the selected non-repliers now"), permissions=["send_messages"])
+def remind_now(modeladmin, request: HttpRequest, queryset) -> TemplateResponse | None:
+    """Shows who gets a reminder today and who does not (and why); confirmed, sends one to each, at most one a
+    participant and day (surveys.mail.actions.remind_now)."""
+    today = local_day(timezone.now())
+    if request.POST.get("confirm") == "yes":
+        with transaction.atomic():
+            count, _ = actions.remind_now(queryset, today)
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "A reminder goes out to %(count)s participant.", "A reminder goes out to %(count)s participants.", count
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+        return None
+    wanted = actions.remindable(queryset)
+    already = set(
+        Message.objects.filter(kind="remind-now", requested_on=today, participant__in=wanted).values_list(
+            "participant_id", flat=True
+        )
+    )
+    reminded = [p for p in wanted.select_related("workshop") if p.pk not in already]
+    left_out = [
+        (
+            participant,
+            gettext("reminded by staff today already") if participant.pk in already else _why_no_reminder(participant),
+        )
+        for participant in queryset.exclude(pk__in=[p.pk for p in reminded]).select_related("workshop", "response")
+    ]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": gettext("Send a reminder now?"),
+        "opts": modeladmin.model._meta,
+        "reminded": reminded,
+        "left_out": left_out,
+        "action": "remind_now",
+        "selected": [p.pk for p in queryset],
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/surveys/confirm_remind_now.html", context)
+
+
+def _why_no_reminder(participant: Participant) -> str:
+    if participant.opted_out_at:
+        return gettext("opted out of e-mail (or erased)")
+    if participant.undeliverable_since:
+        return gettext("the address is undeliverable")
+    if status.reply_state_of(participant) == status.ReplyState.REPLIED:
+        return gettext("replied already")
+    if not participant.workshop.surveyed:
+        return gettext("the workshop is not surveyed")
+    return gettext("not invited yet")
+
+
 @admin.register(Participant)
-class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
-    list_display = ["name", "email", "administration", "workshop", "language", "has_replied", "undeliverable"]
-    list_filter = [ParticipantWorkshopFYFilter, UndeliverableFilter, "workshop", "administration", "language"]
+class ParticipantAdmin(ShowsParticipantStatus, ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
+    list_display = ["name", "email", "administration", "workshop", "language", "reply_state", "mail_state"]
+    list_filter = [
+        ReplyStateFilter,
+        MailStateFilter,
+        ParticipantWorkshopFYFilter,
+        UndeliverableFilter,
+        "workshop",
+        "administration",
+        "language",
+    ]
     search_fields = ["name", "email", "workshop__title", "workshop__code", "administration__code"]
     autocomplete_fields = ["administration"]
     list_select_related = ["administration", "workshop", "response"]
@@ -127,7 +242,14 @@ class ParticipantAdmin(ShowsQuestionnaireLink, SendsMessages, StaffModelAdmin):
         "created_at",
     ]
     inlines = [MessageInline]
-    actions = [send_link_again, "revoke_links", erase_personal_data]
+    actions = [remind_now, send_link_again, export_participants, "revoke_links", erase_personal_data]
+
+    # One count of the filtered list, not a second of every participant (30,000: bench/participants.py).
+    show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return StatusChangeList
+
     change_form_template = "admin/workshops/participant/change_form.html"
 
     @admin.action(

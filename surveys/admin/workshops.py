@@ -18,13 +18,16 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.html import format_html_join
+from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
 from rocbap.percentages import reply_rate_label
-from surveys.admin.common import SendsMessages, ShowsQuestionnaireLink, long_date
+from surveys import status
+from surveys.admin.common import SendsMessages, ShowsParticipantStatus, ShowsQuestionnaireLink, long_date
 from surveys.imports.admin import WorkbookImportPages
 from surveys.mail import actions, planning
 from surveys.models import replied
@@ -152,13 +155,17 @@ def send_invitations_now(modeladmin, request, queryset) -> TemplateResponse | No
     return TemplateResponse(request, "admin/surveys/confirm_release.html", context)
 
 
-class ParticipantInline(ShowsQuestionnaireLink, admin.TabularInline):
+class ParticipantInline(ShowsParticipantStatus, ShowsQuestionnaireLink, admin.TabularInline):
     model = Participant
-    fields = ["name", "email", "administration", "questionnaire_link", "undeliverable_since"]
-    readonly_fields = ["questionnaire_link", "undeliverable_since"]
+    fields = ["name", "email", "administration", "reply_state", "mail_state", "questionnaire_link"]
+    readonly_fields = ["questionnaire_link", "reply_state", "mail_state"]
     autocomplete_fields = ["administration"]
     extra = 0
     show_change_link = True
+
+    def get_queryset(self, request):
+        # Each row's reply and mail state in the page's one query (surveys.status).
+        return status.annotated(super().get_queryset(request).select_related("administration"))
 
 
 @admin.register(Workshop)
@@ -179,7 +186,7 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
     date_hierarchy = "start_date"
     inlines = [ParticipantInline]
     actions = [send_invitations_now]
-    readonly_fields = ["fiscal_year_display", "schedule_display"]
+    readonly_fields = ["fiscal_year_display", "schedule_display", "questionnaire_preview"]
     fieldsets = [
         (
             None,
@@ -210,6 +217,7 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
             {
                 "fields": [
                     "schedule_display",
+                    "questionnaire_preview",
                     "invitation_date_override",
                     "due_date_override",
                     "feedback_date_override",
@@ -264,6 +272,44 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
             "feedback": long_date(schedule.feedback),
         }
 
+    @admin.display(description=_("questionnaire"))
+    def questionnaire_preview(self, workshop: Workshop) -> str:
+        """Links to the staff preview of the questionnaire in each of the office's languages (questionnaire.views)."""
+        if workshop.pk is None:
+            return "-"
+        return format_html_join(
+            " · ",
+            '<a href="{}" lang="{}">{}</a>',
+            (
+                (
+                    reverse("surveys:preview", args=[workshop.pk, code]),
+                    code,
+                    gettext("Preview in %(language)s") % {"language": get_language_info(code)["name_local"]},
+                )
+                for code, _name in settings.LANGUAGES
+            ),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Workshop, form, change: bool) -> None:
+        """A due date moved after participants were told one sends each invited non-replier the correction that
+        staff confirmed with the change (_confirm_schedule_change): no save moves a told date silently."""
+        due_was = schedule_for(Workshop.objects.get(pk=obj.pk)).due if change else None
+        super().save_model(request, obj, form, change)
+        if due_was is None:
+            return
+        correction = planning.due_correction(obj, due_was, schedule_for(obj).due)
+        if correction is not None and correction.count:
+            sent = actions.correct_due_date(obj, due_was)
+            messages.info(
+                request,
+                ngettext(
+                    "A correction of the due date goes out to %(count)s participant.",
+                    "A correction of the due date goes out to %(count)s participants.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and request.POST.get("_messages_confirmed") != "yes":
             confirmation = self._confirm_schedule_change(request, object_id)
@@ -283,6 +329,8 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
             workshop = self.get_object(request, object_id)
             if workshop is None or not self.has_change_permission(request, workshop):
                 return None
+        # The due date participants may have been told, before the form changes the workshop it was given.
+        due_was = schedule_for(workshop).due if workshop is not None else None
         form = self.get_form(request, workshop, change=not adding)(request.POST, request.FILES, instance=workshop)
         if not form.is_valid():
             return None  # the admin's own view shows the errors
@@ -313,7 +361,13 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
         else:
             changed = Workshop.objects.filter(pk=workshop.pk)
         lines = planning.announced_by(change, changed, timezone.now())
-        if not lines:
+        # A due date moved after participants were told one: who was told which, and the correction, confirmed too.
+        correction = (
+            planning.due_correction(form.instance, due_was, schedule_for(form.instance).due)
+            if due_was is not None
+            else None
+        )
+        if not lines and correction is None:
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -324,6 +378,7 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
             "workshop": workshop,
             "new_title": form.cleaned_data["title"],
             "lines": lines,
+            "correction": correction,
             "posted": [
                 (name, value)
                 for name, values in request.POST.lists()

@@ -20,10 +20,15 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
+from surveys.exports import XLSX
 from surveys.imports import jobs as imports
+from surveys.imports.template import template_workbook
 from surveys.models import ImportState, WorkbookImport
 from workshops.models import Workshop
 from workshops.roles import SEND_MESSAGES
+
+# The import format as the product ships it: linked from the import page, shown in the admin.
+IMPORT_FORMAT = settings.BASE_DIR / "docs/import-format.md"
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -65,12 +70,42 @@ class WorkbookImportPages(admin.ModelAdmin):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="workshops_workshop_import"),
             path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="workshops_workshop_import_template",
+            ),
+            path(
+                "import/format/",
+                self.admin_site.admin_view(self.import_format_view),
+                name="workshops_workshop_import_format",
+            ),
+            path(
                 "import/<int:import_id>/",
                 self.admin_site.admin_view(self.import_status_view),
                 name="workshops_workshop_import_status",
             ),
             *super().get_urls(),
         ]
+
+    def import_template_view(self, request: HttpRequest) -> HttpResponse:
+        """The template workbook, made from the columns the reader checks, its notes in the staff user's language."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(template_workbook(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="rocbap-import-template.xlsx"'
+        return response
+
+    def import_format_view(self, request: HttpRequest) -> HttpResponse:
+        """The import format (docs/import-format.md) as the product ships it, in a page of the admin."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Workbook format for importing"),
+            "format_text": IMPORT_FORMAT.read_text(encoding="utf-8"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workshops/workshop/import_format.html", context)
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):

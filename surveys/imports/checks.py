@@ -3,6 +3,7 @@ will write."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db.models.functions import Lower
@@ -12,6 +13,7 @@ from surveys.imports.cells import fold
 from surveys.imports.reading import Reader, Row
 from surveys.models import Response
 from surveys.questionnaire import rounds
+from surveys.questionnaire.schedule import date_problems
 from workshops.models import (
     MemberAdministration,
     Participant,
@@ -40,6 +42,7 @@ class Plan:
         """Every check across rows and against the database; errors go to the reader, nothing is written."""
         self._check_workshops(sheets.get("workshops", []))
         self._load_existing_workshops(sheets)
+        self._check_workshop_dates()
         self._check_participants(sheets.get("participants", []))
         self._check_responses(sheets.get("responses", []))
         self._check_closed_rounds()
@@ -88,6 +91,20 @@ class Plan:
         }
         self.known_codes = set(self.workshops) | set(self.existing_workshops)
 
+    def _check_workshop_dates(self) -> None:
+        """2b. New dates of a stored workshop must still make sense with its survey dates (the schedule's rules,
+        which Workshop.clean applies in the admin): an end date moved past its invitation is refused."""
+        for code, row in self.workshops.items():
+            stored = self.existing_workshops.get(code)
+            if stored is None:
+                continue  # a new workshop has no date override: its computed dates follow the rules
+            changed = copy.copy(stored)
+            for name in ("start_date", "end_date"):
+                if row.values.get(name):
+                    setattr(changed, name, row.values[name])
+            for problem in date_problems(changed).values():
+                self.reader.error("workshops", row.number, "end_date", problem)
+
     def _check_participants(self, rows: list[Row]) -> None:
         """3. Each participant of a known workshop and member administration, each address once per workshop."""
         error = self.reader.error
@@ -123,7 +140,11 @@ class Plan:
                 "participants",
                 row.number,
                 "administration",
-                gettext("unknown member administration %(code)s") % {"code": repr(administration)},
+                gettext("unknown member administration %(code)s (valid codes: %(codes)s)")
+                % {
+                    "code": repr(administration),
+                    "codes": ", ".join(sorted({a.code for a in self.administrations.values()})),
+                },
             )
         else:
             row.values["administration"] = self.administrations[administration]

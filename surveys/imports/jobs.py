@@ -36,13 +36,15 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -99,8 +101,28 @@ def start(upload: UploadedFile, user, language: str) -> WorkbookImport:
 
 
 def hand_over(import_id: int) -> None:
-    """Give the import to a worker (in this process when no broker is configured), by the task's registered name."""
+    """Give the import to a worker by the task's registered name; when no broker is configured, to a thread of this
+    process (WORKBOOK_IMPORTS_IN_THREAD), started once the surrounding transaction commits, so that the upload
+    answers at once with the import's page rather than after the import. Each upload or confirmation hands its
+    import over once, and `run` runs an import only from waiting (a second hand-over of the same import, or a
+    reload of its page, imports nothing twice). A thread that dies with its process leaves the import to `tidy`."""
+    if settings.WORKBOOK_IMPORTS_IN_THREAD:
+        transaction.on_commit(partial(_start_thread, import_id))
+        return
     celery_app.signature(task_names.IMPORT_WORKBOOK_FILE, args=(import_id,)).delay()
+
+
+def _start_thread(import_id: int) -> None:
+    threading.Thread(target=_run_in_thread, args=(import_id,), name=f"workbook-import-{import_id}", daemon=True).start()
+
+
+def _run_in_thread(import_id: int) -> None:
+    try:
+        run(import_id)
+    except Exception:
+        log.exception("workbook import %s failed in its thread", import_id)
+    finally:
+        connections.close_all()  # this thread's own connection, not the request's
 
 
 def _queue(workbook_import: WorkbookImport) -> None:

@@ -76,8 +76,17 @@ def _shared_context(
         "office": office_names(),
         "page_language": translation.get_language(),
         "page_direction": "rtl" if translation.get_language_bidi() else "ltr",
-        "results": results_for(workshop, results_cache) if kind == "feedback" else None,
+        **(_results_context(workshop, results_cache) if kind == "feedback" else {"results": None}),
     }
+
+
+def _results_context(workshop: Workshop, results_cache: ResultsCache | None) -> dict[str, Any]:
+    """The feedback mail's figures, or none when too few replied to show them without exposing someone's answers:
+    the templates then get no count at all, only the threshold they explain."""
+    results = results_for(workshop, results_cache)
+    if results.shown_to_participants:
+        return {"results": results, "too_few_replies": False}
+    return {"results": None, "too_few_replies": True, "min_replies": settings.FEEDBACK_MIN_REPLIES}
 
 
 def own_values(participant: Participant) -> dict[str, str]:
@@ -90,8 +99,14 @@ def context_for(
 ) -> dict[str, Any]:
     """The templates' context of one message, in the active language; `own` is own_values(message.participant)."""
     participant = message.participant
-    shared = _shared_context(message.kind, participant.workshop, _replied(participant), today, results_cache)
-    return {**shared, "participant": participant, "link": own["link"], "optout_link": own["optout_link"]}
+    shared = _shared_context(message.sent_as, participant.workshop, _replied(participant), today, results_cache)
+    return {
+        **shared,
+        "participant": participant,
+        "link": own["link"],
+        "optout_link": own["optout_link"],
+        "due_was": message.due_was,
+    }
 
 
 @dataclass(frozen=True)
@@ -160,20 +175,27 @@ class Drafts:
         """The message's texts in the active language; `own` is own_values(message.participant)."""
         participant = message.participant
         replied = _replied(participant)
-        group = (message.kind, participant.workshop_id, translation.get_language(), replied, today)
+        kind = message.sent_as
+        # A correction's earlier date is the message's own, shared by the workshop's corrections of one change.
+        group = (kind, participant.workshop_id, translation.get_language(), replied, today, message.due_was)
         if group in self._drafts:
             kept = self._drafts[group]
             if kept is not None:
                 return _filled(kept, own)
-        whole = _render(message.kind, context_for(message, today, own, self.results))
+        whole = _render(kind, context_for(message, today, own, self.results))
         if group in self._seen and group not in self._drafts:
-            shared = _shared_context(message.kind, participant.workshop, replied, today, self.results)
-            slots = {"participant": _StandIn(_slot("name")), "link": _slot("link"), "optout_link": _slot("optout_link")}
-            draft = _render(message.kind, {**shared, **slots})
+            shared = _shared_context(kind, participant.workshop, replied, today, self.results)
+            slots = {
+                "participant": _StandIn(_slot("name")),
+                "link": _slot("link"),
+                "optout_link": _slot("optout_link"),
+                "due_was": message.due_was,
+            }
+            draft = _render(kind, {**shared, **slots})
             if _filled(draft, own) == whole:
                 self._drafts[group] = draft
             else:
-                logger.warning("The %s e-mail does more with a participant's own values than print them", message.kind)
+                logger.warning("The %s e-mail does more with a participant's own values than print them", kind)
                 self._drafts[group] = None
         self._seen.add(group)
         return whole
@@ -265,7 +287,7 @@ def build_email(message: Message, today: dt.date, connection=None, drafts: Draft
     own = own_values(message.participant)
     with translation.override(language):
         if drafts is None:
-            texts = _render(message.kind, context_for(message, today, own))
+            texts = _render(message.sent_as, context_for(message, today, own))
         else:
             texts = drafts.texts(message, today, own)
     email = SurveyEmail(

@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 
 from surveys.models import Bounce, Message, MessageKind, MessageStatus, reminder_kind, replied
-from surveys.questionnaire.schedule import due_on, local_day, schedule_for
+from surveys.questionnaire.schedule import due_on, local_day, schedule_for, short_notice
 from workshops.models import Participant, Workshop, may_be_mailed
 
 # --- the rows of a pass
@@ -105,6 +105,15 @@ class Announced:
     def kind_label(self) -> str:
         return str(MessageKind(self.kind).label)
 
+    @property
+    def short_notice(self) -> bool:
+        """An invitation leaving fewer than SHORT_NOTICE_DAYS to reply: flagged for staff to see before they confirm."""
+        return self.kind == MessageKind.INVITATION and short_notice(self.day, self.due)
+
+    @property
+    def days_to_reply(self) -> int:
+        return (self.due - self.day).days
+
 
 def preview(workshops: Iterable[Workshop], now: dt.datetime) -> list[Announced]:
     """The messages the next pass would send for these workshops (as they stand, saved or not)."""
@@ -176,3 +185,59 @@ def change_as_confirmed(
         if not kept:
             transaction.set_rollback(True)
     return kept, lines
+
+
+# --- a due date moved after participants were told it -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueCorrection:
+    """What a change of a workshop's due date means for those already told one: who was told which date, and the
+    correction ("the due date is now ...; it was ...") that goes to each invited non-replier who may be mailed."""
+
+    due_was: dt.date
+    due: dt.date
+    told: list[tuple[dt.date, int]]  # (date named, participants told it), by date
+    count: int  # corrections that go out
+
+    @property
+    def earlier(self) -> bool:
+        return self.due < self.due_was
+
+
+def told_dates(workshop: Workshop) -> dict[int, dt.date]:
+    """Each participant's latest due date as their messages named it (the sent rows' due_named), by participant."""
+    told: dict[int, dt.date] = {}
+    rows = (
+        Message.objects.filter(participant__workshop=workshop, status=MessageStatus.SENT, due_named__isnull=False)
+        .order_by("sent_at", "pk")
+        .values_list("participant_id", "due_named")
+    )
+    for participant_id, day in rows:
+        if day is not None:  # the query leaves none out; the column may hold none
+            told[participant_id] = day  # the latest wins
+    return told
+
+
+def to_correct(workshop: Workshop) -> QuerySet[Participant]:
+    """Who gets a correction of the due date: invited (told a date), not replied, may be mailed."""
+    invited = Q(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
+    return (
+        workshop.participants.filter(may_be_mailed())
+        .exclude(replied("response__"))
+        .filter(pk__in=workshop.participants.filter(invited).values("pk"))
+    )
+
+
+def due_correction(workshop: Workshop, due_was: dt.date, due: dt.date) -> DueCorrection | None:
+    """The correction a move of the due date from `due_was` to `due` needs, or None: the date did not move, or
+    nobody was told one yet."""
+    if due == due_was:
+        return None
+    told = told_dates(workshop)
+    if not told:
+        return None
+    by_date: dict[dt.date, int] = {}
+    for day in told.values():
+        by_date[day] = by_date.get(day, 0) + 1
+    return DueCorrection(due_was, due, sorted(by_date.items()), to_correct(workshop).count())

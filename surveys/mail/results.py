@@ -3,12 +3,16 @@ workshop's page): how many replied, how many took each follow-up action, how man
 
 Counted in the database in two queries. Only submitted replies count (surveys.models.ResponseQuerySet.replies),
 late ones included, drafts never; a question left blank is neither Yes nor No.
+
+Participants see the figures only from settings.FEEDBACK_MIN_REPLIES replies on (`shown_to_participants`): with
+fewer, each count would tell a colleague what one person answered. Staff see them whatever the count.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.functional import Promise
 
@@ -24,6 +28,11 @@ class WorkshopResults:
     # Labels stay lazy: one workshop's results are counted once per batch and read in each recipient's language.
     actions: list[tuple[str | Promise, int]]  # (Q1 action as the questionnaire's box reads, replies that ticked it)
     yes_no: list[tuple[str | Promise, int, int]]  # (Q3/Q4/Q5 label, yes, no)
+
+    @property
+    def shown_to_participants(self) -> bool:
+        """Enough replies that no figure is one person's answer (settings.FEEDBACK_MIN_REPLIES)."""
+        return self.replies >= settings.FEEDBACK_MIN_REPLIES
 
 
 def _label(name: str) -> str | Promise:

@@ -41,8 +41,8 @@ from rocbap.celery import app as celery_app
 from surveys import task_names
 from surveys.mail.emails import Drafts, send_message
 from surveys.mail.planning import plan
-from surveys.models import Message, MessageKind, MessageStatus, reminder_number
-from surveys.questionnaire.schedule import local_day, moment_passed
+from surveys.models import NAMES_DUE_DATE, Message, MessageKind, MessageStatus, reminder_number
+from surveys.questionnaire.schedule import local_day, moment_passed, schedule_for
 
 logger = logging.getLogger(__name__)
 
@@ -116,15 +116,32 @@ def skip_reason(message: Message, today: dt.date) -> str:
     participant = message.participant
     if participant.why_no_mail:
         return participant.why_no_mail
-    if not participant.workshop.surveyed and message.kind != MessageKind.LINK:
+    kind = message.sent_as
+    if not participant.workshop.surveyed and kind != MessageKind.LINK:
         return "The workshop is no longer surveyed."
     response = getattr(participant, "response", None)
     if response is not None and response.is_reply:
-        if reminder_number(message.kind):
+        if reminder_number(kind) or kind == MessageKind.CORRECTION:
             return "The participant replied before the reminder."
-        if message.kind == MessageKind.INVITATION:
+        if kind == MessageKind.INVITATION:
             return "The participant replied before the invitation (an imported reply)."
-    return moment_passed(participant.workshop, message.kind, today)
+    if reminder_number(kind):
+        told = told_due_date(participant)
+        due = schedule_for(participant.workshop).due
+        if told is not None and told != due:
+            # A reminder never names a date the participant was not told: the correction goes first.
+            return f"The participant was told another due date ({told:%d %b %Y}) and has no correction yet."
+    return moment_passed(participant.workshop, kind, today)
+
+
+def told_due_date(participant) -> dt.date | None:
+    """The due date the participant was last told (their latest sent message that named one), None if none."""
+    return (
+        Message.objects.filter(participant=participant, status=MessageStatus.SENT, due_named__isnull=False)
+        .order_by("-sent_at", "-pk")
+        .values_list("due_named", flat=True)
+        .first()
+    )
 
 
 # The message log's fields and their columns, by name (_finish).
@@ -135,7 +152,7 @@ _COLUMNS = {field.name: field.column for field in Message._meta.concrete_fields 
 def _finish(message: Message, claim: str, status: str, *, subject: str = "", error: str = "", body: str = "") -> None:
     """Record a message's outcome while the row is still ours (its claim token: a claimed row is pending, a database
     constraint says so); a sent message keeps its text (`body`) for staff to read."""
-    values = {
+    values: dict[str, object] = {
         "status": str(status),
         "sent_at": timezone.now() if status == MessageStatus.SENT else None,
         "to_email": message.participant.email,
@@ -147,6 +164,10 @@ def _finish(message: Message, claim: str, status: str, *, subject: str = "", err
     }
     if status == MessageStatus.SENT:
         values["body"] = body
+        # The due date the text named, as it was computed for it (surveys.mail.emails' context): who was told what.
+        values["due_named"] = (
+            schedule_for(message.participant.workshop).due if message.sent_as in NAMES_DUE_DATE else None
+        )
     # What Message.objects.filter(pk=..., claim=...).update(**values) runs, written out: this runs once per message,
     # and building that query took the ORM about four times as long as the database took to run it. The columns are
     # the model's, and each value is adapted by its field, as the ORM adapts it.
@@ -240,7 +261,7 @@ def _take_claim(claim: str, as_of: dt.datetime | None) -> _Batch:
     Message.objects.filter(claim=claim, status=MessageStatus.PENDING).update(claimed_until=started + lease)
     messages = list(
         Message.objects.filter(claim=claim, status=MessageStatus.PENDING)
-        .select_related("participant__workshop", "participant__response")
+        .select_related("participant__workshop", "participant__response", "resent_of")
         .order_by("pk")
     )
     return _Batch(claim, messages, local_day(as_of or started), started + lease, started + lease / 2)

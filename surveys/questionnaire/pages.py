@@ -146,6 +146,14 @@ def _kept_questionnaire(key: QuestionnaireKey) -> KeptPage:
         return keep("surveys/questionnaire.html", key.context())
 
 
+def preview_page(workshop: Workshop, due: dt.date, context: dict[str, Any]) -> str:
+    """The staff preview of a workshop's questionnaire in the active language: the same template rendered whole
+    (kept values and `context` at once), never through the kept store, so that nothing of the preview (its notice,
+    its stand-in participant) can reach a participant's page."""
+    kept = QuestionnaireKey.of(workshop, due).context()
+    return get_template("surveys/questionnaire.html").render({**kept, **context})
+
+
 @receiver(setting_changed)
 @receiver(file_changed)
 def forget_kept_pages(**kwargs: Any) -> None:

@@ -11,7 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 from surveys.models import MessageKind, reminder_number
 from workshops.models import Workshop
@@ -46,6 +49,55 @@ def schedule_for(workshop: Workshop) -> Schedule:
     )
     feedback = workshop.feedback_date_override or due + dt.timedelta(days=1)
     return Schedule(invitation=invitation, due=due, reminders=reminders, feedback=feedback)
+
+
+# An invitation that leaves fewer days than this to reply is flagged in the plan staff confirm (it is allowed: a
+# late release may need it, but staff should see it).
+SHORT_NOTICE_DAYS = 7
+
+
+def short_notice(invitation_day: dt.date, due: dt.date) -> bool:
+    """Fewer than SHORT_NOTICE_DAYS from the invitation's day to the due date."""
+    return (due - invitation_day).days < SHORT_NOTICE_DAYS
+
+
+def date_problems(workshop: Workshop) -> dict[str, str]:
+    """What is wrong with a workshop's survey dates, by the field to correct; empty when they make sense.
+
+    Dates that make sense: the invitation on or after the workshop's end, the due date after the invitation, the
+    results after the due date. The reminders need no check: schedule_for places them before the due date and keeps
+    only those after the invitation. Only an override can break a rule (the computed dates follow them), so each
+    problem is the override's field. Checked by Workshop.clean (registered in SurveysConfig.ready), so the admin,
+    the import and every command refuse the same dates.
+    """
+    if workshop.end_date is None or (workshop.start_date and workshop.end_date < workshop.start_date):
+        return {}  # the end date's own error comes first
+    schedule = schedule_for(workshop)
+    problems = {}
+    if schedule.invitation < workshop.end_date:
+        problems["invitation_date_override"] = gettext(
+            "The invitation (%(invitation)s) must be on or after the workshop's end (%(end)s)."
+        ) % {"invitation": _long(schedule.invitation), "end": _long(workshop.end_date)}
+    if schedule.due <= schedule.invitation:
+        problems["due_date_override"] = gettext(
+            "The due date (%(due)s) must be after the invitation (%(invitation)s)."
+        ) % {"due": _long(schedule.due), "invitation": _long(schedule.invitation)}
+    elif schedule.feedback <= schedule.due:
+        problems["feedback_date_override"] = gettext(
+            "The results (%(feedback)s) must be after the due date (%(due)s)."
+        ) % {"feedback": _long(schedule.feedback), "due": _long(schedule.due)}
+    return problems
+
+
+def check_dates(workshop: Workshop) -> None:
+    """Workshop.clean's survey-date check: raises a ValidationError naming each field to correct."""
+    problems = date_problems(workshop)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _long(day: dt.date) -> str:
+    return date_format(day, "j F Y")
 
 
 def local_day(moment: dt.datetime) -> dt.date:
@@ -98,7 +150,7 @@ def moment_passed(workshop: Workshop, kind: str, today: dt.date) -> str:
     is): an invitation or reminder after the due date would ask for a reply by a day gone by; a feedback after its
     catch-up window comes out of the blue. The link sent again on request is true any day (its text says so)."""
     schedule = schedule_for(workshop)
-    if (kind == MessageKind.INVITATION or reminder_number(kind)) and today > schedule.due:
+    if (kind in (MessageKind.INVITATION, MessageKind.CORRECTION) or reminder_number(kind)) and today > schedule.due:
         return f"The due date ({schedule.due:%d %b %Y}) passed before it went out."
     if kind == MessageKind.FEEDBACK and today > schedule.feedback + dt.timedelta(days=settings.SURVEY_CATCH_UP_DAYS):
         return f"Its moment ({schedule.feedback:%d %b %Y}) passed before it went out."

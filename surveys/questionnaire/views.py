@@ -8,11 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language_info, gettext
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods
 
@@ -22,11 +24,12 @@ from surveys.models import Response
 from surveys.questionnaire import throttle
 from surveys.questionnaire.forms import QuestionnaireForm, answer_summary, reply_sections, sections
 from surveys.questionnaire.links import participant_for_token
-from surveys.questionnaire.pages import questionnaire_page
+from surveys.questionnaire.pages import preview_page, questionnaire_page
 from surveys.questionnaire.rendering import questions_html
 from surveys.questionnaire.replies import RoundClosed, round_is_closed, save_reply
 from surveys.questionnaire.schedule import schedule_for
-from workshops.models import Participant
+from workshops.models import MemberAdministration, Participant, Workshop
+from workshops.roles import staff_page
 
 # A personal link is a credential: keep the page out of caches and search engines (SECURE_REFERRER_POLICY keeps
 # it out of other sites' logs).
@@ -204,3 +207,35 @@ def switch_language(request: HttpRequest, participant: Participant) -> HttpRespo
     if language in dict(settings.LANGUAGES) and language != participant.language:
         Participant.objects.filter(pk=participant.pk).update(language=language)
     return redirect(LANGUAGE_NEXT.get(request.POST.get("next", ""), "surveys:questionnaire"), token=participant.token)
+
+
+@require_http_methods(["GET", "HEAD"])
+@staff_page
+def questionnaire_preview(request: HttpRequest, workshop_id: int, language: str) -> HttpResponse:
+    """Staff see a workshop's questionnaire in one of the office's languages as its participants do, without any
+    participant's link: a stand-in participant that is never saved, a form that cannot be sent (its buttons are
+    disabled and this view answers GET only) and keeps nothing in the browser."""
+    workshop = get_object_or_404(Workshop, pk=workshop_id)
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("no such language")
+    with translation.override(language):
+        participant = Participant(workshop=workshop, name=gettext("(the participant's name)"), language=language)
+        participant.administration = MemberAdministration(name=gettext("(the participant's administration)"))
+        languages = [
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": reverse("surveys:preview", args=[workshop.pk, code]),
+            }
+            for code, _name in settings.LANGUAGES
+            if code != language
+        ]
+        back = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+        context = questionnaire_context(
+            request, participant, Response(participant=participant), preview={"languages": languages, "back": back}
+        )
+        html = preview_page(workshop, context["due"], context)
+    response = HttpResponse(html)
+    response["Content-Language"] = language
+    response["Cache-Control"] = "no-store"
+    return response

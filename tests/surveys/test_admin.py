@@ -11,7 +11,7 @@ from django.utils import timezone
 from surveys.mail.sending import run_pass
 from surveys.models import Message, MessageStatus
 from surveys.questionnaire.schedule import schedule_for
-from tests.helpers import INVITATION, at
+from tests.helpers import INVITATION, at, change_data
 from tests.surveys.mail_backends import FailingBackend
 
 pytestmark = pytest.mark.django_db
@@ -121,28 +121,6 @@ def test_send_the_link_again_may_repeat(staff_client, workshop, django_capture_o
     assert Message.objects.filter(participant=participant, kind="link", status=MessageStatus.SENT).count() == 2
 
 
-def change_data(workshop, **changes) -> dict:
-    """The workshop's change form as the browser posts it (the participants inline left as it is)."""
-    data = {
-        "code": workshop.code,
-        "title": workshop.title,
-        "scope": workshop.scope,
-        "start_date": f"{workshop.start_date:%Y-%m-%d}",
-        "end_date": f"{workshop.end_date:%Y-%m-%d}",
-        "venue": workshop.venue,
-        "mode": workshop.mode,
-        "surveyed": "on",
-        "invitation_date_override": "",
-        "due_date_override": "",
-        "feedback_date_override": "",
-        "participants-TOTAL_FORMS": "0",
-        "participants-INITIAL_FORMS": "0",
-        "_save": "Save",
-    }
-    data.update(changes)
-    return data
-
-
 def test_new_dates_that_make_messages_due_are_confirmed_before_they_are_saved(
     staff_client, workshop, participant_factory
 ):
@@ -170,6 +148,39 @@ def test_new_dates_that_make_messages_due_are_confirmed_before_they_are_saved(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         workshop.participants.exclude(pk=replied.pk).values_list("email", flat=True)
     )
+
+
+def test_dates_that_make_no_sense_are_refused_on_the_form_and_nothing_is_saved(staff_client, workshop):
+    url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    before = (workshop.invitation_date_override, workshop.due_date_override, workshop.feedback_date_override)
+    page = staff_client.post(
+        url,
+        change_data(workshop, invitation_date_override="2020-06-10", due_date_override="2020-06-09", title="Not saved"),
+    )
+    assert page.status_code == 200 and "Yes, save and send them" not in page.content.decode()
+    assert page.context["adminform"].form.errors == {
+        "due_date_override": ["The due date (9 June 2020) must be after the invitation (10 June 2020)."]
+    }
+    early = staff_client.post(url, change_data(workshop, invitation_date_override="2019-12-04"))
+    assert "must be on or after the workshop&#x27;s end (5 December 2019)" in early.content.decode()
+    workshop.refresh_from_db()
+    assert workshop.title != "Not saved"
+    assert (workshop.invitation_date_override, workshop.due_date_override, workshop.feedback_date_override) == before
+
+
+def test_an_invitation_leaving_fewer_than_seven_days_to_reply_is_flagged_in_the_plan(staff_client, workshop):
+    today = timezone.localdate()
+    url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    short = change_data(
+        workshop,
+        invitation_date_override=f"{today:%Y-%m-%d}",
+        due_date_override=f"{today + dt.timedelta(days=6):%Y-%m-%d}",
+    )
+    page = staff_client.post(url, short)
+    assert "Only 6 days to reply." in page.content.decode()
+    enough = {**short, "due_date_override": f"{today + dt.timedelta(days=7):%Y-%m-%d}"}
+    page = staff_client.post(url, enough)
+    assert "Yes, save and send them" in page.content.decode() and "days to reply." not in page.content.decode()
 
 
 def test_changes_that_make_nothing_due_are_saved_at_once(staff_client, workshop):

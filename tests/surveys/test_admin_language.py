@@ -161,5 +161,5 @@ def test_the_product_s_history_entries_are_shown_in_the_readers_language(staff_c
     french = staff_client.get(history, **FRENCH).content.decode()
     assert "Données personnelles effacées sur demande." in french
     assert "Erased personal data on request." not in french
-    assert "Modification de Name." in french  # Django's own wording of its JSON entry
+    assert "Modification de Nom." in french  # Django's own wording of its JSON entry, the field's label translated
     assert "A note written by hand." in french

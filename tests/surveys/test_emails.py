@@ -40,7 +40,8 @@ def test_plain_text_is_not_html_escaped_and_html_is(workshop, settings):
     assert "Message-ID" in email.extra_headers
 
 
-def test_feedback_carries_the_workshops_results_and_the_link_to_those_without_a_reply(workshop):
+def test_feedback_carries_the_workshops_results_and_the_link_to_those_without_a_reply(workshop, settings):
+    settings.FEEDBACK_MIN_REPLIES = 2  # the two replies below are enough to show
     run_pass(at(INVITATION), in_process=True)
     first, second, third = workshop.participants.order_by("pk")
     Response.objects.create(
@@ -79,6 +80,51 @@ def test_feedback_carries_the_workshops_results_and_the_link_to_those_without_a_
     assert "Submitted a mission report to superiors" in html and f"/r/{third.token}/" in html
     run_pass(at(FEEDBACK + dt.timedelta(days=1)), in_process=True)
     assert len(mail.outbox) == 3
+
+
+# What a results e-mail with figures says, and the figure-less one instead, in each language.
+FIGURES = {
+    "en": ("participants replied. What they did", "Follow-up actions (Q1)"),
+    "fr": ("ont répondu. Voici ce qu'ils ont fait", "Actions de suivi (Q1)"),
+}
+NO_FIGURES = {
+    "en": ("Fewer than 3 participants replied, so this message shows no figures", "Good Practice Report"),
+    "fr": ("Moins de 3 participants ont répondu", "Rapport sur les bonnes pratiques"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("replies", [0, 1, 2, 3])
+def test_feedback_shows_figures_only_from_the_minimum_of_replies_on(
+    workshop_factory, participant_factory, replies, language, settings
+):
+    assert settings.FEEDBACK_MIN_REPLIES == 3  # the documented default
+    workshop = workshop_factory()
+    participants = [participant_factory(workshop=workshop, language=language) for _ in range(4)]
+    run_pass(at(INVITATION), in_process=True)
+    for participant in participants[:replies]:
+        Response.objects.create(
+            participant=participant,
+            status=Status.SUBMITTED,
+            submitted_at=at(INVITATION),
+            q1_manuals=True,
+            q3_direct_effects=True,
+        )
+    mail.outbox.clear()
+    run_pass(at(FEEDBACK), in_process=True)
+    assert len(mail.outbox) == 4  # everyone is thanked, whatever the count
+    for email in mail.outbox:
+        html = email.alternatives[0][0]
+        for text in (email.body, html):
+            if replies >= 3:
+                assert all(words in text for words in FIGURES[language]) and NO_FIGURES[language][0] not in text
+                assert f"{replies} " in text
+            else:
+                assert all(words in text for words in NO_FIGURES[language])
+                assert not any(words in text for words in FIGURES[language])
+                # No count per answer: the answer labels never appear, nor the reply count.
+                assert "Developed/updated operation manuals" not in text and "manuels" not in text
+                assert f"{replies} / 4" not in text and f"{replies} of 4" not in text and f"{replies} sur 4" not in text
 
 
 def _parts(email) -> tuple:

@@ -702,3 +702,43 @@ def test_a_workbook_too_large_is_refused_in_the_staff_users_language(staff_clien
     page = staff_client.post(UPLOAD, {"workbook": upload}, **FRENCH).content.decode()
     assert "Le fichier fait 2,5 Mio ; 2 Mio au plus sont acceptés." in page
     assert not WorkbookImport.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_upload_returns_at_once_and_a_thread_imports_it_once(staff_client, settings, monkeypatch):
+    """The embedded default (tasks in process): the upload answers with the import's page before the import runs,
+    in a thread; reloading that page, or handing the same import over again, imports nothing twice."""
+    settings.WORKBOOK_IMPORTS_IN_THREAD = True
+    go, threads, imported = threading.Event(), [], []
+    real_run, real_import = imports.run, imports.import_workbook
+
+    def held_run(pk):
+        threads.append(threading.current_thread().name)
+        assert go.wait(30)  # the thread waits while the request has answered and the page is reloaded
+        real_run(pk)
+
+    def counted(handle, progress):
+        imported.append(1)
+        return real_import(handle, progress=progress)
+
+    monkeypatch.setattr(imports, "run", held_run)
+    monkeypatch.setattr(imports, "import_workbook", counted)
+    response = staff_client.post(UPLOAD, {"workbook": _upload()})
+    assert response.status_code == 302
+    job = WorkbookImport.objects.get()
+    for _ in range(3):  # reloads of the import's page
+        page = staff_client.get(response["Location"]).content.decode()
+        assert "Waiting for a worker" in page and 'http-equiv="refresh"' in page
+    assert Workshop.objects.count() == 0 and imported == []
+    go.set()
+    for _ in range(300):
+        job.refresh_from_db()
+        if job.finished:
+            break
+        threading.Event().wait(0.1)
+    assert job.state == ImportState.DONE and Participant.objects.count() == 1
+    imports.hand_over(job.pk)  # handed over again (e.g. a second confirmation): a finished import runs no more
+    threading.Event().wait(0.5)
+    assert threads == [f"workbook-import-{job.pk}"] * 2 and imported == [1]
+    assert WorkbookImport.objects.count() == 1
+    assert "Workbook imported." in staff_client.get(response["Location"]).content.decode()

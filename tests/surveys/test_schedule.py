@@ -141,3 +141,75 @@ def test_a_message_whose_moment_passed_is_named(kind, day, passed):
     assert bool(reason) is passed
     if passed:
         assert "passed before it went out" in reason
+
+
+# --- dates that make sense (date_problems, run by Workshop.clean) ---------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"invitation_date_override": D(2019, 12, 4)},
+            "invitation_date_override",
+            "The invitation (4 December 2019) must be on or after the workshop's end (5 December 2019).",
+        ),
+        (
+            {"due_date_override": D(2020, 6, 5)},
+            "due_date_override",
+            "The due date (5 June 2020) must be after the invitation (5 June 2020).",
+        ),
+        (
+            {"invitation_date_override": D(2020, 7, 1), "due_date_override": D(2020, 6, 30)},
+            "due_date_override",
+            "The due date (30 June 2020) must be after the invitation (1 July 2020).",
+        ),
+        (
+            {"feedback_date_override": D(2020, 6, 26)},
+            "feedback_date_override",
+            "The results (26 June 2020) must be after the due date (26 June 2020).",
+        ),
+        (
+            {"due_date_override": D(2020, 7, 10), "feedback_date_override": D(2020, 7, 1)},
+            "feedback_date_override",
+            "The results (1 July 2020) must be after the due date (10 July 2020).",
+        ),
+    ],
+)
+def test_dates_that_do_not_make_sense_are_refused_by_the_workshops_validation(overrides, field, message):
+    from django.core.exceptions import ValidationError
+
+    from surveys.questionnaire.schedule import date_problems
+
+    broken = workshop(D(2019, 12, 5), start=D(2019, 12, 2), code="W-1", title="T", scope="regional", **overrides)
+    assert date_problems(broken) == {field: message}
+    with pytest.raises(ValidationError) as caught:
+        broken.full_clean()
+    assert caught.value.message_dict == {field: [message]}
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"invitation_date_override": D(2019, 12, 5)},  # on the end day
+        {"due_date_override": D(2020, 6, 6), "feedback_date_override": D(2020, 6, 7)},  # one day each
+        {"invitation_date_override": D(2021, 1, 4)},  # late: the due date follows it
+    ],
+)
+@pytest.mark.django_db
+def test_dates_that_make_sense_pass_and_the_reminders_fall_between_invitation_and_due(overrides):
+    from surveys.questionnaire.schedule import date_problems
+
+    fine = workshop(D(2019, 12, 5), start=D(2019, 12, 2), code="W-1", title="T", scope="regional", **overrides)
+    fine.full_clean()
+    assert date_problems(fine) == {}
+    schedule = schedule_for(fine)
+    assert all(schedule.invitation < day < schedule.due for day in schedule.reminders)
+
+
+def test_a_short_notice_is_fewer_than_seven_days_to_reply():
+    from surveys.questionnaire.schedule import short_notice
+
+    assert short_notice(D(2020, 6, 1), D(2020, 6, 7)) and not short_notice(D(2020, 6, 1), D(2020, 6, 8))

@@ -327,3 +327,57 @@ class TestQueries:
         with django_assert_num_queries(1):
             page = client.post(url, answers(q3_direct_effects=None))
         assert page.status_code == 200 and "Please answer Q3" in page.content.decode()
+
+
+class TestStaffPreview:
+    """The questionnaire as staff preview it (views.questionnaire_preview): no participant's link, nothing saved."""
+
+    def test_staff_preview_the_questionnaire_in_each_language_without_a_link_and_save_nothing(
+        self, staff_client, participant
+    ):
+        from surveys.questionnaire.pages import _kept_questionnaire
+        from workshops.models import Participant
+
+        workshop = participant.workshop
+        _kept_questionnaire.cache_clear()
+        before = (Participant.objects.count(), Response.objects.count())
+        english = staff_client.get(reverse("surveys:preview", args=[workshop.pk, "en"]))
+        french = staff_client.get(reverse("surveys:preview", args=[workshop.pk, "fr"]))
+        assert english.status_code == french.status_code == 200
+        assert english["Content-Language"] == "en" and french["Content-Language"] == "fr"
+        html, html_fr = english.content.decode(), french.content.decode()
+        assert escape(str(instrument.QUESTIONS[0].text)) in html and "Preview for staff" in html
+        assert 'lang="fr"' in html and 'lang="fr"' in html_fr and "Aperçu pour le personnel" in html_fr
+        assert escape(workshop.title) in html_fr and "Veuillez répondre" in html_fr
+        for page in (html, html_fr):
+            assert "/r/" not in page and participant.token not in page  # no participant's link
+            assert "data-keep" not in page and 'method="post"' not in page.split('class="questionnaire"')[0][-200:]
+            assert page.count(" disabled>") == 2  # submit and draft
+        # Nothing saved, and the kept pages of the participants untouched by the preview.
+        assert (Participant.objects.count(), Response.objects.count()) == before
+        assert _kept_questionnaire.cache_info().currsize == 0
+        sent = staff_client.post(reverse("surveys:preview", args=[workshop.pk, "en"]), {"submit": "1"})
+        assert sent.status_code == 405 and Response.objects.count() == before[1]
+        own = self.client_page(participant)
+        assert "Preview for staff" not in own and "(the participant" not in own
+
+    @staticmethod
+    def client_page(participant) -> str:
+        from django.test import Client
+
+        return Client().get(reverse("surveys:questionnaire", args=[participant.token])).content.decode()
+
+    def test_the_preview_is_for_staff_only_and_knows_its_languages(self, staff_client, participant):
+        from django.test import Client
+
+        url = reverse("surveys:preview", args=[participant.workshop.pk, "en"])
+        anonymous = Client().get(url)
+        assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+        assert staff_client.get(reverse("surveys:preview", args=[participant.workshop.pk, "xx"])).status_code == 404
+        assert staff_client.get(reverse("surveys:preview", args=[999_999, "en"])).status_code == 404
+
+    def test_the_workshop_page_links_the_preview_in_each_language(self, staff_client, participant):
+        page = staff_client.get(reverse("admin:workshops_workshop_change", args=[participant.workshop.pk]))
+        html = page.content.decode()
+        for code in ("en", "fr"):
+            assert reverse("surveys:preview", args=[participant.workshop.pk, code]) in html

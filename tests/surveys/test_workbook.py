@@ -100,7 +100,9 @@ def test_errors_in_all_three_sheets_change_nothing_and_are_all_listed():
     assert "workshops!3 end_date: 2019-12-09 is before the start date 2019-12-12" in errors
     assert "workshops!4 code: T-1 appears twice (also row 2)" in errors
     assert "participants!3 email: not a valid e-mail address: 'not-an-address'" in errors
-    assert "participants!3 administration: unknown member administration 'XX'" in errors
+    unknown = next(line for line in errors if line.startswith("participants!3 administration:"))
+    assert unknown.startswith("participants!3 administration: unknown member administration 'XX' (valid codes: ")
+    assert all(f" {code}," in unknown or f" {code})" in unknown for code in ("FJ", "PG", "WS"))
     assert "participants!4 workshop: no workshop with code T-9" in errors
     assert "participants!5 email: A@example.org is listed twice for workshop T-1 (also row 2)" in errors
     assert "responses!2 q3_direct_effects: expected yes/no, got 'maybe'" in errors
@@ -539,3 +541,22 @@ def test_a_workshops_title_per_language_imports_and_a_workbook_without_it_keeps_
     with pytest.raises(WorkbookInvalid) as error:
         import_workbook(make_workbook({"workshops": [[*WORKSHOP_HEADER[:5], "title_fr"], [*row, "x" * 301]]}))
     assert str(error.value.errors[0]).startswith("workshops!2 title_fr:")
+
+
+def test_an_end_date_moved_past_the_workshops_invitation_is_refused_with_its_row_and_column(workshop_factory):
+    workshop = workshop_factory(code="T-1", invitation_date_override=dt.date(2020, 3, 1))
+    before = counts()
+    source = make_workbook(
+        {
+            "workshops": [
+                WORKSHOP_HEADER,
+                ["T-1", "WCO Regional Workshop on Testing", "regional", "2020-03-02", "2020-03-05", "", "", ""],
+            ]
+        }
+    )
+    errors = errors_of(source)
+    assert errors == [
+        "workshops!2 end_date: The invitation (1 March 2020) must be on or after the workshop's end (5 March 2020)."
+    ]
+    workshop.refresh_from_db()
+    assert workshop.end_date == dt.date(2019, 12, 5) and counts() == before
