@@ -48,6 +48,8 @@ CODES_NOTE = Note(
         "administration."
     )
 )
+# The same note where no administration sent two replies: no "×2" to explain, so none is explained.
+CODES_ONLY_NOTE = Note(_("Administrations are written by their codes (Appendix 2)."))
 # The notes of Tables 4 and 7, for the PDF and the Excel workbook alike: the marks mean nothing without them.
 TABLE_NOTES: dict[str, tuple[Note, ...]] = {
     "table4": (
@@ -106,7 +108,11 @@ class DisplayTable:
 
     @property
     def notes(self) -> tuple[Note, ...]:
-        return TABLE_NOTES.get(self.key, ())
+        """The table's notes; the "×2" is explained only where a cell shows one."""
+        notes = TABLE_NOTES.get(self.key, ())
+        if any("×" in cell.html for row in (*self.rows, *self.summary) for cell in row):
+            return notes
+        return tuple(CODES_ONLY_NOTE if note is CODES_NOTE else note for note in notes)
 
     @property
     def numbered(self) -> bool:
@@ -145,7 +151,8 @@ def _cell(value, tag: str, decimals: int) -> Cell:
         return Cell(mark_safe(""), False)
     if isinstance(value, float):
         # The active language's decimal sign: 0.226 in English, 0,226 in French.
-        return Cell(format_html("{}", number_format(value, decimal_pos=decimals)), True)
+        # A negative figure (phi) takes the true minus sign, not a hyphen.
+        return Cell(format_html("{}", number_format(value, decimal_pos=decimals).replace("-", "\u2212")), True)
     numeric = isinstance(value, int) and not isinstance(value, bool)
     if isinstance(value, str):
         value = wording.cell_text(value)

@@ -13,11 +13,29 @@ import re
 
 from django.utils import translation
 from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 # 'WCO Regional Workshop on AEO (Dec. 2019)': reports.tables.workshop_label's month, in English.
 _WORKSHOP_MONTH = re.compile(r"^(?P<title>.*) \((?P<month>[A-Z][a-z]{2})\. (?P<year>\d{4})\)$", re.S)
 _MONTHS = {dt.date(2000, number, 1).strftime("%b"): number for number in range(1, 13)}
+
+
+# Django's own month abbreviations (the date format "N"), listed here so that our catalogue carries them: French
+# writes them as CLDR does ("janv.", "févr."), where Django's catalogue has "jan.", "fév.".
+MONTH_ABBREVIATIONS = (
+    pgettext_lazy("abbrev. month", "Jan."),
+    pgettext_lazy("abbrev. month", "Feb."),
+    pgettext_lazy("abbrev. month", "March"),
+    pgettext_lazy("abbrev. month", "April"),
+    pgettext_lazy("abbrev. month", "May"),
+    pgettext_lazy("abbrev. month", "June"),
+    pgettext_lazy("abbrev. month", "July"),
+    pgettext_lazy("abbrev. month", "Aug."),
+    pgettext_lazy("abbrev. month", "Sept."),
+    pgettext_lazy("abbrev. month", "Oct."),
+    pgettext_lazy("abbrev. month", "Nov."),
+    pgettext_lazy("abbrev. month", "Dec."),
+)
 
 
 def label(text: str) -> str:
@@ -39,3 +57,19 @@ def cell_text(text: str) -> str:
     """A text cell of a table: a label of the product's, or a workshop's label."""
     translated = label(text)
     return translated if translated != text else workshop_label(text)
+
+
+def administration_name(administration) -> str:
+    """An administration's name in the active language: the one place the report takes it from, so that names in
+    every language (the member list's, docs/offices.md) reach the report through here. Until an administration
+    carries names by language, its own name."""
+    name_in = getattr(administration, "name_in", None)
+    if callable(name_in):
+        return str(name_in(translation.get_language()))
+    return administration.name
+
+
+def quote_attribution(quote) -> str:
+    """`(Administration – Workshop title)` under a quote, the administration named in the active language."""
+    participant = quote.response.participant
+    return f"({administration_name(participant.administration)} – {participant.workshop.title})"

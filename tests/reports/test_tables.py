@@ -86,7 +86,7 @@ def test_table1_counts_participants_administrations_replies_and_rates():
     assert table.rows[1] == [2, "WCO Sub-regional Workshop B (Sep. 2019)", "Sub-regional", 2, 3, 2, 67]
     assert table.rows[2] == [3, "WCO National Workshop (Mar. 2020)", "National", 1, 1, 1, 100]
     assert table.summary == [
-        ["", "Sub-total of Sub-Regional Workshops", "", 2, 3, 2, 67],
+        ["", "Sub-total of Sub-regional Workshops", "", 2, 3, 2, 67],
         ["", "Sub-total of Regional Workshops", "", 4, 4, 1, 25],
         ["", "Sub-total of National Workshops", "", 1, 1, 1, 100],
         ["", "Total", "", 7, 8, 4, 50],
@@ -96,7 +96,7 @@ def test_table1_counts_participants_administrations_replies_and_rates():
 def test_no_national_subtotal_without_national_workshops():
     table = tables.table1(frame(participant(1), participant(2)))
     assert [row[1] for row in table.summary] == [
-        "Sub-total of Sub-Regional Workshops",
+        "Sub-total of Sub-regional Workshops",
         "Sub-total of Regional Workshops",
         "Total",
     ]
