@@ -143,12 +143,12 @@ def actions_chart(table2: Table, titled: bool = True) -> SafeString:
     return bar_chart(gettext("Follow-up actions taken (% of replies)"), bars, scale=100, titled=titled)
 
 
-def reply_rates_chart(rates: list[tuple[str, int | None, bool]], titled: bool = True) -> SafeString:
-    """Reply rate per round: (label, rate, published-only). Published-only rounds are drawn lighter; a year
-    without a survey (rate None) keeps its place, with no bar and the words "no survey"."""
+def reply_rates_chart(rates: list[tuple], titled: bool = True) -> SafeString:
+    """Reply rate per round: (label, rate, published-only[, surveyed]). Published-only rounds are drawn lighter; a
+    year without a survey (surveyed False) keeps its place, with no bar and the words "no survey"."""
     bars = [
-        Bar(label, rate or 0, _percent(rate) if rate is not None else gettext("no survey"), muted)
-        for label, rate, muted in rates
+        Bar(label, rate or 0, _percent(rate) if (rest[0] if rest else True) else gettext("no survey"), muted)
+        for label, rate, muted, *rest in rates
     ]
     return bar_chart(
         gettext("Reply rate by survey round"),
@@ -159,20 +159,21 @@ def reply_rates_chart(rates: list[tuple[str, int | None, bool]], titled: bool = 
     )
 
 
-def with_years_without_survey(trend) -> list[tuple[str, int | None, bool]]:
-    """The rounds of reply_rate_trend() as (label, rate, published-only), with a row for each year between two
-    rounds that had no survey (rate None), so that the chart does not close the gap silently."""
-    rows: list[tuple[str, int | None, bool]] = []
+def with_years_without_survey(trend) -> list[tuple[str, int | None, bool, bool]]:
+    """The rounds of reply_rate_trend() as (label, rate, published-only, surveyed), with a row for each year between
+    two rounds that had no survey, so that the chart does not close the gap silently."""
+    rows: list[tuple[str, int | None, bool, bool]] = []
     previous = None
     for found in trend:
         if previous is not None:
             for year in range(previous + 1, found.fiscal_year):
-                rows.append((gettext("Survey %(year)s") % {"year": survey_year(year)}, None, False))
+                rows.append((gettext("Survey %(year)s") % {"year": survey_year(year)}, None, False, False))
         rows.append(
             (
                 gettext("Survey %(year)s") % {"year": survey_year(found.fiscal_year)},
                 found.reply_rate,
                 found.source == "published",
+                True,
             )
         )
         previous = found.fiscal_year

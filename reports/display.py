@@ -20,6 +20,7 @@ from rocbap.percentages import percent_sign
 class Cell:
     html: SafeString
     numeric: bool
+    code: bool = False  # a cell of administration codes with at least one code
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,19 @@ class DisplayTable:
 
     @property
     def notes(self) -> tuple[Note, ...]:
-        """The table's notes; the "×2" is explained only where a cell shows one."""
-        notes = TABLE_NOTES.get(self.key, ())
-        if any("×" in cell.html for row in (*self.rows, *self.summary) for cell in row):
-            return notes
-        return tuple(CODES_ONLY_NOTE if note is CODES_NOTE else note for note in notes)
+        """The table's notes, each only where the table shows what it explains: the codes where a cell names an
+        administration, the "×2" where a cell shows one, underlining and bold where a cell is so marked."""
+        cells = [cell.html for row in self.rows for cell in row]
+        shown = []
+        for note in TABLE_NOTES.get(self.key, ()):
+            if note is CODES_NOTE:
+                if not any(cell.code for row in self.rows for cell in row):
+                    continue
+                note = note if any("×" in html for html in cells) else CODES_ONLY_NOTE
+            elif note.tag and not any(f"<{note.tag}>" in html for html in cells):
+                continue
+            shown.append(note)
+        return tuple(shown)
 
     @property
     def numbered(self) -> bool:
@@ -142,7 +151,7 @@ def _code_cell(cell: CodeCell, tag: str) -> SafeString:
 
 def _cell(value, tag: str, decimals: int) -> Cell:
     if isinstance(value, CodeCell):
-        return Cell(_code_cell(value, tag), False)
+        return Cell(_code_cell(value, tag), False, bool(value.entries))
     if isinstance(value, CountShare):
         # `8 (35%)`, the per cent sign as the active language writes it
         shown = f"{value.count}" if value.percent is None else f"{value.count} ({percent_sign(value.percent)})"

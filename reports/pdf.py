@@ -231,11 +231,10 @@ def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData |
 def _association_shown(data: ReportData) -> bool:
     """The association table is printed only when some pairing could be tested (else 2.7 says there are too few
     replies, once)."""
+    from reports.stats import too_few_replies
+
     table = data.tables.get("associations")
-    if table is None:
-        return False
-    adjusted = table.columns.index("Holm-adjusted p")
-    return any(row[adjusted] is not None for row in table.rows)
+    return table is not None and not too_few_replies(table)
 
 
 def _association_sentences(data: ReportData, association_sentences) -> list[str]:
@@ -278,7 +277,9 @@ def numbered_exhibits(context: dict[str, Any]) -> dict[str, Any]:
     shown_tables = [
         key
         for key in TABLE_ORDER
-        if key in tables and (key == "table1" or has_replies) and (key != "associations" or context["association_shown"])
+        if key in tables
+        and (key == "table1" or has_replies)
+        and (key != "associations" or context["association_shown"])
     ]
     captions: dict[str, str] = {}
     listed_figures = []

@@ -14,9 +14,9 @@ decimals follow the language (rocbap.percentages.percent_sign, django.utils.form
 
 from __future__ import annotations
 
-from django.utils.formats import number_format
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -360,7 +360,9 @@ def _replies_sentence(figures: Figures) -> str:
     if figures.replies == 1:
         return gettext("The Survey %(year)s received a single reply, a reply rate of %(rate)s%(previous)s.") % values
     return (
-        gettext("The total number of replies to the Survey %(year)s is %(replies)s, a reply rate of %(rate)s%(previous)s.")
+        gettext(
+            "The total number of replies to the Survey %(year)s is %(replies)s, a reply rate of %(rate)s%(previous)s."
+        )
         % values
     )
 
@@ -704,13 +706,12 @@ def _number(value: float | None) -> str:
 def association_summary(data: ReportData) -> str | None:
     """What section 2.7 found, in one sentence, from the same list it reads (stats.clear_associations): the
     bottom lines above describe who did what, and the summary claims no more than the statistics carry."""
-    from reports.stats import clear_associations  # scipy, as for the association table itself
+    from reports.stats import clear_associations, too_few_replies  # scipy, as for the association table itself
 
     table = data.tables.get("associations")
     if table is None or not table.rows:
         return None
-    adjusted = table.columns.index("Holm-adjusted p")
-    if all(row[adjusted] is None for row in table.rows):
+    if too_few_replies(table):
         # 2.7 says there are too few replies to look: so does the summary.
         return gettext(
             "These figures describe what the respondents did, not that one step led to another; there are too few "
