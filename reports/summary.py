@@ -116,7 +116,7 @@ def action_sentence(action: str, count: int, share: int | None, replies: int) ->
         if share is not None and replies > 1
         else "",
     }
-    return str(some) % values
+    return str(some % values)  # the lazy plural picks its form from values["count"]
 
 
 def action_paragraphs(ranking: list[RankedAction], replies: int) -> list[dict[str, Any]]:
