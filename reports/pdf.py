@@ -71,7 +71,7 @@ def quotes_by_section(edition: ReportEdition) -> dict[str, list[Quote]]:
         )
         for quote in quotes:
             # The administration named in the report's language (reports.wording.administration_name).
-            quote.printed_attribution = wording.quote_attribution(quote)
+            quote.printed_attribution = wording.quote_attribution(quote)  # type: ignore[attr-defined]
             grouped[Section(quote.section).name.lower()].append(quote)
     return grouped
 
@@ -282,7 +282,7 @@ def numbered_exhibits(context: dict[str, Any]) -> dict[str, Any]:
         and (key != "associations" or context["association_shown"])
     ]
     captions: dict[str, str] = {}
-    listed_figures = []
+    listed_figures: list[dict[str, str]] = []
     for key, caption in FIGURE_CAPTIONS:
         if not context["charts"].get(key):
             continue

@@ -287,3 +287,21 @@ def test_utilization_described_counts_replies_that_answered_q2():
         participant(replied=False, q2_answered=True),  # a draft is not a reply
     )
     assert tables.utilization_described(data) == tables.CountShare(1, 33)
+
+
+def test_a_tables_notes_explain_only_what_it_shows():
+    from reports.display import CODES_NOTE, CODES_ONLY_NOTE, display_table
+    from reports.tables import CodeCell, CodeEntry, Table
+
+    def table4(*cells):
+        return display_table(
+            Table("table4", "Table 4", ["No.", "Workshop", "Shared", "Effects"], [[1, "A", *cells]], totals=None)
+        )
+
+    twice = table4(CodeCell([CodeEntry("FJ", 2, False)]), CodeCell([CodeEntry("FJ", 2, False)]))
+    assert CODES_NOTE in twice.notes and CODES_ONLY_NOTE not in twice.notes
+    assert not [note for note in twice.notes if note.tag]  # nothing underlined or bold: no NB1, NB2
+    once = table4(CodeCell([CodeEntry("FJ", 1, True)]), CodeCell([CodeEntry("FJ", 1, True)]))
+    assert CODES_ONLY_NOTE in once.notes and CODES_NOTE not in once.notes
+    assert {note.tag for note in once.notes if note.tag} == {"u", "b"}
+    assert table4(CodeCell([]), CodeCell([])).notes == ()
