@@ -144,10 +144,10 @@ def actions_chart(table2: Table, titled: bool = True) -> SafeString:
 
 
 def reply_rates_chart(rates: list[tuple], titled: bool = True) -> SafeString:
-    """Reply rate per round: (label, rate, published-only[, surveyed]). Published-only rounds are drawn lighter; a
-    year without a survey (surveyed False) keeps its place, with no bar and the words "no survey"."""
+    """Reply rate per round: (label, rate, published-only[, known]). Published-only rounds are drawn lighter; a year
+    whose figure is not known (known False) keeps its place, with no bar and the words "no figure"."""
     bars = [
-        Bar(label, rate or 0, _percent(rate) if (rest[0] if rest else True) else gettext("no survey"), muted)
+        Bar(label, rate or 0, _percent(rate) if (rest[0] if rest else True) else gettext("no figure"), muted)
         for label, rate, muted, *rest in rates
     ]
     return bar_chart(
@@ -159,9 +159,11 @@ def reply_rates_chart(rates: list[tuple], titled: bool = True) -> SafeString:
     )
 
 
-def with_years_without_survey(trend) -> list[tuple[str, int | None, bool, bool]]:
-    """The rounds of reply_rate_trend() as (label, rate, published-only, surveyed), with a row for each year between
-    two rounds that had no survey, so that the chart does not close the gap silently."""
+def with_years_without_figure(trend) -> list[tuple[str, int | None, bool, bool]]:
+    """The rounds of reply_rate_trend() as (label, rate, published-only, known), with a row for each year between
+    two rounds whose figure is not known, so that the chart does not close the gap silently. Such a year is a round
+    of its own (rounds are numbered by fiscal year: the Survey 2018 was the 4th) whose reply rate neither the
+    database nor the published reports give, so it says "no figure", not "no survey"."""
     rows: list[tuple[str, int | None, bool, bool]] = []
     previous = None
     for found in trend:
@@ -201,7 +203,7 @@ def report_charts(data, trend, titled: bool = True) -> dict[str, SafeString]:
     labels = {question: Response.answer_label(question) for question in data.figures.yes_shares}
     return {
         "actions": actions_chart(data.tables["table2"], titled),
-        "reply_rates": reply_rates_chart(with_years_without_survey(trend), titled),
+        "reply_rates": reply_rates_chart(with_years_without_figure(trend), titled),
         "yes_shares": yes_shares_chart([(labels[q], share) for q, share in data.figures.yes_shares.items()]),
         "direct_effects": yes_by_workshop_chart(
             gettext("Realized direct effects (Q3), % Yes"), data.tables["table3"], titled

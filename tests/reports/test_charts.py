@@ -85,7 +85,7 @@ def test_yes_by_workshop_chart_draws_each_workshop_and_the_total():
     assert texts[1:] == ["AEO", "25%", "IPR", "100%", "Total", "50%"]
 
 
-def test_years_without_a_survey_keep_their_row_and_say_so():
+def test_years_without_a_known_figure_keep_their_row_and_say_so():
     from types import SimpleNamespace
 
     trend = [
@@ -93,7 +93,7 @@ def test_years_without_a_survey_keep_their_row_and_say_so():
         SimpleNamespace(fiscal_year=2018, reply_rate=54, source="published"),
         SimpleNamespace(fiscal_year=2019, reply_rate=70, source="database"),
     ]
-    rows = charts.with_years_without_survey(trend)
+    rows = charts.with_years_without_figure(trend)
     assert [(label, rate, surveyed) for label, rate, _muted, surveyed in rows] == [
         ("Survey 2017", 57, True),
         ("Survey 2018", None, False),
@@ -101,7 +101,7 @@ def test_years_without_a_survey_keep_their_row_and_say_so():
         ("Survey 2020", 70, True),
     ]
     texts = [text.text for text in parse(charts.reply_rates_chart(rows)).iter(f"{SVG}text")]
-    assert texts[texts.index("Survey 2018") + 1] == "no survey"
+    assert texts[texts.index("Survey 2018") + 1] == "no figure"
 
 
 def test_the_pdf_draws_no_title_inside_a_chart():
