@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports import standing_texts, summary, typography, wording
+from reports import action_sentences, standing_texts, summary, typography, wording
 from reports.charts import report_charts
 from reports.display import display_table
 from reports.figures import ReportData, reply_rate_trend, report_data
@@ -178,7 +178,7 @@ def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData |
         "label": label,
     }
     tables = {key: display_table(table) for key, table in data.tables.items()}
-    actions = summary.action_paragraphs(data.figures.action_ranking, data.figures.replies)
+    actions = action_sentences.action_paragraphs(data.figures.action_ranking, data.figures.replies)
     quotes = quotes_by_section(edition)
     context = {
         "edition": edition,
@@ -204,7 +204,7 @@ def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData |
         "tables": tables,
         "actions": actions,
         "common_actions": actions,
-        "actions_nobody_took": summary.actions_nobody_took(data.figures.action_ranking),
+        "actions_nobody_took": action_sentences.actions_nobody_took(data.figures.action_ranking),
         "has_replies": data.figures.replies > 0,
         "signatory_title": signatory_title(edition, office),
         "office_email": settings.OFFICE_EMAIL,

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from reports import summary
+from reports import action_sentences, summary
 from reports.figures import previous_round, reply_rate_trend, report_data
 from reports.models import EarlierRound, ReportEdition
 from reports.summary import response_sentences, sentences
@@ -219,20 +219,20 @@ def test_each_action_taken_has_its_sentence_and_those_nobody_took_one_between_th
         RankedAction("Make recommendations", 0, 0),
         RankedAction("Others", 0, 0),
     ]
-    paragraphs = summary.action_paragraphs(ranking, replies=3)
+    paragraphs = action_sentences.action_paragraphs(ranking, replies=3)
     assert [paragraph["sentence"] for paragraph in paragraphs] == [
         "2 respondents (67% of the replies) submitted a report to their superiors after the workshop.",
         "1 respondent (33% of the replies) shared the training materials with their colleagues after the workshop.",
     ]
-    assert summary.actions_nobody_took(ranking) == (
+    assert action_sentences.actions_nobody_took(ranking) == (
         "None of the respondents made recommendations to management officials. None of the respondents took other "
         "follow-up actions."
     )
     with translation.override("fr"):
-        french = [paragraph["sentence"] for paragraph in summary.action_paragraphs(ranking, replies=3)]
+        french = [paragraph["sentence"] for paragraph in action_sentences.action_paragraphs(ranking, replies=3)]
     assert french[0].startswith("2 répondants") and " ont remis " in french[0]
     assert french[1].startswith("1 répondant ") and " a partagé " in french[1]
     # With a single reply, its share says nothing the count does not.
-    assert summary.action_sentence("Submit reports", 1, 100, replies=1) == (
+    assert action_sentences.action_sentence("Submit reports", 1, 100, replies=1) == (
         "1 respondent submitted a report to their superiors after the workshop."
     )
