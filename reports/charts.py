@@ -54,8 +54,33 @@ def label_lines(label: str, limit: int = LABEL_CHARACTERS) -> list[str]:
     return lines or [""]
 
 
+LEGEND_FONT = 11
+# DejaVu Sans's widest letters are about 0.7 em (W, M, m); an estimate on the wide side keeps the marks apart.
+LETTER_EM = 0.68
+
+
+def text_width(text: str, font_size: float = LEGEND_FONT) -> float:
+    """A generous estimate of a text's width in DejaVu Sans (the SVG is drawn before any layout)."""
+    return len(text) * font_size * LETTER_EM
+
+
+def legend_layout(legend: tuple[str, str], width: int) -> list[tuple[float, int, str]]:
+    """(x, y offset, text) of each legend entry: the second entry starts after the first one's text, never on it,
+    and goes to a line of its own when the two do not fit side by side (a longer language)."""
+    dark, light = legend
+    first_x = LABEL_WIDTH
+    second_x = first_x + 18 + text_width(dark) + 24
+    if second_x + 18 + text_width(light) <= width:
+        return [(first_x, 0, dark), (second_x, 0, light)]
+    return [(first_x, 0, dark), (first_x, 22, light)]
+
+
 def bar_chart(
-    title: str, bars: list[Bar], scale: float | None = None, legend: tuple[str, str] | None = None
+    title: str,
+    bars: list[Bar],
+    scale: float | None = None,
+    legend: tuple[str, str] | None = None,
+    titled: bool = True,
 ) -> SafeString:
     """Horizontal bars with their label on the left and their value on the right; `legend` names what the dark and
     the light colour stand for, when bars of both are drawn. Every text is escaped here."""
@@ -65,15 +90,18 @@ def bar_chart(
     heights = [max(ROW_HEIGHT, LINE_HEIGHT * len(lines) + 12) for lines in wrapped]
     colours_used = {bar.muted for bar in bars}
     show_legend = legend is not None and len(colours_used) == 2
-    height = sum(heights) + 34 + (22 if show_legend else 0)
+    legend_rows = legend_layout(legend, width) if legend is not None and show_legend else []
+    top = 28 if titled else 6
+    height = sum(heights) + top + 6 + 22 * len({y for _x, y, _text in legend_rows})
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" font-family="{FONT}" font-size="12" '
         f'fill="{TEXT_COLOUR}">',
         f"<title>{escape(title)}</title>",
-        f'<text x="0" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
-    y = 28
+    if titled:  # the PDF gives the chart a numbered caption instead: one title, not two
+        parts.append(f'<text x="0" y="16" font-size="13" font-weight="bold">{escape(title)}</text>')
+    y = top
     for bar, lines, row_height in zip(bars, wrapped, heights, strict=True):
         length = max(0.0, min(bar.value / scale, 1.0)) * BAR_WIDTH
         colour = EARLIER_COLOUR if bar.muted else BAR_COLOUR
@@ -92,14 +120,11 @@ def bar_chart(
             f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{middle + 4:.1f}">{escape(bar.text)}</text>',
         ]
         y += row_height
-    if legend is not None and show_legend:
-        dark, light = legend
-        y += 8
+    y += 8
+    for (x, row, text), colour in zip(legend_rows, (BAR_COLOUR, EARLIER_COLOUR), strict=False):
         parts += [
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="12" height="12" fill="{BAR_COLOUR}"/>',
-            f'<text x="{LABEL_WIDTH + 18}" y="{y + 10}" font-size="11">{escape(dark)}</text>',
-            f'<rect x="{LABEL_WIDTH + 160}" y="{y}" width="12" height="12" fill="{EARLIER_COLOUR}"/>',
-            f'<text x="{LABEL_WIDTH + 178}" y="{y + 10}" font-size="11">{escape(light)}</text>',
+            f'<rect x="{x}" y="{y + row}" width="12" height="12" fill="{colour}"/>',
+            f'<text x="{x + 18}" y="{y + row + 10}" font-size="{LEGEND_FONT}">{escape(text)}</text>',
         ]
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above went through escape()
@@ -109,24 +134,52 @@ def _percent(value: int | None) -> str:
     return "–" if value is None else percent_sign(value)
 
 
-def actions_chart(table2: Table) -> SafeString:
+def actions_chart(table2: Table, titled: bool = True) -> SafeString:
     """Table 2's follow-up actions, most common first, as share of replies."""
     bars = [
         Bar(wording.label(name), share or 0, f"{count} ({percent_sign(share)})" if share is not None else str(count))
         for name, count, share in action_ranking(table2)
     ]
-    return bar_chart(gettext("Follow-up actions taken (% of replies)"), bars, scale=100)
+    return bar_chart(gettext("Follow-up actions taken (% of replies)"), bars, scale=100, titled=titled)
 
 
-def reply_rates_chart(rates: list[tuple[str, int | None, bool]]) -> SafeString:
-    """Reply rate per round: (label, rate, published-only). Published-only rounds are drawn lighter."""
-    bars = [Bar(label, rate or 0, _percent(rate), muted) for label, rate, muted in rates]
+def reply_rates_chart(rates: list[tuple], titled: bool = True) -> SafeString:
+    """Reply rate per round: (label, rate, published-only[, known]). Published-only rounds are drawn lighter; a year
+    whose figure is not known (known False) keeps its place, with no bar and the words "no figure"."""
+    bars = [
+        Bar(label, rate or 0, _percent(rate) if (rest[0] if rest else True) else gettext("no figure"), muted)
+        for label, rate, muted, *rest in rates
+    ]
     return bar_chart(
         gettext("Reply rate by survey round"),
         bars,
         scale=100,
         legend=(gettext("Counted from the replies"), gettext("As published")),
+        titled=titled,
     )
+
+
+def with_years_without_figure(trend) -> list[tuple[str, int | None, bool, bool]]:
+    """The rounds of reply_rate_trend() as (label, rate, published-only, known), with a row for each year between
+    two rounds whose figure is not known, so that the chart does not close the gap silently. Such a year is a round
+    of its own (rounds are numbered by fiscal year: the Survey 2018 was the 4th) whose reply rate neither the
+    database nor the published reports give, so it says "no figure", not "no survey"."""
+    rows: list[tuple[str, int | None, bool, bool]] = []
+    previous = None
+    for found in trend:
+        if previous is not None:
+            for year in range(previous + 1, found.fiscal_year):
+                rows.append((gettext("Survey %(year)s") % {"year": survey_year(year)}, None, False, False))
+        rows.append(
+            (
+                gettext("Survey %(year)s") % {"year": survey_year(found.fiscal_year)},
+                found.reply_rate,
+                found.source == "published",
+                True,
+            )
+        )
+        previous = found.fiscal_year
+    return rows
 
 
 def yes_shares_chart(yes_shares: list[tuple[str, int | None]]) -> SafeString:
@@ -134,32 +187,31 @@ def yes_shares_chart(yes_shares: list[tuple[str, int | None]]) -> SafeString:
     return bar_chart(gettext("Replies answering Yes"), bars, scale=100)
 
 
-def yes_by_workshop_chart(title: str, table: Table) -> SafeString:
+def yes_by_workshop_chart(title: str, table: Table, titled: bool = True) -> SafeString:
     """A Yes/No table's Yes (%) per workshop and in total (Tables 3, 5 and 6), in the section of its table."""
     name, share = table.columns.index("Workshop"), table.columns.index("Yes (%)")
     rows = [*table.rows, *(row for row in table.summary if row[name] == "Total")]
     bars = [Bar(wording.cell_text(str(row[name])), row[share] or 0, _percent(row[share])) for row in rows]
-    return bar_chart(title, bars, scale=100)
+    return bar_chart(title, bars, scale=100, titled=titled)
 
 
-def report_charts(data, trend) -> dict[str, SafeString]:
+def report_charts(data, trend, titled: bool = True) -> dict[str, SafeString]:
     """The charts of a report: `data` is reports.figures.ReportData, `trend` reply_rate_trend()'s list.
     Keys: actions, reply_rates, yes_shares (the staff page's), direct_effects, efficiency, projects (the PDF's, one
-    in the section of each Yes/No table). Worded in the active language."""
+    in the section of each Yes/No table). Worded in the active language; `titled=False` leaves the title out of the
+    drawing (the PDF numbers and captions each figure itself)."""
     labels = {question: Response.answer_label(question) for question in data.figures.yes_shares}
-    rounds = [
-        (gettext("Survey %(year)s") % {"year": survey_year(r.fiscal_year)}, r.reply_rate, r.source == "published")
-        for r in trend
-    ]
     return {
-        "actions": actions_chart(data.tables["table2"]),
-        "reply_rates": reply_rates_chart(rounds),
+        "actions": actions_chart(data.tables["table2"], titled),
+        "reply_rates": reply_rates_chart(with_years_without_figure(trend), titled),
         "yes_shares": yes_shares_chart([(labels[q], share) for q, share in data.figures.yes_shares.items()]),
-        "direct_effects": yes_by_workshop_chart(gettext("Realized direct effects (Q3), % Yes"), data.tables["table3"]),
+        "direct_effects": yes_by_workshop_chart(
+            gettext("Realized direct effects (Q3), % Yes"), data.tables["table3"], titled
+        ),
         "efficiency": yes_by_workshop_chart(
-            gettext("Improved efficiency and effectiveness (Q4), % Yes"), data.tables["table5"]
+            gettext("Improved efficiency and effectiveness (Q4), % Yes"), data.tables["table5"], titled
         ),
         "projects": yes_by_workshop_chart(
-            gettext("Initiated modernization projects (Q5), % Yes"), data.tables["table6"]
+            gettext("Initiated modernization projects (Q5), % Yes"), data.tables["table6"], titled
         ),
     }

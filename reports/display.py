@@ -20,6 +20,7 @@ from rocbap.percentages import percent_sign
 class Cell:
     html: SafeString
     numeric: bool
+    code: bool = False  # a cell of administration codes with at least one code
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ CODES_NOTE = Note(
         "administration."
     )
 )
+# The same note where no administration sent two replies: no "×2" to explain, so none is explained.
+CODES_ONLY_NOTE = Note(_("Administrations are written by their codes (Appendix 2)."))
 # The notes of Tables 4 and 7, for the PDF and the Excel workbook alike: the marks mean nothing without them.
 TABLE_NOTES: dict[str, tuple[Note, ...]] = {
     "table4": (
@@ -106,7 +109,19 @@ class DisplayTable:
 
     @property
     def notes(self) -> tuple[Note, ...]:
-        return TABLE_NOTES.get(self.key, ())
+        """The table's notes, each only where the table shows what it explains: the codes where a cell names an
+        administration, the "×2" where a cell shows one, underlining and bold where a cell is so marked."""
+        cells = [cell.html for row in self.rows for cell in row]
+        shown = []
+        for note in TABLE_NOTES.get(self.key, ()):
+            if note is CODES_NOTE:
+                if not any(cell.code for row in self.rows for cell in row):
+                    continue
+                note = note if any("×" in html for html in cells) else CODES_ONLY_NOTE
+            elif note.tag and not any(f"<{note.tag}>" in html for html in cells):
+                continue
+            shown.append(note)
+        return tuple(shown)
 
     @property
     def numbered(self) -> bool:
@@ -136,7 +151,7 @@ def _code_cell(cell: CodeCell, tag: str) -> SafeString:
 
 def _cell(value, tag: str, decimals: int) -> Cell:
     if isinstance(value, CodeCell):
-        return Cell(_code_cell(value, tag), False)
+        return Cell(_code_cell(value, tag), False, bool(value.entries))
     if isinstance(value, CountShare):
         # `8 (35%)`, the per cent sign as the active language writes it
         shown = f"{value.count}" if value.percent is None else f"{value.count} ({percent_sign(value.percent)})"
@@ -145,7 +160,8 @@ def _cell(value, tag: str, decimals: int) -> Cell:
         return Cell(mark_safe(""), False)
     if isinstance(value, float):
         # The active language's decimal sign: 0.226 in English, 0,226 in French.
-        return Cell(format_html("{}", number_format(value, decimal_pos=decimals)), True)
+        # A negative figure (phi) takes the true minus sign, not a hyphen.
+        return Cell(format_html("{}", number_format(value, decimal_pos=decimals).replace("-", "\u2212")), True)
     numeric = isinstance(value, int) and not isinstance(value, bool)
     if isinstance(value, str):
         value = wording.cell_text(value)

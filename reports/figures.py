@@ -47,7 +47,7 @@ class Figures:
     participants: int
     replies: int
     reply_rate: int | None
-    scope_rates: dict[str, int | None]  # "Sub-total of Sub-Regional Workshops" etc. -> rate
+    scope_rates: dict[str, int | None]  # "Sub-total of Sub-regional Workshops" etc. -> rate
     rates_by_scope: dict[str, int | None]  # "sub-regional", "regional", "national" (those present) -> rate
     subregional_rate: int | None
     regional_rate: int | None

@@ -10,6 +10,7 @@ import mimetypes
 import os
 import tempfile
 import time
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,19 +21,19 @@ from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from impact import report as impact_report
 from impact.report import tangible_results
-from reports import standing_texts, summary
+from reports import action_sentences, standing_texts, summary, typography, wording
 from reports.charts import report_charts
 from reports.display import display_table
 from reports.figures import ReportData, reply_rate_trend, report_data
 from reports.models import EARLIER_ROUND_PERCENTS, EarlierRound, EditionStatus, Quote, ReportEdition, Section
-from reports.tables import CodeCell, RankedAction
+from reports.tables import CodeCell
 from rocbap.languages import normalized, office_names
-from rocbap.percentages import percent_sign
+from rocbap.office import OfficeNames
 from surveys import instrument
 from surveys.models import Response
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
@@ -71,6 +72,8 @@ def quotes_by_section(edition: ReportEdition) -> dict[str, list[Quote]]:
             "response__participant__workshop", "response__participant__administration"
         )
         for quote in quotes:
+            # The administration named in the report's language (reports.wording.administration_name).
+            quote.printed_attribution = wording.quote_attribution(quote)  # type: ignore[attr-defined]
             grouped[Section(quote.section).name.lower()].append(quote)
     return grouped
 
@@ -89,9 +92,21 @@ def codes_in_report(data: ReportData, quotes: dict[str, list[Quote]]) -> set[str
     return codes
 
 
-def abbreviations(codes: set[str]) -> list[MemberAdministration]:
-    """Appendix 2: exactly the administrations that appear in the report, by code."""
-    return list(MemberAdministration.objects.filter(code__in=codes).order_by("code"))
+def abbreviations(codes: set[str]) -> list[tuple[str, str]]:
+    """Appendix 2: exactly the administrations that appear in the report, by code, each (code, name) with the name
+    in the active language; empty when the report names none (the appendix is then left out)."""
+    return [
+        (administration.code, wording.administration_name(administration))
+        for administration in MemberAdministration.objects.filter(code__in=codes).order_by("code")
+    ]
+
+
+def signatory_title(edition: ReportEdition, office: OfficeNames) -> str:
+    """The signatory's title in the report's language: the office file's, unless staff wrote a title of their own
+    (a title equal to the office's title in another language is the office's, and is written in this one)."""
+    written = edition.signatory_title.strip()
+    known = {settings.OFFICE.in_language(code).signatory_title for code, _name in settings.LANGUAGES}
+    return office.signatory_title if not written or written in known else written
 
 
 # The header block of the questionnaire as participants see it (templates/surveys/_header.html, then the
@@ -118,88 +133,6 @@ def appendix_questions() -> list[dict[str, Any]]:
             ],
         }
         for question in instrument.QUESTIONS
-    ]
-
-
-def _action_sentence(action: str, count: int, share: int | None) -> str:
-    """What the respondents who took a Q1 action did, one sentence per column of Table 2 (the verb agrees with
-    the count, so each is one message with its plural)."""
-    values = {
-        "count": count,
-        "share": gettext(" (%(share)s of the replies)") % {"share": percent_sign(share)} if share is not None else "",
-    }
-    if action == "Share training materials":
-        return (
-            ngettext(
-                "%(count)s respondent%(share)s shared the training materials with their colleagues after the workshop.",
-                "%(count)s respondents%(share)s shared the training materials with their colleagues after the "
-                "workshop.",
-                count,
-            )
-            % values
-        )
-    if action == "Submit reports":
-        return (
-            ngettext(
-                "%(count)s respondent%(share)s submitted a report to their superiors after the workshop.",
-                "%(count)s respondents%(share)s submitted a report to their superiors after the workshop.",
-                count,
-            )
-            % values
-        )
-    if action == "Make recommendations":
-        return (
-            ngettext(
-                "%(count)s respondent%(share)s made recommendations to management officials for consideration after "
-                "the workshop.",
-                "%(count)s respondents%(share)s made recommendations to management officials for consideration after "
-                "the workshop.",
-                count,
-            )
-            % values
-        )
-    if action == "Organize in-house workshop":
-        return (
-            ngettext(
-                "%(count)s respondent%(share)s organized an in-house workshop to cascade down the lessons learnt "
-                "after the workshop.",
-                "%(count)s respondents%(share)s organized an in-house workshop to cascade down the lessons learnt "
-                "after the workshop.",
-                count,
-            )
-            % values
-        )
-    if action == "Develop operational manuals":
-        return (
-            ngettext(
-                "%(count)s respondent%(share)s developed or updated operational manuals after the workshop.",
-                "%(count)s respondents%(share)s developed or updated operational manuals after the workshop.",
-                count,
-            )
-            % values
-        )
-    return (
-        ngettext(
-            "%(count)s respondent%(share)s took other follow-up actions after the workshop.",
-            "%(count)s respondents%(share)s took other follow-up actions after the workshop.",
-            count,
-        )
-        % values
-    )
-
-
-def action_paragraphs(ranking: list[RankedAction]) -> list[dict[str, Any]]:
-    """2.2.x: the follow-up actions of Table 2 by how often they were taken, with count and share, worded in the
-    active language."""
-    return [
-        {
-            "action": action,
-            "heading": summary.spoken(action)[:1].upper() + summary.spoken(action)[1:],
-            "sentence": _action_sentence(action, count, share),
-            "count": count,
-            "share": share,
-        }
-        for action, count, share in ranking
     ]
 
 
@@ -247,7 +180,7 @@ def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData |
         "label": label,
     }
     tables = {key: display_table(table) for key, table in data.tables.items()}
-    actions = action_paragraphs(data.figures.action_ranking)
+    actions = action_sentences.action_paragraphs(data.figures.action_ranking, data.figures.replies)
     quotes = quotes_by_section(edition)
     context = {
         "edition": edition,
@@ -268,12 +201,14 @@ def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData |
         "introduction": edition.introduction.strip() or standing_texts.introduction(),
         "associations_text": standing_texts.associations(),
         # Worded again here, in the report's language (the figures may have been counted for another page).
-        "association_sentences": association_sentences(data.tables["associations"])
-        if "associations" in data.tables
-        else [],
+        "association_sentences": _association_sentences(data, association_sentences),
+        "association_shown": _association_shown(data),
         "tables": tables,
         "actions": actions,
-        "common_actions": [action for action in actions if action["action"] != "Others"],
+        "common_actions": actions,
+        "actions_nobody_took": action_sentences.actions_nobody_took(data.figures.action_ranking),
+        "has_replies": data.figures.replies > 0,
+        "signatory_title": signatory_title(edition, office),
         "office_email": settings.OFFICE_EMAIL,
         "response_sentences": summary.response_sentences(data),
         # "2.2" -> "s2_2": a key the template can name.
@@ -289,19 +224,94 @@ def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData |
         "abbreviations": abbreviations(codes_in_report(data, quotes)),
         "figures": data.figures,
         "summary_sentences": summary.sentences(data),
-        "charts": report_charts(data, reply_rate_trend(until=fiscal_year)),
+        "charts": report_charts(data, reply_rate_trend(until=fiscal_year), titled=False),
         # The year's publishable success stories by kind (templates/impact/_report_results.html); empty: no section.
         "tangible_results": tangible_results(fiscal_year),
     }
+    context.update(numbered_exhibits(context))
     return context
+
+
+def _association_shown(data: ReportData) -> bool:
+    """The association table is printed only when some pairing could be tested (else 2.7 says there are too few
+    replies, once)."""
+    from reports.stats import too_few_replies
+
+    table = data.tables.get("associations")
+    return table is not None and not too_few_replies(table)
+
+
+def _association_sentences(data: ReportData, association_sentences) -> list[str]:
+    """2.7's reading. The standing text above the table already says what the table is and that it shows no cause,
+    so the reading's own opening explanation is left out: the table is explained once."""
+    table = data.tables.get("associations")
+    if table is None:
+        return []
+    found = association_sentences(table)
+    return found[1:] if _association_shown(data) else found
+
+
+# The report's figures, in the order they are printed: (key in context["charts"], caption). Numbered as printed,
+# so that a chart left out (a question nobody answered) leaves no gap.
+FIGURE_CAPTIONS = (
+    ("reply_rates", _("Reply rate of this round and the earlier rounds")),
+    ("actions", _("Follow-up actions taken (Q1), share of replies")),
+    ("direct_effects", _("Share of the replies to Q3 that realized direct effects, by workshop")),
+    ("efficiency", _("Share of the replies to Q4 that saw better efficiency and effectiveness, by workshop")),
+    ("projects", _("Share of the replies to Q5 that initiated new projects, by workshop")),
+)
+# Which Yes share a chart of Yes by workshop draws: a question nobody answered has no chart.
+FIGURE_QUESTIONS = {"direct_effects": "q3_direct_effects", "efficiency": "q4_contributed", "projects": "q5_new_project"}
+TABLE_ORDER = ("table1", "table2", "table3", "table4", "table5", "table6", "table7", "associations")
+
+
+def numbered_exhibits(context: dict[str, Any]) -> dict[str, Any]:
+    """Every table and figure the report prints with its number and one caption, for the text and for the list in
+    the contents. Tables keep their published numbers (1-7, as in the Excel export), the association table is
+    Table 8; figures are numbered in print order."""
+    figures = context["figures"]
+    has_replies = figures.replies > 0
+    tables = context["tables"]
+    if "associations" in tables:
+        tables["associations"] = replace(
+            tables["associations"],
+            title=gettext("Table %(number)s – %(title)s")
+            % {"number": 8, "title": wording.label(tables["associations"].title)},
+        )
+    shown_tables = [
+        key
+        for key in TABLE_ORDER
+        if key in tables
+        and (key == "table1" or has_replies)
+        and (key != "associations" or context["association_shown"])
+    ]
+    captions: dict[str, str] = {}
+    listed_figures: list[dict[str, str]] = []
+    for key, caption in FIGURE_CAPTIONS:
+        if not context["charts"].get(key):
+            continue
+        if key != "reply_rates" and not has_replies:
+            continue
+        question = FIGURE_QUESTIONS.get(key)
+        if question and figures.yes_shares.get(question) is None:
+            continue
+        number = len(listed_figures) + 1
+        captions[key] = gettext("Figure %(number)s – %(caption)s") % {"number": number, "caption": caption}
+        listed_figures.append({"anchor": f"figure-{key}", "caption": captions[key]})
+    return {
+        "figure_captions": captions,
+        "listed_tables": [{"anchor": key, "caption": tables[key].caption} for key in shown_tables],
+        "listed_figures": listed_figures,
+    }
 
 
 # --- rendering ---------------------------------------------------------------------------------------------
 
 
 def render_html(context: dict[str, Any]) -> str:
-    with translation.override(context.get("language") or translation.get_language()):
-        return render_to_string("reports/report.html", context)
+    language = context.get("language") or translation.get_language()
+    with translation.override(language):
+        return typography.typeset(render_to_string("reports/report.html", context), language.split("-")[0])
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -129,7 +129,7 @@ def association_sentences(table) -> list[str]:
     index = {name: columns.index(name) for name in columns}
     adjusted = index[ADJUSTED_P]
     rows = [row for row in table.rows if row[adjusted] is not None]
-    if not rows:
+    if too_few_replies(table):
         return [gettext("There are too few replies to look for associations between follow-up actions and outcomes.")]
     replies = max(row[index["Replies to the outcome question"]] for row in rows)
     sentences = [
@@ -187,6 +187,15 @@ def association_sentences(table) -> list[str]:
 
 
 ADJUSTED_P = "Holm-adjusted p"
+
+
+def too_few_replies(table) -> bool:
+    """True when no pairing can show anything: no row has a p-value and a phi (a pairing where everybody or nobody
+    took the action, or everybody or nobody reached the outcome, compares nothing; one reply compares nothing at
+    all). Section 2.7 then says there are too few replies, prints no table, and the summary says the same."""
+    columns = table.columns
+    adjusted, phi_column = columns.index(ADJUSTED_P), columns.index("Phi")
+    return not any(row[adjusted] is not None and row[phi_column] is not None for row in table.rows)
 
 
 def clear_associations(table) -> list[list]:

@@ -14,6 +14,8 @@ decimals follow the language (rocbap.percentages.percent_sign, django.utils.form
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -23,18 +25,6 @@ from reports.tables import CountShare, RankedAction
 from rocbap.languages import office_names
 from rocbap.percentages import percent_sign
 
-ORDINALS = [
-    _("first"),
-    _("second"),
-    _("third"),
-    _("fourth"),
-    _("fifth"),
-    _("sixth"),
-    _("seventh"),
-    _("eighth"),
-    _("ninth"),
-    _("tenth"),
-]
 YES_QUESTIONS = {
     "q3_direct_effects": _("direct effects (Q3)"),
     "q4_contributed": _("better efficiency and effectiveness (Q4)"),
@@ -57,9 +47,17 @@ SCOPE_WORDS = {
 
 
 def _ordinal(number: int) -> str:
-    if 0 < number <= len(ORDINALS):
-        return str(ORDINALS[number - 1])
-    return gettext("%(number)sth") % {"number": number}
+    """A round's ordinal, always in figures (1st, 2nd, 12th; 1er, 2e in French): one style for every round, where
+    words would change to figures after the tenth."""
+    if number == 1:
+        return gettext("1st")
+    if number % 100 in (11, 12, 13) or number % 10 not in (1, 2, 3):
+        return gettext("%(number)sth") % {"number": number}
+    if number % 10 == 1:
+        return gettext("%(number)sst") % {"number": number}
+    if number % 10 == 2:
+        return gettext("%(number)snd") % {"number": number}
+    return gettext("%(number)srd") % {"number": number}
 
 
 def _percent(value: int | float | None) -> str:
@@ -148,40 +146,84 @@ def top_actions(ranking: list[RankedAction], places: int = 3) -> list[RankedActi
 
 
 def _workshops_sentence(figures: Figures) -> str:
-    organized, surveyed = figures.workshops_organized, figures.workshops_surveyed
+    """The round in the FY's workshops: how many the office organized, how many were surveyed (the only one, all,
+    some, none), and the national ones on their own."""
+    organized, surveyed, national = figures.workshops_organized, figures.workshops_surveyed, figures.national_surveyed
     values = {
         "label": figures.fiscal_year_label,
         "office": office_names().short_name,
         "organized": organized,
         "surveyed": surveyed,
+        "national": national,
         "ordinal": _ordinal(figures.round_number),
         "year": figures.survey_year,
     }
-    sentence = (
-        ngettext(
-            "In FY%(label)s, the %(office)s organized a total of %(organized)s regional/sub-regional workshop, "
-            "excluding the accreditation workshops;",
-            "In FY%(label)s, the %(office)s organized a total of %(organized)s regional/sub-regional workshops, "
-            "excluding the accreditation workshops;",
-            organized,
+    if organized == 0:
+        sentence = (
+            gettext(
+                "In FY%(label)s, the %(office)s organized no regional/sub-regional workshop, excluding the "
+                "accreditation workshops."
+            )
+            % values
         )
-        % values
-    )
-    sentence += (
-        " "
-        + ngettext(
-            "%(surveyed)s of them was subjected to the %(ordinal)s round of the “Survey on the Follow-up Actions taken "
-            "after the Participation in the WCO Regional Workshop” (the Survey %(year)s), conducted six months after "
-            "the respective workshops.",
-            "%(surveyed)s of them were subjected to the %(ordinal)s round of the “Survey on the Follow-up Actions "
-            "taken after the Participation in the WCO Regional Workshop” (the Survey %(year)s), conducted six months "
-            "after the respective workshops.",
-            surveyed,
+    elif organized == 1:
+        sentence = (
+            gettext(
+                "In FY%(label)s, the %(office)s organized a single regional/sub-regional workshop, excluding the "
+                "accreditation workshops;"
+            )
+            % values
         )
-        % values
-    )
-    if figures.national_surveyed:
-        national = figures.national_surveyed
+        if surveyed:
+            sentence += " " + (
+                gettext(
+                    "it was subjected to the %(ordinal)s round of the “Survey on the Follow-up Actions taken after "
+                    "the Participation in the WCO Regional Workshop” (the Survey %(year)s), conducted six months "
+                    "after the workshop."
+                )
+                % values
+            )
+        else:
+            sentence += " " + gettext("it was not surveyed.")
+    else:
+        sentence = (
+            ngettext(
+                "In FY%(label)s, the %(office)s organized a total of %(organized)s regional/sub-regional workshop, "
+                "excluding the accreditation workshops;",
+                "In FY%(label)s, the %(office)s organized a total of %(organized)s regional/sub-regional workshops, "
+                "excluding the accreditation workshops;",
+                organized,
+            )
+            % values
+        )
+        if surveyed:
+            sentence += " " + (
+                ngettext(
+                    "%(surveyed)s of them was subjected to the %(ordinal)s round of the “Survey on the Follow-up "
+                    "Actions taken after the Participation in the WCO Regional Workshop” (the Survey %(year)s), "
+                    "conducted six months after the workshop.",
+                    "%(surveyed)s of them were subjected to the %(ordinal)s round of the “Survey on the Follow-up "
+                    "Actions taken after the Participation in the WCO Regional Workshop” (the Survey %(year)s), "
+                    "conducted six months after the respective workshops.",
+                    surveyed,
+                )
+                % values
+            )
+        else:
+            sentence += " " + gettext("none of them was surveyed.")
+    if national and not surveyed:
+        # The round consists of national workshops only: they carry the round's name.
+        sentence += " " + (
+            ngettext(
+                "The %(ordinal)s round of the “Survey on the Follow-up Actions taken after the Participation in the "
+                "WCO Regional Workshop” (the Survey %(year)s) covered %(national)s national workshop.",
+                "The %(ordinal)s round of the “Survey on the Follow-up Actions taken after the Participation in the "
+                "WCO Regional Workshop” (the Survey %(year)s) covered %(national)s national workshops.",
+                national,
+            )
+            % values
+        )
+    elif national:
         sentence += " " + ngettext(
             "The Survey also covered %(count)s national workshop, counted on its own.",
             "The Survey also covered %(count)s national workshops, counted on their own.",
@@ -210,25 +252,101 @@ def _scope_rates(figures: Figures) -> str | None:
     return gettext("The reply rate was %(rates)s.") % {"rates": _joined(parts)} if parts else None
 
 
+def _replies_sentence(figures: Figures) -> str:
+    """The summary's count of replies: none, one, or many, with the reply rate."""
+    previous = figures.previous.reply_rate if figures.previous else None
+    values = {
+        "year": figures.survey_year,
+        "replies": figures.replies,
+        "rate": _percent(figures.reply_rate),
+        "previous": _previous(previous),
+    }
+    if figures.replies == 0:
+        return gettext("No participant replied to the Survey %(year)s%(previous)s.") % values
+    if figures.replies == 1:
+        return gettext("The Survey %(year)s received a single reply, a reply rate of %(rate)s%(previous)s.") % values
+    return (
+        gettext(
+            "The total number of replies to the Survey %(year)s is %(replies)s, a reply rate of %(rate)s%(previous)s."
+        )
+        % values
+    )
+
+
 def summary_response_sentences(data: ReportData) -> list[str]:
     """The opening of the Executive Summary: workshops, round, replies and the reply rate."""
     figures = data.figures
     result = [_workshops_sentence(figures)]
     if figures.reply_rate is not None:
-        previous = figures.previous.reply_rate if figures.previous else None
-        result.append(
-            gettext(
-                "The total number of replies to the Survey %(year)s is %(replies)s, a reply rate of "
-                "%(rate)s%(previous)s."
-            )
-            % {
-                "year": figures.survey_year,
-                "replies": figures.replies,
-                "rate": _percent(figures.reply_rate),
-                "previous": _previous(previous),
-            }
-        )
+        result.append(_replies_sentence(figures))
     return result
+
+
+def _surveyed_clause(figures: Figures, values: dict[str, Any]) -> str:
+    """2.1: which of the FY's workshops the round covered ("all 4", "the only", "3 of the 5"), and the national
+    ones."""
+    organized, surveyed, national = figures.workshops_organized, figures.workshops_surveyed, figures.national_surveyed
+    if surveyed and surveyed == organized == 1:
+        clause = gettext(
+            ": the only regional/sub-regional workshop the %(office)s organized in FY%(label)s (accreditation "
+            "workshops aside)"
+        )
+    elif surveyed and surveyed == organized:
+        clause = gettext(
+            ": all %(organized)s regional/sub-regional workshops the %(office)s organized in FY%(label)s "
+            "(accreditation workshops aside)"
+        )
+    elif surveyed:
+        clause = gettext(
+            ": %(surveyed)s of the %(organized)s regional/sub-regional workshops the %(office)s organized in "
+            "FY%(label)s (accreditation workshops aside)"
+        )
+    else:
+        return (
+            ngettext(": %(national)s national workshop", ": %(national)s national workshops", national) % values
+            if national
+            else ""
+        )
+    text = clause % values
+    if national:
+        text += (
+            ngettext(" and %(national)s national workshop", " and %(national)s national workshops", national) % values
+        )
+    return text
+
+
+def _participants_sentence(figures: Figures) -> str:
+    """2.1: who replied of how many, the verb agreeing with the count ("1 a répondu", "2 ont répondu")."""
+    previous = figures.previous.reply_rate if figures.previous else None
+    values = {
+        "participants": figures.participants,
+        "replies": figures.replies,
+        "rate": _percent(figures.reply_rate),
+        "previous": _previous(previous),
+    }
+    if figures.participants == 1:
+        if figures.replies:
+            return gettext("The only participant replied: a reply rate of %(rate)s%(previous)s.") % values
+        return gettext("The only participant did not reply%(previous)s.") % values
+    if figures.replies == 0:
+        return gettext("None of their %(participants)s participants replied%(previous)s.") % values
+    if figures.workshops_surveyed + figures.national_surveyed == 1:
+        return (
+            ngettext(
+                "Of its %(participants)s participants, %(replies)s replied: a reply rate of %(rate)s%(previous)s.",
+                "Of its %(participants)s participants, %(replies)s replied: a reply rate of %(rate)s%(previous)s.",
+                figures.replies,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Of their %(participants)s participants, %(replies)s replied: a reply rate of %(rate)s%(previous)s.",
+            "Of their %(participants)s participants, %(replies)s replied: a reply rate of %(rate)s%(previous)s.",
+            figures.replies,
+        )
+        % values
+    )
 
 
 def response_sentences(data: ReportData) -> list[str]:
@@ -246,40 +364,28 @@ def response_sentences(data: ReportData) -> list[str]:
         "label": figures.fiscal_year_label,
         "national": figures.national_surveyed,
     }
-    sentence = (
-        ngettext(
-            "The Survey %(year)s, the %(ordinal)s round of the survey, went to the participants of the %(count)s "
-            "workshop listed in Table 1, six months after each workshop: %(surveyed)s of the %(organized)s "
-            "regional/sub-regional workshops the %(office)s organized in FY%(label)s (accreditation workshops aside)",
-            "The Survey %(year)s, the %(ordinal)s round of the survey, went to the participants of the %(count)s "
-            "workshops listed in Table 1, six months after each workshop: %(surveyed)s of the %(organized)s "
-            "regional/sub-regional workshops the %(office)s organized in FY%(label)s (accreditation workshops aside)",
-            surveyed,
-        )
-        % values
-    )
-    if figures.national_surveyed:
-        sentence += (
-            ngettext(
-                " and %(national)s national workshop", " and %(national)s national workshops", figures.national_surveyed
+    if surveyed == 1:
+        sentence = (
+            gettext(
+                "The Survey %(year)s, the %(ordinal)s round of the survey, went to the participants of the workshop "
+                "listed in Table 1, six months after it"
             )
             % values
         )
-    result = [sentence + "."]
-    if figures.reply_rate is not None:
-        previous = figures.previous.reply_rate if figures.previous else None
-        result.append(
+    else:
+        sentence = (
             gettext(
-                "Of their %(participants)s participants, %(replies)s replied: a reply rate of %(rate)s%(previous)s."
+                "The Survey %(year)s, the %(ordinal)s round of the survey, went to the participants of the %(count)s "
+                "workshops listed in Table 1, six months after each workshop"
             )
-            % {
-                "participants": figures.participants,
-                "replies": figures.replies,
-                "rate": _percent(figures.reply_rate),
-                "previous": _previous(previous),
-            }
+            % values
         )
-        rates = _scope_rates(figures)
+    result = [sentence + _surveyed_clause(figures, values) + "."]
+    if figures.reply_rate is not None:
+        result.append(_participants_sentence(figures))
+        # The rate by scope only when the round has more than one: else it repeats the sentence above.
+        scopes = [rate for rate in figures.rates_by_scope.values() if rate is not None]
+        rates = _scope_rates(figures) if figures.replies and len(scopes) > 1 else None
         if rates:
             result.append(rates)
     return result
@@ -366,6 +472,23 @@ YES_FINDINGS = (
 )
 
 
+# The same findings when no respondent answered Yes.
+NONE_FINDINGS = {
+    "q3_direct_effects": _(
+        "None of the respondents who answered Q3 realized direct effects from the application of what they "
+        "learnt%(previous)s."
+    ),
+    "q4_contributed": _(
+        "None of the respondents who answered Q4 consider that the workshop improved their administration's "
+        "work%(previous)s."
+    ),
+    "q5_new_project": _(
+        "None of the respondents who answered Q5 saw a new modernization project initiated after the "
+        "workshop%(previous)s."
+    ),
+}
+
+
 def section_openings(data: ReportData) -> dict[str, list[str]]:
     """The sentences that open each of 2.2-2.6 with its finding, the previous round's figure where it exists
     (keys "2.2" ... "2.6"); 2.2 also states the colleagues reached (Q1 and Q1bis). 2.3's finding (the replies that
@@ -432,20 +555,47 @@ def section_openings(data: ReportData) -> dict[str, list[str]]:
                 sentence += gettext("; by their estimate %(learned)s colleagues learned from them (Q1bis)") % values
         openings["2.2"].append(sentence + ".")
     described = figures.utilization_described
-    if described.count and described.percent is not None:
-        openings["2.3"] = [
-            gettext(
+    if figures.replies:
+        values = {"count": described.count, "replies": figures.replies, "share": _percent(described.percent)}
+        if described.count == 0:
+            sentence = ngettext(
+                "The respondent did not describe how the lessons learnt at the workshop are utilized in their "
+                "administration (Q2).",
+                "None of the %(replies)s respondents described how the lessons learnt at the workshop are utilized in "
+                "their administration (Q2).",
+                figures.replies,
+            )
+        elif described.count == figures.replies:
+            sentence = ngettext(
+                "The respondent described how the lessons learnt at the workshop are utilized in their "
+                "administration (Q2).",
+                "All %(replies)s respondents described how the lessons learnt at the workshop are utilized in their "
+                "administration (Q2).",
+                figures.replies,
+            )
+        else:
+            sentence = gettext(
                 "%(count)s of the %(replies)s respondents (%(share)s) described how the lessons learnt at the "
                 "workshop are utilized in their administration (Q2)."
             )
-            % {"count": described.count, "replies": figures.replies, "share": _percent(described.percent)}
-        ]
+        openings["2.3"] = [sentence % values]
     for key, question, wording in YES_FINDINGS:
         share = figures.yes_shares.get(question)
+        number = question[1]
         if share is None:
+            if figures.replies:
+                openings[key] = [
+                    ngettext(
+                        "The respondent did not answer Q%(number)s.",
+                        "None of the %(replies)s respondents answered Q%(number)s.",
+                        figures.replies,
+                    )
+                    % {"replies": figures.replies, "number": number}
+                ]
             continue
+        wording_now = NONE_FINDINGS[question] if share == 0 else wording
         openings[key] = [
-            str(wording)
+            str(wording_now)
             % {"share": _percent(share), "previous": _previous(_previous_of(previous, "yes_shares", question))}
         ]
     return openings
@@ -462,11 +612,17 @@ def _number(value: float | None) -> str:
 def association_summary(data: ReportData) -> str | None:
     """What section 2.7 found, in one sentence, from the same list it reads (stats.clear_associations): the
     bottom lines above describe who did what, and the summary claims no more than the statistics carry."""
-    from reports.stats import clear_associations  # scipy, as for the association table itself
+    from reports.stats import clear_associations, too_few_replies  # scipy, as for the association table itself
 
     table = data.tables.get("associations")
     if table is None or not table.rows:
         return None
+    if too_few_replies(table):
+        # 2.7 says there are too few replies to look: so does the summary.
+        return gettext(
+            "These figures describe what the respondents did, not that one step led to another; there are too few "
+            "replies to look for associations between follow-up actions and outcomes (section 2.7)."
+        )
     clear = clear_associations(table)
     if not clear:
         return gettext(

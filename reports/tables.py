@@ -40,7 +40,7 @@ OUTCOME_NAMES = {
 }
 SCOPE_LABELS = {"sub-regional": N_("Sub-regional"), "regional": N_("Regional"), "national": N_("National")}
 SUBTOTAL_NAMES = {
-    "sub-regional": N_("Sub-total of Sub-Regional Workshops"),
+    "sub-regional": N_("Sub-total of Sub-regional Workshops"),
     "regional": N_("Sub-total of Regional Workshops"),
     "national": N_("Sub-total of National Workshops"),
 }
@@ -305,7 +305,8 @@ def table1(frame: pd.DataFrame | Round) -> Table[Table1Summary]:
         return ReplyCounts(*(_total(counts, c, mask) for c in ("administrations", "participants", "replies")))
 
     scopes = listed["scope"].to_numpy()
-    shown = ["sub-regional", "regional", *(["national"] if (scopes == "national").any() else [])]
+    # A sub-total only for a scope the round has: no "Sub-total … 0 0 0" row.
+    shown = [scope for scope in ("sub-regional", "regional", "national") if (scopes == scope).any()]
     totals = Table1Summary(by_scope={scope: total(scopes == scope) for scope in shown}, total=total(None))
     return Table(
         "table1",

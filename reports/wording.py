@@ -12,13 +12,31 @@ import datetime as dt
 import re
 
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from workshops.models import month_abbreviated
 
 # 'WCO Regional Workshop on AEO (Dec. 2019)': reports.tables.workshop_label's month, in English.
 _WORKSHOP_MONTH = re.compile(r"^(?P<title>.*) \((?P<month>[A-Z][a-z]{2})\.? (?P<year>\d{4})\)$", re.S)
 _MONTHS = {dt.date(2000, number, 1).strftime("%b"): number for number in range(1, 13)}
+
+
+# Django's own month abbreviations (the date format "N"), listed here so that our catalogue carries them: French
+# writes them as CLDR does ("janv.", "févr."), where Django's catalogue has "jan.", "fév.".
+MONTH_ABBREVIATIONS = (
+    pgettext_lazy("abbrev. month", "Jan."),
+    pgettext_lazy("abbrev. month", "Feb."),
+    pgettext_lazy("abbrev. month", "March"),
+    pgettext_lazy("abbrev. month", "April"),
+    pgettext_lazy("abbrev. month", "May"),
+    pgettext_lazy("abbrev. month", "June"),
+    pgettext_lazy("abbrev. month", "July"),
+    pgettext_lazy("abbrev. month", "Aug."),
+    pgettext_lazy("abbrev. month", "Sept."),
+    pgettext_lazy("abbrev. month", "Oct."),
+    pgettext_lazy("abbrev. month", "Nov."),
+    pgettext_lazy("abbrev. month", "Dec."),
+)
 
 
 def label(text: str) -> str:
@@ -40,3 +58,15 @@ def cell_text(text: str) -> str:
     """A text cell of a table: a label of the product's, or a workshop's label."""
     translated = label(text)
     return translated if translated != text else workshop_label(text)
+
+
+def administration_name(administration) -> str:
+    """An administration's name in the active language (the report's, while it renders): the one place the report
+    takes it from (workshops.models.MemberAdministration.name_in: the member list's own spelling, else CLDR's)."""
+    return administration.name_in(translation.get_language())
+
+
+def quote_attribution(quote) -> str:
+    """`(Administration – Workshop title)` under a quote, the administration named in the active language."""
+    participant = quote.response.participant
+    return f"({administration_name(participant.administration)} – {participant.workshop.title_in()})"

@@ -83,3 +83,29 @@ def test_yes_by_workshop_chart_draws_each_workshop_and_the_total():
     root = parse(charts.yes_by_workshop_chart("Direct effects", table))
     texts = [text.text for text in root.iter(f"{SVG}text")]
     assert texts[1:] == ["AEO", "25%", "IPR", "100%", "Total", "50%"]
+
+
+def test_years_without_a_known_figure_keep_their_row_and_say_so():
+    from types import SimpleNamespace
+
+    trend = [
+        SimpleNamespace(fiscal_year=2016, reply_rate=57, source="published"),
+        SimpleNamespace(fiscal_year=2018, reply_rate=54, source="published"),
+        SimpleNamespace(fiscal_year=2019, reply_rate=70, source="database"),
+    ]
+    rows = charts.with_years_without_figure(trend)
+    assert [(label, rate, surveyed) for label, rate, _muted, surveyed in rows] == [
+        ("Survey 2017", 57, True),
+        ("Survey 2018", None, False),
+        ("Survey 2019", 54, True),
+        ("Survey 2020", 70, True),
+    ]
+    texts = [text.text for text in parse(charts.reply_rates_chart(rows)).iter(f"{SVG}text")]
+    assert texts[texts.index("Survey 2018") + 1] == "no figure"
+
+
+def test_the_pdf_draws_no_title_inside_a_chart():
+    bars = [charts.Bar("A", 50, "50%")]
+    assert "font-weight" in charts.bar_chart("Title", bars)
+    untitled = charts.bar_chart("Title", bars, titled=False)
+    assert [text.text for text in parse(untitled).iter(f"{SVG}text")] == ["A", "50%"]

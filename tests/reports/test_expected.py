@@ -37,7 +37,7 @@ def test_table1(demo_tables):
     assert figures(by_scope["regional"]) == EXPECTED["table1"]["subtotals"]["regional"]
     assert figures(table.totals.total) == EXPECTED["table1"]["total"]
     assert [row[1] for row in table.summary] == [
-        "Sub-total of Sub-Regional Workshops",
+        "Sub-total of Sub-regional Workshops",
         "Sub-total of Regional Workshops",
         "Total",
     ]

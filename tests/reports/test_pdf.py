@@ -136,7 +136,9 @@ def test_every_figure_of_every_table_is_printed(demo_pdf, demo_data):
     text = squeezed(raw)
     data = report_data(2019)
     keys = ["table1", "table2", "table3", "table4", "table5", "table6", "table7", "associations"]
-    starts = [text.index(squeezed(data.tables[key].title)) for key in keys]
+    # After the contents, which list the tables' titles too.
+    body = text.index(squeezed("We thank the Members."))
+    starts = [text.index(squeezed(data.tables[key].title), body) for key in keys]
     for key, start, end in zip(keys, starts, [*starts[1:], len(text)], strict=True):
         # pdftotext gives a table's cells column by column or row by row as the layout falls: each cell is
         # looked for in its own table's stretch of the text, not in a fixed order.
@@ -145,11 +147,14 @@ def test_every_figure_of_every_table_is_printed(demo_pdf, demo_data):
         for row in [*table.rows, *table.summary]:
             for cell in row:
                 printed = "" if cell is None else str(cell)  # no figure (phi of a constant column) prints blank
+                if isinstance(cell, float):
+                    printed = printed.replace("-", "\u2212")  # a negative phi takes the true minus sign
                 # A name wrapped over lines may come back interleaved with its neighbour cell: word by word.
                 parts = printed.split() if isinstance(cell, str) else [printed]
                 for part in parts:
                     assert squeezed(part) in region, f"{key}: {cell!r} of {row!r} is missing"
-    for sentence in data.association_sentences:
+    # 2.7's reading, less its opening explanation: the standing text above the table explains it, once.
+    for sentence in data.association_sentences[1:]:
         assert squeezed(sentence) in text
 
 
@@ -227,7 +232,7 @@ def test_appendix_2_lists_exactly_the_administrations_that_appear(demo_data):
     add_demo_quotes()
     data = report_data(2019)
     context = pdf.report_context(2019, data)
-    listed = {administration.code for administration in context["abbreviations"]}
+    listed = {code for code, _name in context["abbreviations"]}
     in_tables = {
         entry.code
         for key in ("table4", "table7")

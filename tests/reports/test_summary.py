@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from reports import summary
+from reports import action_sentences, summary
 from reports.figures import previous_round, reply_rate_trend, report_data
 from reports.models import EarlierRound, ReportEdition
 from reports.summary import response_sentences, sentences
@@ -45,7 +45,7 @@ def test_sentences_carry_this_rounds_figures_and_the_previous_ones(demo_data):
     data = report_data(2019)
     text = " ".join(sentences(data))
     assert "organized a total of 4 regional/sub-regional workshops, excluding the accreditation workshops; 4 of" in text
-    assert "sixth round" in text
+    assert "6th round" in text  # ordinals in figures, one style for every round (12th)
     assert "is 28, a reply rate of 70% (54% in the previous round)" in text
     assert (
         "sharing training materials (82%), submitting reports to superiors (68%) and making recommendations to "
@@ -208,3 +208,31 @@ def test_the_previous_round_comes_from_the_record_until_its_edition_is_final(rou
     assert (previous_round(2023).source, previous_round(2023).reply_rate) == ("database", 33)
     trend = {entry.label: entry for entry in reply_rate_trend(until=2023)}
     assert (trend["Survey 2023"].reply_rate, trend["Survey 2023"].source) == (33, "database")
+
+
+def test_each_action_taken_has_its_sentence_and_those_nobody_took_one_between_them():
+    from django.utils import translation
+
+    ranking = [
+        RankedAction("Submit reports", 2, 67),
+        RankedAction("Share training materials", 1, 33),
+        RankedAction("Make recommendations", 0, 0),
+        RankedAction("Others", 0, 0),
+    ]
+    paragraphs = action_sentences.action_paragraphs(ranking, replies=3)
+    assert [paragraph["sentence"] for paragraph in paragraphs] == [
+        "2 respondents (67% of the replies) submitted a report to their superiors after the workshop.",
+        "1 respondent (33% of the replies) shared the training materials with their colleagues after the workshop.",
+    ]
+    assert action_sentences.actions_nobody_took(ranking) == (
+        "None of the respondents made recommendations to management officials. None of the respondents took other "
+        "follow-up actions."
+    )
+    with translation.override("fr"):
+        french = [paragraph["sentence"] for paragraph in action_sentences.action_paragraphs(ranking, replies=3)]
+    assert french[0].startswith("2 répondants") and " ont remis " in french[0]
+    assert french[1].startswith("1 répondant ") and " a partagé " in french[1]
+    # With a single reply, its share says nothing the count does not.
+    assert action_sentences.action_sentence("Submit reports", 1, 100, replies=1) == (
+        "1 respondent submitted a report to their superiors after the workshop."
+    )

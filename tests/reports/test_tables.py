@@ -86,7 +86,7 @@ def test_table1_counts_participants_administrations_replies_and_rates():
     assert table.rows[1] == [2, "WCO Sub-regional Workshop B (Sep. 2019)", "Sub-regional", 2, 3, 2, 67]
     assert table.rows[2] == [3, "WCO National Workshop (Mar. 2020)", "National", 1, 1, 1, 100]
     assert table.summary == [
-        ["", "Sub-total of Sub-Regional Workshops", "", 2, 3, 2, 67],
+        ["", "Sub-total of Sub-regional Workshops", "", 2, 3, 2, 67],
         ["", "Sub-total of Regional Workshops", "", 4, 4, 1, 25],
         ["", "Sub-total of National Workshops", "", 1, 1, 1, 100],
         ["", "Total", "", 7, 8, 4, 50],
@@ -96,7 +96,7 @@ def test_table1_counts_participants_administrations_replies_and_rates():
 def test_no_national_subtotal_without_national_workshops():
     table = tables.table1(frame(participant(1), participant(2)))
     assert [row[1] for row in table.summary] == [
-        "Sub-total of Sub-Regional Workshops",
+        "Sub-total of Sub-regional Workshops",
         "Sub-total of Regional Workshops",
         "Total",
     ]
@@ -287,3 +287,21 @@ def test_utilization_described_counts_replies_that_answered_q2():
         participant(replied=False, q2_answered=True),  # a draft is not a reply
     )
     assert tables.utilization_described(data) == tables.CountShare(1, 33)
+
+
+def test_a_tables_notes_explain_only_what_it_shows():
+    from reports.display import CODES_NOTE, CODES_ONLY_NOTE, display_table
+    from reports.tables import CodeCell, CodeEntry, Table
+
+    def table4(*cells):
+        return display_table(
+            Table("table4", "Table 4", ["No.", "Workshop", "Shared", "Effects"], [[1, "A", *cells]], totals=None)
+        )
+
+    twice = table4(CodeCell([CodeEntry("FJ", 2, False)]), CodeCell([CodeEntry("FJ", 2, False)]))
+    assert CODES_NOTE in twice.notes and CODES_ONLY_NOTE not in twice.notes
+    assert not [note for note in twice.notes if note.tag]  # nothing underlined or bold: no NB1, NB2
+    once = table4(CodeCell([CodeEntry("FJ", 1, True)]), CodeCell([CodeEntry("FJ", 1, True)]))
+    assert CODES_ONLY_NOTE in once.notes and CODES_NOTE not in once.notes
+    assert {note.tag for note in once.notes if note.tag} == {"u", "b"}
+    assert table4(CodeCell([]), CodeCell([])).notes == ()

@@ -49,7 +49,7 @@ def test_fiscal_year_page_shows_the_tables_charts_and_progress(staff_client, dem
     for n in range(1, 8):
         assert f'id="table{n}"' in html
     assert 'id="associations"' in html
-    assert "Sub-total of Sub-Regional Workshops" in html
+    assert "Sub-total of Sub-regional Workshops" in html
     assert "10 (77%)" in html  # Table 4's bottom line
     assert "<u>FJ</u>" in html or "<b>FJ</b>" in html  # the published marking
     assert html.count("<svg") == 3

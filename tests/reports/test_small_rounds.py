@@ -1,0 +1,144 @@
+"""Small and empty rounds read back from the PDF in English and French (reports.summary, templates/reports/report.html):
+a round of one workshop, one participant and one reply answering No to everything, and a round where nobody replied.
+Every sentence with a count is true and natural for 0 and 1; a section with nothing to say says so once; empty rows,
+notes and appendices are left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from reports.pdf import render_pdf
+from surveys.models import Response, Status
+from tests.helpers import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def flat(text: str) -> str:
+    """The PDF's text on one line, no-break spaces read as spaces, a word broken at a line end joined again."""
+    return " ".join(re.sub(r"-\n\s*", "-", text).replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+def rendered(year: int, language: str, tmp_path) -> str:
+    path = tmp_path / f"report-{year}-{language}.pdf"
+    path.write_bytes(render_pdf(year, language=language))
+    return flat(pdf_text(path))
+
+
+@pytest.fixture
+def one_reply_all_no(workshop_factory, participant_factory):
+    """FY2024/25: one regional workshop (January), one participant, one reply that took no action and answered No
+    to Q3-Q5, with no text."""
+    workshop = workshop_factory(
+        title="WCO Regional Workshop on Customs Valuation",
+        start_date=dt.date(2025, 1, 13),
+        end_date=dt.date(2025, 1, 16),
+    )
+    Response.objects.create(
+        participant=participant_factory(workshop=workshop, administration="FJ"),
+        status=Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        q3_direct_effects=False,
+        q4_contributed=False,
+        q5_new_project=False,
+    )
+    return 2024
+
+
+@pytest.fixture
+def no_reply(workshop_factory, participant_factory):
+    """FY2024/25: one sub-regional workshop, three participants, nobody replied."""
+    workshop = workshop_factory(
+        title="WCO Sub-regional Workshop on Risk Management",
+        scope="sub-regional",
+        start_date=dt.date(2024, 11, 4),
+        end_date=dt.date(2024, 11, 7),
+    )
+    for code in ("FJ", "TO", "WS"):
+        participant_factory(workshop=workshop, administration=code)
+    return 2024
+
+
+# What no round may print, whatever its size (the faults of issue 23).
+NEVER = (
+    r"\b1 of them were\b",
+    r"Of their 1 participants",
+    r"\b0 of the 0\b",
+    r"\b0 respondents?\b",
+    r"\b1 respondents\b",
+    r"Sur leurs 1 participants",
+    r"\b1 ont répondu",
+    r"\b0 répondants?\b",
+    r"Sub-total of Sub-regional Workshops",
+    r"Sous-total des ateliers sous-régionaux",
+    r"×2",
+    r"a total of 1 regional",
+    r"au total 1 atelier",
+)
+
+
+def assert_never(text: str) -> None:
+    for pattern in NEVER:
+        assert not re.search(pattern, text), pattern
+
+
+def test_one_reply_answering_no_in_english(one_reply_all_no, tmp_path):
+    text = rendered(one_reply_all_no, "en", tmp_path)
+    assert_never(text)
+    assert "organized a single regional/sub-regional workshop, excluding the accreditation workshops; it was" in text
+    assert "received a single reply, a reply rate of 100%" in text
+    assert "went to the participants of the workshop listed in Table 1, six months after it: the only" in text
+    assert "The only participant replied: a reply rate of 100%." in text
+    # Actions nobody took: said once, no subsection of zeros.
+    assert "None of the respondents shared the training materials" in text
+    assert "2.2.1" not in text
+    # Q2 unanswered: no "two groups" of answers that do not exist.
+    assert "The respondent did not describe how the lessons learnt" in text
+    assert "Their answers fall into two groups" not in text
+    assert "None of the respondents who answered Q3 realized direct effects" in text
+    # 2.7 and the summary agree: too few replies to look for associations; the empty table is not printed.
+    assert "There are too few replies to look for associations" in text
+    assert "finds no association" not in text
+    assert "too few replies to look for associations between follow-up actions and outcomes (section 2.7)" in text
+    assert "Table 8" not in text
+    # Appendix 2 left out: the report names no administration (no codes in Tables 4 and 7, no quotes).
+    assert "Appendix 2" not in text
+    # One caption a figure, numbered, listed in the contents.
+    assert text.count("Figure 1 – Reply rate of this round and the earlier rounds") == 2
+    assert "Reply rate by survey round" not in text
+
+
+def test_one_reply_answering_no_in_french(one_reply_all_no, tmp_path):
+    text = rendered(one_reply_all_no, "fr", tmp_path)
+    assert_never(text)
+    assert "a organisé un seul atelier régional/sous-régional" in text
+    assert "L'Enquête 2025 a reçu une seule réponse" in text
+    assert "Le seul participant a répondu, soit un taux de réponse de 100 %." in text
+    assert "Aucun répondant n'a partagé les supports de formation" in text
+    assert "Le répondant n'a pas décrit comment les enseignements" in text
+    assert "Aucun des répondants ayant répondu à Q3 n'a obtenu d'effets directs" in text
+    assert "trop peu nombreuses pour rechercher des associations" in text
+    assert "Annexe 2" not in text
+    # The month as French abbreviates it (CLDR): janv., not jan.
+    assert "(janv. 2025)" in text and "(jan. 2025)" not in text
+
+
+def test_no_reply_says_so_once(no_reply, tmp_path):
+    for language, said, absent in (
+        ("en", "No participant replied to the Survey 2025", ("2.2 Follow-up actions taken", "Table 2", "Figure 2")),
+        ("fr", "Aucun participant n'a répondu à l'Enquête 2025", ("2.2 Actions de suivi", "Tableau 2", "Figure 2")),
+    ):
+        text = rendered(no_reply, language, tmp_path)
+        assert_never(text)
+        assert said in text
+        for title in absent:
+            assert title not in text, (language, title)
+    english = rendered(no_reply, "en", tmp_path)
+    assert "None of their 3 participants replied." in english
+    assert "the sections that analyse the replies are left out" in english
+    assert english.count("the sections that analyse the replies are left out") == 1
+    assert "Sub-total of Regional Workshops" not in english  # only the scope the round has
