@@ -219,6 +219,9 @@ class Message(models.Model):
     bounce_detail = models.TextField(
         verbose_name=_("bounce detail"), blank=True, help_text=_("What the bounce report said about the recipient.")
     )
+    # Sent with the unsigned return path of earlier versions (bounces+<pk>@): its bounce reports are believed only
+    # for one survey round after it went out (surveys.mail.bounces). Rows sent since carry a signed return path.
+    unsigned_return_path = models.BooleanField(default=False, editable=False)
 
     objects = MessageQuerySet.as_manager()
 

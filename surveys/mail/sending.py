@@ -149,6 +149,8 @@ def _finish(message: Message, claim: str, status: str, *, subject: str = "", err
     }
     if status == MessageStatus.SENT:
         values["body"] = body
+        # It went out with a signed return path (even a row first sent with the unsigned one, sent again now).
+        values["unsigned_return_path"] = False
     # What Message.objects.filter(pk=..., claim=...).update(**values) runs, written out: this runs once per message,
     # and building that query took the ORM about four times as long as the database took to run it. The columns are
     # the model's, and each value is adapted by its field, as the ORM adapts it.
