@@ -49,7 +49,9 @@ logger = logging.getLogger(__name__)
 # Set on reports a pass could not use, so the next passes read only new mail (a server that does not keep
 # keywords reads them again: harmless, only slower).
 UNMATCHED = "$RocbapUnmatched"
-CHUNK = 100
+# Reports read, recorded and removed together: memory is bounded by a chunk, and each removal costs the server a
+# write of its index, whatever the chunk's size (bench/bounces.py).
+CHUNK = 500
 # Headers in which the receiving server records the envelope recipient: the return path the report went to. The
 # server adds its own above the message, so the topmost one is the server's; any below it the sender may have written.
 DELIVERY_HEADERS = frozenset({"delivered-to", "x-original-to"})
@@ -193,17 +195,18 @@ def record(verdicts: Iterable[Verdict]) -> tuple[Counter, list[str]]:
     versions counts only for a message that went out with it, within one survey round."""
     verdicts = list(verdicts)
     rows = {
-        pk: (to_email, unsigned, sent_at)
-        for pk, to_email, unsigned, sent_at in Message.objects.filter(
-            pk__in={v.message_pk for v in verdicts}
-        ).values_list("pk", "to_email", "unsigned_return_path", "sent_at")
+        row["pk"]: row
+        for row in Message.objects.filter(pk__in={v.message_pk for v in verdicts}).values(
+            "pk", "participant_id", "to_email", "unsigned_return_path", "sent_at"
+        )
     }
     reasons: list[str] = []
     outcome: Counter = Counter()
     now = timezone.now()
     with transaction.atomic():
         for verdict in verdicts:
-            address, unsigned, sent_at = rows.get(verdict.message_pk, ("", False, None))
+            row = rows.get(verdict.message_pk) or {"to_email": "", "unsigned_return_path": False, "sent_at": None}
+            address, unsigned, sent_at = row["to_email"], row["unsigned_return_path"], row["sent_at"]
             if not address:
                 reasons.append(f"it names message {verdict.message_pk}, which is not in the log")
             elif address.lower() not in verdict.recipients:
@@ -216,7 +219,7 @@ def record(verdicts: Iterable[Verdict]) -> tuple[Counter, list[str]]:
             else:
                 reasons.append("")
                 outcome[verdict.bounce] += 1
-                if Message.objects.record_bounce(verdict.message_pk, verdict.bounce, verdict.detail, now):
+                if Message.objects.record_bounce(verdict.message_pk, verdict.bounce, verdict.detail, now, sent=row):
                     outcome["undeliverable"] += 1
     return outcome, reasons
 
@@ -230,6 +233,7 @@ class Mailbox:
     def __init__(self, config: dict) -> None:
         self.config = config
         self.imap: imaplib.IMAP4 | None = None
+        self.capabilities: set[str] = set()
 
     def open(self) -> None:
         config = self.config
@@ -244,6 +248,9 @@ class Mailbox:
                 if "STARTTLS" in self.imap.capabilities:
                     self.imap.starttls(ssl.create_default_context())
             self.imap.login(config["user"], config["password"])
+            # What the server offers once logged in (UIDPLUS, say): most servers list less before.
+            status, data = self.imap.capability()
+            self.capabilities = set(_text(data).upper().split()) if status == "OK" else set()
         except (OSError, imaplib.IMAP4.error) as error:
             raise MailboxError(f"cannot log in to the bounce mailbox at {where} as {config['user']}: {error}") from None
         status, data = self.imap.select(_quoted(config["folder"]))
@@ -296,7 +303,7 @@ class Mailbox:
         if self.config["processed_folder"]:
             self._uid("COPY", uid_set, _quoted(self.config["processed_folder"]))
         self._uid("STORE", uid_set, "+FLAGS.SILENT", "(\\Deleted)")
-        if "UIDPLUS" in self.imap.capabilities:
+        if "UIDPLUS" in self.capabilities:
             self._uid("EXPUNGE", uid_set)  # only ours, not what someone else marked deleted
         else:
             self.imap.expunge()
