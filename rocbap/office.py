@@ -7,6 +7,7 @@ another office runs the product by writing its own file, not by editing template
 
 from __future__ import annotations
 
+import csv
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,8 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise fail("is not a text file in UTF-8: an office file is TOML (docs/offices.md)") from None
     except tomllib.TOMLDecodeError as exc:
         raise fail(f"is not valid TOML ({exc})") from None
     default_language = data.get("default_language")
@@ -90,14 +93,17 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
     members_csv = (path.parent / members).resolve()
     if not members_csv.is_file():
         raise fail(f"member_administrations: no file {members_csv}")
+    _check_member_list(members_csv, fail)
     logo = data.get("logo", "")
-    if not isinstance(logo, str):
-        raise fail("logo must be the path of a static file")
+    if not isinstance(logo, str) or logo.startswith("/") or ".." in Path(logo).parts:
+        raise fail(f"logo must be the path of a static file, such as offices/my-office.svg, got {logo!r}")
     since = data.get("survey_since")
     if since is not None and (not isinstance(since, int) or not 1950 <= since <= 2100):
         raise fail(f"survey_since must be a year, got {since!r}")
     demo = data.get("demo_workbook")
     demo_workbook = (path.parent / demo).resolve() if isinstance(demo, str) and demo else None
+    if demo_workbook is not None and demo_workbook.suffix.lower() != ".xlsx":
+        raise fail(f"demo_workbook must name an .xlsx workbook, got {demo!r}")
     return Office(
         key=path.stem,
         default_language=default_language,
@@ -107,6 +113,22 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
         demo_workbook=demo_workbook,
         survey_since=since,
     )
+
+
+def _check_member_list(path: Path, fail) -> None:
+    """The member list's first line names its columns (code, name, ...): a wrong or broken file (some other file of
+    the machine, say) is refused at start, not when staff load it."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise fail(f"member_administrations: {path} cannot be read as CSV in UTF-8 ({exc})") from None
+    columns = [column.strip().lower() for column in header]
+    if "code" not in columns or "name" not in columns:
+        raise fail(
+            f"member_administrations: {path} is no list of member administrations: its first line must name the "
+            f"columns code,name (got {','.join(header)[:80]!r})"
+        )
 
 
 def office_path(value: str) -> Path:
