@@ -104,7 +104,7 @@ def run(args, dovecot) -> None:
                 forged += 1
             reports.append(formats[index % len(formats)](original, message.to_email, deliver_to))
         size += sum(len(report) for report in reports)
-        file_into_maildir(dovecot, reports, start)
+        dovecot.file(reports)
     del reports
     gc.collect()
     prepared = time.perf_counter() - started
@@ -126,18 +126,6 @@ def run(args, dovecot) -> None:
         f"{peak:.0f} MiB over this one"
     )
     print(f"aim: under {AIM_SECONDS} s: {'met' if elapsed < AIM_SECONDS else 'MISSED'}")
-
-
-def file_into_maildir(dovecot, reports: list[bytes], start: int) -> None:
-    """Reports filed as a delivery agent files them, straight into the mailbox's Maildir (an IMAP APPEND each is
-    some fifty times slower, and this part is not measured)."""
-    import shutil
-
-    new = dovecot.folder / "home" / dovecot.user / "Maildir" / "new"
-    for number, report in enumerate(reports, start=start):
-        path = new / f"{int(time.time())}.bench{number}.rocbap"
-        path.write_bytes(report)
-        shutil.chown(path, "nobody", "nogroup")
 
 
 # A pass as production runs it, in a process of its own, printing its time and the process's peak resident size
