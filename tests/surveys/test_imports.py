@@ -612,7 +612,7 @@ def test_an_import_whose_heartbeat_stopped_is_failed_within_minutes_and_a_late_h
     monkeypatch.setattr(imports, "_finish", original)
     stopped = timezone.now()
     # Another import still running, its heartbeat fresh; and one from before heartbeats (none in the cache).
-    alive = _under_way(ImportState.RUNNING, "en", queued_hours_ago=1)
+    alive = _under_way(ImportState.RUNNING, "fr", queued_hours_ago=1)
     imports.beat(alive.pk)
     older = _under_way(ImportState.RUNNING, "en", queued_hours_ago=1)
 
@@ -629,7 +629,8 @@ def test_an_import_whose_heartbeat_stopped_is_failed_within_minutes_and_a_late_h
     )
     assert not Workshop.objects.exists() and not Participant.objects.exists()
     assert not imports.upload_path(job).exists()
-    assert alive.state == ImportState.FAILED  # silent as long by then
+    assert alive.state == ImportState.FAILED  # silent as long by then, and told so in its starter's language
+    assert alive.failure.startswith("l'importation s'est arrêtée avant la fin")
     assert older.state == ImportState.RUNNING  # the six-hour rule is theirs
 
     # The worker was only slow: its late heartbeat, and its end, change nothing.
