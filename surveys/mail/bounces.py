@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message as EmailMessage
 from email.utils import getaddresses
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -194,8 +195,8 @@ def record(verdicts: Iterable[Verdict]) -> tuple[Counter, list[str]]:
     forwarded elsewhere is for a person to read in the mailbox. One delivered to the unsigned return path of earlier
     versions counts only for a message that went out with it, within one survey round."""
     verdicts = list(verdicts)
-    rows = {
-        row["pk"]: row
+    rows: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
         for row in Message.objects.filter(pk__in={v.message_pk for v in verdicts}).values(
             "pk", "participant_id", "to_email", "unsigned_return_path", "sent_at"
         )
@@ -205,7 +206,11 @@ def record(verdicts: Iterable[Verdict]) -> tuple[Counter, list[str]]:
     now = timezone.now()
     with transaction.atomic():
         for verdict in verdicts:
-            row = rows.get(verdict.message_pk) or {"to_email": "", "unsigned_return_path": False, "sent_at": None}
+            row: dict[str, Any] = rows.get(verdict.message_pk) or {
+                "to_email": "",
+                "unsigned_return_path": False,
+                "sent_at": None,
+            }
             address, unsigned, sent_at = row["to_email"], row["unsigned_return_path"], row["sent_at"]
             if not address:
                 reasons.append(f"it names message {verdict.message_pk}, which is not in the log")
