@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # What makemessages reads: the apps, the templates and the catalogues themselves.
-SOURCES = ("manage.py", "rocbap", "workshops", "surveys", "reports", "templates", "offices", "locale")
+SOURCES = ("manage.py", "rocbap", "workshops", "surveys", "impact", "reports", "templates", "offices", "locale")
 SOURCE_LANGUAGE = "en"
 
 

@@ -8,7 +8,9 @@ another office runs the product by writing its own file, not by editing template
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,7 @@ class Office:
     logo: str = ""  # a static file's path, e.g. "offices/west-central-africa.svg"; empty: no logo
     demo_workbook: Path | None = None  # what `manage.py load_demo` imports
     survey_since: int | None = None  # the year the office started the survey, for the report's introduction
+    indicators: tuple[Indicator, ...] = ()  # what the office's plan measures with the survey (impact.indicators)
 
     def in_language(self, language: str | None) -> OfficeNames:
         """The office's names in a language ("fr", "fr-ca"...), else in its default language."""
@@ -112,6 +115,7 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
         logo=logo.strip(),
         demo_workbook=demo_workbook,
         survey_since=since,
+        indicators=load_indicators(data.get("indicators", []), fail),
     )
 
 
@@ -136,3 +140,56 @@ def office_path(value: str) -> Path:
     if value.endswith(".toml") or "/" in value:
         return Path(value).expanduser().resolve()
     return OFFICES_DIR / f"{value}.toml"
+
+
+# What an indicator may count (impact.indicators counts each); the office's plan names the target and the period.
+INDICATOR_MEASURES = ("success_stories",)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A target of the office's plan that the survey measures: "at least 10 success stories between 1 July 2022 and
+    30 June 2024" (RSP 2022-2024). Its label in each language the product speaks."""
+
+    key: str
+    measure: str
+    target: int
+    start: dt.date
+    end: dt.date
+    plan: str  # the plan's own reference, as the office writes it: "RSP 2022-2024"
+    labels: dict[str, str]
+
+    def label(self, language: str | None) -> str:
+        code = (language or "").split("-")[0].lower()
+        return self.labels.get(code) or next(iter(self.labels.values()))
+
+
+def load_indicators(tables: Any, fail: Callable[[str], Exception]) -> tuple[Indicator, ...]:
+    """The `[[indicators]]` tables of an office file (docs/offices.md); each error names the indicator."""
+    if not isinstance(tables, list):
+        raise fail("indicators must be a list of [[indicators]] tables")
+    indicators = []
+    for number, table in enumerate(tables, start=1):
+        where = f"[[indicators]] number {number}"
+        if not isinstance(table, dict):
+            raise fail(f"{where} must be a table")
+        key, measure, target = table.get("key"), table.get("measure"), table.get("target")
+        start, end, plan, label = table.get("start"), table.get("end"), table.get("plan"), table.get("label")
+        if not isinstance(key, str) or not key.strip():
+            raise fail(f"{where} needs a key")
+        if measure not in INDICATOR_MEASURES:
+            raise fail(f"{where}: measure must be one of {', '.join(INDICATOR_MEASURES)}, got {measure!r}")
+        if not isinstance(target, int) or isinstance(target, bool) or target < 1:
+            raise fail(f"{where}: target must be a whole number of at least 1, got {target!r}")
+        dates = (start, end)
+        if not all(isinstance(day, dt.date) and not isinstance(day, dt.datetime) for day in dates):
+            raise fail(f"{where}: start and end must be dates (2022-07-01)")
+        if end < start:  # type: ignore[operator]
+            raise fail(f"{where}: end comes before start")
+        if not isinstance(plan, str) or not plan.strip():
+            raise fail(f'{where} needs the plan it belongs to (plan = "RSP 2022-2024")')
+        if not isinstance(label, dict) or not all(isinstance(label.get(code), str) for code in LANGUAGE_CODES):
+            raise fail(f'{where} needs a label in {", ".join(LANGUAGE_CODES)} (label = {{ en = "...", ... }})')
+        labels = {code: label[code].strip() for code in LANGUAGE_CODES}
+        indicators.append(Indicator(key.strip(), measure, target, start, end, plan.strip(), labels))  # type: ignore[arg-type]
+    return tuple(indicators)

@@ -30,10 +30,18 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+def replied(via: str = "") -> Q:
+    """What counts as a reply (docs/domain.md, counting rules): a submitted response, late ones too, drafts never; as
+    a condition on a query that reaches the response through `via` ("response__" from a participant,
+    "participants__response__" from a workshop). Every count or exclusion of replies goes through it
+    (`ResponseQuerySet.replies`; `Response.is_reply` is the same rule for one response)."""
+    return Q(**{f"{via}status": Status.SUBMITTED})
+
+
 class ResponseQuerySet(models.QuerySet):
     def replies(self) -> ResponseQuerySet:
-        """Submitted responses: the only ones that count (docs/domain.md, counting rules)."""
-        return self.filter(status=Status.SUBMITTED)
+        """Submitted responses: the only ones that count (`replied`)."""
+        return self.filter(replied())
 
 
 class Response(models.Model):

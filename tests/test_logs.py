@@ -12,7 +12,7 @@ import time
 import pytest
 
 from rocbap.logs import mask
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 TOKEN = "Qx7_-a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ01"  # 43 characters, as new_token() makes them
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from surveys.mail.sending import run_pass
-from tests.surveys.test_dispatch import INVITATION, at
+from tests.helpers import INVITATION, at
 
 
 @pytest.mark.django_db

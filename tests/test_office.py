@@ -92,3 +92,47 @@ def test_an_office_name_that_is_no_file(monkeypatch):
     monkeypatch.setenv("OFFICE", "atlantis")
     with pytest.raises(ImproperlyConfigured, match=r"OFFICE: .*atlantis\.toml: cannot be read"):
         env.office_config("OFFICE", "asia-pacific")
+
+
+def test_asia_pacific_names_its_plan_indicator():
+    """The RSP 2022-2024 target (Annual Report 2021-2022, the Strategic Action Plan's 3.2.1 - 5th milestone)."""
+    office = load_office(OFFICES_DIR / "asia-pacific.toml")
+    (indicator,) = office.indicators
+    assert (indicator.plan, indicator.measure, indicator.target) == ("RSP 2022-2024", "success_stories", 10)
+    assert (indicator.start.isoformat(), indicator.end.isoformat()) == ("2022-07-01", "2024-06-30")
+    assert indicator.label("fr-CA").startswith("Nombre de résultats concrets")
+    assert load_office(OFFICES_DIR / "west-central-africa.toml").indicators == ()
+
+
+INDICATOR = """
+[[indicators]]
+key = "k"
+measure = "success_stories"
+target = 10
+start = 2022-07-01
+end = 2024-06-30
+plan = "RSP 2022-2024"
+label = { en = "Tangible results", fr = "Résultats concrets" }
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("target = 10", "target = 0"), "target must be a whole number"),
+        (("target = 10", 'target = "ten"'), "target must be a whole number"),
+        (('measure = "success_stories"', 'measure = "smiles"'), "measure must be one of success_stories"),
+        (("end = 2024-06-30", "end = 2021-06-30"), "end comes before start"),
+        (("start = 2022-07-01", 'start = "July 2022"'), "start and end must be dates"),
+        ((', fr = "Résultats concrets"', ""), "needs a label in en, fr"),
+        (('plan = "RSP 2022-2024"', 'plan = ""'), "needs the plan"),
+    ],
+)
+def test_a_bad_indicator_stops_the_start_naming_it(tmp_path, change, message):
+    text = (OFFICES_DIR / "asia-pacific.toml").read_text(encoding="utf-8")
+    text = text[: text.index("[[indicators]]")] + INDICATOR.replace(*change)
+    text = text.replace("../workshops", str(OFFICES_DIR.parent / "workshops")).replace("../fixtures", "fixtures")
+    path = tmp_path / "office.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match=rf"office.toml: \[\[indicators\]\] number 1.*{message}"):
+        load_office(path)

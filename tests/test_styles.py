@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 TEMPLATES = ROOT / "templates"
 EXTENDS = re.compile(r'{%\s*extends\s+"([^"]+)"')

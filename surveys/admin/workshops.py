@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -22,11 +22,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
-from rocbap.percentages import percent_label
+from rocbap.percentages import reply_rate_label
 from surveys.admin.common import SendsMessages, ShowsQuestionnaireLink, long_date
 from surveys.imports.admin import WorkbookImportPages
 from surveys.mail import actions, planning
-from surveys.models import Status
+from surveys.models import replied
 from surveys.questionnaire.schedule import local_day, past_catch_up, schedule_for
 from workshops.admin import UNDELIVERABLE, FiscalYearFilter, undeliverable_link
 from workshops.models import Participant, Workshop
@@ -217,9 +217,7 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
             .get_queryset(request)
             .annotate(
                 participant_count=Count("participants", distinct=True),
-                reply_count=Count(
-                    "participants__response", filter=Q(participants__response__status=Status.SUBMITTED), distinct=True
-                ),
+                reply_count=Count("participants__response", filter=replied("participants__response__"), distinct=True),
                 undeliverable_count=UNDELIVERABLE,
             )
         )
@@ -242,7 +240,7 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
 
     @admin.display(description=_("reply rate"))
     def reply_rate(self, workshop: CountedWorkshop) -> str:
-        return percent_label(workshop.reply_count, workshop.participant_count)
+        return reply_rate_label(workshop.reply_count, workshop.participant_count)
 
     @admin.display(description=_("dates now in force"))
     def schedule_display(self, workshop: Workshop) -> str:

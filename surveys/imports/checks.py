@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from surveys.imports.cells import fold
 from surveys.imports.reading import Reader, Row
-from surveys.models import Response, Status
+from surveys.models import Response
 from surveys.questionnaire import rounds
 from workshops.models import (
     MemberAdministration,
@@ -220,4 +220,4 @@ def _round_closed(year: int) -> str:
 def _reply_differs(response: Response, values: dict[str, Any]) -> bool:
     """Whether importing the row would change the stored reply (what write sets through _apply)."""
     answers = {k: v for k, v in values.items() if k not in ("workshop", "email")}
-    return response.status != Status.SUBMITTED or any(getattr(response, k) != v for k, v in answers.items())
+    return not response.is_reply or any(getattr(response, k) != v for k, v in answers.items())

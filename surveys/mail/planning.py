@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 
-from surveys.models import Bounce, Message, MessageKind, MessageStatus, Status, reminder_kind
+from surveys.models import Bounce, Message, MessageKind, MessageStatus, reminder_kind, replied
 from surveys.questionnaire.schedule import due_on, local_day, schedule_for
-from workshops.models import Participant, Workshop
+from workshops.models import Participant, Workshop, may_be_mailed
 
 # --- the rows of a pass
 # ---------------------------------------------------------------------------------------------------
@@ -37,12 +37,7 @@ def plan_corrected() -> int:
     """The latest hard-bounced message of each participant whose address was corrected since goes out again, to
     the new address (the row is the message: it keeps its kind, and its bounce becomes history)."""
     rows = (
-        Message.objects.filter(
-            bounce=Bounce.HARD,
-            status=MessageStatus.SENT,
-            participant__undeliverable_since__isnull=True,
-            participant__opted_out_at__isnull=True,
-        )
+        Message.objects.filter(may_be_mailed("participant__"), bounce=Bounce.HARD, status=MessageStatus.SENT)
         .annotate(sent_to=Lower("to_email"), address=Lower("participant__email"))
         .exclude(sent_to=F("address"))
         .order_by("participant_id", "-pk")
@@ -71,7 +66,7 @@ def due_messages(workshop: Workshop, today: dt.date) -> list[tuple[str, QuerySet
         return []
     participants = workshop.participants.may_receive_mail()
     # Whoever replied already (in the form, or imported) is asked nothing more.
-    not_replied = participants.exclude(response__status=Status.SUBMITTED)
+    not_replied = participants.exclude(replied("response__"))
     wanted: list[tuple[str, QuerySet[Participant]]] = []
     if due.invitation:
         wanted.append((MessageKind.INVITATION, not_replied))
@@ -81,9 +76,7 @@ def due_messages(workshop: Workshop, today: dt.date) -> list[tuple[str, QuerySet
         wanted.append((reminder_kind(due.reminder), not_replied.filter(invited)))
     if due.feedback:
         # The results go to everybody the survey reached: invited, or replied (an imported reply too).
-        reached = participants.filter(
-            pk__in=workshop.participants.filter(invited | Q(response__status=Status.SUBMITTED)).values("pk")
-        )
+        reached = participants.filter(pk__in=workshop.participants.filter(invited | replied("response__")).values("pk"))
         wanted.append((MessageKind.FEEDBACK, reached))
     return wanted
 
@@ -125,6 +118,36 @@ def preview(workshops: Iterable[Workshop], now: dt.datetime) -> list[Announced]:
             if count:
                 lines.append(Announced(workshop, kind, count, today, schedule_for(workshop).due))
     return lines
+
+
+def still_to_send(workshop: Workshop, today: dt.date) -> list[Announced]:
+    """The messages of a workshop's survey that have not gone out by `today`, earliest first: the message log's
+    pending rows, what is due today and not yet planned, and what the schedule still has to send on a day to come
+    (counted as the workshop stands today: a reminder's recipients are those invited by then). Empty once the survey
+    has sent everything it will send. The one answer to "is this workshop's mail done?" (a report edition is made
+    final only when it is, reports.models.ReportEdition.missing_for_final)."""
+    if not workshop.surveyed:
+        return []
+    schedule = schedule_for(workshop)
+    lines: dict[str, Announced] = {}
+    pending = (
+        Message.objects.filter(participant__workshop=workshop, status=MessageStatus.PENDING)
+        .values_list("kind")
+        .annotate(count=Count("pk"))
+    )
+    for kind, count in pending:
+        lines[kind] = Announced(workshop, kind, count, today, schedule.due)
+    days = sorted(
+        {today, *(day for day in (schedule.invitation, *schedule.reminders, schedule.feedback) if day > today)}
+    )
+    for day in days:
+        for kind, participants in due_messages(workshop, day):
+            if kind in lines:
+                continue
+            count = participants.exclude(messages__kind=kind).count()
+            if count:
+                lines[kind] = Announced(workshop, kind, count, day, schedule.due)
+    return sorted(lines.values(), key=lambda line: (line.day, line.kind))
 
 
 def announced_by(change, workshops: QuerySet[Workshop], now: dt.datetime) -> list[Announced]:

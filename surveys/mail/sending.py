@@ -114,10 +114,8 @@ def describe(error: BaseException) -> str:
 def skip_reason(message: Message, today: dt.date) -> str:
     """Why a planned message is no longer wanted, read at send time ('' when it is)."""
     participant = message.participant
-    if participant.opted_out_at:
-        return "The participant opted out of e-mail."
-    if participant.undeliverable_since:
-        return "The participant's address is undeliverable (a message to it bounced)."
+    if participant.why_no_mail:
+        return participant.why_no_mail
     if not participant.workshop.surveyed and message.kind != MessageKind.LINK:
         return "The workshop is no longer surveyed."
     response = getattr(participant, "response", None)

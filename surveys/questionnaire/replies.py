@@ -72,8 +72,9 @@ def _save(
     participant: Participant, answers: dict, *, submit: bool, revision: int, now: dt.datetime, first: bool
 ) -> Outcome:
     with transaction.atomic():
-        # Asked again inside the transaction: the round may have closed since the page read it.
-        if rounds.is_closed(participant.workshop.fiscal_year):
+        # Asked again inside the transaction, under the round's lock: the round may have closed since the page read
+        # it, and a closing that starts now waits for this reply (surveys.questionnaire.rounds).
+        if rounds.is_closed(participant.workshop.fiscal_year, lock=True):
             raise RoundClosed
         # A first save inserts its row directly: the one-to-one constraint refuses a second insert, which save_reply
         # then retries on the stored row. Otherwise the stored reply, locked until the end of the transaction.

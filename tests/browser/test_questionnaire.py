@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import ARTIFACTS
+from tests.helpers import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -251,7 +251,7 @@ def accessibility(page, element_id: str) -> dict[str, str]:
 
 
 def test_every_control_is_named_by_its_question(page, page_url):
-    from surveys import questionnaire
+    from surveys import instrument as questionnaire
 
     page.goto(page_url)
     for question in questionnaire.QUESTIONS:

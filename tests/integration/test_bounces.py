@@ -15,9 +15,9 @@ from surveys.mail.bounces import UNMATCHED, process_bounces
 from surveys.mail.emails import return_path_signature
 from surveys.mail.sending import run_pass
 from surveys.models import Bounce, Message, MessageKind, MessageStatus
+from tests.helpers import INVITATION, REMINDER_1, at
 from tests.integration.servers import MESSAGE_ID
 from tests.surveys import bounce_reports
-from tests.surveys.test_dispatch import INVITATION, REMINDER_1, at
 from workshops.models import Participant
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

@@ -12,7 +12,7 @@ import pytest
 
 from surveys.imports import jobs as imports
 from surveys.models import ImportState, WorkbookImport
-from tests.conftest import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
+from tests.helpers import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
 from tests.integration.servers import ROOT, wait_for
 from workshops.models import MemberAdministration, Participant
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_WORKBOOK, seed_rows
+from tests.helpers import DEMO_WORKBOOK, seed_rows
 
 
 @pytest.fixture
@@ -15,15 +14,6 @@ def var_dir(settings, tmp_path) -> Path:
     settings.VAR_DIR = tmp_path / "var"
     settings.VAR_DIR.mkdir()
     return settings.VAR_DIR
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
-
-
-def pdf_pages(path: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
 @pytest.fixture(scope="session")
@@ -51,15 +41,14 @@ def demo_pdf(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
     return path
 
 
-def finish(edition):
-    """Give an edition everything make_final asks for (reports.models.ReportEdition.missing_for_final)."""
-    import datetime as dt
+@pytest.fixture
+def replied_round(participant_factory):
+    """FY2019/20 as a finished round: one workshop (invited 5 Jun 2020, due 26 Jun 2020), one participant, who
+    replied. Nothing is left to send once the feedback's catch-up window is over."""
+    from django.utils import timezone
 
-    edition.foreword = edition.foreword or "We thank the Members."
-    edition.conclusion = edition.conclusion or "The workshops bore fruit."
-    edition.contact = edition.contact or "ROCB A/P, Bangkok. rocbap@wco-rocb.org"
-    edition.signatory_name = edition.signatory_name or "A. Head"
-    edition.signatory_title = edition.signatory_title or "Head of ROCB A/P"
-    edition.publication_date = edition.publication_date or dt.date(2021, 3, 1)
-    edition.save()
-    return edition
+    from surveys.models import Response, Status
+
+    participant = participant_factory()
+    Response.objects.create(participant=participant, status=Status.SUBMITTED, submitted_at=timezone.now())
+    return participant

@@ -12,7 +12,7 @@ from django.urls import reverse
 from reports.models import EditionStatus, Quote, ReportEdition, Section
 from surveys.models import Response
 from surveys.questionnaire import rounds
-from tests.reports.conftest import finish
+from tests.helpers import finish
 from workshops.roles import REPORT_VIEWERS, SURVEY_MANAGERS
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,7 @@ from reports.figures import report_data
 from reports.models import ReportEdition
 from reports.tables import CodeCell, CodeEntry, Table
 from surveys import instrument
-from tests.conftest import ARTIFACTS
-from tests.reports.conftest import finish, pdf_pages, pdf_text
+from tests.helpers import ARTIFACTS, finish, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from reports.models import Quote, ReportEdition
-from tests.conftest import DEMO_WORKBOOK, seed_rows
+from tests.helpers import DEMO_WORKBOOK, pdf_text, seed_rows
 from tests.languages import english_in
-from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from reports.models import Quote, Section
 from reports.quotes import edition_for
 from surveys.imports.workbook import import_workbook
 from surveys.models import Response
-from tests.conftest import DEMO_WORKBOOK, seed_rows
+from tests.helpers import DEMO_WORKBOOK, seed_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -19,11 +19,11 @@ from django.utils import timezone
 from reports import pdf
 from surveys.imports import jobs as imports
 from surveys.models import ImportState, Response, WorkbookImport
-from tests.security.test_staff_only import _staff_patterns
+from tests.helpers import staff_patterns
 
 pytestmark = pytest.mark.django_db
 
-PRODUCT_APPS = ("workshops", "surveys", "reports")
+PRODUCT_APPS = ("workshops", "surveys", "impact", "reports")
 
 
 def _tables() -> dict[str, list]:
@@ -36,9 +36,15 @@ def _tables() -> dict[str, list]:
 
 
 def _staff_urls(reply: Response) -> list[str]:
-    values = {"fiscal_year": 2019, "workshop_id": reply.participant.workshop_id, "response_id": reply.pk}
+    values = {
+        "fiscal_year": 2019,
+        "workshop_id": reply.participant.workshop_id,
+        "response_id": reply.pk,
+        "administration_id": reply.participant.administration_id,
+        "indicator": "rsp-2022-2024-tangible-results",
+    }
     urls = []
-    for pattern in _staff_patterns():
+    for pattern in staff_patterns():
         kwargs = {name: values[name] for name in pattern.pattern.converters}
         urls.append(reverse(f"reports:{pattern.name}", kwargs=kwargs))
     return urls

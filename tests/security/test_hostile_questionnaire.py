@@ -23,7 +23,7 @@ from django.utils import timezone
 from surveys.models import Response, Status
 from surveys.questionnaire.forms import QuestionnaireForm
 from surveys.questionnaire.replies import save_reply
-from tests.surveys.conftest import answers
+from tests.helpers import answers
 from workshops.models import Participant
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.utils import timezone
 from surveys.mail.sending import run_pass
 from surveys.models import Message, MessageStatus
 from surveys.questionnaire.schedule import schedule_for
+from tests.helpers import INVITATION, at
 from tests.surveys.mail_backends import FailingBackend
-from tests.surveys.test_dispatch import INVITATION, at
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from surveys.mail.bounces import (
 from surveys.mail.emails import build_email, return_path, return_path_signature
 from surveys.mail.sending import run_pass
 from surveys.models import Bounce, Message, MessageKind, MessageStatus
+from tests.helpers import INVITATION, REMINDER_1, at
 from tests.surveys import bounce_reports
-from tests.surveys.test_dispatch import INVITATION, REMINDER_1, at
 
 pytestmark = pytest.mark.django_db
 
@@ -324,7 +324,7 @@ def test_beat_reads_the_bounce_mailbox_only_when_one_is_set(tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     code = "from rocbap.celery import app; app.finalize(); print(sorted(app.conf.beat_schedule))"
 

@@ -14,20 +14,11 @@ from django.utils import timezone
 
 from surveys.mail.sending import _finish, claim_batches, run_pass, send_batch
 from surveys.models import Message, MessageStatus, Response, Status
+from tests.helpers import DUE, FEEDBACK, INVITATION, REMINDER_1, REMINDER_2, at
 from tests.surveys.mail_backends import FailingBackend
 from workshops.models import MemberAdministration, Participant, Workshop
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: dt.date, hour: int = 9) -> dt.datetime:
-    """A moment in the office's time zone."""
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
-
-
-INVITATION = dt.date(2020, 6, 5)  # the factory's workshop ends 5 Dec 2019
-REMINDER_1, REMINDER_2 = dt.date(2020, 6, 19), dt.date(2020, 6, 24)
-DUE, FEEDBACK = dt.date(2020, 6, 26), dt.date(2020, 6, 27)
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from django.test.signals import template_rendered
 from surveys.mail.emails import HEADER_FOLDING, Drafts, SurveyEmail, build_email
 from surveys.mail.sending import run_pass
 from surveys.models import Message, MessageKind, Response, Status
-from tests.surveys.test_dispatch import FEEDBACK, INVITATION, REMINDER_1, at
+from tests.helpers import FEEDBACK, INVITATION, REMINDER_1, at
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from surveys.models import Response
 from surveys.questionnaire.forms import QuestionnaireForm, answer_summary
-from tests.surveys.conftest import answers
+from tests.helpers import answers
 
 
 def form(submit=True, **overrides):

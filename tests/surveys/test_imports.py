@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from surveys.imports import jobs as imports
 from surveys.models import ImportState, WorkbookImport
-from tests.conftest import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
+from tests.helpers import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
 from workshops.models import Participant, Workshop
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,8 @@ from django.utils import timezone
 from surveys.mail.emails import build_email
 from surveys.mail.sending import run_pass
 from surveys.models import Message, MessageKind, Response, Status
+from tests.helpers import FEEDBACK, INVITATION, REMINDER_1, answers, at
 from tests.languages import english_in, visible_text
-from tests.surveys.conftest import answers
-from tests.surveys.test_dispatch import FEEDBACK, INVITATION, REMINDER_1, at
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core import mail
 
 from surveys.mail.optout import optout_url
 from surveys.mail.sending import run_pass
-from tests.surveys.test_dispatch import INVITATION, REMINDER_1, at
+from tests.helpers import INVITATION, REMINDER_1, at
 
 pytestmark = pytest.mark.django_db
 

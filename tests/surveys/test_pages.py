@@ -19,7 +19,7 @@ from surveys.models import Response, Status
 from surveys.questionnaire import pages
 from surveys.questionnaire.forms import QuestionnaireForm
 from surveys.questionnaire.views import questionnaire_context
-from tests.surveys.conftest import answers
+from tests.helpers import answers
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db

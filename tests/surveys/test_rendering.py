@@ -11,7 +11,7 @@ from surveys.instrument import Q1_ACTIONS, QUESTIONS
 from surveys.models import Response
 from surveys.questionnaire import rendering
 from surveys.questionnaire.forms import QuestionnaireForm, reply_sections, sections
-from tests.surveys.conftest import answers
+from tests.helpers import answers
 
 REPLIES = {
     "blank": {},

@@ -15,7 +15,7 @@ from surveys.imports.cells import parse_text
 from surveys.imports.outcome import WorkbookInvalid
 from surveys.imports.workbook import import_workbook
 from surveys.models import Response, Status
-from tests.conftest import (
+from tests.helpers import (
     DEMO_WORKBOOK,
     PARTICIPANT_HEADER,
     RESPONSE_HEADER,

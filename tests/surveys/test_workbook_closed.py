@@ -14,7 +14,7 @@ from surveys.imports.outcome import WorkbookInvalid
 from surveys.imports.workbook import import_workbook
 from surveys.models import ANSWER_FIELDS, Response
 from surveys.questionnaire import rounds
-from tests.conftest import DEMO_WORKBOOK, PARTICIPANT_HEADER, RESPONSE_HEADER, make_workbook
+from tests.helpers import DEMO_WORKBOOK, PARTICIPANT_HEADER, RESPONSE_HEADER, make_workbook
 from workshops.models import Participant
 
 pytestmark = pytest.mark.django_db

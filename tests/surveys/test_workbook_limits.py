@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from surveys.imports.outcome import WorkbookInvalid
 from surveys.imports.reading import MAX_LISTED_ERRORS, MAX_ROWS_PER_SHEET
 from surveys.imports.workbook import import_workbook
-from tests.conftest import PARTICIPANT_HEADER, ROOT, WORKSHOP_HEADER, make_workbook
+from tests.helpers import PARTICIPANT_HEADER, ROOT, WORKSHOP_HEADER, make_workbook
 from workshops.models import Participant
 
 WORKSHOP = ["BIG-1", "A big workshop", "regional", "2019-12-02", "2019-12-05", "Bangkok", "in-person", "yes"]
