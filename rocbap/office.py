@@ -123,6 +123,8 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise fail("is not a text file in UTF-8: an office file is TOML (docs/offices.md)") from None
     except tomllib.TOMLDecodeError as exc:
         raise fail(f"is not valid TOML ({exc})") from None
     default_language = data.get("default_language")
@@ -144,9 +146,10 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
     members_csv = (path.parent / members).resolve()
     if not members_csv.is_file():
         raise fail(f"member_administrations: no file {members_csv}")
+    _check_member_list(members_csv, fail)
     logo = data.get("logo", "")
-    if not isinstance(logo, str):
-        raise fail("logo must be the path of a static file")
+    if not isinstance(logo, str) or logo.startswith("/") or ".." in Path(logo).parts:
+        raise fail(f"logo must be the path of a static file, such as offices/my-office.svg, got {logo!r}")
     since = data.get("survey_since")
     if since is not None and (not isinstance(since, int) or not 1950 <= since <= 2100):
         raise fail(f"survey_since must be a year, got {since!r}")
@@ -237,8 +240,11 @@ def _demo(table: object, folder: Path, fail: Any) -> OfficeDemo:
             participants=tuple((row[0], row[1], row[2] if len(row) == 3 else "") for row in people),
             reply_text=current["reply_text"].strip(),
         )
+    demo_workbook = (folder / workbook).resolve() if isinstance(workbook, str) and workbook else None
+    if demo_workbook is not None and demo_workbook.suffix.lower() != ".xlsx":
+        raise fail(f"[demo] workbook must name an .xlsx workbook, got {workbook!r}")
     return OfficeDemo(
-        workbook=(folder / workbook).resolve() if isinstance(workbook, str) and workbook else None,
+        workbook=demo_workbook,
         quotes=tuple((row[0], row[1], row[2], row[3]) for row in quotes),
         in_progress=in_progress,
     )
@@ -263,6 +269,22 @@ def _member_names(members_csv: Path) -> dict[str, dict[str, str]]:
         if code and own:
             names[code] = own
     return names
+
+
+def _check_member_list(path: Path, fail) -> None:
+    """The member list's first line names its columns (code, name, ...): a wrong or broken file (some other file of
+    the machine, say) is refused at start, not when staff load it."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise fail(f"member_administrations: {path} cannot be read as CSV in UTF-8 ({exc})") from None
+    columns = [column.strip().lower() for column in header]
+    if "code" not in columns or "name" not in columns:
+        raise fail(
+            f"member_administrations: {path} is no list of member administrations: its first line must name the "
+            f"columns code,name (got {','.join(header)[:80]!r})"
+        )
 
 
 def office_path(value: str) -> Path:

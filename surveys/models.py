@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -180,14 +181,18 @@ class Bounce(models.TextChoices):
 
 
 class MessageQuerySet(models.QuerySet):
-    def record_bounce(self, pk: int, bounce: str, detail: str, now: dt.datetime) -> bool:
+    def record_bounce(
+        self, pk: int, bounce: str, detail: str, now: dt.datetime, sent: dict[str, Any] | None = None
+    ) -> bool:
         """Mark a message bounced; a hard bounce flags the address it went to undeliverable. Idempotent, and a
-        soft report never downgrades a hard one. Returns whether an address was flagged by this call."""
+        soft report never downgrades a hard one. Returns whether an address was flagged by this call.
+        `sent`: the row's participant_id and to_email, when the caller has read them already."""
         rows = self.filter(pk=pk, bounce="") if bounce == Bounce.SOFT else self.filter(pk=pk).exclude(bounce=bounce)
         rows.update(bounce=bounce, bounced_at=now, bounce_detail=detail)
         if bounce != Bounce.HARD:
             return False
-        sent = self.filter(pk=pk).values("participant_id", "to_email").first()
+        if sent is None:
+            sent = self.filter(pk=pk).values("participant_id", "to_email").first()
         if not sent or not sent["to_email"]:
             return False
         # Only while the participant still has that address: a corrected one is not flagged by an old report.
@@ -235,6 +240,9 @@ class Message(models.Model):
     bounce_detail = models.TextField(
         verbose_name=_("bounce detail"), blank=True, help_text=_("What the bounce report said about the recipient.")
     )
+    # Sent with the unsigned return path of earlier versions (bounces+<pk>@): its bounce reports are believed only
+    # for one survey round after it went out (surveys.mail.bounces). Rows sent since carry a signed return path.
+    unsigned_return_path = models.BooleanField(default=False, editable=False)
 
     # What staff sent by hand: the message a "send again" copies, and why.
     resent_of = models.ForeignKey(

@@ -68,16 +68,47 @@ def test_an_office_file_by_path(monkeypatch, tmp_path):
         (lambda t: t.replace('reply_to = "brrc-aoc@', 'reply_to = "brrc-aoc at '), "[mail] reply_to must be"),
         (lambda t: t.replace('venue = "Abidjan', 'place = "Abidjan'), "[demo.in_progress] needs title, venue"),
         (lambda t: t.replace("[mail]", 'earlier_rounds = "nowhere.csv"\n[mail]'), "earlier_rounds: no file"),
+        # Other files of the machine, or outside the static files.
+        (lambda t: t.replace('"west-central-africa.csv"', '"/etc/passwd"'), "is no list of member administrations"),
+        (
+            lambda t: t.replace("../fixtures/demo/wca-fy2019-20.xlsx", "/etc/shadow"),
+            "[demo] workbook must name an .xlsx",
+        ),
+        (lambda t: t.replace('logo = "', 'logo = "../../'), "logo must be the path of a static file"),
+        (lambda t: t.replace('logo = "', 'logo = "/etc/'), "logo must be the path of a static file"),
+        # A member list that is none.
+        (lambda t: t.replace('"west-central-africa.csv"', '"junk.csv"'), "is no list of member administrations"),
+        (lambda t: t.replace('"west-central-africa.csv"', '"binary.csv"'), "cannot be read as CSV in UTF-8"),
     ],
 )
 def test_a_bad_office_file_stops_the_start_naming_the_variable(tmp_path, change, message):
     text = (OFFICES_DIR / "west-central-africa.toml").read_text(encoding="utf-8")
-    (tmp_path / "west-central-africa.csv").write_text("code,name\n", encoding="utf-8")
-    path = tmp_path / "office.toml"
+    folder = tmp_path / "office"
+    folder.mkdir()
+    (tmp_path / "west-central-africa.csv").write_text("code,name\n", encoding="utf-8")  # outside its folder
+    (folder / "west-central-africa.csv").write_text("code,name\n", encoding="utf-8")
+    (folder / "junk.csv").write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (folder / "binary.csv").write_bytes(b"\xff\xfe\x00\x01 code,name")
+    path = folder / "office.toml"
     path.write_text(change(text), encoding="utf-8")
     with pytest.raises(ImproperlyConfigured, match=r"^OFFICE: ") as error:
         load_office(path)
     assert message in str(error.value)
+
+
+def test_an_office_variable_naming_no_office_file_stops_the_start_with_a_clear_error(monkeypatch, tmp_path):
+    (tmp_path / "binary.toml").write_bytes(b"\xff\xfe\x00 binary")
+    cases = {
+        str(tmp_path / "binary.toml"): "is not a text file in UTF-8",
+        "/etc/passwd": "is not valid TOML",
+        "../../../../etc/hostname": "cannot be read" if not Path("/etc/hostname").exists() else "is not valid TOML",
+        str(tmp_path): "cannot be read",
+    }
+    for value, message in cases.items():
+        monkeypatch.setenv("OFFICE", value)
+        with pytest.raises(ImproperlyConfigured, match=r"^OFFICE: ") as error:
+            env.office_config("OFFICE", "asia-pacific")
+        assert message in str(error.value), value
 
 
 def test_an_office_name_that_is_no_file(monkeypatch):

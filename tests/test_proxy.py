@@ -244,6 +244,21 @@ def test_plain_http_is_sent_to_https(stack):
     assert answer.value.headers["Location"] == "https://127.0.0.1/staff/"
 
 
+def test_plain_http_is_sent_to_the_sites_own_host_whatever_host_the_client_names(stack):
+    for host in ("evil.example.org", "127.0.0.1.evil.example.org:8443", "a b"):
+        with socket.create_connection(("127.0.0.1", stack["http"]), timeout=5) as connection:
+            connection.sendall(f"GET /staff/?next=1 HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+        head = answer.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+        status = head.split(" ", 2)[1]
+        locations = re.findall(r"(?im)^Location: (.*)$", head)
+        # A malformed Host is refused outright; any other is sent to the site's own host.
+        assert (status, locations) in [("301", ["https://127.0.0.1/staff/?next=1"]), ("400", [])], (host, head)
+        assert "evil" not in head
+
+
 def test_a_body_past_the_limit_is_refused_by_the_proxy(stack):
     body = b"a" * (22 * 2**20)
     request = urllib.request.Request(f"https://127.0.0.1:{stack['https']}/admin/login/", data=body, method="POST")

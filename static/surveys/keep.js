@@ -4,8 +4,9 @@
    derives from their link (never the link itself). When the questionnaire opens again with a copy that differs
    from what the page shows (a submit that never arrived, a lost connection, a closed tab), the page offers to put
    it back. The copy is deleted once the server has the reply: when the questionnaire shows the stored reply and
-   it is the same as the copy (after "Save draft", say), and on the thank-you and closed pages, which carry the key
-   to clear.
+   it is the same as the copy (after "Save draft", say), and on the thank-you and closed pages, the opt-out page
+   and the page of a link that no longer works (revoked, erased), which carry the key to clear. A copy carries the
+   day its page gave it to be dropped by, and is dropped then, or after 60 days at most.
 
    An enhancement only: without JavaScript, or without storage (private windows, full quota), the page works as
    the server sends it. The script sets values and textContent only, never HTML. */
@@ -41,14 +42,17 @@
     } catch (error) { /* nothing to do */ }
   }
 
-  // Copies left behind (a link never used again) go after half a year: a round is over by then.
-  var OLDEST = Date.now() - 183 * 24 * 3600 * 1000;
+  // Copies left behind (a link never used again, on a shared computer) go once past the day their page gave them
+  // (data-keep-until: some weeks after the round's due date), and after 60 days whatever that day: they hold
+  // answers and a contact address.
+  var NOW = Date.now();
+  var OLDEST = NOW - 60 * 24 * 3600 * 1000;
   try {
     for (var k = store.length - 1; k >= 0; k--) {
       var name = store.key(k);
       if (name && name.indexOf(PREFIX) === 0) {
         var old = read(name.slice(PREFIX.length));
-        if (!old || !(old.time > OLDEST)) store.removeItem(name);
+        if (!old || !(old.time > OLDEST) || !(old.time <= NOW) || !(old.until > NOW)) store.removeItem(name);
       }
     }
   } catch (error) { /* nothing to do */ }
@@ -60,6 +64,8 @@
   var form = document.querySelector("form[data-keep]");
   if (!form) return;
   var key = form.getAttribute("data-keep");
+  // The end of the day after which the copy is dropped (the page's own date; a copy without one is not kept).
+  var until = Date.parse(form.getAttribute("data-keep-until") + "T23:59:59Z");
 
   function answers() {
     var fields = {};
@@ -88,7 +94,8 @@
 
   function keep() {
     try {
-      store.setItem(PREFIX + key, JSON.stringify({ time: Date.now(), fields: answers() }));
+      if (!(until > Date.now())) return;
+      store.setItem(PREFIX + key, JSON.stringify({ time: Date.now(), until: until, fields: answers() }));
     } catch (error) { /* full or refused: the page itself still holds the answers */ }
   }
 

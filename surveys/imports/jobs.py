@@ -32,12 +32,14 @@ page shows it without translating it again. Django's own words around it follow 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -70,6 +72,14 @@ PROGRESS_KEPT_SECONDS = 3600
 # off), a task whose worker died is delivered again within the broker's visibility timeout (Redis: one hour), and
 # the largest workbook accepted imports in minutes, not hours.
 STOPPED_AFTER = dt.timedelta(hours=6)
+
+# A running import's heartbeat: the process running it writes the time into the cache this often (a thread of its
+# own, so a long step beats too), and `tidy` marks failed a running import whose last heartbeat is older than
+# SILENT_AFTER: its worker was killed, or its machine stopped. In the cache, not the row: the import's transaction
+# holds the database (SQLite's write lock) until it ends. A heartbeat lost with the cache (a Redis restart) is
+# written again within seconds; an import that never beat at all falls under STOPPED_AFTER as before.
+HEARTBEAT_EVERY_SECONDS = 20.0
+SILENT_AFTER = dt.timedelta(minutes=5)
 
 # Handed to a worker and not ended: only these may start, end, or be declared stopped.
 UNDER_WAY = (ImportState.WAITING, ImportState.RUNNING)
@@ -144,6 +154,40 @@ def _set(pk: int, **fields) -> None:
 
 def _progress_key(pk: int) -> str:
     return f"rocbap:import-progress:{pk}"
+
+
+def _heartbeat_key(pk: int) -> str:
+    return f"rocbap:import-heartbeat:{pk}"
+
+
+def beat(pk: int) -> None:
+    """Say the import is alive now. Only ever read by `tidy`, for an import still running: a heartbeat that comes
+    late, from a worker that was only slow, finds it failed and changes nothing (its state is final)."""
+    cache.set(_heartbeat_key(pk), time.time(), int(STOPPED_AFTER.total_seconds()))
+
+
+@contextlib.contextmanager
+def _beating(pk: int) -> Iterator[None]:
+    """Beat now, then every HEARTBEAT_EVERY_SECONDS until the block ends."""
+    stop = threading.Event()
+
+    def keep_beating() -> None:
+        while not stop.wait(HEARTBEAT_EVERY_SECONDS):
+            try:
+                beat(pk)
+            except Exception:  # a cache that is briefly away: the next beat tries again
+                log.warning("workbook import %s: heartbeat not written", pk, exc_info=True)
+
+    beat(pk)
+    thread = threading.Thread(target=keep_beating, name=f"import-{pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        # The last heartbeat stays: should the import have ended without recording its end, `tidy` sees it
+        # stopped; once its end is recorded, nobody reads it (it expires with STOPPED_AFTER).
+        stop.set()
+        thread.join()
 
 
 def _show_progress(pk: int, line: str) -> None:
@@ -289,6 +333,7 @@ def tidy(now: dt.datetime) -> int:
     if expired:
         log.info("%s workbook import(s) expired awaiting confirmation", expired)
     _fail_stopped(now)
+    _fail_silent(now)
     _delete_unneeded_files()
     return expired
 
@@ -318,6 +363,35 @@ def _fail_stopped(now: dt.datetime) -> None:
             ).update(state=ImportState.FAILED, finished_at=now, progress="", failure=failure)
     if stopped:
         log.warning("%s workbook import(s) stopped before they finished: marked failed", len(stopped))
+
+
+def _fail_silent(now: dt.datetime) -> None:
+    """Running imports whose heartbeat stopped SILENT_AFTER ago: the process running them is gone (a killed worker,
+    a stopped machine), and the import's transaction with it, so nothing was imported. Marked failed at once
+    rather than after STOPPED_AFTER, so staff see it within minutes. Only a running row changes: an import that
+    ended meanwhile keeps its end, and one marked failed stays failed whatever heartbeat comes later."""
+    running = list(WorkbookImport.objects.filter(state=ImportState.RUNNING).values_list("pk", "language"))
+    if not running:
+        return
+    beats = cache.get_many([_heartbeat_key(pk) for pk, _language in running])
+    cutoff = (now - SILENT_AFTER).timestamp()
+    silent = [
+        (pk, language)
+        for pk, language in running
+        if (last := beats.get(_heartbeat_key(pk))) is not None and last < cutoff
+    ]
+    for language in {language for _pk, language in silent}:
+        with translation.override(language):
+            failure = gettext(
+                "the import stopped before it finished: the process running it gave no sign of life for "
+                "%(minutes)s minutes (a worker that died, a restart). Nothing was imported: upload it again"
+            ) % {"minutes": round(SILENT_AFTER / dt.timedelta(minutes=1))}
+        with transaction.atomic():
+            failed = WorkbookImport.objects.filter(
+                pk__in=[pk for pk, code in silent if code == language], state=ImportState.RUNNING
+            ).update(state=ImportState.FAILED, finished_at=now, progress="", failure=failure)
+        if failed:
+            log.warning("%s workbook import(s) gave no heartbeat for %s: marked failed", failed, SILENT_AFTER)
 
 
 def _delete_unneeded_files() -> None:
@@ -364,8 +438,14 @@ def _run(workbook_import: WorkbookImport) -> None:
         _finish(pk, state=ImportState.FAILED, failure=gettext("the uploaded file is gone; upload it again"))
         return
     cache.delete(_progress_key(pk))  # a line left by an earlier run (a task delivered again) is not this run's
-    if not _under_way(pk).update(state=ImportState.RUNNING, progress=gettext("opening the workbook")):
-        return  # ended meanwhile (`tidy` declared it stopped)
+    with _beating(pk):
+        if not _under_way(pk).update(state=ImportState.RUNNING, progress=gettext("opening the workbook")):
+            return  # ended meanwhile (`tidy` declared it stopped)
+        _import(workbook_import, path)
+
+
+def _import(workbook_import: WorkbookImport, path: Path) -> None:
+    pk = workbook_import.pk
     last = 0.0
 
     def progress(message: str) -> None:

@@ -3,22 +3,27 @@
 A pass (beat every BOUNCE_EVERY_SECONDS, or `manage.py process_bounces`):
 
 1. reads the reports in the mailbox's folder in chunks, without marking them read;
-2. finds the log row each is about: the VERP return path bounces+<id>@domain it was delivered to, else our
-   Message-ID or return path quoted in it (surveys.mail.emails makes both);
+2. finds the log row each is about: the signed return path bounces+<id>.<signature>@domain it was delivered to,
+   as the receiving server recorded it (the topmost Delivered-To or X-Original-To header); never what the report's
+   sender wrote (To:, the body, a quoted Message-ID), which anybody can forge;
 3. asks flufl.bounce whether it is a bounce and whether permanent (RFC 3464 DSNs and some twenty non-standard
    formats: qmail, Exim, Postfix, Exchange, ...);
 4. marks the rows (hard or soft) whose address the report names as failed, and flags hard-bounced addresses
    undeliverable (Participant), in one transaction per chunk; only then deletes the chunk's reports from the
    mailbox (or moves them to the `processed` folder).
 
-A report that is no bounce, names no message we sent to the address it reports, or cannot be parsed stays in the
-mailbox, logged once and
-tagged with the keyword UNMATCHED so that later passes skip it; nothing is lost, and staff can read it there.
+A report that is no bounce, was not delivered to a correctly signed return path (unsigned, wrongly signed: a
+forgery, or mail to the plain address), names no message we sent to the address it reports, or cannot be parsed
+stays in the mailbox, logged once and tagged with the keyword UNMATCHED so that later passes skip it; nothing is
+lost, and staff can read it there. Messages sent before return paths were signed carry the unsigned form
+bounces+<id>@: reports to it are believed for one survey round (SURVEY_REPLY_DAYS) after the message went out,
+then refused (docs/deployment.md).
 Running a pass twice is harmless: marking is idempotent and a report is removed only after its chunk committed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import imaplib
 import logging
@@ -30,13 +35,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message as EmailMessage
 from email.utils import getaddresses
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from flufl.bounce import all_failures
 
-from surveys.mail.emails import MESSAGE_ID, return_path_pattern, sender_domain
+from surveys.mail.emails import is_signed, return_path_pattern
 from surveys.models import Bounce, Message
 
 logger = logging.getLogger(__name__)
@@ -44,9 +50,12 @@ logger = logging.getLogger(__name__)
 # Set on reports a pass could not use, so the next passes read only new mail (a server that does not keep
 # keywords reads them again: harmless, only slower).
 UNMATCHED = "$RocbapUnmatched"
-CHUNK = 100
-# Headers in which a delivering server records the envelope recipient: the VERP address the report went to.
-DELIVERY_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "X-Rcpt-To", "To")
+# Reports read, recorded and removed together: memory is bounded by a chunk, and each removal costs the server a
+# write of its index, whatever the chunk's size (bench/bounces.py).
+CHUNK = 500
+# Headers in which the receiving server records the envelope recipient: the return path the report went to. The
+# server adds its own above the message, so the topmost one is the server's; any below it the sender may have written.
+DELIVERY_HEADERS = frozenset({"delivered-to", "x-original-to"})
 DETAIL_LIMIT = 500
 
 
@@ -67,22 +76,36 @@ class Verdict:
     bounce: str  # Bounce.HARD or Bounce.SOFT
     detail: str
     recipients: frozenset[str] = frozenset()  # the failed addresses the report names, lower case
+    signed: bool = True  # delivered to the signed return path; False: to the unsigned form of earlier versions
 
 
-def message_pk_of(report: EmailMessage, raw: bytes) -> int | None:
-    """The log row a report is about: the address it was delivered to, else what it quotes of our message."""
-    verp = return_path_pattern() if settings.BOUNCE_ADDRESS else None
-    if verp:
-        for header in DELIVERY_HEADERS:
-            for _, address in getaddresses([str(value) for value in report.get_all(header, [])]):
-                if match := verp.fullmatch(address.encode(errors="replace")):
-                    return int(match.group(1))
-    domain = sender_domain().lower().encode()
-    for match in MESSAGE_ID.finditer(raw):
-        if match.group(2).lower() == domain:
-            return int(match.group(1))
-    if verp and (match := verp.search(raw)):
-        return int(match.group(1))
+@dataclass(frozen=True)
+class Delivery:
+    """The return path a report was delivered to, as the receiving server recorded it."""
+
+    address: str
+    message_pk: int | None  # None: not a return path of ours (the plain bounce address, a stranger's)
+    signature: str | None  # None: the unsigned form of earlier versions
+
+    @property
+    def forged(self) -> bool:
+        """Carries a signature that is not ours for the row: somebody wrote it, not return_path()."""
+        return (
+            self.message_pk is not None
+            and self.signature is not None
+            and not is_signed(self.message_pk, self.signature)
+        )
+
+
+def delivered_to(report: EmailMessage) -> Delivery | None:
+    """Where the report was delivered: the topmost Delivered-To or X-Original-To header. None without one."""
+    for name, value in report.items():
+        if name.lower() in DELIVERY_HEADERS:
+            address = next((address for _, address in getaddresses([str(value)]) if address), "")
+            match = return_path_pattern().fullmatch(address) if settings.BOUNCE_ADDRESS else None
+            if match is None:
+                return Delivery(address, None, None)
+            return Delivery(address, int(match.group(1)), match.group(2))
     return None
 
 
@@ -121,8 +144,13 @@ def _text_detail(report: EmailMessage) -> str:
     return ""
 
 
+class Refused(Exception):
+    """A bounce report that must not count, and why (logged, left in the mailbox)."""
+
+
 def read_report(raw: bytes) -> Verdict | None:
-    """What a report says, or None when it is no bounce or names no message of ours. Raises UnreadableReport."""
+    """What a report says, or None when it is no bounce. Raises UnreadableReport, and Refused when it is a bounce
+    that was not delivered to a return path of ours, or to a wrongly signed one."""
     report = email.message_from_bytes(raw)  # compat32: the Message type flufl.bounce expects
     try:
         temporary, permanent = all_failures(report)
@@ -130,38 +158,75 @@ def read_report(raw: bytes) -> Verdict | None:
         raise UnreadableReport(f"{type(error).__name__}: {error}") from None
     if not (temporary or permanent):
         return None
-    pk = message_pk_of(report, raw)
-    if pk is None:
-        return None
+    delivery = delivered_to(report)
+    if delivery is None:
+        raise Refused(
+            "it carries no Delivered-To or X-Original-To header (the server that files reports into the mailbox "
+            "must add one)"
+        )
+    if delivery.message_pk is None:
+        raise Refused(f"it was delivered to {delivery.address}, which is no return path of ours")
+    if delivery.forged:
+        raise Refused(f"it was delivered to {delivery.address}, whose signature is wrong: a forgery")
     detail = _dsn_detail(report) or _text_detail(report) or str(report.get("Subject", ""))
     recipients = frozenset(address.decode(errors="replace").strip().lower() for address in temporary | permanent)
-    return Verdict(pk, Bounce.HARD if permanent else Bounce.SOFT, detail[:DETAIL_LIMIT], recipients)
+    return Verdict(
+        delivery.message_pk,
+        Bounce.HARD if permanent else Bounce.SOFT,
+        detail[:DETAIL_LIMIT],
+        recipients,
+        signed=delivery.signature is not None,
+    )
 
 
 # --- marking ----------------------------------------------------------------------------------------------------
 
 
-def record(verdicts: Iterable[Verdict]) -> tuple[Counter, set[int]]:
-    """Mark the rows the verdicts name; returns counts by outcome and the pks of the rows recorded.
+def unsigned_cutoff(now: dt.datetime) -> dt.datetime:
+    """Reports to an unsigned return path are believed only for messages sent since then: one survey round."""
+    return now - dt.timedelta(days=settings.SURVEY_REPLY_DAYS)
 
-    A report counts only if it names the address its message went to: a return path or Message-ID alone is easy
-    to guess, and a forged report must not silence a participant (nor must the bounce of a copy the recipient's
-    server forwarded elsewhere: a person reads those in the mailbox)."""
+
+def record(verdicts: Iterable[Verdict]) -> tuple[Counter, list[str]]:
+    """Mark the rows the verdicts name; returns counts by outcome and, for each verdict, why it did not count
+    ('' when it did).
+
+    A report counts only if it names the address its message went to: the bounce of a copy the recipient's server
+    forwarded elsewhere is for a person to read in the mailbox. One delivered to the unsigned return path of earlier
+    versions counts only for a message that went out with it, within one survey round."""
     verdicts = list(verdicts)
-    sent_to = dict(Message.objects.filter(pk__in={v.message_pk for v in verdicts}).values_list("pk", "to_email"))
-    recorded: set[int] = set()
+    rows: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
+        for row in Message.objects.filter(pk__in={v.message_pk for v in verdicts}).values(
+            "pk", "participant_id", "to_email", "unsigned_return_path", "sent_at"
+        )
+    }
+    reasons: list[str] = []
     outcome: Counter = Counter()
     now = timezone.now()
     with transaction.atomic():
         for verdict in verdicts:
-            address = sent_to.get(verdict.message_pk)
-            if not address or address.lower() not in verdict.recipients:
-                continue
-            recorded.add(verdict.message_pk)
-            outcome[verdict.bounce] += 1
-            if Message.objects.record_bounce(verdict.message_pk, verdict.bounce, verdict.detail, now):
-                outcome["undeliverable"] += 1
-    return outcome, recorded
+            row: dict[str, Any] = rows.get(verdict.message_pk) or {
+                "to_email": "",
+                "unsigned_return_path": False,
+                "sent_at": None,
+            }
+            address, unsigned, sent_at = row["to_email"], row["unsigned_return_path"], row["sent_at"]
+            if not address:
+                reasons.append(f"it names message {verdict.message_pk}, which is not in the log")
+            elif address.lower() not in verdict.recipients:
+                reasons.append(f"message {verdict.message_pk} was not sent to the address the report names")
+            elif not verdict.signed and not (unsigned and sent_at and sent_at >= unsigned_cutoff(now)):
+                reasons.append(
+                    f"it was delivered to the unsigned return path of message {verdict.message_pk}, which did not "
+                    "go out with one in the last survey round"
+                )
+            else:
+                reasons.append("")
+                outcome[verdict.bounce] += 1
+                if Message.objects.record_bounce(verdict.message_pk, verdict.bounce, verdict.detail, now, sent=row):
+                    outcome["undeliverable"] += 1
+    return outcome, reasons
 
 
 # --- the mailbox ------------------------------------------------------------------------------------------------
@@ -173,6 +238,7 @@ class Mailbox:
     def __init__(self, config: dict) -> None:
         self.config = config
         self.imap: imaplib.IMAP4 | None = None
+        self.capabilities: set[str] = set()
 
     def open(self) -> None:
         config = self.config
@@ -187,6 +253,9 @@ class Mailbox:
                 if "STARTTLS" in self.imap.capabilities:
                     self.imap.starttls(ssl.create_default_context())
             self.imap.login(config["user"], config["password"])
+            # What the server offers once logged in (UIDPLUS, say): most servers list less before.
+            status, data = self.imap.capability()
+            self.capabilities = set(_text(data).upper().split()) if status == "OK" else set()
         except (OSError, imaplib.IMAP4.error) as error:
             raise MailboxError(f"cannot log in to the bounce mailbox at {where} as {config['user']}: {error}") from None
         status, data = self.imap.select(_quoted(config["folder"]))
@@ -239,7 +308,7 @@ class Mailbox:
         if self.config["processed_folder"]:
             self._uid("COPY", uid_set, _quoted(self.config["processed_folder"]))
         self._uid("STORE", uid_set, "+FLAGS.SILENT", "(\\Deleted)")
-        if "UIDPLUS" in self.imap.capabilities:
+        if "UIDPLUS" in self.capabilities:
             self._uid("EXPUNGE", uid_set)  # only ours, not what someone else marked deleted
         else:
             self.imap.expunge()
@@ -284,7 +353,7 @@ class BouncePass:
         return (
             f"{self.read} reports read: {self.outcome[Bounce.HARD]} hard and {self.outcome[Bounce.SOFT]} soft "
             f"bounces recorded, {self.outcome['undeliverable']} addresses flagged undeliverable, "
-            f"{self.unmatched} left in the mailbox (no bounce, or no message of ours)"
+            f"{self.unmatched} left in the mailbox (no bounce, or not ours)"
         )
 
 
@@ -316,37 +385,33 @@ def _read_mailbox(config: dict, result: BouncePass) -> None:
                 result.read += 1
                 try:
                     verdict = read_report(raw)
-                except UnreadableReport as error:
-                    # A report the parser chokes on is kept for a person to read, never dropped.
-                    logger.warning(
-                        "Bounce mailbox: report UID %s (%r) cannot be read (%s); left in the mailbox",
-                        uid.decode(),
-                        _subject_of(raw),
-                        error,
-                    )
+                except (UnreadableReport, Refused) as error:
+                    # Kept for a person to read, never dropped; a forgery is for a person to see too.
+                    kind = "cannot be read" if isinstance(error, UnreadableReport) else "does not count"
+                    _leave(uid, raw, f"{kind}: {error}")
                     unmatched.append(uid)
                     continue
                 if verdict is None:
-                    logger.warning(
-                        "Bounce mailbox: report UID %s (%r) is no bounce of a message of ours; left in the mailbox",
-                        uid.decode(),
-                        _subject_of(raw),
-                    )
+                    _leave(uid, raw, "is no bounce")
                     unmatched.append(uid)
                 else:
                     verdicts[uid] = verdict
-            outcome, recorded = record(verdicts.values())
+            outcome, reasons = record(verdicts.values())
             result.outcome.update(outcome)
-            for uid, verdict in verdicts.items():
-                if verdict.message_pk not in recorded:
-                    logger.warning(
-                        "Bounce mailbox: report UID %s names message %s, which is not in the log or was not sent to "
-                        "the address the report names; left in the mailbox",
-                        uid.decode(),
-                        verdict.message_pk,
-                    )
+            counted: list[bytes] = []
+            for (uid, _), reason in zip(verdicts.items(), reasons, strict=True):
+                if reason:
+                    _leave(uid, b"", f"does not count: {reason}")
                     unmatched.append(uid)
+                else:
+                    counted.append(uid)
             # Removed only now that the chunk's marks are committed: a pass that dies reads them again.
-            mailbox.remove([uid for uid, verdict in verdicts.items() if verdict.message_pk in recorded])
+            mailbox.remove(counted)
             mailbox.tag_unmatched(unmatched)
             result.unmatched += len(unmatched)
+
+
+def _leave(uid: bytes, raw: bytes, why: str) -> None:
+    # Logged once: the report is then tagged UNMATCHED, and later passes do not read it.
+    subject = f" ({_subject_of(raw)!r})" if raw else ""
+    logger.warning("Bounce mailbox: report UID %s%s %s; left in the mailbox", uid.decode(), subject, why)

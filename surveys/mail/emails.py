@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import conditional_escape
 
 from rocbap.languages import normalized, office_names
@@ -211,28 +212,44 @@ def _domain_of(address: str) -> str:
     return parseaddr(address)[1].rpartition("@")[2] or "rocbap.invalid"
 
 
-# A log row's Message-ID, as message_id() writes it: bounce reports that quote it name the row (surveys.mail.bounces).
-MESSAGE_ID = re.compile(rb"<rocbap-message-(\d+)@([^>\s]+)>")
-
-
 def message_id(pk: int) -> str:
     # One Message-ID per log row: should a message ever go out twice, receiving systems see the same message.
     return f"<rocbap-message-{pk}@{sender_domain()}>"
 
 
+# The key of return path signatures: SECRET_KEY with a purpose of its own (no other signature made with the key
+# can stand in for one of these), as Django's salted_hmac derives it.
+RETURN_PATH_SALT = "rocbap.surveys.mail.return_path"
+# 12 hex digits, 48 bits: a forger who may send as many reports as they like still needs about 10^14 tries for
+# one message. Hex, because receiving servers may change the case of an address's local part.
+SIGNATURE_LENGTH = 12
+
+
+def return_path_signature(pk: int) -> str:
+    """The keyed signature of a log row's return path: only the product can make it, for no other row."""
+    return salted_hmac(RETURN_PATH_SALT, str(pk), algorithm="sha256").hexdigest()[:SIGNATURE_LENGTH]
+
+
 def return_path(pk: int) -> str:
-    """The envelope sender of a log row's e-mail: bounces+<pk>@domain (VERP) when bounces are read, so that a
-    report names its message even when it quotes nothing of it; the sender address otherwise."""
+    """The envelope sender of a log row's e-mail: bounces+<pk>.<signature>@domain (VERP) when bounces are read, so
+    that a report names its message even when it quotes nothing of it, and nobody but us can write that name (ids
+    are sequential, a participant sees their own); the sender address otherwise."""
     if not settings.BOUNCE_ADDRESS:
         return settings.DEFAULT_FROM_EMAIL
     local, _, domain = settings.BOUNCE_ADDRESS.rpartition("@")
-    return f"{local}+{pk}@{domain}"
+    return f"{local}+{pk}.{return_path_signature(pk)}@{domain}"
 
 
-def return_path_pattern() -> re.Pattern[bytes]:
-    """Matches what return_path() writes when bounces are read; group 1 is the log row's pk."""
+def return_path_pattern() -> re.Pattern[str]:
+    """Matches an address in return_path()'s form, signed or not (the unsigned form is what messages sent before
+    signatures carry); group 1 is the log row's pk, group 2 the signature or None."""
     local, _, domain = settings.BOUNCE_ADDRESS.rpartition("@")
-    return re.compile(rb"\b" + re.escape(local.encode()) + rb"\+(\d+)@" + re.escape(domain.encode()), re.IGNORECASE)
+    return re.compile(re.escape(local) + r"\+(\d{1,18})(?:\.([0-9A-Za-z]+))?@" + re.escape(domain), re.IGNORECASE)
+
+
+def is_signed(pk: int, signature: str) -> bool:
+    """Whether a return path's signature is the one return_path() writes for the row (in constant time)."""
+    return constant_time_compare(signature.lower(), return_path_signature(pk))
 
 
 class _HeaderFolding(Compat32):

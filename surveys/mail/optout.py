@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from rocbap.languages import normalized
+from surveys.questionnaire.links import keep_key
 from workshops.models import Participant
 
 _SALT = "rocbap.surveys.mail.optout"
@@ -56,7 +57,12 @@ def opt_out_view(request: HttpRequest, signed: str) -> HttpResponse:
         response = render(
             request,
             "surveys/opt_out.html",
-            {"participant": participant, "office_email": settings.OFFICE_EMAIL},
+            # The copy of their typing this browser may keep goes too: they leave the survey.
+            {
+                "participant": participant,
+                "office_email": settings.OFFICE_EMAIL,
+                "keep_key": keep_key(participant.token),
+            },
         )
     response["Content-Language"] = language
     return response

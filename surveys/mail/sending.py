@@ -168,6 +168,8 @@ def _finish(message: Message, claim: str, status: str, *, subject: str = "", err
         values["due_named"] = (
             schedule_for(message.participant.workshop).due if message.sent_as in NAMES_DUE_DATE else None
         )
+        # It went out with a signed return path (even a row first sent with the unsigned one, sent again now).
+        values["unsigned_return_path"] = False
     # What Message.objects.filter(pk=..., claim=...).update(**values) runs, written out: this runs once per message,
     # and building that query took the ORM about four times as long as the database took to run it. The columns are
     # the model's, and each value is adapted by its field, as the ORM adapts it.

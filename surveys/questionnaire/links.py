@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.db.models import OuterRef
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from surveys.questionnaire import rounds
 from workshops.models import Participant
@@ -19,6 +20,17 @@ _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 def questionnaire_url(participant: Participant) -> str:
     """The full link as sent in e-mails: SITE_URL + the questionnaire's path."""
     return settings.SITE_URL + reverse("surveys:questionnaire", args=[participant.token])
+
+
+def keep_key(token: str) -> str:
+    """The name under which static/surveys/keep.js keeps a participant's typing in their browser: derived from the
+    link, so that the link itself (a credential) is never written into the browser's storage, and so that a page
+    given the link can clear the copy even once the link no longer names anybody (revoked, erased)."""
+    return salted_hmac("surveys.keep", token).hexdigest()[:24]
+
+
+def is_token_shaped(token: str) -> bool:
+    return bool(_TOKEN_SHAPE.fullmatch(token or ""))
 
 
 # What the questionnaire's page reads with the participant: their workshop, administration, reply (if any), and

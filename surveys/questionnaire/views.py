@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -13,7 +14,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language_info, gettext
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods
@@ -23,7 +23,7 @@ from surveys import instrument
 from surveys.models import Response
 from surveys.questionnaire import throttle
 from surveys.questionnaire.forms import QuestionnaireForm, answer_summary, reply_sections, sections
-from surveys.questionnaire.links import participant_for_token
+from surveys.questionnaire.links import is_token_shaped, keep_key, participant_for_token
 from surveys.questionnaire.pages import preview_page, questionnaire_page
 from surveys.questionnaire.rendering import questions_html
 from surveys.questionnaire.replies import RoundClosed, round_is_closed, save_reply
@@ -60,7 +60,9 @@ def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             response = render(request, "surveys/too_many_attempts.html", status=429)
         else:
             throttle.record_miss(request)
-            response = render(request, "surveys/link_not_found.html", status=404)
+            # A link revoked or erased: the page clears what this browser kept under it.
+            context = {"keep_key": keep_key(token)} if is_token_shaped(token) else {}
+            response = render(request, "surveys/link_not_found.html", context, status=404)
         for header, value in TOKEN_PAGE_HEADERS.items():
             response[header] = value
         return response
@@ -68,10 +70,16 @@ def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
-def keep_key(participant: Participant) -> str:
-    """The name under which static/surveys/keep.js keeps a participant's typing in their browser: derived from the
-    link, so that the link itself (a credential) is never written into the browser's storage."""
-    return salted_hmac("surveys.keep", participant.token).hexdigest()[:24]
+# A copy kept in the browser is dropped KEEP_AFTER_DUE_DAYS after the due date (a late reply's usual time), or
+# after a week for typing done later still; never kept longer than keep.js's 60 days, and cleared by every page of a
+# closed round, the opt-out page and the page of a link that no longer works.
+KEEP_AFTER_DUE_DAYS = 30
+KEEP_LATE_TYPING_DAYS = 7
+
+
+def keep_until(due: dt.date) -> dt.date:
+    """The day after which this browser's copy of the participant's typing is dropped."""
+    return max(due + dt.timedelta(days=KEEP_AFTER_DUE_DAYS), timezone.localdate() + dt.timedelta(KEEP_LATE_TYPING_DAYS))
 
 
 def _stored_reply(participant: Participant) -> Response:
@@ -122,7 +130,8 @@ def questionnaire_context(
         "other_errors": [*errors.get("revision", []), *errors.get(NON_FIELD_ERRORS, [])],
         "reply": reply,
         "error_count": sum(len(field_errors) for field_errors in errors.values()),
-        "keep_key": keep_key(participant),
+        "keep_key": keep_key(participant.token),
+        "keep_until": keep_until(due),
         **extra,
     }
 
@@ -142,7 +151,7 @@ def _closed(request: HttpRequest, participant: Participant) -> HttpResponse:
         "reply": reply,
         "summary": answer_summary(reply) if reply.pk else None,
         "closing": _closing(),
-        "keep_key": keep_key(participant),
+        "keep_key": keep_key(participant.token),
     }
     return render(request, "surveys/closed.html", context)
 
@@ -189,7 +198,7 @@ def thanks(request: HttpRequest, participant: Participant) -> HttpResponse:
         "summary": answer_summary(reply),
         "closed": round_is_closed(participant),
         "closing": _closing(),
-        "keep_key": keep_key(participant),
+        "keep_key": keep_key(participant.token),
     }
     return render(request, "surveys/thanks.html", context)
 

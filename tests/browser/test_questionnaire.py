@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -381,11 +382,67 @@ def test_without_javascript_the_questionnaire_works_as_before(browser, page_url,
         context.close()
 
 
-def test_copies_older_than_half_a_year_are_forgotten(page, page_url):
+def test_a_kept_copy_carries_its_day_and_is_dropped_past_it_or_after_60_days(page, page_url):
+    from surveys.questionnaire.views import KEEP_AFTER_DUE_DAYS
+
     page.goto(page_url)
+    page.get_by_label(Q2_WORDS).fill("Typed today")
+    (name,) = kept_copies(page)
+    copy = json.loads(page.evaluate(f"localStorage.getItem({name!r})"))
+    due = timezone.localdate() + dt.timedelta(days=10)  # the fixture's workshop
+    until = dt.datetime.fromtimestamp(copy["until"] / 1000, dt.UTC)
+    assert until.date() == due + dt.timedelta(days=KEEP_AFTER_DUE_DAYS)
+
+    day = 86400000
     page.evaluate(f"""() => {{
-        localStorage.setItem("{KEPT}stale", JSON.stringify({{time: Date.now() - 200 * 86400000, fields: {{}}}}));
-        localStorage.setItem("{KEPT}recent", JSON.stringify({{time: Date.now() - 100 * 86400000, fields: {{}}}}));
+        const keep = (name, time, until) =>
+            localStorage.setItem("{KEPT}" + name, JSON.stringify({{time, until, fields: {{}}}}));
+        keep("past-its-day", Date.now() - 3 * {day}, Date.now() - {day});
+        keep("older-than-60-days", Date.now() - 61 * {day}, Date.now() + 300 * {day});
+        keep("without-a-day", Date.now() - {day}, undefined);
+        keep("from-the-future", Date.now() + 30 * {day}, Date.now() + 60 * {day});
+        keep("recent", Date.now() - 59 * {day}, Date.now() + {day});
     }}""")
     page.reload()
-    assert kept_copies(page) == [f"{KEPT}recent"]
+    assert sorted(kept_copies(page)) == sorted([name, f"{KEPT}recent"])
+
+
+def test_opting_out_clears_the_kept_copy(page, page_url, live_server, participant):
+    from surveys.mail.optout import optout_url
+
+    page.goto(page_url)
+    page.get_by_label(Q2_WORDS).fill("Answers and a contact address on a shared computer")
+    assert len(kept_copies(page)) == 1
+    page.goto(live_server.url + optout_url(participant).removeprefix(settings.SITE_URL))
+    page.get_by_role("button", name="Send me no more e-mail").click()
+    assert page.get_by_role("heading", name="You will receive no more e-mail").is_visible()
+    assert kept_copies(page) == []
+
+
+@pytest.mark.parametrize("how", ["revoked", "erased"])
+def test_a_link_that_no_longer_works_clears_the_kept_copy(page, page_url, participant, how):
+    from surveys.privacy import erase_personal_data
+    from surveys.questionnaire.links import revoke
+
+    page.goto(page_url)
+    page.get_by_label(Q2_WORDS).fill("Typed before the link was taken back")
+    # Another participant's copy on the same computer stays.
+    copy = "{time: Date.now(), until: Date.now() + 86400000, fields: {}}"
+    page.evaluate(f"localStorage.setItem('{KEPT}another', JSON.stringify({copy}))")
+    assert len(kept_copies(page)) == 2
+    revoke(participant) if how == "revoked" else erase_personal_data(participant)
+    answer = page.goto(page_url)
+    assert answer.status == 404 and page.get_by_role("heading", name="This link is not valid").is_visible()
+    assert kept_copies(page) == [f"{KEPT}another"]
+
+
+def test_a_closed_round_clears_the_kept_copy(page, page_url, participant):
+    from surveys.questionnaire import rounds
+
+    page.goto(page_url)
+    page.get_by_label(Q2_WORDS).fill("Typed before the round closed")
+    assert len(kept_copies(page)) == 1
+    rounds.close(participant.workshop.fiscal_year)
+    page.goto(page_url)
+    assert page.get_by_role("heading", name="This survey round is closed").is_visible()
+    assert kept_copies(page) == []

@@ -366,6 +366,17 @@ service anvil {{
         finally:
             connection.logout()
 
+    def file(self, reports: list[bytes]) -> None:
+        """Deliver reports straight into INBOX's Maildir, as a delivery agent files them: for many reports at once
+        (an IMAP APPEND each is some fifty times slower)."""
+        new = self.folder / "home" / self.user / "Maildir" / "new"
+        if not new.is_dir():
+            self.imap().logout()  # Dovecot makes the Maildir at the first login
+        for number, report in enumerate(reports):
+            path = new / f"{time.time_ns()}.rocbap{number}.localhost"
+            path.write_bytes(report)
+            shutil.chown(path, "nobody", "nogroup")
+
     def inbox(self) -> list[bytes]:
         """Every report still in INBOX (read without marking it seen)."""
         connection = self.imap()

@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from rocbap import env
 from surveys.mail.bounces import UNMATCHED, process_bounces
+from surveys.mail.emails import return_path_signature
 from surveys.mail.sending import run_pass
 from surveys.models import Bounce, Message, MessageKind, MessageStatus
 from tests.helpers import INVITATION, REMINDER_1, at
@@ -51,7 +52,7 @@ def test_the_bounce_pass_marks_exactly_the_bounced_messages_and_addresses(mailed
     for sender, content in mail.values():
         # Every message went out with its own return path, naming its log row.
         pk = int(MESSAGE_ID.search(content.decode()).group(1))
-        assert sender == f"bounces+{pk}@rocbap.example.org"
+        assert sender == f"bounces+{pk}.{return_path_signature(pk)}@rocbap.example.org"
     reports = {
         "p0@members.example.net": bounce_reports.dsn,
         "p1@members.example.net": bounce_reports.qmail,
@@ -79,7 +80,7 @@ def test_the_bounce_pass_marks_exactly_the_bounced_messages_and_addresses(mailed
     call_command("process_bounces", stdout=out)
     assert out.getvalue().strip() == (
         "6 reports read: 3 hard and 1 soft bounces recorded, 3 addresses flagged undeliverable, "
-        "2 left in the mailbox (no bounce, or no message of ours)"
+        "2 left in the mailbox (no bounce, or not ours)"
     )
     bounced = dict(Message.objects.exclude(bounce="").values_list("to_email", "bounce"))
     assert bounced == {
@@ -108,6 +109,65 @@ def test_the_bounce_pass_marks_exactly_the_bounced_messages_and_addresses(mailed
     run_pass(at(REMINDER_1), in_process=True)
     assert sorted(m["To"] for m in smtp.handler.messages) == [f"p{n}@members.example.net" for n in (3, 4, 5)]
     assert not Message.objects.filter(kind=MessageKind.REMINDER_1, participant__email__in=reports).exists()
+
+
+def delivered(report: bytes, to: str) -> bytes:
+    """A report as the server that receives the bounce mailbox's mail files it: with the envelope recipient (the
+    address the report's sender chose) in a Delivered-To header above everything the sender wrote."""
+    return f"Return-Path: <>\r\nDelivered-To: {to}\r\n".encode() + report
+
+
+def test_forged_reports_change_nothing_and_a_genuine_one_still_stops_the_reminders(mailed, smtp, dovecot, caplog):
+    """p5 got their own invitation, so knows their own signed return path and the id scheme; they try to silence
+    p0 and p1, whose addresses and (sequential) message ids they can guess."""
+    mail = received(smtp)
+    attacker_path = mail["p5@members.example.net"][0]
+    attacker_signature = attacker_path.split("@")[0].split(".")[1]
+    victims = {to: Message.objects.get(to_email=to) for to in ("p0@members.example.net", "p1@members.example.net")}
+    forged = []
+    for to, message in victims.items():
+        original = mail[to][1]
+        stolen = f"bounces+{message.pk}.{attacker_signature}@rocbap.example.org"
+        unsigned = f"bounces+{message.pk}@rocbap.example.org"
+        forged += [
+            # Another message's id with the attacker's own signature.
+            delivered(bounce_reports.dsn(original, to, stolen), stolen),
+            # An unsigned id (the form of earlier versions), for a message that went out signed.
+            delivered(bounce_reports.dsn(original, to, unsigned), unsigned),
+            # The id only in the body: mailed to the plain address, quoting the Message-ID and the return path.
+            delivered(
+                bounce_reports.exim(f"Return-Path: <{unsigned}>\r\n".encode() + original, to, unsigned),
+                "bounces@rocbap.example.org",
+            ),
+            # A plain qmail-style text whose own headers name the real return path (To:, Delivered-To), mailed to
+            # the plain address.
+            delivered(bounce_reports.qmail(original, to, mail[to][0]), "bounces@rocbap.example.org"),
+        ]
+    genuine_to = "p2@members.example.net"
+    genuine = delivered(bounce_reports.dsn(mail[genuine_to][1], genuine_to, mail[genuine_to][0]), mail[genuine_to][0])
+    dovecot.append([*forged, genuine])
+
+    caplog.set_level("WARNING", logger="surveys.mail.bounces")
+    result = process_bounces()
+    assert (result.read, result.unmatched, result.outcome[Bounce.HARD]) == (9, 8, 1)
+    assert dict(Message.objects.exclude(bounce="").values_list("to_email", "bounce")) == {genuine_to: Bounce.HARD}
+    assert list(Participant.objects.undeliverable().values_list("email", flat=True)) == [genuine_to]
+    # Each forgery is logged once, says why, and stays in the mailbox for a person to see.
+    refusals = [record.getMessage() for record in caplog.records if "does not count" in record.getMessage()]
+    assert len(refusals) == 8
+    assert sum("whose signature is wrong: a forgery" in line for line in refusals) == 2
+    assert sum("unsigned return path" in line for line in refusals) == 2
+    assert sum("which is no return path of ours" in line for line in refusals) == 4
+    assert len(dovecot.inbox()) == 8
+    caplog.clear()
+    assert process_bounces().read == 0
+    assert not [record for record in caplog.records if "does not count" in record.getMessage()]
+
+    # The victims still get their reminder; the genuinely bounced address does not.
+    smtp.handler.messages.clear()
+    smtp.handler.envelopes.clear()
+    run_pass(at(REMINDER_1), in_process=True)
+    assert sorted(m["To"] for m in smtp.handler.messages) == [f"p{n}@members.example.net" for n in (0, 1, 3, 4, 5)]
 
 
 def test_reports_are_moved_to_the_processed_folder_when_asked(mailed, smtp, dovecot, settings, monkeypatch):

@@ -10,8 +10,15 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from surveys.mail.bounces import MailboxError, UnreadableReport, process_bounces, read_report, record
-from surveys.mail.emails import build_email, return_path
+from surveys.mail.bounces import (
+    MailboxError,
+    Refused,
+    UnreadableReport,
+    process_bounces,
+    read_report,
+    record,
+)
+from surveys.mail.emails import build_email, return_path, return_path_signature
 from surveys.mail.sending import run_pass
 from surveys.models import Bounce, Message, MessageKind, MessageStatus
 from tests.helpers import INVITATION, REMINDER_1, at
@@ -48,7 +55,8 @@ def report_for(message: Message, make=bounce_reports.dsn, **options) -> bytes:
 def test_every_message_carries_its_own_return_path_and_the_survey_as_sender(invited):
     for email in mail.outbox:
         pk = int(email.extra_headers["Message-ID"].split("-")[2].split("@")[0])
-        assert email.from_email == f"bounces+{pk}@rocbap.example.org"
+        assert email.from_email == f"bounces+{pk}.{return_path_signature(pk)}@rocbap.example.org"
+        assert len(return_path_signature(pk)) == 12
         assert email.message()["From"] == "ROCB A/P Follow-Up Survey <survey@rocbap.example.org>"
 
 
@@ -74,11 +82,13 @@ def test_a_delayed_delivery_is_a_soft_bounce(invited):
     assert "4.2.2" in verdict.detail
 
 
-def test_a_report_sent_to_the_plain_address_is_matched_by_the_quoted_message_id(invited):
+def test_a_report_sent_to_the_plain_address_does_not_count_even_if_it_quotes_the_message(invited):
+    # The Message-ID and the return path it quotes are the sender's to write: only the envelope is ours.
     message = Message.objects.first()
     report = bounce_reports.dsn(sent_bytes(message), message.to_email, "bounces@rocbap.example.org")
-    verdict = read_report(report)
-    assert verdict is not None and verdict.message_pk == message.pk
+    assert f"<rocbap-message-{message.pk}@rocbap.example.org>".encode() in report
+    with pytest.raises(Refused, match=r"delivered to bounces@rocbap\.example\.org, which is no return path of ours"):
+        read_report(report)
 
 
 def test_mail_that_is_no_bounce_or_not_about_our_mail_is_not_used(invited, settings):
@@ -87,16 +97,94 @@ def test_mail_that_is_no_bounce_or_not_about_our_mail_is_not_used(invited, setti
     assert read_report(bounce_reports.out_of_office(original, message.to_email, return_path(message.pk))) is None
     # A bounce of somebody else's mail, delivered to the plain address, quoting another domain's Message-ID.
     foreign = original.replace(b"@rocbap.example.org>", b"@elsewhere.example.com>").replace(b"bounces+", b"other+")
-    assert read_report(bounce_reports.dsn(foreign, "x@example.org", "bounces@rocbap.example.org")) is None
+    with pytest.raises(Refused):
+        read_report(bounce_reports.dsn(foreign, "x@example.org", "bounces@rocbap.example.org"))
     with pytest.raises(UnreadableReport):
         read_report(b"\x00\xff garbage without headers")
+
+
+def delivered(report: bytes, to: str) -> bytes:
+    """The report as the receiving server files it: its own Delivered-To on top of what the sender wrote."""
+    return f"Delivered-To: {to}\r\n".encode() + report
+
+
+def test_forged_reports_change_nothing(invited):
+    """An attacker who got their own invitation (and so their own signed return path) and knows a colleague's
+    address and message id tries every way to make a report about the colleague's message count."""
+    own, victim, _ = Message.objects.order_by("pk")
+    original = sent_bytes(victim)
+    signature = return_path_signature(own.pk)
+    forged_path = f"bounces+{victim.pk}.{signature}@rocbap.example.org"
+    unsigned_path = f"bounces+{victim.pk}@rocbap.example.org"
+    forgeries = {
+        # Another message's id with the attacker's own signature.
+        "stolen signature": bounce_reports.dsn(original, victim.to_email, forged_path),
+        # A guessed signature, in upper case.
+        "guessed signature": bounce_reports.dsn(
+            original, victim.to_email, forged_path.replace(signature, "ABCDEF012345")
+        ),
+        # The unsigned form of earlier versions, for a message that went out signed.
+        "unsigned id": bounce_reports.dsn(original, victim.to_email, unsigned_path),
+        # The id only in the body (and a To: header), mailed to the plain address.
+        "id only in the body": bounce_reports.exim(
+            f"Return-Path: <{unsigned_path}>\r\nX-Original-Return-Path: {forged_path}\r\n".encode() + original,
+            victim.to_email,
+            "bounces@rocbap.example.org",
+        ).replace(b"To: bounces@rocbap.example.org", f"To: {unsigned_path}".encode()),
+        # A plain qmail-style text with no delivery header, only To: naming the real return path.
+        "qmail text": bounce_reports.qmail(original, victim.to_email, return_path(victim.pk)).replace(
+            f"Delivered-To: {return_path(victim.pk)}\r\n".encode(), b""
+        ),
+        # The real return path written by the sender, below the header the receiving server added.
+        "sender's own Delivered-To": delivered(
+            bounce_reports.dsn(original, victim.to_email, return_path(victim.pk)), "bounces@rocbap.example.org"
+        ),
+    }
+    for name, report in forgeries.items():
+        assert not counted(report), name
+    victim.refresh_from_db()
+    assert victim.bounce == "" and not victim.participant.undeliverable
+    # The same report, delivered to the real return path, counts.
+    assert counted(report_for(victim))
+    victim.refresh_from_db()
+    assert victim.bounce == Bounce.HARD and victim.participant.undeliverable
+
+
+def counted(report: bytes) -> bool:
+    """Whether a bounce report changes anything when read and recorded."""
+    try:
+        verdict = read_report(report)
+    except Refused:
+        return False
+    assert verdict is not None
+    outcome, _ = record([verdict])
+    return bool(outcome)
+
+
+def test_a_message_sent_before_signatures_is_bounced_by_its_unsigned_path_for_one_round_only(invited):
+    old, older, _ = Message.objects.order_by("pk")
+    now = timezone.now()
+    Message.objects.filter(pk=old.pk).update(unsigned_return_path=True, sent_at=now - dt.timedelta(days=20))
+    Message.objects.filter(pk=older.pk).update(unsigned_return_path=True, sent_at=now - dt.timedelta(days=22))
+
+    def unsigned_report(message: Message) -> bytes:
+        return bounce_reports.dsn(sent_bytes(message), message.to_email, f"bounces+{message.pk}@rocbap.example.org")
+
+    verdicts = [read_report(unsigned_report(older)), read_report(unsigned_report(old))]
+    outcome, reasons = record(verdicts)
+    assert outcome == {Bounce.HARD: 1, "undeliverable": 1}
+    assert "did not go out with one in the last survey round" in reasons[0] and reasons[1] == ""
+    assert list(Message.objects.filter(pk__in=[old.pk, older.pk]).order_by("pk").values_list("bounce", flat=True)) == [
+        Bounce.HARD,
+        "",
+    ]
 
 
 def test_a_hard_bounce_flags_the_address_and_nothing_more_is_sent_to_it(invited):
     bounced, other, _ = Message.objects.order_by("pk")
     verdict = read_report(report_for(bounced))
-    outcome, recorded = record([verdict])
-    assert outcome == {Bounce.HARD: 1, "undeliverable": 1} and recorded == {bounced.pk}
+    outcome, reasons = record([verdict])
+    assert outcome == {Bounce.HARD: 1, "undeliverable": 1} and reasons == [""]
     bounced.refresh_from_db()
     assert bounced.bounce == Bounce.HARD and bounced.bounced_at and "User unknown" in bounced.bounce_detail
     assert bounced.participant.undeliverable and "5.1.1" in bounced.participant.undeliverable_reason
@@ -133,8 +221,8 @@ def test_a_report_about_an_unknown_message_changes_nothing(invited):
     message = Message.objects.first()
     verdict = read_report(report_for(message))
     message.delete()
-    outcome, recorded = record([verdict])
-    assert outcome == {} and recorded == set()
+    outcome, reasons = record([verdict])
+    assert outcome == {} and reasons[0].endswith("not in the log")
 
 
 def test_a_report_that_names_another_address_than_its_message_went_to_changes_nothing(invited):
@@ -143,8 +231,8 @@ def test_a_report_that_names_another_address_than_its_message_went_to_changes_no
     report = bounce_reports.dsn(sent_bytes(message), "someone.else@example.org", return_path(message.pk))
     verdict = read_report(report)
     assert verdict is not None and verdict.recipients == {"someone.else@example.org"}
-    outcome, recorded = record([verdict])
-    assert outcome == {} and recorded == set()
+    outcome, reasons = record([verdict])
+    assert outcome == {} and reasons[0].endswith("not sent to the address the report names")
     message.refresh_from_db()
     assert message.bounce == "" and not message.participant.undeliverable
 

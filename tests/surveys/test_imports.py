@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.urls import reverse
@@ -592,6 +594,73 @@ def test_an_import_interrupted_mid_way_has_imported_nothing(monkeypatch):
     job.refresh_from_db()
     assert job.state == ImportState.FAILED and "Nothing was imported" in job.failure
     assert not Workshop.objects.exists()
+
+
+def test_an_import_whose_heartbeat_stopped_is_failed_within_minutes_and_a_late_heartbeat_changes_nothing(
+    monkeypatch,
+):
+    job = WorkbookImport.objects.create(file_name="x.xlsx")
+    imports.upload_path(job).write_bytes(_upload().read())
+    original = imports._finish
+
+    def killed(pk, **fields):
+        raise SystemExit("the worker is stopped")  # its rows written, not committed
+
+    monkeypatch.setattr(imports, "_finish", killed)
+    with pytest.raises(SystemExit):
+        imports.run(job.pk)
+    monkeypatch.setattr(imports, "_finish", original)
+    stopped = timezone.now()
+    # Another import still running, its heartbeat fresh; and one from before heartbeats (none in the cache).
+    alive = _under_way(ImportState.RUNNING, "fr", queued_hours_ago=1)
+    imports.beat(alive.pk)
+    older = _under_way(ImportState.RUNNING, "en", queued_hours_ago=1)
+
+    imports.tidy(stopped + imports.SILENT_AFTER - dt.timedelta(seconds=30))
+    job.refresh_from_db()
+    assert job.state == ImportState.RUNNING  # a heartbeat missed for less than five minutes is no sign of death
+    imports.tidy(stopped + imports.SILENT_AFTER + dt.timedelta(seconds=30))
+    for row in (job, alive, older):
+        row.refresh_from_db()
+    assert job.state == ImportState.FAILED and job.finished_at is not None
+    assert job.failure == (
+        "the import stopped before it finished: the process running it gave no sign of life for 5 minutes "
+        "(a worker that died, a restart). Nothing was imported: upload it again"
+    )
+    assert not Workshop.objects.exists() and not Participant.objects.exists()
+    assert not imports.upload_path(job).exists()
+    assert alive.state == ImportState.FAILED  # silent as long by then, and told so in its starter's language
+    assert alive.failure.startswith("l'importation s'est arrêtée avant la fin")
+    assert older.state == ImportState.RUNNING  # the six-hour rule is theirs
+
+    # The worker was only slow: its late heartbeat, and its end, change nothing.
+    imports.beat(job.pk)
+    imports.tidy(timezone.now())
+    assert not imports._finish(job.pk, state=ImportState.DONE, summary=["Workshops: 1 new"])
+    imports.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportState.FAILED and "gave no sign of life" in job.failure
+    assert not Workshop.objects.exists()
+
+
+def test_a_running_import_beats_during_a_long_step(monkeypatch):
+    job = WorkbookImport.objects.create(file_name="x.xlsx")
+    imports.upload_path(job).write_bytes(_upload().read())
+    monkeypatch.setattr(imports, "HEARTBEAT_EVERY_SECONDS", 0.05)
+    real_import, beats = imports.import_workbook, []
+
+    def slow(handle, progress):
+        beats.append(cache.get(imports._heartbeat_key(job.pk)))
+        time.sleep(0.5)  # one long step that reports no progress
+        beats.append(cache.get(imports._heartbeat_key(job.pk)))
+        return real_import(handle, progress=progress)
+
+    monkeypatch.setattr(imports, "import_workbook", slow)
+    imports.run(job.pk)
+    assert beats[0] is not None and beats[1] - beats[0] >= 0.3
+    imports.tidy(timezone.now() + dt.timedelta(minutes=10))
+    job.refresh_from_db()
+    assert job.state == ImportState.DONE  # an import that ended is not failed by its last heartbeat
 
 
 def test_an_import_declared_stopped_keeps_nothing_when_it_ends_after_all(monkeypatch):
