@@ -77,6 +77,10 @@ def _notes() -> dict[str, str]:
 def note_for(sheet: str, column: Column) -> str:
     """The header's note: what the column takes, and whether it must be filled."""
     named = _notes().get(column.name)
+    if named is None and column.name.startswith("title_"):
+        named = gettext("The title in this language (%(code)s), up to 300 characters; blank: the title as given.") % {
+            "code": column.name.removeprefix("title_")
+        }
     if named is None:
         by_kind = {
             parse_tick: gettext("Ticked: yes, y, x, true or 1; not ticked: no, n, false, 0 or blank."),
