@@ -29,7 +29,7 @@ from reports.display import display_table
 from reports.figures import ReportData, reply_rate_trend, report_data
 from reports.models import EARLIER_ROUND_PERCENTS, EarlierRound, EditionStatus, Quote, ReportEdition, Section
 from reports.tables import CodeCell, RankedAction
-from rocbap.languages import normalized, office_names
+from rocbap.languages import office_names, staff_language
 from rocbap.percentages import percent_sign
 from surveys import questionnaire
 from surveys.models import Response
@@ -219,8 +219,8 @@ def css_string(text: str) -> SafeString:
 
 
 def report_language(edition: ReportEdition, language: str | None = None) -> str:
-    """The language the report is rendered in: the one asked for, else the edition's."""
-    return normalized(language or edition.language)
+    """The language the report is rendered in: the one asked for, else the edition's (English or French)."""
+    return staff_language(language or edition.language)
 
 
 def report_context(fiscal_year: int, data: ReportData | None = None, language: str | None = None) -> dict[str, Any]:
