@@ -9,7 +9,7 @@ languages (Spanish, Arabic) need every message a participant reads: each message
 (the questionnaire and its pages, the e-mails), wherever else it is used too; a message only staff read may stay
 empty there (gettext shows its English, and staff pages are never in those languages). The answers' names that the
 feedback e-mail prints come from surveys/models.py, whose other messages are staff's: the e-mail tests in those
-languages catch an untranslated one (tests/surveys/test_emails_es_ar.py).
+languages catch an untranslated one (tests/surveys/test_languages_es_ar.py).
 
 Run by bin/test; usable alone: .venv/bin/python bin/check_catalogues.py
 After changing a wording: manage.py makemessages -l fr -l es -l ar --no-location --no-obsolete, translate, remove
