@@ -189,7 +189,13 @@ def test_dates_counts_and_results_in_spanish_and_arabic_emails(participant_facto
 
 @pytest.mark.parametrize(
     ("days", "arabic"),
-    [(1, "يتبقى يوم واحد (1)"), (2, "يتبقى يومان (2)"), (5, "تتبقى 5 أيام"), (11, "يتبقى 11 يومًا"), (100, "يتبقى 100 يوم")],
+    [
+        (1, "يتبقى يوم واحد (1)"),
+        (2, "يتبقى يومان (2)"),
+        (5, "تتبقى 5 أيام"),
+        (11, "يتبقى 11 يومًا"),
+        (100, "يتبقى 100 يوم"),
+    ],
 )
 def test_the_reminder_counts_days_as_arabic_does(days, arabic):
     """Arabic has six plural forms (one, two, a few, many, other...): the reminder's days follow them."""
