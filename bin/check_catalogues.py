@@ -88,9 +88,12 @@ def problems(catalogue: Path, required: Callable[[list[str]], bool] | None = Non
         for line in _lines(["msgattrib", option, "--no-wrap", str(catalogue)]):
             if line.startswith("#: "):
                 locations += line[len("#: ") :].split()
-            elif line.startswith("msgid ") and line != 'msgid ""':
-                if what == "fuzzy" or required is None or required(locations):
-                    found.append(f"{what}: {line[len('msgid ') :]}")
+            elif (
+                line.startswith("msgid ")
+                and line != 'msgid ""'
+                and (what == "fuzzy" or required is None or required(locations))
+            ):
+                found.append(f"{what}: {line[len('msgid ') :]}")
             if not line.strip():
                 locations = []
     return found

@@ -99,7 +99,7 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
     ):
         raise fail(f"languages must list some of {', '.join(LANGUAGE_CODES)}, once each, got {languages!r}")
     default_language = data.get("default_language")
-    if default_language not in languages:
+    if not isinstance(default_language, str) or default_language not in languages:
         raise fail(f"default_language must be one of languages ({', '.join(languages)}), got {default_language!r}")
     names = {}
     for code in languages:

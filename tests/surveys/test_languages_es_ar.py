@@ -18,7 +18,7 @@ from surveys.optout import optout_url
 from surveys.workbook import CellError, parse_language
 from tests.languages import english_in, visible_text
 from tests.surveys.conftest import answers
-from tests.surveys.test_dispatch import FEEDBACK, INVITATION, REMINDER_1, at
+from tests.surveys.test_dispatch import FEEDBACK, INVITATION, at
 from tests.surveys.test_languages import KINDS, replied
 
 pytestmark = pytest.mark.django_db
