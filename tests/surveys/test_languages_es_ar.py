@@ -46,8 +46,14 @@ QUESTIONNAIRE = {
     ],
 }
 ERRORS = {
-    "es": ["No se pudo enviar su respuesta: revise 2 respuestas", "Responda a la pregunta Q3", "número entero"],
-    "ar": ["تعذر إرسال إجابتك", "يرجى الإجابة عن السؤال Q3", "عددًا صحيحًا"],
+    # The last one is Django's own, from Django's catalogue.
+    "es": [
+        "No se pudo enviar su respuesta: revise 3 respuestas",
+        "Responda a la pregunta Q3",
+        "número entero",
+        "Introduzca una dirección de correo electrónico válida.",
+    ],
+    "ar": ["تعذر إرسال إجابتك", "يرجى الإجابة عن السؤال Q3", "عددًا صحيحًا", "أدخِل عنوان بريد إلكتروني صحيح."],
 }
 PAGES = {
     "thanks": {"es": "Gracias por su respuesta", "ar": "شكرًا على إجابتك"},
@@ -90,7 +96,7 @@ def test_the_questionnaire_in_spanish_and_in_arabic(client, participant):
 
 def test_errors_in_spanish_and_in_arabic(client, participant):
     url = reverse("surveys:questionnaire", args=[participant.token])
-    text = shown(client.post(url, answers(q3_direct_effects=None, q1_shared_with="doce")))
+    text = shown(client.post(url, answers(q3_direct_effects=None, q1_shared_with="doce", contact_email="no-es-correo")))
     for sentence in ERRORS[participant.language]:
         assert sentence in text
     assert english_in(text) == []
