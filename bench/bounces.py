@@ -53,8 +53,8 @@ def run(args, dovecot) -> None:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
-    from surveys.bounces import process_bounces
-    from surveys.emails import build_email, return_path
+    from surveys.mail.bounces import process_bounces
+    from surveys.mail.emails import build_email, return_path
     from surveys.models import Message, MessageKind, MessageStatus
     from tests.surveys import bounce_reports
     from workshops.models import MemberAdministration, Participant, Workshop

@@ -67,8 +67,8 @@ def run(args, folder: Path, redis, smtp, wait_for, CeleryProcess) -> None:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
-    from surveys.dispatch import run_pass
-    from surveys.emails import build_email
+    from surveys.mail.emails import build_email
+    from surveys.mail.sending import run_pass
     from surveys.models import Message, MessageStatus
     from workshops.models import MemberAdministration, Participant, Workshop
 

@@ -64,7 +64,7 @@ def seed(code: str, count: int) -> list[str]:
 
 def check_answers_are_valid(count: int) -> None:
     """The simulated replies pass the questionnaire form's own rules for a submitted reply."""
-    from surveys.forms import QuestionnaireForm
+    from surveys.questionnaire.forms import QuestionnaireForm
     from tests.integration.participants import answers_for
 
     for number in range(count):

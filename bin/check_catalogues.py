@@ -37,17 +37,11 @@ PARTICIPANT_SOURCES = (
     "templates/403_csrf.html",  # a questionnaire sent after its page expired
     "templates/surveys/",
     "templates/emails/",
-    "surveys/questionnaire",  # the instrument's wording (surveys/questionnaire.py; after the split, the folder)
-    "surveys/instrument.py",
-    "surveys/forms.py",  # the questionnaire's errors and the summary of a reply
-    "surveys/views.py",
-    "surveys/rendering.py",
-    "surveys/replies.py",
-    "surveys/feedback.py",
-    "surveys/optout.py",
+    "surveys/instrument.py",  # the questionnaire's wording
+    "surveys/questionnaire/",  # its errors, the summary of a reply, its pages
     "surveys/mail/emails.py",
     "surveys/mail/optout.py",
-    "surveys/mail/results.py",
+    "surveys/mail/results.py",  # the feedback e-mail's figures
 )
 
 

@@ -6,6 +6,8 @@ it) and the error log quotes bad request lines, so both mask e-mail addresses an
 """
 
 import os
+import sys
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
@@ -17,24 +19,9 @@ control_socket_disable = True
 # An access log, which gunicorn writes only when asked for one; the logging below decides where it goes.
 accesslog = "-"
 
-_formatter = "json" if os.environ.get("LOG_FORMAT", "plain").strip().lower() == "json" else "plain"
-_handler = {"class": "logging.StreamHandler", "formatter": _formatter, "filters": ["mask_personal_data"]}
+# The product's one logging configuration (rocbap.logs), so that gunicorn's lines are masked and formatted as the
+# application's are. The project's folder is put on the path first: gunicorn reads this file before the app.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from rocbap.logs import logging_config  # noqa: E402
 
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "rocbap.logs.MaskPersonalData"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "rocbap.logs.JsonFormatter"},
-    },
-    "handlers": {
-        "stdout": {**_handler, "stream": "ext://sys.stdout"},
-        "stderr": {**_handler, "stream": "ext://sys.stderr"},
-    },
-    "root": {"level": "INFO", "handlers": ["stderr"]},
-    "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
-        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
-    },
-}
+logconfig_dict = logging_config(os.environ.get("LOG_FORMAT", "plain"), os.environ.get("LOG_LEVEL", "INFO").upper())

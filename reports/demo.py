@@ -11,7 +11,7 @@ from django.utils import timezone
 from reports.models import Quote, Section
 from reports.quotes import edition_for
 from surveys.models import Response, Status
-from surveys.schedule import add_months
+from surveys.questionnaire.schedule import add_months
 from workshops.models import MemberAdministration, Participant, Scope, Workshop
 
 DEMO_FISCAL_YEAR = 2019

@@ -26,8 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports import frames, tables
 from reports.display import TABLE_NOTES, Note
 from reports.tables import CodeCell, Table
+from surveys.imports.columns import SHEETS
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
-from surveys.workbook import SHEETS
 
 SHEET_NAMES = {**{f"table{n}": f"Table {n}" for n in range(1, 8)}, "associations": "Associations"}
 # The import format's `responses` columns, as the importer reads them (so that an export imports again), then

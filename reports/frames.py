@@ -24,7 +24,7 @@ from django.db.models import Case, Count, Expression, Q, QuerySet, TextField, Va
 from django.db.models.functions import Coalesce, Length, Trim
 from django.db.models.lookups import GreaterThan
 
-from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS, Status
+from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS, replied
 from workshops.models import Workshop, WorkshopQuerySet
 
 # --- How a column's values become a frame column -----------------------------------------------------------
@@ -95,8 +95,8 @@ PARTICIPANT_COLUMNS: dict[str, Column] = {
 
 # The flags, never blank: False also for a participant without a response. One bit each (FLAG_BITS).
 FLAGS: dict[str, Q | Expression] = {
-    "replied": Q(**{f"{RESPONSE}status": Status.SUBMITTED}),
-    "late": Q(**{f"{RESPONSE}status": Status.SUBMITTED, f"{RESPONSE}late": True}),
+    "replied": replied(RESPONSE),
+    "late": replied(RESPONSE) & Q(**{f"{RESPONSE}late": True}),
     **{name: Q(**{f"{RESPONSE}{name}": True}) for name in Q1_ACTIONS},
     # Whether a reply described the lessons' use (2.3), the one rule for it: a text that is not blank. The form and
     # the workbook import store texts stripped of surrounding whitespace, so the text is either empty or an answer.
@@ -191,7 +191,7 @@ def workshop_counts_frame() -> pd.DataFrame:
         .annotate(
             # Named apart from the relation "participants", which the second count still has to follow.
             participant_count=Count("participants", distinct=True),
-            reply_count=Count("participants__response", filter=Q(participants__response__status=Status.SUBMITTED)),
+            reply_count=Count("participants__response", filter=replied("participants__response__")),
         )
         .order_by()
         .values_list("pk", "fiscal_year", "scope", "participant_count", "reply_count")

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from reports.bidi import text_direction
 from rocbap.languages import default_signatory_title, default_staff_language, staff_language_choices
 from rocbap.percentages import percent_sign
-from surveys import rounds
 from surveys.models import FREE_TEXTS, Response
+from surveys.questionnaire import rounds
 from workshops.models import fiscal_year_label
 
 log = logging.getLogger(__name__)
@@ -125,8 +125,8 @@ class ReportEdition(models.Model):
 
     @transaction.atomic
     def make_final(self, by: User | None = None) -> None:
-        """Publish the edition: this closes the fiscal year's round (surveys.rounds; no more replies are taken).
-        Refused (EditionNotFinished, listing what is missing) while the edition is not finished: a final PDF is
+        """Publish the edition: this closes the fiscal year's round (surveys.questionnaire.rounds; no more replies are
+        taken). Refused (EditionNotFinished, listing what is missing) while the edition is not finished: a final PDF is
         published exactly as rendered, so it must hold no placeholder."""
         missing = self.missing_for_final()
         if missing:

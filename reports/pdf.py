@@ -31,7 +31,7 @@ from reports.models import EARLIER_ROUND_PERCENTS, EarlierRound, EditionStatus, 
 from reports.tables import CodeCell, RankedAction
 from rocbap.languages import office_names, staff_language
 from rocbap.percentages import percent_sign
-from surveys import questionnaire
+from surveys import instrument
 from surveys.models import Response
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
 
@@ -110,12 +110,12 @@ def appendix_questions() -> list[dict[str, Any]]:
         {
             "question": question,
             "spaces": [
-                {"label": questionnaire.FIELD_LABELS[field], "number": field in questionnaire.COUNTS}
+                {"label": instrument.FIELD_LABELS[field], "number": field in instrument.COUNTS}
                 for field in question.fields
-                if field in questionnaire.FIELD_LABELS
+                if field in instrument.FIELD_LABELS
             ],
         }
-        for question in questionnaire.QUESTIONS
+        for question in instrument.QUESTIONS
     ]
 
 
@@ -278,10 +278,10 @@ def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData |
         "openings": {f"s{key.replace('.', '_')}": value for key, value in summary.section_openings(data).items()},
         "ranking_sentence": summary.ranking_sentence(data.figures.action_ranking),
         "quotes": quotes,
-        "questionnaire": questionnaire,
-        "questionnaire_title": questionnaire.with_office(questionnaire.TITLE, office.short_name),
-        "questionnaire_notes": [questionnaire.with_office(note, office.short_name) for note in questionnaire.NOTES],
-        "questionnaire_closing": questionnaire.with_office(questionnaire.CLOSING, office.short_name),
+        "questionnaire": instrument,
+        "questionnaire_title": instrument.with_office(instrument.TITLE, office.short_name),
+        "questionnaire_notes": [instrument.with_office(note, office.short_name) for note in instrument.NOTES],
+        "questionnaire_closing": instrument.with_office(instrument.CLOSING, office.short_name),
         "questionnaire_header": [str(label) for label in QUESTIONNAIRE_HEADER],
         "appendix_questions": appendix_questions(),
         "abbreviations": abbreviations(codes_in_report(data, quotes)),

@@ -17,10 +17,11 @@ from django.utils.translation import gettext
 from reports import frames, tables, wording
 from reports.counted import counted_round
 from reports.figures import ReportData, RoundRate, reply_rate_trend, report_data
-from surveys import questionnaire, rounds
-from surveys.feedback import WorkshopResults, workshop_results
+from surveys import instrument
+from surveys.mail.results import WorkshopResults, workshop_results
 from surveys.models import Response
-from surveys.schedule import Schedule, schedule_for
+from surveys.questionnaire import rounds
+from surveys.questionnaire.schedule import Schedule, schedule_for
 from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
 
 
@@ -133,13 +134,13 @@ def workshop_replies(workshop: Workshop) -> WorkshopReplies:
     replied = tables.replies(frame).sort_values(["administration", "participant_name"])
     records = []
     for reply in replied.to_dict("records"):
-        reply["actions"] = [wording.label(tables.ACTION_COLUMNS[a]) for a in questionnaire.Q1_ACTIONS if reply[a]]
+        reply["actions"] = [wording.label(tables.ACTION_COLUMNS[a]) for a in instrument.Q1_ACTIONS if reply[a]]
         reply["yes_no"] = [
             (Response.answer_label(q), None if pd.isna(reply[q]) else bool(reply[q]))
-            for q in questionnaire.YES_NO_QUESTIONS
+            for q in instrument.YES_NO_QUESTIONS
         ]
-        reply["texts"] = [(Response.answer_label(t), reply[t]) for t in questionnaire.FREE_TEXTS if reply[t]]
-        for name in questionnaire.COUNTS:
+        reply["texts"] = [(Response.answer_label(t), reply[t]) for t in instrument.FREE_TEXTS if reply[t]]
+        for name in instrument.COUNTS:
             reply[name] = None if pd.isna(reply[name]) else int(reply[name])
         reply["submitted_at"] = reply["submitted_at"].to_pydatetime()
         records.append(reply)

@@ -12,10 +12,10 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
-from rocbap.percentages import percent
+from rocbap.percentages import percent, reply_rate
 
 # The frame's answer columns carry the model's field names; questionnaire.py is plain Python, like this module.
-from surveys.questionnaire import Q1_ACTIONS, YES_NO_QUESTIONS
+from surveys.instrument import Q1_ACTIONS, YES_NO_QUESTIONS
 
 
 # Table 2's column names for the Q1 actions, in the questionnaire's order.
@@ -120,7 +120,7 @@ class ReplyCounts:
 
     @property
     def reply_rate(self) -> int | None:
-        return percent(self.replies, self.participants)
+        return reply_rate(self.replies, self.participants)
 
     def row(self, name: str) -> list[Any]:
         return ["", name, "", self.administrations, self.participants, self.replies, self.reply_rate]
@@ -296,7 +296,7 @@ def table1(frame: pd.DataFrame | Round) -> Table[Table1Summary]:
         _column(counts, c) for c in ("administrations", "participants", "replies")
     )
     rows = [
-        [w.number, w.label, SCOPE_LABELS.get(w.scope, w.scope), adm, par, rep, percent(rep, par)]
+        [w.number, w.label, SCOPE_LABELS.get(w.scope, w.scope), adm, par, rep, reply_rate(rep, par)]
         for w, adm, par, rep in zip(listed.itertuples(), administrations, participants, replied, strict=True)
     ]
 
@@ -625,7 +625,7 @@ def reply_rates_by_round(counts: pd.DataFrame) -> dict[int, int | None]:
     """Reply rate of each fiscal year's surveyed workshops, from a frame of (fiscal_year, participants, replies)
     per workshop."""
     totals = counts.groupby("fiscal_year")[["participants", "replies"]].sum()
-    return {int(year): percent(row.replies, row.participants) for year, row in totals.iterrows()}
+    return {int(year): reply_rate(row.replies, row.participants) for year, row in totals.iterrows()}
 
 
 def reply_progress(frame: pd.DataFrame) -> pd.DataFrame:
@@ -645,7 +645,7 @@ def reply_progress(frame: pd.DataFrame) -> pd.DataFrame:
         [prepared.listed[["workshop_id", "number", "label"]], prepared.counts[["participants", "replies"]], extra],
         axis=1,
     )
-    progress["reply_rate"] = [percent(r, p) for r, p in zip(progress.replies, progress.participants, strict=True)]
+    progress["reply_rate"] = [reply_rate(r, p) for r, p in zip(progress.replies, progress.participants, strict=True)]
     return progress
 
 

@@ -1,13 +1,13 @@
 """Which language a request is answered in, and the office's names in it.
 
-Participant pages follow the participant (surveys.views switches to the participant's language around each view:
-English, French, Spanish or Arabic, as the office offers them); the staff pages (/staff/) and the admin (/admin/,
-Django's own words from Django's catalogues, the product's from ours) follow the staff user's browser
+Participant pages follow the participant (surveys.questionnaire.views switches to the participant's language around
+each view: English, French, Spanish or Arabic, as the office offers them); the staff pages (/staff/) and the admin
+(/admin/, Django's own words from Django's catalogues, the product's from ours) follow the staff user's browser
 (Accept-Language, English or French only; the office's first of those for a browser that asks for neither), with
 `Vary: Accept-Language` so that no cache hands one staff user's language to another; every other page (an unknown
 link, a bad request) is in the office's default language. The language is set for each request and the thread's own
 restored afterwards, so that no request (nor a test after it) inherits another's. What staff start in the background
-(a workbook import) records the language it was started in and runs in it (surveys.imports).
+(a workbook import) records the language it was started in and runs in it (surveys.imports.jobs).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def office_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def page_context() -> dict[str, Any]:
-    """What office_context gives, for a page rendered without a request (a kept page, surveys.pages)."""
+    """What office_context gives, for a page rendered without a request (a kept page, surveys.questionnaire.pages)."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     return {
         "office": office_names(language),

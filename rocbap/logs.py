@@ -60,3 +60,44 @@ class JsonFormatter(logging.Formatter):
         if status is not None:
             entry["status"] = status
         return json.dumps(entry, ensure_ascii=False)
+
+
+def logging_config(log_format: str, level: str = "INFO") -> dict:
+    """The one logging configuration, for Django (rocbap.settings LOGGING) and for gunicorn (deploy/gunicorn.conf.py
+    logconfig_dict): every handler masks e-mail addresses and personal-link tokens; `log_format` "json" writes one
+    JSON object a line (for a log collector), anything else plain text."""
+    formatter = "json" if log_format.strip().lower() == "json" else "plain"
+    handler = {"class": "logging.StreamHandler", "formatter": formatter, "filters": ["mask_personal_data"]}
+    own = {"handlers": ["console"], "level": level, "propagate": False}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"mask_personal_data": {"()": "rocbap.logs.MaskPersonalData"}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+            "json": {"()": "rocbap.logs.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {**handler, "stream": "ext://sys.stderr"},
+            "stdout": {**handler, "stream": "ext://sys.stdout"},
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # Django's own handlers for these two print unmasked (the development server's access log, and with
+            # DEBUG every "Not Found: /r/<token>"): ours replace them.
+            "django": own,
+            "django.server": own,
+            # gunicorn's error log quotes bad request lines; its access log (on stdout) prints every path, a
+            # personal link's token included: both through the same mask.
+            "gunicorn.error": own,
+            "gunicorn.access": {**own, "handlers": ["stdout"]},
+            # Axes logs the username; keep its lines but at warning level only (lockouts).
+            "axes": {"level": "WARNING"},
+            # WeasyPrint and fontTools log every layout step and font subset at INFO.
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
+            # flufl.bounce logs each detector it tries on each bounce report at INFO; and the detectors' tracebacks
+            # on odd mail at ERROR, which surveys.mail.bounces reports in one line of its own.
+            "flufl.bounce": {"level": "CRITICAL"},
+        },
+    }

@@ -23,7 +23,7 @@ class EmlFileBackend(BaseEmailBackend):
         self.folder.mkdir(parents=True, exist_ok=True)
         for email in email_messages:
             message = email.message()
-            # The Message-ID names the log row (surveys.emails); a file name carries its safe characters only.
+            # The Message-ID names the log row (surveys.mail.emails); a file name carries its safe characters only.
             label = re.sub(r"[^A-Za-z0-9._-]+", "-", str(message.get("Message-ID", ""))).strip("-") or uuid.uuid4().hex
             name = f"{timezone.now():%Y%m%d-%H%M%S}-{label[:80]}.eml"
             (self.folder / name).write_bytes(message.as_bytes(linesep="\r\n"))

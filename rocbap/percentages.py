@@ -25,6 +25,19 @@ def percent_label(part: int, whole: int, *, empty: str = "-", language: str | No
     return empty if value is None else percent_sign(value, language)
 
 
+def reply_rate(replies: int, participants: int) -> int | None:
+    """The reply rate (docs/domain.md): the replies of a group's participants, of those participants, in whole per
+    cent. The one computation behind every reply rate shown: the report's tables and charts, the staff pages, the
+    admin's column (None when the group has no participant)."""
+    return percent(replies, participants)
+
+
+def reply_rate_label(replies: int, participants: int, *, empty: str = "-") -> str:
+    """`reply_rate` written as the active language writes a percentage ('13%', '13 %'), or `empty`."""
+    rate = reply_rate(replies, participants)
+    return empty if rate is None else percent_sign(rate)
+
+
 # The space French writes between a figure and its per cent sign: narrow and no-break, so "70 %" never breaks.
 NARROW_NO_BREAK_SPACE = "\u202f"
 

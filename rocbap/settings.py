@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from rocbap import env
 from rocbap import office as office_languages
+from rocbap.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -237,7 +238,8 @@ REPORT_RENDERS_PER_HOUR = env.get_int("REPORT_RENDERS_PER_HOUR", 10, minimum=1)
 # Uploaded workbooks larger than this are refused before they are opened.
 WORKBOOK_MAX_BYTES = env.get_int("WORKBOOK_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # An admin import that makes messages due waits for staff to confirm them, with its uploaded file, at most this many
-# hours; then it expires (nothing imported, the file deleted) and staff upload the workbook again (surveys.imports).
+# hours; then it expires (nothing imported, the file deleted) and staff upload the workbook again
+# (surveys.imports.jobs).
 IMPORT_CONFIRMATION_HOURS = env.get_int("IMPORT_CONFIRMATION_HOURS", 48, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -336,34 +338,4 @@ AXES_CLIENT_IP_CALLABLE = "rocbap.security.client_ip"
 # masks e-mail addresses and personal-link tokens, so no log line identifies a participant.
 LOG_FORMAT = env.get_str("LOG_FORMAT", "plain").lower()
 LOG_LEVEL = env.get_str("LOG_LEVEL", "INFO").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "rocbap.logs.MaskPersonalData"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "rocbap.logs.JsonFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json" if LOG_FORMAT == "json" else "plain",
-            "filters": ["mask_personal_data"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # Django's own handlers for these two print unmasked (the development server's access log, and with DEBUG
-        # every "Not Found: /r/<token>"): ours replace them.
-        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        # Axes logs the username; keep its lines but at warning level only (lockouts).
-        "axes": {"level": "WARNING"},
-        # WeasyPrint and fontTools log every layout step and font subset at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        # flufl.bounce logs each detector it tries on each bounce report at INFO; and the detectors' tracebacks on
-        # odd mail at ERROR, which surveys.bounces reports in one line of its own.
-        "flufl.bounce": {"level": "CRITICAL"},
-    },
-}
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.languages import default_language, language_choices
-from surveys.questionnaire import (  # noqa: F401  (the field groups, re-exported beside the model they name)
+from surveys.instrument import (  # noqa: F401  (the field groups, re-exported beside the model they name)
     ANSWER_FIELDS,
     COUNTS,
     FREE_TEXTS,
@@ -29,10 +29,18 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+def replied(via: str = "") -> Q:
+    """What counts as a reply (docs/domain.md, counting rules): a submitted response, late ones too, drafts never; as
+    a condition on a query that reaches the response through `via` ("response__" from a participant,
+    "participants__response__" from a workshop). Every count or exclusion of replies goes through it
+    (`ResponseQuerySet.replies`; `Response.is_reply` is the same rule for one response)."""
+    return Q(**{f"{via}status": Status.SUBMITTED})
+
+
 class ResponseQuerySet(models.QuerySet):
     def replies(self) -> ResponseQuerySet:
-        """Submitted responses: the only ones that count (docs/domain.md, counting rules)."""
-        return self.filter(status=Status.SUBMITTED)
+        """Submitted responses: the only ones that count (`replied`)."""
+        return self.filter(replied())
 
 
 class Response(models.Model):
@@ -213,7 +221,7 @@ class Message(models.Model):
     claimed_until = models.DateTimeField(verbose_name=_("claimed until"), null=True, blank=True, editable=False)
     # The plain-text part as sent, for staff to read what went out (erasure blanks it: it names the person).
     body = models.TextField(_("text"), blank=True)
-    # A bounce report about this message, read from the bounce mailbox (surveys.bounces).
+    # A bounce report about this message, read from the bounce mailbox (surveys.mail.bounces).
     bounce = models.CharField(verbose_name=_("bounce"), max_length=4, choices=Bounce.choices, blank=True)
     bounced_at = models.DateTimeField(verbose_name=_("bounced at"), null=True, blank=True)
     bounce_detail = models.TextField(
@@ -237,7 +245,7 @@ class Message(models.Model):
             models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="message_status_valid"),
             models.CheckConstraint(condition=Q(bounce__in=["", *Bounce.values]), name="message_bounce_valid"),
             # Every way out of pending clears the claim, so a row that carries a claim token is pending: the
-            # dispatch finds a claimed row by its key and token alone (surveys.dispatch._finish says why).
+            # dispatch finds a claimed row by its key and token alone (surveys.mail.sending._finish says why).
             models.CheckConstraint(
                 condition=Q(claim="") | Q(status=MessageStatus.PENDING), name="message_claimed_is_pending"
             ),
@@ -260,7 +268,7 @@ class RoundState(models.TextChoices):
 class SurveyRound(models.Model):
     """The state of one fiscal year's survey round; a fiscal year without a row is open.
 
-    Read and change it through surveys.rounds, never directly: that module is the rule of round closing.
+    Read and change it through surveys.questionnaire.rounds, never directly: that module is the rule of round closing.
     """
 
     fiscal_year = models.PositiveSmallIntegerField(
@@ -316,7 +324,7 @@ FINISHED_IMPORT_STATES = (ImportState.DONE, ImportState.FAILED, ImportState.CANC
 
 
 class WorkbookImport(models.Model):
-    """One workbook uploaded in the admin, imported in the background (surveys.imports): its progress, then its
+    """One workbook uploaded in the admin, imported in the background (surveys.imports.jobs): its progress, then its
     summary or its errors, for the staff page that follows it and the admin's list of past imports.
 
     What the import says (progress, summary, errors) is stored as text in the language of the staff user who
@@ -337,7 +345,7 @@ class WorkbookImport(models.Model):
     )
     created_at = models.DateTimeField(verbose_name=_("uploaded at"), auto_now_add=True)
     # When it was last handed to a worker (uploaded, or confirmed): one still waiting or running long after has
-    # stopped without finishing (surveys.imports.STOPPED_AFTER).
+    # stopped without finishing (surveys.imports.jobs.STOPPED_AFTER).
     queued_at = models.DateTimeField(verbose_name=_("handed to a worker at"), default=timezone.now)
     # When the import began to wait for staff to confirm what it sends: it expires IMPORT_CONFIRMATION_HOURS later.
     awaiting_since = models.DateTimeField(verbose_name=_("awaiting confirmation since"), null=True, blank=True)
@@ -353,7 +361,7 @@ class WorkbookImport(models.Model):
     # Why nothing was imported when the workbook is not at fault (the worker unreachable, an unexpected error, the
     # import stopped before it finished): a sentence for staff instead of the workbook's errors.
     failure = models.CharField(verbose_name=_("failure"), max_length=300, blank=True)
-    # What the import makes due (surveys.imports.plan_lines): shown for staff to confirm while awaiting, and
+    # What the import makes due (surveys.imports.jobs.plan_lines): shown for staff to confirm while awaiting, and
     # the plan they confirmed, which the import must still make due when it runs for real.
     announced = models.JSONField(verbose_name=_("messages it makes due"), default=list, blank=True)
     confirmed = models.JSONField(verbose_name=_("messages confirmed"), null=True, blank=True)

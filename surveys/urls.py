@@ -1,6 +1,7 @@
 from django.urls import path
 
-from surveys import optout, views
+from surveys.mail import optout
+from surveys.questionnaire import views
 
 app_name = "surveys"
 urlpatterns = [

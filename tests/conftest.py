@@ -3,38 +3,15 @@
 from __future__ import annotations
 
 import fcntl
-import importlib
-import io
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
-from surveys.models import ANSWER_FIELDS
-
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_WORKBOOK = ROOT / "fixtures" / "demo" / "fy2019-20.xlsx"
-DEMO_EXPECTED = ROOT / "fixtures" / "demo" / "fy2019-20-expected.json"
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def make_workbook(sheets: dict[str, list[list[Any]]]) -> io.BytesIO:
-    """An .xlsx in memory: each sheet's first list is the header row."""
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+from tests.helpers import DEMO_WORKBOOK, ROOT, seed_rows
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,42 +47,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # The integration tests start first: they spend their minute waiting on servers, so with several workers
     # (pytest-xdist, as bin/test runs) the other tests fill that time instead of waiting behind them at the end.
     items.sort(key=lambda item: item.get_closest_marker("integration") is None)
-
-
-WORKSHOP_HEADER = ["code", "title", "scope", "start_date", "end_date", "venue", "mode", "surveyed"]
-PARTICIPANT_HEADER = ["workshop", "name", "email", "administration"]
-RESPONSE_HEADER = ["workshop", "email", "submitted_at", *ANSWER_FIELDS]
-
-
-# (data migration, its function that writes the rows), in migration order.
-SEEDING_MIGRATIONS = (
-    ("workshops.migrations.0002_member_administrations", "load"),
-    ("reports.migrations.0002_earlier_rounds", "load"),
-    ("reports.migrations.0004_earlier_rounds_compared_figures", "fill"),
-)
-
-
-def seed_rows() -> None:
-    """The rows that migrating makes, when they are missing: content types, permissions and the staff roles (made
-    again after every migrate, by post_migrate), the 33 administrations and the earlier rounds (data migrations).
-    A transactional test (browser, integration) ends with a flush that empties every table; under pytest-xdist any
-    test may come after one. (No test uses serialized_rollback: after a plain flush, post_migrate has already made
-    the roles again, and reloading the serialized copy over them breaks their unique names.)"""
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management.sql import emit_post_migrate_signal
-    from django.db import DEFAULT_DB_ALIAS
-
-    from workshops.models import MemberAdministration
-
-    if not Group.objects.exists():
-        ContentType.objects.clear_cache()  # the flush took the rows the cache points at
-        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
-    if MemberAdministration.objects.exists():
-        return
-    for module, function in SEEDING_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def uses_database(item: pytest.Item) -> bool:
@@ -145,7 +86,7 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_data(db):
-    from surveys.workbook import import_workbook
+    from surveys.imports.workbook import import_workbook
 
     with DEMO_WORKBOOK.open("rb") as handle:
         return import_workbook(handle)

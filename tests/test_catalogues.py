@@ -62,7 +62,7 @@ msgstr ""
 msgid "Texts"
 msgstr ""
 
-#: surveys/questionnaire.py:20
+#: surveys/instrument.py:20
 msgid "Please briefly describe."
 msgstr "Descríbalo brevemente."
 

@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 DOCUMENT = re.compile(r"[A-Za-z0-9_./-]+\.md\b")
 # Not ours to check: others' files, data, and what runs and builds leave behind.

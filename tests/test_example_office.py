@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from rocbap.office import OFFICES_DIR, load_office
-from surveys.emails import build_email
+from surveys.mail.emails import build_email
 from surveys.models import Message, MessageKind
 from workshops.models import MemberAdministration, Participant, Workshop
 

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from rocbap.logs import mask
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 TOKEN = "Qx7_-a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ01"  # 43 characters, as new_token() makes them
 
@@ -48,7 +48,7 @@ def _run(code: str, tmp_path, **environment) -> subprocess.CompletedProcess:
 def test_json_lines_with_masked_message_and_traceback(tmp_path):
     code = f"""
 import logging
-log = logging.getLogger("surveys.dispatch")
+log = logging.getLogger("surveys.mail.sending")
 log.warning("could not mail %s (link /r/%s/)", "someone@example.org", "{TOKEN}")
 try:
     raise ValueError("bad address someone@example.org")
@@ -60,7 +60,7 @@ except ValueError:
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert [line["message"] for line in lines] == ["could not mail [email] (link /r/[token]/)", "send failed"]
     assert lines[0]["level"] == "WARNING"
-    assert lines[0]["logger"] == "surveys.dispatch"
+    assert lines[0]["logger"] == "surveys.mail.sending"
     assert lines[0]["time"].endswith("+00:00")
     assert "ValueError: bad address [email]" in lines[1]["exception"]
     assert "someone@example.org" not in result.stderr

@@ -5,8 +5,8 @@ from email import message_from_bytes, policy
 import pytest
 from django.core import mail
 
-from surveys.dispatch import run_pass
-from tests.surveys.test_dispatch import INVITATION, at
+from surveys.mail.sending import run_pass
+from tests.helpers import INVITATION, at
 
 
 @pytest.mark.django_db

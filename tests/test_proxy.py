@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.integration.servers import free_port, wait_for
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from rocbap.languages import office_context
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 # Physical sides, which a right-to-left page would have to override one by one.
 PHYSICAL = re.compile(

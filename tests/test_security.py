@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.urls import reverse
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 PRODUCTION = {
     "DEBUG": "false",

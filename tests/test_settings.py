@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from rocbap import env
 from surveys.models import MessageKind, reminder_number
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_email_url_smtp_with_credentials(monkeypatch):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 TEMPLATES = ROOT / "templates"
 EXTENDS = re.compile(r'{%\s*extends\s+"([^"]+)"')
@@ -61,7 +61,11 @@ def classes(css: Path) -> set[str]:
     ("stylesheet", "styles_from", "markup_in_python"),
     [
         ("static/rocbap.css", "base.html", []),
-        ("static/surveys/participant.css", "surveys/base.html", ["surveys/rendering.py", "static/surveys/keep.js"]),
+        (
+            "static/surveys/participant.css",
+            "surveys/base.html",
+            ["surveys/questionnaire/rendering.py", "static/surveys/keep.js"],
+        ),
     ],
 )
 def test_every_class_of_a_stylesheet_is_named_by_its_pages(stylesheet, styles_from, markup_in_python):

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.dateformat import format as date_format
@@ -195,13 +196,20 @@ class Workshop(models.Model):
         return f"{date_format(start, 'j F Y')} - {date_format(end, 'j F Y')}"
 
 
+def may_be_mailed(via: str = "") -> Q:
+    """Who may be mailed (docs/domain.md): not opted out (erasure opts out too) and not flagged undeliverable, as a
+    condition on a query that reaches the participant through `via` ("participant__" from a message). The same rule
+    for one participant is `Participant.why_no_mail`; the two read the same two fields."""
+    return Q(**{f"{via}opted_out_at__isnull": True, f"{via}undeliverable_since__isnull": True})
+
+
 class ParticipantQuerySet(models.QuerySet):
     def undeliverable(self) -> ParticipantQuerySet:
         return self.filter(undeliverable_since__isnull=False)
 
     def may_receive_mail(self) -> ParticipantQuerySet:
-        """Neither opted out (erasure opts out too) nor flagged undeliverable."""
-        return self.filter(opted_out_at__isnull=True, undeliverable_since__isnull=True)
+        """The participants who may be mailed (`may_be_mailed`)."""
+        return self.filter(may_be_mailed())
 
 
 class Participant(models.Model):
@@ -268,6 +276,16 @@ class Participant(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "undeliverable_since", "undeliverable_reason"}
         super().save(*args, **kwargs)
+
+    @property
+    def why_no_mail(self) -> str:
+        """Why this participant may not be mailed, as the message log records it ('' when they may): the rule of
+        `may_be_mailed`, for one participant at send time."""
+        if self.opted_out_at:
+            return "The participant opted out of e-mail."
+        if self.undeliverable_since:
+            return "The participant's address is undeliverable (a message to it bounced)."
+        return ""
 
     @property
     def undeliverable(self) -> bool:

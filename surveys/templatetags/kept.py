@@ -1,5 +1,5 @@
 """{% fresh %} ... {% endfresh %}: a part of a page rendered on every request, in a page whose other parts are rendered
-once and kept (surveys.pages).
+once and kept (surveys.questionnaire.pages).
 
 In an ordinary render the tag is transparent: its content is rendered with the page. In a kept render the tag leaves
 a marker in the page and hands its content over, to be rendered on each request with that request's values only: a
@@ -13,7 +13,7 @@ from django import template
 from django.template.base import Node, NodeList, Parser, Token
 from django.template.context import Context
 
-from surveys.pages import FRESH_PARTS, KEPT_PAGE
+from surveys.questionnaire.pages import FRESH_PARTS, KEPT_PAGE
 
 register = template.Library()
 
@@ -40,8 +40,8 @@ def fresh(parser: Parser, token: Token) -> FreshNode:
 
 
 class KeptPageNode(Node):
-    """The whole of the template a request's render goes through (surveys.pages.KeptPage.render): the kept page, its
-    fresh parts rendered in this context."""
+    """The whole of the template a request's render goes through (surveys.questionnaire.pages.KeptPage.render): the kept
+    page, its fresh parts rendered in this context."""
 
     def render(self, context: Context) -> str:
         return context[KEPT_PAGE].fill(context)

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.conftest import ARTIFACTS, PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
+from tests.helpers import ARTIFACTS, PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
 from tests.languages import english_in, visible_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

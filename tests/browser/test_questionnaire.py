@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import ARTIFACTS
+from tests.helpers import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -205,8 +205,8 @@ def test_accessibility_of_the_questionnaire(page, page_url):
 
 
 def test_accessibility_of_the_other_participant_pages(page, live_server, participant, settings):
-    from surveys import rounds
-    from surveys.optout import optout_url
+    from surveys.mail.optout import optout_url
+    from surveys.questionnaire import rounds
 
     opt_out = optout_url(participant).replace(settings.SITE_URL, live_server.url)
     page.goto(opt_out)
@@ -250,7 +250,7 @@ def accessibility(page, element_id: str) -> dict[str, str]:
 
 
 def test_every_control_is_named_by_its_question(page, page_url):
-    from surveys import questionnaire
+    from surveys import instrument as questionnaire
 
     page.goto(page_url)
     for question in questionnaire.QUESTIONS:

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import ARTIFACTS
+from tests.helpers import ARTIFACTS
 from tests.languages import english_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 
-from surveys import questionnaire
+from surveys import instrument
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
 
 # The form's fields a browser posts as the page filled them in.
@@ -34,7 +34,7 @@ def prefilled(page: str) -> dict[str, str]:
 def answers_for(number: int) -> dict[str, str]:
     """The form fields of a complete reply for simulated participant `number`: every question answered, the
     answers varied by `number`, and a marker in Q2 that the database check looks for."""
-    yes, no = (key for key, _ in questionnaire.Q3.options)
+    yes, no = (key for key, _ in instrument.Q3.options)
     data: dict[str, str] = {}
     for index, name in enumerate(Q1_ACTIONS):
         # The first box (shared materials) is always ticked: the counts are only allowed with it.

@@ -11,12 +11,12 @@ import pytest
 from django.core.management import call_command
 
 from rocbap import env
-from surveys.bounces import UNMATCHED, process_bounces
-from surveys.dispatch import run_pass
+from surveys.mail.bounces import UNMATCHED, process_bounces
+from surveys.mail.sending import run_pass
 from surveys.models import Bounce, Message, MessageKind, MessageStatus
+from tests.helpers import INVITATION, REMINDER_1, at
 from tests.integration.servers import MESSAGE_ID
 from tests.surveys import bounce_reports
-from tests.surveys.test_dispatch import INVITATION, REMINDER_1, at
 from workshops.models import Participant
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -156,7 +156,7 @@ def test_unused_reports_are_tagged_so_the_next_pass_skips_them(mailed, smtp, dov
 
 
 def test_a_wrong_password_or_folder_is_a_clear_error(dovecot, monkeypatch):
-    from surveys.bounces import MailboxError
+    from surveys.mail.bounces import MailboxError
 
     monkeypatch.setenv("BOUNCE_IMAP_URL", dovecot.url.replace(":secret@", ":wrong@"))
     with pytest.raises(MailboxError, match=r"cannot log in to the bounce mailbox at 127\.0\.0\.1:\d+ as bounces"):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from surveys import imports
+from surveys.imports import jobs as imports
 from surveys.models import ImportState, WorkbookImport
-from tests.conftest import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
+from tests.helpers import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
 from tests.integration.servers import ROOT, wait_for
 from workshops.models import MemberAdministration, Participant
 

@@ -3,9 +3,9 @@ from django.urls import reverse
 
 from reports import standing_texts
 from reports.models import EditionStatus, ReportEdition
-from surveys import rounds
 from surveys.models import Response, SurveyRound
-from tests.reports.conftest import finish
+from surveys.questionnaire import rounds
+from tests.helpers import finish
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from reports.models import EditionStatus, Quote, ReportEdition, Section
-from surveys import rounds
 from surveys.models import Response
-from tests.reports.conftest import finish
+from surveys.questionnaire import rounds
+from tests.helpers import finish
 from workshops.roles import REPORT_VIEWERS, SURVEY_MANAGERS
 
 pytestmark = pytest.mark.django_db

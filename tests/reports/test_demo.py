@@ -25,7 +25,7 @@ def test_the_demo_shows_a_survey_in_progress(settings, tmp_path, staff_client):
     from django.utils import timezone
 
     from reports.demo import CURRENT_CODE, CURRENT_PARTICIPANTS
-    from surveys.dispatch import run_pass
+    from surveys.mail.sending import run_pass
     from workshops.models import Workshop
 
     settings.EMAIL_BACKEND = "rocbap.mail.EmlFileBackend"

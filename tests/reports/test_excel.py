@@ -12,9 +12,9 @@ from openpyxl import Workbook, load_workbook
 
 from reports import excel
 from reports.figures import report_data
+from surveys.imports.workbook import import_workbook
 from surveys.models import Response
-from surveys.workbook import import_workbook
-from tests.conftest import DEMO_EXPECTED
+from tests.helpers import DEMO_EXPECTED
 
 EXPECTED = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))
 

@@ -9,7 +9,7 @@ import pytest
 
 from reports.figures import report_data
 from reports.tables import ReplyCounts
-from tests.conftest import DEMO_EXPECTED
+from tests.helpers import DEMO_EXPECTED
 
 EXPECTED = json.loads(DEMO_EXPECTED.read_text(encoding="utf-8"))
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from reports.figures import previous_round, reply_rate_trend, report_data, round_number
 from reports.models import EarlierRound, ReportEdition
-from tests.reports.conftest import finish
+from tests.helpers import finish
 
 
 def test_demo_figures_with_the_published_previous_round(demo_data):

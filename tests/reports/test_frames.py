@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reports import tables
 from reports.frames import COUNTING_COLUMNS, replies_frame, workshop_counts_frame, workshop_frame
-from surveys import questionnaire
+from surveys import instrument
 from surveys.models import Response, Status
 from workshops.models import Workshop
 
@@ -74,7 +74,7 @@ def test_frame_rows_and_types(round_2019):
     assert sorted(first_day["administration"]) == ["FJ", "FJ", "MY", "WS"]
 
 
-FLAG_COLUMNS = ["replied", "late", *questionnaire.Q1_ACTIONS, "q2_answered"]
+FLAG_COLUMNS = ["replied", "late", *instrument.Q1_ACTIONS, "q2_answered"]
 
 
 @pytest.mark.parametrize("texts", [True, False])
@@ -85,11 +85,11 @@ def test_each_flag_and_answer_lands_in_its_own_column(texts, workshop_factory, p
 
     def row(participant, **flags):
         expected[participant.pk] = {name: flags.get(name, False) for name in FLAG_COLUMNS}
-        for question in questionnaire.YES_NO_QUESTIONS:
+        for question in instrument.YES_NO_QUESTIONS:
             expected[participant.pk][question] = flags.get(question)
 
     row(participant_factory(workshop))  # no response: every flag False, every answer blank
-    for action in questionnaire.Q1_ACTIONS:
+    for action in instrument.Q1_ACTIONS:
         row(reply(participant_factory(workshop), **{action: True}).participant, replied=True, **{action: True})
     draft = participant_factory(workshop)
     Response.objects.create(participant=draft, q1_others=True, q3_direct_effects=True)
@@ -98,7 +98,7 @@ def test_each_flag_and_answer_lands_in_its_own_column(texts, workshop_factory, p
     row(late.participant, replied=True, late=True, q2_answered=True)
     blank = reply(participant_factory(workshop), q2_utilization="   ")
     row(blank.participant, replied=True)
-    for question in questionnaire.YES_NO_QUESTIONS:
+    for question in instrument.YES_NO_QUESTIONS:
         for answer in (True, False):
             answered = reply(participant_factory(workshop), **{question: answer})
             row(answered.participant, replied=True, **{question: answer})
@@ -107,7 +107,7 @@ def test_each_flag_and_answer_lands_in_its_own_column(texts, workshop_factory, p
     got = {
         int(participant): {
             **{name: frame.at[index, name] for name in FLAG_COLUMNS},
-            **{q: None if pd.isna(frame.at[index, q]) else frame.at[index, q] for q in questionnaire.YES_NO_QUESTIONS},
+            **{q: None if pd.isna(frame.at[index, q]) else frame.at[index, q] for q in instrument.YES_NO_QUESTIONS},
         }
         for index, participant in frame["participant_id"].items()
     }

@@ -1,4 +1,4 @@
-"""A report edition made final closes its fiscal year's round (surveys.rounds)."""
+"""A report edition made final closes its fiscal year's round (surveys.questionnaire.rounds)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from reports.models import EditionNotFinished, EditionStatus, ReportEdition
-from surveys import rounds
-from tests.reports.conftest import finish
+from surveys.questionnaire import rounds
+from tests.helpers import finish
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def test_make_final_closes_the_round_of_its_fiscal_year_only():
 
 
 def test_a_final_edition_written_directly_does_not_close_the_round():
-    # The round's state is the survey's: only make_final (or surveys.rounds) closes it.
+    # The round's state is the survey's: only make_final (or surveys.questionnaire.rounds) closes it.
     ReportEdition.objects.create(fiscal_year=2019, status=EditionStatus.FINAL)
     assert not rounds.is_closed(2019)
 

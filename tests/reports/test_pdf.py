@@ -11,9 +11,8 @@ from reports.display import display_table
 from reports.figures import report_data
 from reports.models import ReportEdition
 from reports.tables import CodeCell, CodeEntry, Table
-from surveys import questionnaire
-from tests.conftest import ARTIFACTS
-from tests.reports.conftest import finish, pdf_pages, pdf_text
+from surveys import instrument
+from tests.helpers import ARTIFACTS, finish, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +48,7 @@ def test_demo_report_has_every_section_quote_question_and_abbreviation(demo_pdf)
     assert "Updated automated Risk Management System, procedures, and guidelines." in text
     assert "(Maldives – WCO Asia/Pacific Sub-regional Workshop for Risk Management Trainers)" in text
     assert "(Samoa – WCO Sub-regional Workshop on Combating Counterfeiting and Piracy)" in text
-    for question in questionnaire.QUESTIONS:
+    for question in instrument.QUESTIONS:
         assert flat(question.text) in text
     for code, name in (("FJ", "Fiji"), ("WS", "Samoa"), ("TL", "Timor-Leste")):
         assert f"{code} {name}" in text
@@ -213,12 +212,12 @@ def test_appendix_1_is_the_questionnaire_as_participants_see_it(demo_pdf):
         assert label in appendix, label
         # The same words as the participant's page (the reply-by line stands under its notes there).
         assert label in header or label == "Please reply by"
-    for note in questionnaire.NOTES:
-        assert flat(questionnaire.with_office(note, "ROCB A/P")) in appendix
-    for label in map(str, questionnaire.FIELD_LABELS.values()):
+    for note in instrument.NOTES:
+        assert flat(instrument.with_office(note, "ROCB A/P")) in appendix
+    for label in map(str, instrument.FIELD_LABELS.values()):
         assert label in appendix, label
     assert "Contact e-mail" in appendix
-    assert questionnaire.with_office(questionnaire.CLOSING, "ROCB A/P") in appendix
+    assert instrument.with_office(instrument.CLOSING, "ROCB A/P") in appendix
 
 
 def test_appendix_2_lists_exactly_the_administrations_that_appear(demo_data):

@@ -11,7 +11,7 @@ from weasyprint import HTML
 
 from reports.pdf import html_to_pdf
 from reports.pdf_fetcher import StaticFilesOnly
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 SMALL_PAGE = "@page { size: 50mm 50mm; margin: 0 }"
 

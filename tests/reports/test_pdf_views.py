@@ -101,7 +101,7 @@ def test_the_kept_report_is_rendered_anew_when_an_earlier_round_becomes_complete
     demo_data, var_dir
 ):
     from reports.models import EarlierRound, ReportEdition
-    from tests.reports.conftest import finish
+    from tests.helpers import finish
 
     before = pdf.fingerprint(2020)
     finish(ReportEdition.objects.create(fiscal_year=2019)).make_final()  # FY2019/20's replies now the round

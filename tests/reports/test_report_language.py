@@ -11,9 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from reports.models import Quote, ReportEdition
-from tests.conftest import DEMO_WORKBOOK, seed_rows
+from tests.helpers import DEMO_WORKBOOK, pdf_text, seed_rows
 from tests.languages import english_in
-from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def french_pdf(django_db_setup, django_db_blocker, tmp_path_factory) -> tuple[Pa
     from django.db import transaction
 
     from reports.demo import add_demo_quotes
-    from surveys.workbook import import_workbook
+    from surveys.imports.workbook import import_workbook
 
     path = tmp_path_factory.mktemp("french-report") / "rapport.pdf"
     with django_db_blocker.unblock(), transaction.atomic():

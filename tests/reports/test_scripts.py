@@ -13,9 +13,9 @@ from django.db import transaction
 from reports import pdf
 from reports.models import Quote, Section
 from reports.quotes import edition_for
+from surveys.imports.workbook import import_workbook
 from surveys.models import Response
-from surveys.workbook import import_workbook
-from tests.conftest import DEMO_WORKBOOK, seed_rows
+from tests.helpers import DEMO_WORKBOOK, seed_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from reports.models import EarlierRound, ReportEdition
 from reports.summary import response_sentences, sentences
 from reports.tables import RankedAction
 from surveys.models import Response, Status
-from tests.reports.conftest import finish
+from tests.helpers import finish
 
 pytestmark = pytest.mark.django_db
 

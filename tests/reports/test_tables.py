@@ -10,7 +10,7 @@ import pytest
 
 from reports import tables
 from reports.tables import CodeCell, CodeEntry, CountShare
-from surveys import questionnaire
+from surveys import instrument
 
 _ids = iter(range(1, 100_000))
 
@@ -22,9 +22,9 @@ def participant(workshop: int = 1, code: str = "FJ", replied: bool = True, **ans
         "participant_id": next(_ids),
         "administration": code,
         "replied": replied,
-        **dict.fromkeys(questionnaire.Q1_ACTIONS, False),
-        **dict.fromkeys(questionnaire.YES_NO_QUESTIONS, None),
-        **dict.fromkeys(questionnaire.COUNTS, None),
+        **dict.fromkeys(instrument.Q1_ACTIONS, False),
+        **dict.fromkeys(instrument.YES_NO_QUESTIONS, None),
+        **dict.fromkeys(instrument.COUNTS, None),
     }
     row.update(answers)
     return row
@@ -45,9 +45,9 @@ def frame(*rows: dict[str, Any], empty_workshops: tuple[int, ...] = ()) -> pd.Da
     data["workshop_title"] = data.workshop_id.map(lambda w: WORKSHOPS[w][0])
     data["scope"] = data.workshop_id.map(lambda w: WORKSHOPS[w][1])
     data["start_date"] = pd.to_datetime(data.workshop_id.map(lambda w: WORKSHOPS[w][2]))
-    for name in questionnaire.Q1_ACTIONS:
+    for name in instrument.Q1_ACTIONS:
         data[name] = data[name].fillna(False).astype(bool)
-    for name in questionnaire.YES_NO_QUESTIONS:
+    for name in instrument.YES_NO_QUESTIONS:
         data[name] = data[name].astype("boolean")
     return data
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from reports.models import ReportEdition
 from surveys.models import Response
-from tests.reports.conftest import finish
+from tests.helpers import finish
 from workshops.models import Workshop
 
 PAGES = [

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from rocbap.admin import StaffModelAdmin
 from surveys.models import Response
-from surveys.replies import save_reply
+from surveys.questionnaire.replies import save_reply
 from workshops.roles import REPORT_VIEWERS, SURVEY_MANAGERS
 
 pytestmark = pytest.mark.django_db

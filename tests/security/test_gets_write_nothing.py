@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import pdf
-from surveys import imports
+from surveys.imports import jobs as imports
 from surveys.models import ImportState, Response, WorkbookImport
-from tests.security.test_staff_only import _staff_patterns
+from tests.helpers import staff_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _tables() -> dict[str, list]:
 def _staff_urls(reply: Response) -> list[str]:
     values = {"fiscal_year": 2019, "workshop_id": reply.participant.workshop_id, "response_id": reply.pk}
     urls = []
-    for pattern in _staff_patterns():
+    for pattern in staff_patterns():
         kwargs = {name: values[name] for name in pattern.pattern.converters}
         urls.append(reverse(f"reports:{pattern.name}", kwargs=kwargs))
     return urls

@@ -20,10 +20,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.forms import QuestionnaireForm
 from surveys.models import Response, Status
-from surveys.replies import save_reply
-from tests.surveys.conftest import answers
+from surveys.questionnaire.forms import QuestionnaireForm
+from surveys.questionnaire.replies import save_reply
+from tests.helpers import answers
 from workshops.models import Participant
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ class Case:
 
 
 def _revoked(visit: Visit):
-    from surveys.links import revoke
+    from surveys.questionnaire.links import revoke
 
     revoke(visit.participant)
     return visit.post(q2_utilization="Sent to the old link")

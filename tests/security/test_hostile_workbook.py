@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from surveys.models import ANSWER_FIELDS, Response
-from tests.conftest import PARTICIPANT_HEADER, RESPONSE_HEADER, WORKSHOP_HEADER, make_workbook
+from tests.helpers import PARTICIPANT_HEADER, RESPONSE_HEADER, WORKSHOP_HEADER, make_workbook
 from workshops.models import Participant, Workshop
 
 WORKSHOP = [

@@ -10,13 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from reports import pdf, pdf_urls, staff_urls
 from reports.models import Quote
 from surveys.models import Response
-from surveys.replies import save_reply
+from surveys.questionnaire.replies import save_reply
+from tests.helpers import staff_patterns
 from workshops.roles import SURVEY_MANAGERS
 
 pytestmark = pytest.mark.django_db
@@ -36,16 +37,8 @@ KNOWN = {
 }
 
 
-def _staff_patterns() -> list[URLPattern]:
-    """The patterns mounted under /staff/, found through the project's resolver (not by listing them here)."""
-    for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLResolver) and str(entry.pattern) == "staff/":
-            return list(entry.url_patterns)
-    raise AssertionError("no /staff/ in the project's URLs")
-
-
 def test_the_resolver_mounts_every_staff_route():
-    names = {pattern.name for pattern in _staff_patterns()}
+    names = {pattern.name for pattern in staff_patterns()}
     assert names == {p.name for p in staff_urls.urlpatterns + pdf_urls.urlpatterns}
     assert names >= KNOWN
 
@@ -72,7 +65,7 @@ def site(participant_factory, workshop_factory, settings, tmp_path) -> dict:
 
 def _urls(site: dict) -> list[str]:
     urls = []
-    for pattern in _staff_patterns():
+    for pattern in staff_patterns():
         kwargs = {name: site[name] for name in pattern.pattern.converters}
         urls.append(reverse(f"reports:{pattern.name}", kwargs=kwargs))
     return [*urls, reverse("admin:workshops_workshop_import")]

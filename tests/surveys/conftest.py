@@ -29,25 +29,3 @@ def url(participant):
     from django.urls import reverse
 
     return reverse("surveys:questionnaire", args=[participant.token])
-
-
-def answers(**overrides) -> dict:
-    """A complete, valid reply as the browser posts it."""
-    data = {
-        "revision": "0",
-        "contact_email": "somchai@customs.example.org",
-        "q1_shared_materials": "on",
-        "q1_shared_with": "12",
-        "q1_submitted_report": "on",
-        "q1bis_colleagues_learned": "8",
-        "q2_utilization": "Risk profiles are now shared every week.",
-        "q3_direct_effects": "yes",
-        "q3_text": "Two seizures of precursor chemicals.",
-        "q4_contributed": "yes",
-        "q4_text": "",
-        "q5_new_project": "no",
-        "q5_text": "",
-        "submit": "1",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}

@@ -8,11 +8,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.dispatch import run_pass
+from surveys.mail.sending import run_pass
 from surveys.models import Message, MessageStatus
-from surveys.schedule import schedule_for
+from surveys.questionnaire.schedule import schedule_for
+from tests.helpers import INVITATION, at
 from tests.surveys.mail_backends import FailingBackend
-from tests.surveys.test_dispatch import INVITATION, at
 
 pytestmark = pytest.mark.django_db
 
@@ -226,7 +226,7 @@ def test_participants_added_to_a_workshop_whose_invitation_is_due_are_confirmed_
 
 
 def test_a_new_workshop_whose_invitations_are_due_is_confirmed_before_it_is_added(staff_client):
-    from surveys.schedule import add_months
+    from surveys.questionnaire.schedule import add_months
     from workshops.models import MemberAdministration, Workshop
 
     today = timezone.localdate()

@@ -6,7 +6,10 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
 
-from surveys.admin import ParticipantAdmin, ResponseAdmin, WorkbookImportAdmin, WorkshopAdmin, send_link_again
+from surveys.admin.participants import ParticipantAdmin, send_link_again
+from surveys.admin.replies import ResponseAdmin
+from surveys.admin.workshops import WorkshopAdmin
+from surveys.imports.admin import WorkbookImportAdmin
 from surveys.models import Bounce, ImportState, WorkbookImport
 from tests.languages import english_in, visible_text
 from workshops.admin import UndeliverableFilter

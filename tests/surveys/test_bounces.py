@@ -10,12 +10,12 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from surveys.bounces import MailboxError, UnreadableReport, process_bounces, read_report, record
-from surveys.dispatch import run_pass
-from surveys.emails import build_email, return_path
+from surveys.mail.bounces import MailboxError, UnreadableReport, process_bounces, read_report, record
+from surveys.mail.emails import build_email, return_path
+from surveys.mail.sending import run_pass
 from surveys.models import Bounce, Message, MessageKind, MessageStatus
+from tests.helpers import INVITATION, REMINDER_1, at
 from tests.surveys import bounce_reports
-from tests.surveys.test_dispatch import INVITATION, REMINDER_1, at
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +236,7 @@ def test_beat_reads_the_bounce_mailbox_only_when_one_is_set(tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     code = "from rocbap.celery import app; app.finalize(); print(sorted(app.conf.beat_schedule))"
 

@@ -12,22 +12,13 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from surveys.dispatch import _finish, claim_batches, run_pass, send_batch
+from surveys.mail.sending import _finish, claim_batches, run_pass, send_batch
 from surveys.models import Message, MessageStatus, Response, Status
+from tests.helpers import DUE, FEEDBACK, INVITATION, REMINDER_1, REMINDER_2, at
 from tests.surveys.mail_backends import FailingBackend
 from workshops.models import MemberAdministration, Participant, Workshop
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: dt.date, hour: int = 9) -> dt.datetime:
-    """A moment in the office's time zone."""
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
-
-
-INVITATION = dt.date(2020, 6, 5)  # the factory's workshop ends 5 Dec 2019
-REMINDER_1, REMINDER_2 = dt.date(2020, 6, 19), dt.date(2020, 6, 24)
-DUE, FEEDBACK = dt.date(2020, 6, 26), dt.date(2020, 6, 27)
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +98,7 @@ def test_catch_up_sends_only_the_latest_reminder(workshop):
 
 def test_a_reply_after_planning_cancels_the_reminder(workshop):
     run_pass(at(INVITATION), in_process=True)
-    from surveys.dispatch import plan
+    from surveys.mail.sending import plan
 
     plan(at(REMINDER_1))
     reply(workshop.participants.first(), on=REMINDER_1)
@@ -152,7 +143,7 @@ def test_old_invitations_wait_for_staff(workshop):
 def test_released_invitations_go_out_after_the_window_with_a_fresh_due_date(
     workshop, django_capture_on_commit_callbacks
 ):
-    from surveys.dispatch import fresh_due_date, release_invitations
+    from surveys.mail.actions import fresh_due_date, release_invitations
 
     released_on = dt.date(2022, 8, 10)  # 796 days after the invitation day
     with django_capture_on_commit_callbacks():  # the pass below runs as of the release day instead
@@ -199,7 +190,7 @@ def test_a_skipped_message_keeps_the_text_it_was_sent_with_before(workshop):
 
 
 def test_a_claim_is_exclusive_until_its_lease_expires(workshop, settings):
-    from surveys.dispatch import plan
+    from surveys.mail.sending import plan
 
     plan(at(INVITATION))
     [claim] = claim_batches()
@@ -310,7 +301,7 @@ def test_a_message_accepted_while_the_database_is_away_is_still_marked_sent(work
     later pass would send it again): the worker waits for the database, within its lease."""
     from django.db import OperationalError
 
-    from surveys import dispatch
+    from surveys.mail import sending as dispatch
 
     real_finish, outage = dispatch._finish, iter([True, True])
 
@@ -351,7 +342,7 @@ def test_nobody_with_a_submitted_reply_is_invited_or_reminded(workshop):
 
 
 def test_an_invitation_planned_before_an_imported_reply_is_skipped(workshop):
-    from surveys.dispatch import plan
+    from surveys.mail.sending import plan
 
     plan(at(INVITATION))
     first = workshop.participants.order_by("pk").first()
@@ -399,7 +390,7 @@ def run_cycle(workshop: Workshop, days: list[dt.date]) -> list[tuple[dt.date, ob
 
 @pytest.mark.parametrize("scenario", ["normal", "released 800 days late", "moved into the past"])
 def test_every_email_is_true_on_the_day_it_is_sent(workshop, scenario, django_capture_on_commit_callbacks):
-    from surveys.dispatch import fresh_due_date, release_invitations
+    from surveys.mail.actions import fresh_due_date, release_invitations
 
     start = INVITATION
     if scenario == "released 800 days late":
@@ -421,7 +412,7 @@ def test_every_email_is_true_on_the_day_it_is_sent(workshop, scenario, django_ca
 
 
 def test_a_reminder_whose_due_date_passed_while_it_waited_is_not_sent(workshop):
-    from surveys.dispatch import plan
+    from surveys.mail.sending import plan
 
     run_pass(at(INVITATION), in_process=True)
     plan(at(REMINDER_2))
@@ -434,7 +425,7 @@ def test_a_reminder_whose_due_date_passed_while_it_waited_is_not_sent(workshop):
 
 
 def test_a_change_is_kept_only_when_what_it_makes_due_is_confirmed(workshop_factory, participant_factory):
-    from surveys.dispatch import change_as_confirmed
+    from surveys.mail.planning import change_as_confirmed
 
     workshop = workshop_factory()
     participant_factory(workshop=workshop)

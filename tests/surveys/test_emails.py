@@ -14,10 +14,10 @@ from django.core import mail, signing
 from django.template.base import Lexer, Token, TokenType
 from django.test.signals import template_rendered
 
-from surveys.dispatch import run_pass
-from surveys.emails import HEADER_FOLDING, Drafts, SurveyEmail, build_email
+from surveys.mail.emails import HEADER_FOLDING, Drafts, SurveyEmail, build_email
+from surveys.mail.sending import run_pass
 from surveys.models import Message, MessageKind, Response, Status
-from tests.surveys.test_dispatch import FEEDBACK, INVITATION, REMINDER_1, at
+from tests.helpers import FEEDBACK, INVITATION, REMINDER_1, at
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +151,8 @@ def test_a_message_alone_in_its_group_is_rendered_once(workshop_factory, partici
     assert _rendered(messages, REMINDER_1).count("emails/link/body.txt") == 3
 
 
-# A participant's own values (surveys.emails.own_values) as the e-mail templates may use them: printed, never tested
-# or filtered, so that a draft filled in is the e-mail rendered whole for every participant, not only the first.
+# A participant's own values (surveys.mail.emails.own_values) as the e-mail templates may use them: printed, never
+# tested or filtered, so that a draft filled in is the e-mail rendered whole for every participant, not only the first.
 OWN_VALUE = re.compile(r"\b(participant|link|optout_link)\b")
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from surveys.feedback import workshop_results
+from surveys.mail.results import workshop_results
 from surveys.models import Response, Status
 from workshops.models import Workshop
 

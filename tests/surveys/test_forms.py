@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.forms import QuestionnaireForm, answer_summary
 from surveys.models import Response
-from tests.surveys.conftest import answers
+from surveys.questionnaire.forms import QuestionnaireForm, answer_summary
+from tests.helpers import answers
 
 
 def form(submit=True, **overrides):

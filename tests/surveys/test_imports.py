@@ -12,9 +12,9 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys import imports
+from surveys.imports import jobs as imports
 from surveys.models import ImportState, WorkbookImport
-from tests.conftest import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
+from tests.helpers import PARTICIPANT_HEADER, WORKSHOP_HEADER, make_workbook
 from workshops.models import Participant, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def _upload(rows: list[list] | None = None) -> SimpleUploadedFile:
 
 def test_upload_is_queued_then_imported_by_the_task(staff_client, monkeypatch):
     queued = []
-    monkeypatch.setattr("surveys.tasks.import_workbook_file.delay", queued.append)
+    monkeypatch.setattr("surveys.imports.jobs.hand_over", queued.append)
     response = staff_client.post(UPLOAD, {"workbook": _upload()})
     job = WorkbookImport.objects.get()
     assert response.status_code == 302
@@ -120,7 +120,7 @@ def test_a_broker_that_is_down_is_said_on_the_page(staff_client, monkeypatch):
     def down(*args):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr("surveys.tasks.import_workbook_file.delay", down)
+    monkeypatch.setattr("surveys.imports.jobs.hand_over", down)
     page = staff_client.post(UPLOAD, {"workbook": _upload()}, follow=True).content.decode()
     assert "could not be reached" in page
     job = WorkbookImport.objects.get()
@@ -138,7 +138,7 @@ def _due_now_upload(name: str = "due.xlsx") -> SimpleUploadedFile:
 
     from django.utils import timezone
 
-    from surveys.schedule import add_months
+    from surveys.questionnaire.schedule import add_months
 
     end = add_months(timezone.localdate(), -6) - dt.timedelta(days=1)
     sheets = {
@@ -159,7 +159,7 @@ def _status(job: WorkbookImport) -> str:
 def _dispatch_pass() -> None:
     from django.utils import timezone
 
-    from surveys.dispatch import run_pass
+    from surveys.mail.sending import run_pass
 
     run_pass(timezone.now(), in_process=True)
 
@@ -230,7 +230,7 @@ def test_a_plan_that_changed_before_the_import_is_shown_again_not_sent(
     from django.core import mail
     from django.utils import timezone
 
-    from surveys.schedule import add_months
+    from surveys.questionnaire.schedule import add_months
 
     page = staff_client.post(UPLOAD, {"workbook": _due_now_upload()}, follow=True)
     job = WorkbookImport.objects.get()
@@ -322,7 +322,7 @@ def test_the_background_import_speaks_the_language_of_whoever_started_it(staff_c
     from django.utils import translation
 
     queued = []
-    monkeypatch.setattr("surveys.tasks.import_workbook_file.delay", queued.append)
+    monkeypatch.setattr("surveys.imports.jobs.hand_over", queued.append)
     staff_client.post(UPLOAD, {"workbook": _upload(BROKEN)}, **FRENCH)
     staff_client.post(UPLOAD, {"workbook": _upload()}, **FRENCH)
     staff_client.post(UPLOAD, {"workbook": _upload(BROKEN)})
@@ -362,7 +362,7 @@ def test_an_unreachable_worker_is_said_in_the_starters_language(staff_client, mo
     def down(*args):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr("surveys.tasks.import_workbook_file.delay", down)
+    monkeypatch.setattr("surveys.imports.jobs.hand_over", down)
     staff_client.post(UPLOAD, {"workbook": _upload()}, **FRENCH)
     job = WorkbookImport.objects.get()
     assert job.errors == [] and job.failure == (
@@ -536,7 +536,7 @@ def test_imports_that_stopped_before_they_finished_are_failed_by_the_periodic_pa
     young = _under_way(ImportState.RUNNING, "en", queued_hours_ago=5.5)
     # Uploaded long ago, confirmed just now: handed to a worker now, so not stopped.
     confirmed = _awaiting(staff_client, hours_ago=40)
-    monkeypatch.setattr("surveys.tasks.import_workbook_file.delay", lambda pk: None)  # no worker takes it yet
+    monkeypatch.setattr("surveys.imports.jobs.hand_over", lambda pk: None)  # no worker takes it yet
     uploaded = timezone.now() - dt.timedelta(hours=41)
     WorkbookImport.objects.filter(pk=confirmed.pk).update(created_at=uploaded, queued_at=uploaded)
     assert imports.confirm(confirmed.pk, imports.plan_digest(confirmed.announced), timezone.now())

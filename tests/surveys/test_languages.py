@@ -11,12 +11,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.dispatch import run_pass
-from surveys.emails import build_email
+from surveys.mail.emails import build_email
+from surveys.mail.sending import run_pass
 from surveys.models import Message, MessageKind, Response, Status
+from tests.helpers import FEEDBACK, INVITATION, MAIL_KIND_DAYS, answers, at, replied
 from tests.languages import english_in, visible_text
-from tests.surveys.conftest import answers
-from tests.surveys.test_dispatch import FEEDBACK, INVITATION, REMINDER_1, at
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +71,7 @@ def test_thanks_closed_and_opt_out_pages_are_french(client, french):
     text = visible_text(thanks.content.decode())
     assert "Merci de votre réponse" in text and "Vos réponses" in text and "Oui" in text
     assert english_in(text) == []
-    from surveys.optout import optout_url
+    from surveys.mail.optout import optout_url
 
     optout = client.get(optout_url(french).removeprefix("http://127.0.0.1:8000"))
     text = visible_text(optout.content.decode())
@@ -80,7 +79,7 @@ def test_thanks_closed_and_opt_out_pages_are_french(client, french):
 
 
 def test_closed_round_page_is_french(client, french):
-    from surveys import rounds
+    from surveys.questionnaire import rounds
 
     Response.objects.create(participant=french, status=Status.SUBMITTED, submitted_at=timezone.now())
     rounds.close(french.workshop.fiscal_year)
@@ -130,12 +129,7 @@ def pair(workshop_factory, participant_factory):
     return english, french
 
 
-KINDS = {
-    MessageKind.INVITATION: INVITATION,
-    MessageKind.REMINDER_1: REMINDER_1,
-    MessageKind.LINK: INVITATION + dt.timedelta(days=3),
-    MessageKind.FEEDBACK: FEEDBACK,
-}
+KINDS = {MessageKind(kind): day for kind, day in MAIL_KIND_DAYS.items()}
 # One sentence each kind's e-mail must carry, in each language.
 EXPECTED = {
     MessageKind.INVITATION: ("Please answer five short questions", "Veuillez répondre à cinq brèves questions"),
@@ -143,19 +137,6 @@ EXPECTED = {
     MessageKind.LINK: ("here is again your personal link", "voici de nouveau votre lien personnel"),
     MessageKind.FEEDBACK: ("participants replied", "participants sur"),
 }
-
-
-def replied(participant) -> None:
-    """A reply, so that the feedback mail has results to show."""
-    Response.objects.create(
-        participant=participant,
-        status=Status.SUBMITTED,
-        submitted_at=at(INVITATION),
-        q1_manuals=True,
-        q3_direct_effects=True,
-        q4_contributed=True,
-        q5_new_project=False,
-    )
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

@@ -11,17 +11,17 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.dispatch import run_pass
-from surveys.emails import build_email
+from surveys.imports.cells import CellError, parse_language
+from surveys.mail.emails import build_email
+from surveys.mail.optout import optout_url
+from surveys.mail.sending import run_pass
 from surveys.models import Message, MessageKind, Response, Status
-from surveys.optout import optout_url
-from surveys.workbook import CellError, parse_language
+from tests.helpers import FEEDBACK, INVITATION, MAIL_KIND_DAYS, answers, at, replied
 from tests.languages import english_in, visible_text
-from tests.surveys.conftest import answers
-from tests.surveys.test_dispatch import FEEDBACK, INVITATION, at
-from tests.surveys.test_languages import KINDS, replied
 
 pytestmark = pytest.mark.django_db
+
+KINDS = {MessageKind(kind): day for kind, day in MAIL_KIND_DAYS.items()}
 
 # Data the tests give the workshop: nothing English on the pages can come from the fixtures.
 TITLE = {"es": "Taller regional sobre gestión de riesgos", "ar": "ورشة العمل الإقليمية بشأن إدارة المخاطر"}
@@ -118,7 +118,7 @@ def test_thanks_and_opt_out_pages_in_spanish_and_in_arabic(client, participant):
 
 
 def test_the_closed_round_page_in_spanish_and_in_arabic(client, participant):
-    from surveys import rounds
+    from surveys.questionnaire import rounds
 
     Response.objects.create(participant=participant, status=Status.SUBMITTED, submitted_at=timezone.now())
     rounds.close(participant.workshop.fiscal_year)

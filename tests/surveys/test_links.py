@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from surveys.links import participant_for_token, questionnaire_url
+from surveys.questionnaire.links import participant_for_token, questionnaire_url
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +88,8 @@ def test_a_token_of_another_shape_is_unknown_without_asking_the_database(token, 
 def test_the_lookup_reads_what_the_page_needs_in_one_query(participant, django_assert_num_queries):
     from django.utils import timezone
 
-    from surveys import rounds
     from surveys.models import Response, Status
+    from surveys.questionnaire import rounds
 
     with django_assert_num_queries(1):
         found = participant_for_token(participant.token)

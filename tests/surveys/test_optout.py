@@ -3,9 +3,9 @@
 import pytest
 from django.core import mail
 
-from surveys.dispatch import run_pass
-from surveys.optout import optout_url
-from tests.surveys.test_dispatch import INVITATION, REMINDER_1, at
+from surveys.mail.optout import optout_url
+from surveys.mail.sending import run_pass
+from tests.helpers import INVITATION, REMINDER_1, at
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
-from tests.surveys.conftest import answers
+from tests.helpers import answers
 
 pytestmark = pytest.mark.django_db
 

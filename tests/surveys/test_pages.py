@@ -1,6 +1,6 @@
-"""The questionnaire page kept per workshop and language (surveys.pages): the same page as the ordinary render of its
-template, byte for byte; never stale when the workshop changes; each participant in their own language; the kept
-parts rendered once."""
+"""The questionnaire page kept per workshop and language (surveys.questionnaire.pages): the same page as the ordinary
+render of its template, byte for byte; never stale when the workshop changes; each participant in their own language;
+the kept parts rendered once."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from surveys import pages
-from surveys.forms import QuestionnaireForm
 from surveys.models import Response, Status
-from surveys.views import questionnaire_context
-from tests.surveys.conftest import answers
+from surveys.questionnaire import pages
+from surveys.questionnaire.forms import QuestionnaireForm
+from surveys.questionnaire.views import questionnaire_context
+from tests.helpers import answers
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""The questions' markup kept per language (surveys.rendering): the same markup as the questions written out whole,
+"""The questions' markup kept per language (surveys.questionnaire.rendering): the same markup as the questions written
+out whole,
 whatever the answers; in the page's language; written out whole when a control has an error."""
 
 from __future__ import annotations
@@ -6,11 +7,11 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from surveys import rendering
-from surveys.forms import QuestionnaireForm, reply_sections, sections
+from surveys.instrument import Q1_ACTIONS, QUESTIONS
 from surveys.models import Response
-from surveys.questionnaire import Q1_ACTIONS, QUESTIONS
-from tests.surveys.conftest import answers
+from surveys.questionnaire import rendering
+from surveys.questionnaire.forms import QuestionnaireForm, reply_sections, sections
+from tests.helpers import answers
 
 REPLIES = {
     "blank": {},

@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connections
 
-from surveys import replies
 from surveys.models import Response
+from surveys.questionnaire import replies
 from workshops.models import Participant
 
 ANSWERS = {
@@ -74,7 +74,7 @@ def test_two_first_submissions_at_once_make_one_reply(participant_factory):
 
 
 def test_a_first_save_read_before_another_one_is_retried_on_the_stored_row(participant_factory):
-    from surveys.links import participant_for_token
+    from surveys.questionnaire.links import participant_for_token
 
     participant = participant_factory()
     # Two tabs read the participant without a reply; the first one's submit inserts it.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from surveys import rounds
 from surveys.models import RoundState, SurveyRound
+from surveys.questionnaire import rounds
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys.schedule import add_months, days_left, due_on, local_day, past_catch_up, schedule_for
+from surveys.questionnaire.schedule import add_months, days_left, due_on, local_day, past_catch_up, schedule_for
 from workshops.models import Workshop, fiscal_year_of
 
 D = dt.date
@@ -135,7 +135,7 @@ def test_feedback_from_the_day_after_the_due_date_within_the_window():
     ],
 )
 def test_a_message_whose_moment_passed_is_named(kind, day, passed):
-    from surveys.schedule import moment_passed
+    from surveys.questionnaire.schedule import moment_passed
 
     reason = moment_passed(workshop(D(2019, 12, 5)), kind, day)  # invited 5 June 2020, due 26 June
     assert bool(reason) is passed

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from surveys import questionnaire, rounds
+from surveys import instrument
 from surveys.models import Response, Status
-from surveys.schedule import schedule_for
-from tests.surveys.conftest import answers
+from surveys.questionnaire import rounds
+from surveys.questionnaire.schedule import schedule_for
+from tests.helpers import answers
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +28,18 @@ class TestPage:
         html = page.content.decode()
         workshop = participant.workshop
         for text in (
-            questionnaire.with_office(questionnaire.TITLE, "ROCB A/P"),
+            instrument.with_office(instrument.TITLE, "ROCB A/P"),
             workshop.title,
             workshop.dates_display,
             workshop.venue,
             participant.administration.name,
             f"Please reply by {schedule_for(workshop).due.day} {schedule_for(workshop).due:%B %Y}",
-            *(questionnaire.with_office(note, "ROCB A/P") for note in questionnaire.NOTES),
+            *(instrument.with_office(note, "ROCB A/P") for note in instrument.NOTES),
         ):
             assert escape(text) in html
-        positions = [html.index(escape(f"{q.number}. {q.text}")) for q in questionnaire.QUESTIONS]
+        positions = [html.index(escape(f"{q.number}. {q.text}")) for q in instrument.QUESTIONS]
         assert positions == sorted(positions)
-        for wording in dict(questionnaire.Q1.options).values():
+        for wording in dict(instrument.Q1.options).values():
             assert escape(str(wording)) in html
         assert participant.email in html  # contact e-mail prefilled
 
@@ -50,9 +51,9 @@ class TestPage:
             assert f'for="{control_id}"' in html, control_id
         # A question answered in one box is that box's label; one with several controls is a fieldset whose
         # legend is the question, and names each of its controls (aria-labelledby).
-        grouped = [q for q in questionnaire.QUESTIONS if len(q.fields) > 1]
+        grouped = [q for q in instrument.QUESTIONS if len(q.fields) > 1]
         assert html.count("<fieldset") == html.count("<legend") == len(grouped)
-        for question in questionnaire.QUESTIONS:
+        for question in instrument.QUESTIONS:
             words = escape(f"{question.number}. {question.text}")
             if question in grouped:
                 question_id = f"{question.number.lower()}_question"
@@ -248,7 +249,7 @@ class TestLinks:
         assert thanks.status_code == 302  # nothing submitted yet: back to the form
 
     def test_revoked_link_is_404(self, client, participant, url):
-        from surveys.links import revoke
+        from surveys.questionnaire.links import revoke
 
         new_link = revoke(participant)
         assert client.get(url).status_code == 404

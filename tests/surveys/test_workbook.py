@@ -11,9 +11,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from surveys.imports.cells import parse_text
+from surveys.imports.outcome import WorkbookInvalid
+from surveys.imports.workbook import import_workbook
 from surveys.models import Response, Status
-from surveys.workbook import WorkbookInvalid, import_workbook, parse_text
-from tests.conftest import (
+from tests.helpers import (
     DEMO_WORKBOOK,
     PARTICIPANT_HEADER,
     RESPONSE_HEADER,
@@ -286,7 +288,7 @@ def test_a_zip_that_is_not_a_workbook():
 
 
 def test_a_zip_bomb_is_refused_before_reading(monkeypatch):
-    monkeypatch.setattr("surveys.workbook.MAX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setattr("surveys.imports.reading.MAX_UNZIPPED_BYTES", 1000)
     assert errors_of(DEMO_WORKBOOK)[0].startswith("workbook: unpacks to")
 
 
@@ -305,7 +307,7 @@ def test_command_imports_what_makes_messages_due_only_when_told(tmp_path, capsys
 
     from django.utils import timezone
 
-    from surveys.schedule import add_months, schedule_for
+    from surveys.questionnaire.schedule import add_months, schedule_for
     from workshops.models import Workshop
 
     end = add_months(timezone.localdate(), -6) - dt.timedelta(days=1)  # invited yesterday: due now
@@ -329,7 +331,7 @@ def _due_workbook(tmp_path, code: str = "DUE-1"):
     """A workbook whose two participants' invitations are due today (the workshop ended six months ago)."""
     from django.utils import timezone
 
-    from surveys.schedule import add_months
+    from surveys.questionnaire.schedule import add_months
 
     end = add_months(timezone.localdate(), -6) - dt.timedelta(days=1)
     path = tmp_path / "due.xlsx"
@@ -347,7 +349,7 @@ def test_command_speaks_the_language_it_is_given(tmp_path, capsys):
     from django.utils import timezone, translation
     from django.utils.formats import date_format
 
-    from surveys.schedule import schedule_for
+    from surveys.questionnaire.schedule import schedule_for
 
     path, end = _due_workbook(tmp_path)
     with pytest.raises(CommandError, match="Rien n'a été importé : cette importation rend dus les messages ci-dessus"):
@@ -468,7 +470,7 @@ def test_errors_are_in_the_active_language_and_keep_the_workbooks_own_names():
 def test_counts_and_limits_are_written_as_the_language_groups_figures(monkeypatch):
     from django.utils import translation
 
-    monkeypatch.setattr("surveys.workbook.MAX_LISTED_ERRORS", 1)
+    monkeypatch.setattr("surveys.imports.reading.MAX_LISTED_ERRORS", 1)
     rows = [PARTICIPANT_HEADER] + [["NOPE", "Ana", f"a{n}@example.org", "FJ"] for n in range(1_200)]
     source = make_workbook({"participants": rows})
     with translation.override("fr"):

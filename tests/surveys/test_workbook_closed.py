@@ -10,10 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from surveys import rounds
+from surveys.imports.outcome import WorkbookInvalid
+from surveys.imports.workbook import import_workbook
 from surveys.models import ANSWER_FIELDS, Response
-from surveys.workbook import WorkbookInvalid, import_workbook
-from tests.conftest import DEMO_WORKBOOK, PARTICIPANT_HEADER, RESPONSE_HEADER, make_workbook
+from surveys.questionnaire import rounds
+from tests.helpers import DEMO_WORKBOOK, PARTICIPANT_HEADER, RESPONSE_HEADER, make_workbook
 from workshops.models import Participant
 
 pytestmark = pytest.mark.django_db

@@ -24,8 +24,10 @@ from xml.sax.saxutils import escape
 import pytest
 from openpyxl.utils import get_column_letter
 
-from surveys.workbook import MAX_LISTED_ERRORS, MAX_ROWS_PER_SHEET, WorkbookInvalid, import_workbook
-from tests.conftest import PARTICIPANT_HEADER, ROOT, WORKSHOP_HEADER, make_workbook
+from surveys.imports.outcome import WorkbookInvalid
+from surveys.imports.reading import MAX_LISTED_ERRORS, MAX_ROWS_PER_SHEET
+from surveys.imports.workbook import import_workbook
+from tests.helpers import PARTICIPANT_HEADER, ROOT, WORKSHOP_HEADER, make_workbook
 from workshops.models import Participant
 
 WORKSHOP = ["BIG-1", "A big workshop", "regional", "2019-12-02", "2019-12-05", "Bangkok", "in-person", "yes"]
@@ -107,7 +109,7 @@ def _measure(path: Path) -> dict:
     code = f"""
 import json, re, time, django
 django.setup()
-from surveys.workbook import _Reader
+from surveys.imports.reading import Reader
 
 def peak_mib():
     # VmHWM: this process's own peak (ru_maxrss would carry over the parent's, from before the exec).
@@ -116,7 +118,7 @@ def peak_mib():
 
 before = peak_mib()
 start = time.monotonic()
-reader = _Reader()
+reader = Reader()
 sheets = reader.read({str(path)!r})
 seconds = time.monotonic() - start
 peak = peak_mib()

@@ -1,4 +1,5 @@
-"""surveys.xlsx reads a workbook's cells as openpyxl would give them (the import's parsers depend on it), streamed."""
+"""surveys.imports.xlsx reads a workbook's cells as openpyxl would give them (the import's parsers depend on it),
+streamed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook as OpenpyxlWorkbook
 
-from surveys import xlsx
+from surveys.imports import xlsx
 
 
 def _book(configure) -> io.BytesIO:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import Response, Status
-from tests.conftest import DEMO_WORKBOOK, WORKSHOP_HEADER, make_workbook
+from tests.helpers import DEMO_WORKBOOK, WORKSHOP_HEADER, make_workbook
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db

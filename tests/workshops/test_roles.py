@@ -111,7 +111,7 @@ def test_report_viewer_reads_but_changes_nothing(client, member, participant_fac
 @pytest.fixture
 def replied(participant_factory):
     """A surveyed FY2019/20 workshop with one reply, whose participant and contact addresses are known."""
-    from surveys.replies import save_reply
+    from surveys.questionnaire.replies import save_reply
 
     participant = participant_factory(name="Ana Tuilagi", email="ana.tuilagi@customs.example.org")
     answers = {"contact_email": "ana.private@example.net", "q1_shared_materials": True, "q2_utilization": "Shared."}

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from reports.demo import add_current_workshop, add_demo_quotes
-from surveys.workbook import import_workbook
+from surveys.imports.workbook import import_workbook
 from workshops.members import load_member_list
 
 DEMO_WORKBOOK = Path(settings.BASE_DIR) / "fixtures" / "demo" / "fy2019-20.xlsx"

@@ -1,5 +1,5 @@
 """Run the dispatch pass in this process: cron, the embedded default without Redis, tests and staff. Like beat's
-pass, it also expires the workbook imports left awaiting confirmation too long (surveys.imports.tidy)."""
+pass, it also expires the workbook imports left awaiting confirmation too long (surveys.imports.jobs.tidy)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from surveys import imports
-from surveys.dispatch import run_pass
+from surveys.imports import jobs as imports
+from surveys.mail.sending import run_pass
 
 
 def parse_moment(text: str) -> dt.datetime:

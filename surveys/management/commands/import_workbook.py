@@ -9,9 +9,10 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 
-from surveys import dispatch
-from surveys.dispatch import Announced
-from surveys.workbook import WorkbookInvalid, import_workbook
+from surveys.imports.outcome import WorkbookInvalid
+from surveys.imports.workbook import import_workbook
+from surveys.mail import planning
+from surveys.mail.planning import Announced
 from workshops.models import Workshop
 
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         try:
             with open(path, "rb") as handle:
                 # Tried first in a transaction that is rolled back: does the import make messages due?
-                lines = dispatch.announced_by(lambda: import_workbook(handle), Workshop.objects.all(), timezone.now())
+                lines = planning.announced_by(lambda: import_workbook(handle), Workshop.objects.all(), timezone.now())
                 for due in lines:
                     self.stdout.write(plan_line(due))
                 if lines and not yes:

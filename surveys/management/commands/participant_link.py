@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.links import questionnaire_url, revoke
+from surveys.questionnaire.links import questionnaire_url, revoke
 from workshops.models import Participant
 
 

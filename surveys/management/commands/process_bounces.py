@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.bounces import MailboxError, process_bounces
+from surveys.mail.bounces import MailboxError, process_bounces
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ A pass (beat every BOUNCE_EVERY_SECONDS, or `manage.py process_bounces`):
 
 1. reads the reports in the mailbox's folder in chunks, without marking them read;
 2. finds the log row each is about: the VERP return path bounces+<id>@domain it was delivered to, else our
-   Message-ID or return path quoted in it (surveys.emails makes both);
+   Message-ID or return path quoted in it (surveys.mail.emails makes both);
 3. asks flufl.bounce whether it is a bounce and whether permanent (RFC 3464 DSNs and some twenty non-standard
    formats: qmail, Exim, Postfix, Exchange, ...);
 4. marks the rows (hard or soft) whose address the report names as failed, and flags hard-bounced addresses
@@ -36,7 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from flufl.bounce import all_failures
 
-from surveys.emails import MESSAGE_ID, return_path_pattern, sender_domain
+from surveys.mail.emails import MESSAGE_ID, return_path_pattern, sender_domain
 from surveys.models import Bounce, Message
 
 logger = logging.getLogger(__name__)

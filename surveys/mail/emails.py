@@ -26,11 +26,11 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 
 from rocbap.languages import normalized, office_names
-from surveys.feedback import WorkshopResults, workshop_results
-from surveys.links import questionnaire_url
+from surveys.mail.optout import optout_url
+from surveys.mail.results import WorkshopResults, workshop_results
 from surveys.models import Message, reminder_number
-from surveys.optout import optout_url
-from surveys.schedule import days_left, schedule_for
+from surveys.questionnaire.links import questionnaire_url
+from surveys.questionnaire.schedule import days_left, schedule_for
 from workshops.models import Participant, Workshop
 
 logger = logging.getLogger(__name__)
@@ -189,7 +189,7 @@ def _domain_of(address: str) -> str:
     return parseaddr(address)[1].rpartition("@")[2] or "rocbap.invalid"
 
 
-# A log row's Message-ID, as message_id() writes it: bounce reports that quote it name the row (surveys.bounces).
+# A log row's Message-ID, as message_id() writes it: bounce reports that quote it name the row (surveys.mail.bounces).
 MESSAGE_ID = re.compile(rb"<rocbap-message-(\d+)@([^>\s]+)>")
 
 

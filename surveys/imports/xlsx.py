@@ -8,7 +8,7 @@ and the caller stops reading whenever it has read enough. Only what the import n
 the shared strings, which styles are dates, and the cells' values.
 
 Why a workbook cannot be read (Unreadable's message) is shown to staff after "cannot be read as an .xlsx workbook",
-so it is written in the active language (surveys.workbook).
+so it is written in the active language (surveys.imports.writing).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Workbook imports in the background: the admin stores the upload, a Celery task imports it (in the web process
 when no broker is configured, like every task), and a staff page follows its progress.
 
-The import itself is surveys.workbook's, all or nothing as ever; this module only keeps the file, the state and what
-the import said. A task delivered twice (a worker died mid-way) imports again, which is safe: importing the same
+The import itself is surveys.imports.writing's, all or nothing as ever; this module only keeps the file, the state and
+what the import said. A task delivered twice (a worker died mid-way) imports again, which is safe: importing the same
 workbook twice changes nothing the second time.
 
 An import that makes messages due is not kept at first (issue 12): the task imports it in a transaction that is
@@ -47,10 +47,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from surveys import dispatch
-from surveys.dispatch import Announced
+from rocbap.celery import app as celery_app
+from surveys import task_names
+from surveys.imports.outcome import ImportSummary, WorkbookInvalid
+from surveys.imports.workbook import import_workbook
+from surveys.mail import planning
+from surveys.mail.planning import Announced
 from surveys.models import FINISHED_IMPORT_STATES, ImportState, WorkbookImport
-from surveys.workbook import ImportSummary, WorkbookInvalid, import_workbook
 from workshops.models import Workshop
 
 log = logging.getLogger(__name__)
@@ -95,11 +98,14 @@ def start(upload: UploadedFile, user, language: str) -> WorkbookImport:
     return workbook_import
 
 
-def _queue(workbook_import: WorkbookImport) -> None:
-    from surveys.tasks import import_workbook_file  # here: the tasks module imports this one
+def hand_over(import_id: int) -> None:
+    """Give the import to a worker (in this process when no broker is configured), by the task's registered name."""
+    celery_app.signature(task_names.IMPORT_WORKBOOK_FILE, args=(import_id,)).delay()
 
+
+def _queue(workbook_import: WorkbookImport) -> None:
     try:
-        import_workbook_file.delay(workbook_import.pk)
+        hand_over(workbook_import.pk)
     except Exception:  # the broker is down: say so on the import's page rather than leave it waiting forever
         log.exception("workbook import %s could not be queued", workbook_import.pk)
         upload_path(workbook_import).unlink(missing_ok=True)
@@ -357,7 +363,7 @@ def _run(workbook_import: WorkbookImport) -> None:
                 summaries.append(import_workbook(handle, progress=progress))
                 progress(gettext("working out which messages the import makes due"))
 
-            kept, lines = dispatch.change_as_confirmed(
+            kept, lines = planning.change_as_confirmed(
                 change,
                 Workshop.objects.all(),
                 timezone.now(),

@@ -17,15 +17,15 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods
 
 from rocbap.languages import normalized, office_names
-from surveys import questionnaire as questionnaire_text
-from surveys import throttle
-from surveys.forms import QuestionnaireForm, answer_summary, reply_sections, sections
-from surveys.links import participant_for_token
+from surveys import instrument
 from surveys.models import Response
-from surveys.pages import questionnaire_page
-from surveys.rendering import questions_html
-from surveys.replies import RoundClosed, round_is_closed, save_reply
-from surveys.schedule import schedule_for
+from surveys.questionnaire import throttle
+from surveys.questionnaire.forms import QuestionnaireForm, answer_summary, reply_sections, sections
+from surveys.questionnaire.links import participant_for_token
+from surveys.questionnaire.pages import questionnaire_page
+from surveys.questionnaire.rendering import questions_html
+from surveys.questionnaire.replies import RoundClosed, round_is_closed, save_reply
+from surveys.questionnaire.schedule import schedule_for
 from workshops.models import Participant
 
 # A personal link is a credential: keep the page out of caches and search engines (SECURE_REFERRER_POLICY keeps
@@ -79,7 +79,7 @@ def _stored_reply(participant: Participant) -> Response:
 
 
 def _closing() -> str:
-    return questionnaire_text.with_office(questionnaire_text.CLOSING, office_names().short_name)
+    return instrument.with_office(instrument.CLOSING, office_names().short_name)
 
 
 def questionnaire_context(
@@ -87,7 +87,7 @@ def questionnaire_context(
 ) -> dict[str, Any]:
     """The participant's values of the questionnaire page, what its fresh parts show: the stored reply as it is (no
     form), or a submitted form with its errors. The rest of the page is kept per workshop and language
-    (surveys.pages)."""
+    (surveys.questionnaire.pages)."""
     due = schedule_for(participant.workshop).due
     if form is None:
         form_sections = reply_sections(reply)

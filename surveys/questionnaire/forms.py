@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from surveys import questionnaire
+from surveys import instrument
 from surveys.models import ANSWER_FIELDS, COUNTS, FREE_TEXTS, Q1_ACTIONS, TEXT_MAX_LENGTH, YES_NO_QUESTIONS, Response
 
 YES, NO = "yes", "no"
@@ -43,7 +43,7 @@ _INCOMPLETE = _(
 )
 
 
-def _yes_no_field(question: questionnaire.Question) -> forms.TypedChoiceField:
+def _yes_no_field(question: instrument.Question) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         # Lazy: the label is read in the language of the page that shows it.
         label=cast("str", question.text),
@@ -76,8 +76,8 @@ class QuestionnaireForm(forms.Form):
     """One participant's answers. `submit=True` applies the rules of a submitted reply on top of the types.
 
     A plain form over the reply (`instance`), not a ModelForm: its fields check everything the model's would
-    (types, lengths, the count range), and surveys.replies stores the answers. A ModelForm would also run the
-    model's full_clean, every field validated again and each constraint as a query: a quarter of a submit's time.
+    (types, lengths, the count range), and surveys.questionnaire.replies stores the answers. A ModelForm would also run
+    the model's full_clean, every field validated again and each constraint as a query: a quarter of a submit's time.
     """
 
     # The revision of the reply the page was rendered from: a mismatch means the reply changed since. Without a
@@ -100,11 +100,11 @@ class QuestionnaireForm(forms.Form):
     q1_others_text = PlainTextField()
     q1bis_colleagues_learned = _count_field()
     q2_utilization = PlainTextField()
-    q3_direct_effects = _yes_no_field(questionnaire.Q3)
+    q3_direct_effects = _yes_no_field(instrument.Q3)
     q3_text = PlainTextField()
-    q4_contributed = _yes_no_field(questionnaire.Q4)
+    q4_contributed = _yes_no_field(instrument.Q4)
     q4_text = PlainTextField()
-    q5_new_project = _yes_no_field(questionnaire.Q5)
+    q5_new_project = _yes_no_field(instrument.Q5)
     q5_text = PlainTextField()
 
     def __init__(self, data: Any = None, *, instance: Response | None = None, submit: bool = False) -> None:
@@ -191,7 +191,7 @@ class Control:
     name: str
     kind: str  # checkbox, number, textarea, radio
     # The words as the instrument has them (lazy): read in the active language only where the markup is written,
-    # which for a page without errors is once per language (surveys.rendering).
+    # which for a page without errors is once per language (surveys.questionnaire.rendering).
     label: str | Promise
     value: object = None
     errors: list[str] = field(default_factory=list)
@@ -213,7 +213,7 @@ class Control:
 
 @dataclass
 class Section:
-    question: questionnaire.Question
+    question: instrument.Question
     controls: list[Control]
 
     @property
@@ -233,19 +233,19 @@ def reply_sections(reply: Response) -> list[Section]:
 
 
 def _sections(value_of: Callable[[str], Any], errors_of: Callable[[str], list[str]]) -> list[Section]:
-    option_labels = dict(questionnaire.Q1.options)
+    option_labels = dict(instrument.Q1.options)
     result = []
-    for question in questionnaire.QUESTIONS:
+    for question in instrument.QUESTIONS:
         controls = []
         for name in question.fields:
             value, errors = value_of(name), errors_of(name)
             if name in Q1_ACTIONS:
                 controls.append(Control(name, "checkbox", option_labels[name], bool(value), errors))
             elif name in COUNTS:
-                label = questionnaire.FIELD_LABELS[name]
+                label = instrument.FIELD_LABELS[name]
                 controls.append(Control(name, "number", label, "" if value is None else value, errors))
             elif name in FREE_TEXTS:
-                controls.append(Control(name, "textarea", questionnaire.FIELD_LABELS[name], value or "", errors))
+                controls.append(Control(name, "textarea", instrument.FIELD_LABELS[name], value or "", errors))
             else:
                 value = {True: YES, False: NO}.get(value, value)
                 choices: list[tuple[str, str | Promise, object]] = [
@@ -256,11 +256,11 @@ def _sections(value_of: Callable[[str], Any], errors_of: Callable[[str], list[st
     return result
 
 
-def answer_summary(response: Response) -> list[tuple[questionnaire.Question, list[tuple[str, str]]]]:
+def answer_summary(response: Response) -> list[tuple[instrument.Question, list[tuple[str, str]]]]:
     """Each question with (label, answer) lines, for the thank-you page and the read-only view."""
-    option_labels = dict(questionnaire.Q1.options)
+    option_labels = dict(instrument.Q1.options)
     summary = []
-    for question in questionnaire.QUESTIONS:
+    for question in instrument.QUESTIONS:
         lines = []
         for name in question.fields:
             value = getattr(response, name)
@@ -270,8 +270,8 @@ def answer_summary(response: Response) -> list[tuple[questionnaire.Question, lis
             elif name in YES_NO_QUESTIONS:
                 lines.append((gettext("Answer"), display_value(name, value)))
             elif value not in (None, ""):
-                lines.append((str(questionnaire.FIELD_LABELS[name]), display_value(name, value)))
-        if question is questionnaire.Q1 and not any(getattr(response, n) for n in Q1_ACTIONS):
+                lines.append((str(instrument.FIELD_LABELS[name]), display_value(name, value)))
+        if question is instrument.Q1 and not any(getattr(response, n) for n in Q1_ACTIONS):
             lines.insert(0, (gettext("Ticked"), gettext("no box")))
         summary.append((question, lines))
     return summary

@@ -2,7 +2,7 @@
 
 A round is open until staff close it, which they do by making the fiscal year's Good Practice Report final
 (reports.models.ReportEdition.make_final calls `close`). While a round is closed its replies are frozen: the
-questionnaire shows a reply read-only and saves nothing (surveys.replies raises RoundClosed).
+questionnaire shows a reply read-only and saves nothing (surveys.questionnaire.replies raises RoundClosed).
 
 The API, for every app and command that must respect the rule:
 
@@ -34,8 +34,7 @@ if TYPE_CHECKING:
 def is_closed(fiscal_year: int, *, lock: bool = False) -> bool:
     """Whether the fiscal year's round is closed. lock=True (inside a transaction) locks the round's row."""
     if lock:
-        survey_round = SurveyRound.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
-        return survey_round is not None and survey_round.is_closed
+        return _is_closed_under_lock(fiscal_year)
     # The query as the ORM writes it, compiled once per database: a submit asks it inside its write transaction,
     # where compiling it anew held SQLite's write lock (and the other workers waiting for it) twice as long.
     using = router.db_for_read(SurveyRound)
@@ -49,6 +48,30 @@ def is_closed(fiscal_year: int, *, lock: bool = False) -> bool:
     with connections[using].cursor() as cursor:
         cursor.execute(sql, values)
         return cursor.fetchone() is not None
+
+
+def _is_closed_under_lock(fiscal_year: int) -> bool:
+    """The round's state, read so that no `close` or `reopen` can slip in before the caller's transaction ends.
+
+    On PostgreSQL the round's row is read FOR SHARE: the replies of one round are saved side by side (each holds a
+    shared lock), a closing (FOR UPDATE) waits for them, and a writer that comes during a closing waits for it and
+    then reads the closed state. A round without a row gets one first (open, as before), else a closing could insert
+    its row and commit between this read and the caller's write. SQLite takes the whole database for every write
+    transaction (IMMEDIATE, rocbap.settings), so there a plain read is already under the lock."""
+    using = router.db_for_write(SurveyRound)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return is_closed(fiscal_year)
+    table = connection.ops.quote_name(SurveyRound._meta.db_table)
+    sql = f"SELECT state FROM {table} WHERE fiscal_year = %s FOR SHARE"  # noqa: S608 (the table's own name)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [fiscal_year])
+        row = cursor.fetchone()
+        if row is None:
+            SurveyRound.objects.using(using).bulk_create([SurveyRound(fiscal_year=fiscal_year)], ignore_conflicts=True)
+            cursor.execute(sql, [fiscal_year])
+            row = cursor.fetchone()
+    return row is not None and row[0] == RoundState.CLOSED
 
 
 _ANY_YEAR = 0  # stands for the fiscal year in the compiled query (no real one is 0)

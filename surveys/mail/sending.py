@@ -2,7 +2,7 @@
 
 A pass has two steps, both safe to run in several processes at once:
 
-1. plan(now): for each surveyed workshop, the messages due today (surveys.schedule owns the dates) become
+1. plan(now): for each surveyed workshop, the messages due today (surveys.questionnaire.schedule owns the dates) become
    Message rows in status pending. The unique constraint on (participant, kind) makes this idempotent: a
    second pass, or a second beat, inserts nothing.
 2. claim_batches(): pending rows are claimed in chunks by a conditional UPDATE (a claim token and a lease);
@@ -24,7 +24,7 @@ import smtplib
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -34,15 +34,15 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db import connection as database
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Q
 from django.utils import timezone
 
 from rocbap.celery import app as celery_app
-from surveys.emails import Drafts, send_message
-from surveys.models import Bounce, Message, MessageKind, MessageStatus, Status, reminder_kind, reminder_number
-from surveys.schedule import due_on, local_day, moment_passed, schedule_for
-from workshops.models import Participant, Workshop
+from surveys import task_names
+from surveys.mail.emails import Drafts, send_message
+from surveys.mail.planning import plan
+from surveys.models import Message, MessageKind, MessageStatus, reminder_number
+from surveys.questionnaire.schedule import local_day, moment_passed
 
 logger = logging.getLogger(__name__)
 
@@ -53,140 +53,6 @@ def batched(items: Iterable[int], size: int) -> Iterable[list[int]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-# --- planning ---------------------------------------------------------------------------------------------------
-
-
-def _plan(participants: QuerySet[Participant], kind: str) -> int:
-    ids = list(participants.exclude(messages__kind=kind).values_list("pk", flat=True))
-    # ignore_conflicts: a concurrent pass may have inserted some of these rows since the query above.
-    Message.objects.bulk_create(
-        [Message(participant_id=pk, kind=kind) for pk in ids], ignore_conflicts=True, batch_size=1000
-    )
-    return len(ids)
-
-
-def plan_corrected() -> int:
-    """The latest hard-bounced message of each participant whose address was corrected since goes out again, to
-    the new address (the row is the message: it keeps its kind, and its bounce becomes history)."""
-    rows = (
-        Message.objects.filter(
-            bounce=Bounce.HARD,
-            status=MessageStatus.SENT,
-            participant__undeliverable_since__isnull=True,
-            participant__opted_out_at__isnull=True,
-        )
-        .annotate(sent_to=Lower("to_email"), address=Lower("participant__email"))
-        .exclude(sent_to=F("address"))
-        .order_by("participant_id", "-pk")
-        .values_list("participant_id", "pk", "to_email", "bounce_detail")
-    )
-    latest: dict[int, tuple[int, str, str]] = {}
-    for participant_id, pk, to_email, detail in rows:
-        latest.setdefault(participant_id, (pk, to_email, detail))
-    for pk, to_email, detail in latest.values():
-        Message.objects.filter(pk=pk, bounce=Bounce.HARD, status=MessageStatus.SENT).update(
-            status=MessageStatus.PENDING,
-            bounce="",
-            bounced_at=None,
-            bounce_detail=f"Bounced from {to_email} ({detail}); sent again to the corrected address."[:2000],
-            attempts=0,
-            next_attempt_at=None,
-        )
-    return len(latest)
-
-
-def due_messages(workshop: Workshop, today: dt.date) -> list[tuple[str, QuerySet[Participant]]]:
-    """Which message of this workshop is due on `today`, and who should get it (the log may say some got it
-    already). The one rule for planning and for the previews staff confirm."""
-    due = due_on(workshop, today)
-    if not (due.invitation or due.reminder or due.feedback):
-        return []
-    participants = workshop.participants.may_receive_mail()
-    # Whoever replied already (in the form, or imported) is asked nothing more.
-    not_replied = participants.exclude(response__status=Status.SUBMITTED)
-    wanted: list[tuple[str, QuerySet[Participant]]] = []
-    if due.invitation:
-        wanted.append((MessageKind.INVITATION, not_replied))
-    # Reminders follow an invitation that went out (one filter(): the same message row).
-    invited = Q(messages__kind=MessageKind.INVITATION, messages__status=MessageStatus.SENT)
-    if due.reminder:  # at most SURVEY_MAX_REMINDERS, the reminder kinds of the message log (rocbap.settings)
-        wanted.append((reminder_kind(due.reminder), not_replied.filter(invited)))
-    if due.feedback:
-        # The results go to everybody the survey reached: invited, or replied (an imported reply too).
-        reached = participants.filter(
-            pk__in=workshop.participants.filter(invited | Q(response__status=Status.SUBMITTED)).values("pk")
-        )
-        wanted.append((MessageKind.FEEDBACK, reached))
-    return wanted
-
-
-def plan(now: dt.datetime) -> int:
-    """Create the pending rows of every message due at `now`. Returns how many rows were asked for."""
-    today = local_day(now)
-    planned = plan_corrected()
-    for workshop in Workshop.objects.surveyed():
-        for kind, participants in due_messages(workshop, today):
-            planned += _plan(participants, kind)
-    return planned
-
-
-@dataclass(frozen=True)
-class Announced:
-    """One line of a confirmation page: how many people get which message of a workshop, on which day."""
-
-    workshop: Workshop
-    kind: str
-    count: int
-    day: dt.date
-    due: dt.date
-
-    @property
-    def kind_label(self) -> str:
-        return str(MessageKind(self.kind).label)
-
-
-def preview(workshops: Iterable[Workshop], now: dt.datetime) -> list[Announced]:
-    """The messages the next pass would send for these workshops (as they stand, saved or not)."""
-    today = local_day(now)
-    lines = []
-    for workshop in workshops:
-        if not workshop.surveyed:
-            continue
-        for kind, participants in due_messages(workshop, today):
-            count = participants.exclude(messages__kind=kind).count()
-            if count:
-                lines.append(Announced(workshop, kind, count, today, schedule_for(workshop).due))
-    return lines
-
-
-def announced_by(change, workshops: QuerySet[Workshop], now: dt.datetime) -> list[Announced]:
-    """What a change (a function writing to the database) would make due that was not due before: the change is
-    made in a transaction that is rolled back, so staff see its consequences before anything is kept."""
-    with transaction.atomic():
-        change()  # first: a change that fails on its own input (not a workbook) fails before any query
-        after = preview(workshops.all(), now)  # all(): read the changed rows
-        transaction.set_rollback(True)
-    before = {(line.workshop.pk, line.kind): line.count for line in preview(workshops.all(), now)}
-    return [line for line in after if line.count > before.get((line.workshop.pk, line.kind), 0)]
-
-
-def change_as_confirmed(
-    change, workshops: QuerySet[Workshop], now: dt.datetime, confirmed: Callable[[list[Announced]], bool]
-) -> tuple[bool, list[Announced]]:
-    """Make the change and keep it only if what it makes due (announced_by's answer) is what staff confirmed;
-    else roll it back. Returns whether it was kept, and what it makes due. One pass where announced_by and then
-    the change would be two: a big workbook that sends nothing is read once."""
-    before = {(line.workshop.pk, line.kind): line.count for line in preview(workshops.all(), now)}
-    with transaction.atomic():
-        change()
-        after = preview(workshops.all(), now)
-        lines = [line for line in after if line.count > before.get((line.workshop.pk, line.kind), 0)]
-        kept = confirmed(lines)
-        if not kept:
-            transaction.set_rollback(True)
-    return kept, lines
 
 
 # --- claiming ---------------------------------------------------------------------------------------------------
@@ -248,10 +114,8 @@ def describe(error: BaseException) -> str:
 def skip_reason(message: Message, today: dt.date) -> str:
     """Why a planned message is no longer wanted, read at send time ('' when it is)."""
     participant = message.participant
-    if participant.opted_out_at:
-        return "The participant opted out of e-mail."
-    if participant.undeliverable_since:
-        return "The participant's address is undeliverable (a message to it bounced)."
+    if participant.why_no_mail:
+        return participant.why_no_mail
     if not participant.workshop.surveyed and message.kind != MessageKind.LINK:
         return "The workshop is no longer surveyed."
     response = getattr(participant, "response", None)
@@ -471,16 +335,10 @@ class PassResult:
         return f"{self.planned} messages planned, {self.batches} batches: {counts}"
 
 
-# The Celery tasks (surveys.tasks) call this module; this module hands work to them by their registered names,
-# as beat does (rocbap.celery), so that the two modules do not import each other.
-SEND_BATCH_TASK = "surveys.tasks.send_batch"
-DISPATCH_TASK = "surveys.tasks.dispatch_messages"
-
-
 def enqueue(claims: list[str]) -> None:
     """Hand claimed batches to Celery once the surrounding transaction commits (a worker must see the rows)."""
     for claim in claims:
-        transaction.on_commit(partial(celery_app.signature(SEND_BATCH_TASK, args=(claim,)).delay))
+        transaction.on_commit(partial(celery_app.signature(task_names.SEND_BATCH, args=(claim,)).delay))
 
 
 def run_pass(now: dt.datetime, *, in_process: bool) -> PassResult:
@@ -494,44 +352,3 @@ def run_pass(now: dt.datetime, *, in_process: bool) -> PassResult:
     else:
         enqueue(claims)
     return result
-
-
-def send_link_again(participants: Iterable[Participant]) -> int:
-    """Staff's "send the link again": a new message of the repeatable kind, sent by a worker after commit."""
-    messages = Message.objects.bulk_create(
-        [Message(participant=participant, kind=MessageKind.LINK) for participant in participants]
-    )
-    ids = [message.pk for message in messages]
-    transaction.on_commit(lambda: enqueue(claim_batches(ids)))
-    return len(ids)
-
-
-def fresh_due_date(today: dt.date) -> dt.date:
-    """The due date offered for invitations released late: the release day plus the reply days."""
-    return today + dt.timedelta(days=settings.SURVEY_REPLY_DAYS)
-
-
-def release_invitations(workshops: QuerySet[Workshop], due: dt.date, now: dt.datetime) -> int:
-    """Staff's "send invitations now" (confirmed) for workshops past the catch-up window: the invitation is dated
-    the release day and the due date is the one staff confirmed, so the reminders and the feedback follow it and
-    no message names a day gone by. The next pass (started after commit) sends them."""
-    today = local_day(now)
-    released = 0
-    for workshop in workshops.filter(invitations_released_at__isnull=True):
-        workshop.invitations_released_at = now
-        workshop.invitation_date_override = today
-        workshop.due_date_override = due
-        if workshop.feedback_date_override and workshop.feedback_date_override <= due:
-            workshop.feedback_date_override = None  # an override before the new due date would close the survey
-        workshop.save(
-            update_fields=[
-                "invitations_released_at",
-                "invitation_date_override",
-                "due_date_override",
-                "feedback_date_override",
-                "updated_at",
-            ]
-        )
-        released += 1
-    transaction.on_commit(celery_app.signature(DISPATCH_TASK).delay)
-    return released

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from rocbap.languages import normalized
 from workshops.models import Participant
 
-_SALT = "rocbap.surveys.optout"
+_SALT = "rocbap.surveys.mail.optout"
 
 
 def optout_url(participant: Participant) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.functional import Promise
 
+from surveys.instrument import Q1_ACTIONS, YES_NO_QUESTIONS
 from surveys.models import Response
-from surveys.questionnaire import Q1_ACTIONS, YES_NO_QUESTIONS
 from workshops.models import Workshop
 
 

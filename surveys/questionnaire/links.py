@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import OuterRef
 from django.urls import reverse
 
-from surveys import rounds
+from surveys.questionnaire import rounds
 from workshops.models import Participant
 
 # Tokens are drawn by secrets.token_urlsafe (workshops.models.new_token). Anything else is refused before the

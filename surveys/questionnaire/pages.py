@@ -39,7 +39,7 @@ from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString
 
 from rocbap.languages import office_names, page_context
-from surveys import questionnaire as questionnaire_text
+from surveys import instrument
 from workshops.models import Workshop
 
 # The context variable of a kept render: the list the fresh parts are collected in (surveys/templatetags/kept.py).
@@ -125,9 +125,9 @@ class QuestionnaireKey:
             **page_context(),
             "workshop": workshop,
             "due": self.due,
-            "questionnaire_title": questionnaire_text.with_office(questionnaire_text.TITLE, office),
-            "notes": [questionnaire_text.with_office(note, office) for note in questionnaire_text.NOTES],
-            "closing": questionnaire_text.with_office(questionnaire_text.CLOSING, office),
+            "questionnaire_title": instrument.with_office(instrument.TITLE, office),
+            "notes": [instrument.with_office(note, office) for note in instrument.NOTES],
+            "closing": instrument.with_office(instrument.CLOSING, office),
         }
 
 

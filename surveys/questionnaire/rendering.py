@@ -33,8 +33,8 @@ from django.utils import translation
 from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 
-from surveys.forms import Control, Section, reply_sections
 from surveys.models import TEXT_MAX_LENGTH, Response
+from surveys.questionnaire.forms import Control, Section, reply_sections
 
 
 def escape(value: object) -> str:

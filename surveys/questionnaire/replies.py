@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from surveys import rounds
-from surveys.forms import differences
 from surveys.models import Response, Status
-from surveys.schedule import schedule_for
+from surveys.questionnaire import rounds
+from surveys.questionnaire.forms import differences
+from surveys.questionnaire.schedule import schedule_for
 from workshops.models import Participant
 
 
 class RoundClosed(Exception):
-    """The fiscal year's round is closed (surveys.rounds): replies can no longer change."""
+    """The fiscal year's round is closed (surveys.questionnaire.rounds): replies can no longer change."""
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Outcome:
 
 def round_is_closed(participant: Participant) -> bool:
     """Whether the participant's round is closed: as read with the participant by the token lookup
-    (surveys.links), else asked now."""
+    (surveys.questionnaire.links), else asked now."""
     known = getattr(participant, "round_closed", None)
     return rounds.is_closed(participant.workshop.fiscal_year) if known is None else known
 
@@ -59,8 +59,8 @@ def save_reply(
 
 
 def _read_without_reply(participant: Participant) -> bool:
-    """The participant was read with their reply (surveys.links) and had none, or only a new, unsaved one: most
-    likely their first save. Should a reply have been stored since, the insert is refused and retried."""
+    """The participant was read with their reply (surveys.questionnaire.links) and had none, or only a new, unsaved one:
+    most likely their first save. Should a reply have been stored since, the insert is refused and retried."""
     relation = Participant.response.related  # the reverse one-to-one, whose cache the lookup filled
     if not relation.is_cached(participant):
         return False
@@ -72,8 +72,9 @@ def _save(
     participant: Participant, answers: dict, *, submit: bool, revision: int, now: dt.datetime, first: bool
 ) -> Outcome:
     with transaction.atomic():
-        # Asked again inside the transaction: the round may have closed since the page read it.
-        if rounds.is_closed(participant.workshop.fiscal_year):
+        # Asked again inside the transaction, under the round's lock: the round may have closed since the page read
+        # it, and a closing that starts now waits for this reply (surveys.questionnaire.rounds).
+        if rounds.is_closed(participant.workshop.fiscal_year, lock=True):
             raise RoundClosed
         # A first save inserts its row directly: the one-to-one constraint refuses a second insert, which save_reply
         # then retries on the stored row. Otherwise the stored reply, locked until the end of the transaction.

@@ -1,0 +1,223 @@
+"""The checks across rows and against the database, before anything is written: the plan of what the workbook
+will write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.functions import Lower
+from django.utils.translation import gettext
+
+from surveys.imports.cells import fold
+from surveys.imports.reading import Reader, Row
+from surveys.models import Response
+from surveys.questionnaire import rounds
+from workshops.models import (
+    MemberAdministration,
+    Participant,
+    Workshop,
+    fiscal_year_label,
+    fiscal_year_of,
+)
+
+
+class Plan:
+    """What the workbook will write, checked across rows and against the database before anything is written."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.workshops: dict[str, Row] = {}  # code (lower) -> row
+        self.participants: dict[tuple[str, str], Row] = {}  # (code, e-mail), lower
+        self.responses: dict[tuple[str, str], Row] = {}
+        self.administrations = MemberAdministration.lookup_table()
+        self.existing_workshops: dict[str, Workshop] = {}  # code (lower) -> stored workshop
+        self.known_codes: set[str] = set()  # in the workbook or stored
+        self.existing_participants: dict[tuple[str, str], Participant] = {}
+        self.touched_fiscal_years: set[int] = set()  # rounds whose replies or participants the import writes
+        self.frozen_replies: set[tuple[str, str]] = set()  # unchanged replies of closed rounds: left as they are
+
+    def check(self, sheets: dict[str, list[Row]]) -> None:
+        """Every check across rows and against the database; errors go to the reader, nothing is written."""
+        self._check_workshops(sheets.get("workshops", []))
+        self._load_existing_workshops(sheets)
+        self._check_participants(sheets.get("participants", []))
+        self._check_responses(sheets.get("responses", []))
+        self._check_closed_rounds()
+
+    def _check_workshops(self, rows: list[Row]) -> None:
+        """1. Each code once in the sheet; a workshop ends on or after its start."""
+        error = self.reader.error
+        for row in rows:
+            values = row.values
+            code = values.get("code")
+            if code is None:
+                continue
+            if fold(code) in self.workshops:
+                error(
+                    "workshops",
+                    row.number,
+                    "code",
+                    gettext("%(code)s appears twice (also row %(row)s)")
+                    % {"code": code, "row": self.workshops[fold(code)].number},
+                )
+                continue
+            self.workshops[fold(code)] = row
+            start, end = values.get("start_date"), values.get("end_date")
+            if start and end and end < start:
+                error(
+                    "workshops",
+                    row.number,
+                    "end_date",
+                    gettext("%(end)s is before the start date %(start)s") % {"end": end, "start": start},
+                )
+
+    def _load_existing_workshops(self, sheets: dict[str, list[Row]]) -> None:
+        """2. The stored workshops the workbook names (one query); codes match without regard to case, like
+        e-mail addresses."""
+        referenced = {
+            fold(r.values["workshop"])
+            for s in ("participants", "responses")
+            for r in sheets.get(s, [])
+            if r.values.get("workshop")
+        }
+        self.existing_workshops = {
+            fold(w.code): w
+            for w in Workshop.objects.annotate(code_key=Lower("code")).filter(
+                code_key__in=referenced | set(self.workshops)
+            )
+        }
+        self.known_codes = set(self.workshops) | set(self.existing_workshops)
+
+    def _check_participants(self, rows: list[Row]) -> None:
+        """3. Each participant of a known workshop and member administration, each address once per workshop."""
+        error = self.reader.error
+        for row in rows:
+            values = row.values
+            code, email = values.get("workshop"), values.get("email")
+            if code and fold(code) not in self.known_codes:
+                error(
+                    "participants", row.number, "workshop", gettext("no workshop with code %(code)s") % {"code": code}
+                )
+                continue
+            self._resolve_administration(row)
+            if code and email:
+                key = (fold(code), fold(email))
+                if key in self.participants:
+                    error(
+                        "participants",
+                        row.number,
+                        "email",
+                        gettext("%(email)s is listed twice for workshop %(code)s (also row %(row)s)")
+                        % {"email": email, "code": code, "row": self.participants[key].number},
+                    )
+                else:
+                    self.participants[key] = row
+
+    def _resolve_administration(self, row: Row) -> None:
+        """The administration's code or alias becomes the administration itself."""
+        administration = row.values.get("administration")
+        if not administration:
+            return
+        if administration not in self.administrations:
+            self.reader.error(
+                "participants",
+                row.number,
+                "administration",
+                gettext("unknown member administration %(code)s") % {"code": repr(administration)},
+            )
+        else:
+            row.values["administration"] = self.administrations[administration]
+
+    def _check_responses(self, rows: list[Row]) -> None:
+        """4. Each reply from a participant in the workbook or the database, one reply per participant."""
+        error = self.reader.error
+        wanted = {
+            (fold(r.values["workshop"]), fold(r.values["email"]))
+            for r in rows
+            if r.values.get("workshop") and r.values.get("email")
+        }
+        unknown = wanted - set(self.participants)
+        self.existing_participants = self._existing_participants({code for code, _ in [*self.participants, *unknown]})
+        for row in rows:
+            values = row.values
+            code, email = values.get("workshop"), values.get("email")
+            if not (code and email):
+                continue
+            key = (fold(code), fold(email))
+            if key not in self.participants and key not in self.existing_participants:
+                if fold(code) not in self.known_codes:
+                    error(
+                        "responses", row.number, "workshop", gettext("no workshop with code %(code)s") % {"code": code}
+                    )
+                else:
+                    error(
+                        "responses",
+                        row.number,
+                        "email",
+                        gettext("%(email)s is not a participant of workshop %(code)s") % {"email": email, "code": code},
+                    )
+            elif key in self.responses:
+                error(
+                    "responses",
+                    row.number,
+                    "email",
+                    gettext("a second reply of %(email)s to workshop %(code)s (also row %(row)s)")
+                    % {"email": email, "code": code, "row": self.responses[key].number},
+                )
+            else:
+                self.responses[key] = row
+
+    def _fiscal_year(self, code: str) -> int | None:
+        """The fiscal year the workshop will be in: the workbook's start date when it has the workshop, else the
+        stored one's."""
+        row = self.workshops.get(code)
+        if row is not None and row.values.get("start_date"):
+            return fiscal_year_of(row.values["start_date"])
+        stored = self.existing_workshops.get(code)
+        return stored.fiscal_year if stored is not None else None
+
+    def _check_closed_rounds(self) -> None:
+        """5. Closed means closed (surveys.questionnaire.rounds): no reply of a closed round is added or changed, and no
+        participant is added to it (the published reply rate counts them). The same workbook imported again, unchanged,
+        passes."""
+        error = self.reader.error
+        fiscal_years = {code: self._fiscal_year(code) for code in self.known_codes}
+        closed = rounds.closed_fiscal_years() & {year for year in fiscal_years.values() if year is not None}
+        stored_replies = {
+            response.participant_id: response
+            for response in Response.objects.filter(participant__in=list(self.existing_participants.values()))
+        }
+        for key, row in self.participants.items():
+            year = fiscal_years.get(key[0])
+            if year is not None and key not in self.existing_participants:
+                self.touched_fiscal_years.add(year)
+                if year in closed:
+                    error("participants", row.number, None, _round_closed(year))
+        for key, row in self.responses.items():
+            year = fiscal_years.get(key[0])
+            if year is None:
+                continue
+            participant = self.existing_participants.get(key)
+            stored = stored_replies.get(participant.pk) if participant is not None else None
+            if stored is not None and not _reply_differs(stored, row.values):
+                if year in closed:
+                    self.frozen_replies.add(key)  # not even its late mark is recomputed
+                continue
+            self.touched_fiscal_years.add(year)
+            if year in closed:
+                error("responses", row.number, None, _round_closed(year))
+
+    def _existing_participants(self, codes: set[str]) -> dict[tuple[str, str], Participant]:
+        workshops = [w for c, w in self.existing_workshops.items() if c in codes]
+        participants = Participant.objects.filter(workshop__in=workshops).select_related("workshop")
+        return {(fold(p.workshop.code), fold(p.email)): p for p in participants}
+
+
+def _round_closed(year: int) -> str:
+    return gettext("the FY%(label)s round is closed") % {"label": fiscal_year_label(year)}
+
+
+def _reply_differs(response: Response, values: dict[str, Any]) -> bool:
+    """Whether importing the row would change the stored reply (what write sets through _apply)."""
+    answers = {k: v for k, v in values.items() if k not in ("workshop", "email")}
+    return not response.is_reply or any(getattr(response, k) != v for k, v in answers.items())
