@@ -9,7 +9,8 @@ languages (Spanish, Arabic) need every message a participant reads: each message
 (the questionnaire and its pages, the e-mails), wherever else it is used too; a message only staff read may stay
 empty there (gettext shows its English, and staff pages are never in those languages). The answers' names that the
 feedback e-mail prints come from surveys/models.py, whose other messages are staff's: the e-mail tests in those
-languages catch an untranslated one (tests/surveys/test_languages_es_ar.py).
+languages catch an untranslated one (tests/surveys/test_languages_es_ar.py). A fuzzy message fails as an untranslated
+one does, in the languages that need it.
 
 Run by bin/test; usable alone: .venv/bin/python bin/check_catalogues.py
 After changing a wording: manage.py makemessages -l fr -l es -l ar --no-location --no-obsolete, translate, remove
@@ -70,7 +71,8 @@ def _lines(command: list[str]) -> list[str]:
 
 def problems(catalogue: Path, required: Callable[[list[str]], bool] | None = None) -> list[str]:
     """The messages of a .po file that are untranslated or fuzzy, and msgfmt's complaints, one line each. With
-    `required`, an untranslated message counts only if `required` says so of its source locations."""
+    `required`, a message counts only if `required` says so of its source locations (a staff message that gettext
+    guessed, fuzzy, from a similar one is shown in English in a participant's language, as an empty one is)."""
     found = []
     check = subprocess.run(
         ["msgfmt", "--check", "--output-file=/dev/null", str(catalogue)], capture_output=True, text=True
@@ -82,11 +84,7 @@ def problems(catalogue: Path, required: Callable[[list[str]], bool] | None = Non
         for line in _lines(["msgattrib", option, "--no-wrap", str(catalogue)]):
             if line.startswith("#: "):
                 locations += line[len("#: ") :].split()
-            elif (
-                line.startswith("msgid ")
-                and line != 'msgid ""'
-                and (what == "fuzzy" or required is None or required(locations))
-            ):
+            elif line.startswith("msgid ") and line != 'msgid ""' and (required is None or required(locations)):
                 found.append(f"{what}: {line[len('msgid ') :]}")
             if not line.strip():
                 locations = []

@@ -58,6 +58,21 @@ class EmailWordingForm(forms.ModelForm):
         field = self.fields["preview_with"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Participant.objects.select_related("workshop").order_by("-pk")
+        for part in PARTS:  # kept as typed: blank lines and the last line break are the e-mail's layout
+            self.fields[part].strip = False  # type: ignore[attr-defined]
+
+    def _typed(self, part: str) -> str:
+        # Browsers send a text area's line breaks as CR LF; the e-mails are written with LF, as the files are.
+        return str(self.cleaned_data[part]).replace("\r\n", "\n")
+
+    def clean_subject(self) -> str:
+        return self._typed("subject")
+
+    def clean_text(self) -> str:
+        return self._typed("text")
+
+    def clean_html(self) -> str:
+        return self._typed("html")
 
     def _shown(self, preview: Preview) -> None:
         """Keep the preview for the page, and its digest in the form: saving it as it is now needs no other look."""

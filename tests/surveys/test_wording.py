@@ -87,7 +87,9 @@ def test_a_link_hidden_behind_a_condition_is_refused(participant):
 
 
 def test_the_static_rule_names_what_a_batch_could_not_fill_in():
-    lax = "{{ participant.name|upper }} {% if link %}{{ link }}{% endif %} {% blocktranslate with n=participant.email %}"
+    lax = (
+        "{{ participant.name|upper }} {% if link %}{{ link }}{% endif %} {% blocktranslate with n=participant.email %}"
+    )
     assert misused_own_values(lax) == ["participant.name|upper", "if link", "blocktranslate with n=participant.email"]
     assert misused_own_values(TEXT + '{% translate "Your link" %}') == []
 
