@@ -28,6 +28,10 @@ VALUES_HELP = _(
 )
 
 
+# The page's content security policy while it shows a preview (see EmailWordingAdmin.changeform_view).
+PREVIEW_POLICY = {"frame-ancestors": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"]}
+
+
 class EmailWordingForm(forms.ModelForm):
     preview_with = forms.ModelChoiceField(
         queryset=Participant.objects.none(),
@@ -132,6 +136,15 @@ class EmailWordingAdmin(StaffModelAdmin):
         if kind not in EmailTemplateKind.values:
             kind = EmailTemplateKind.INVITATION
         return {"kind": kind, **file_sources(str(kind)), **initial}
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        adminform = (getattr(response, "context_data", None) or {}).get("adminform")
+        if adminform is not None and adminform.form.preview is not None:
+            # The preview's HTML is shown in a sandboxed frame (no script runs there): the frame's document
+            # inherits the page's policy, which must let it be framed here and keep the e-mail's own styles.
+            response._csp_replace = PREVIEW_POLICY  # type: ignore[attr-defined]
+        return response
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None):
         add = reverse("admin:surveys_emailwording_add")

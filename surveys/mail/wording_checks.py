@@ -66,11 +66,13 @@ def preview_participant(language: str, chosen: Participant | None = None) -> Par
 class Preview:
     participant: Participant
     texts: Texts
+    wording: tuple[str, ...]  # kind, language and the three templates' sources
 
     @property
     def digest(self) -> str:
-        """What was shown, in short: a wording is saved only after staff saw it (the admin's form keeps it)."""
-        shown = "\0".join((str(self.participant.pk), self.texts.subject, self.texts.text, self.texts.html))
+        """What was shown, in short: a wording is saved only after staff saw it (the admin's form keeps it). Made of
+        the wording and the participant, not of the texts: an opt-out link is signed anew at every rendering."""
+        shown = "\0".join((str(self.participant.pk), *self.wording))
         return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
@@ -100,34 +102,34 @@ def check(kind: str, language: str, sources: dict[str, str], participant: Partic
     message_kind = MESSAGE_KIND[EmailTemplateKind(kind)]
     own = own_values(participant)
     today = timezone.localdate()
-    texts = None
-    with translation.override(language):
-        # Both states of a reply: the feedback e-mail words them differently, and the link must be there for whoever
-        # has not replied yet; every other kind goes only to them.
-        for replied in (False, True) if kind == EmailTemplateKind.FEEDBACK else (False,):
-            try:
-                whole, filled = rendered_for(
+    # Both states of a reply: the feedback e-mail words them differently, and the link must be there for whoever has
+    # not replied yet; every other kind goes only to them. Rendered in the participant's language; what is wrong is
+    # said in the staff user's.
+    states = (False, True) if kind == EmailTemplateKind.FEEDBACK else (False,)
+    try:
+        with translation.override(language):
+            rendered = {
+                replied: rendered_for(
                     message_kind, participant, today, replied=replied, kept={(kind, language): wording}
                 )
-            except Exception as error:
-                raise ValidationError(
-                    gettext("This wording does not render for %(name)s: %(error)s")
-                    % {"name": participant.name, "error": error}
-                ) from None
-            if whole != filled:
-                raise ValidationError(
-                    gettext(
-                        "This wording does more with a participant's values than print them: the e-mails of a "
-                        "batch would not be the same as this preview."
-                    )
-                )
-            if not replied:
-                texts = whole
-                _check_kept(whole, own, errors)
+                for replied in states
+            }
+    except Exception as error:  # any error of a template is the wording's, said to staff
+        raise ValidationError(
+            gettext("This wording does not render for %(name)s: %(error)s") % {"name": participant.name, "error": error}
+        ) from None
+    if any(whole != filled for whole, filled in rendered.values()):
+        raise ValidationError(
+            gettext(
+                "This wording does more with a participant's values than print them: the e-mails of a batch would "
+                "not be the same as this preview."
+            )
+        )
+    texts = rendered[False][0]
+    _check_kept(texts, own, errors)
     if errors:
         raise ValidationError(errors)
-    assert texts is not None
-    return Preview(participant, texts)
+    return Preview(participant, texts, (kind, language, *(sources[part] for part in PARTS)))
 
 
 def _check_kept(texts: Texts, own: dict[str, str], errors: dict[str, list[str]]) -> None:

@@ -58,6 +58,12 @@ def test_nothing_is_saved_before_the_preview_was_seen(staff_client, participant)
     assert f"check the e-mail below, as {participant.name} would receive it, then save" in page
     text = visible_text(page)
     assert f"Preview: the e-mail as {participant.name} would receive it" in text
+    # The HTML e-mail goes into a sandboxed frame's srcdoc, escaped: its quotes cannot end the attribute.
+    assert (
+        f'<iframe sandbox title="The e-mail in HTML" srcdoc="&lt;p&gt;Bonjour {participant.name}, &lt;a href=&quot;'
+        in page
+    )
+    assert "frame-ancestors 'self'" in first["Content-Security-Policy"]
     assert f"Enquête : {participant.workshop.title}" in text and f"Bonjour {participant.name}," in text
     # Saved as it was shown: the second press saves.
     second = staff_client.post(ADD, posted(participant, previewed=digest_of(page), text=TEXT.replace("\n", "\r\n")))
