@@ -28,6 +28,9 @@ VALUES_HELP = _(
 )
 
 
+# How many participants "preview with" offers (the latest).
+PREVIEW_CHOICES = 200
+
 # The page's content security policy while it shows a preview (see EmailWordingAdmin.changeform_view).
 PREVIEW_POLICY = {"frame-ancestors": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"]}
 
@@ -61,7 +64,9 @@ class EmailWordingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["preview_with"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Participant.objects.select_related("workshop").order_by("-pk")
+        # The latest participants, not thousands of them in one list.
+        latest = list(Participant.objects.order_by("-pk").values_list("pk", flat=True)[:PREVIEW_CHOICES])
+        field.queryset = Participant.objects.filter(pk__in=latest).select_related("workshop").order_by("-pk")
         for part in PARTS:  # kept as typed: blank lines and the last line break are the e-mail's layout
             self.fields[part].strip = False  # type: ignore[attr-defined]
 

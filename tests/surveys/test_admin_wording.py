@@ -133,3 +133,11 @@ def test_survey_managers_may_word_the_emails(client, django_user_model):
         user.groups.add(Group.objects.get(name=group))
         client.force_login(user)
         assert client.get(ADD).status_code == allowed
+
+
+def test_the_preview_shows_the_participant_chosen(staff_client, participant, participant_factory):
+    newer = participant_factory(name="Newest Participant", language="fr")
+    by_default = visible_text(staff_client.post(ADD, posted(None)).content.decode())
+    assert f"Bonjour {newer.name}," in by_default  # the latest in the wording's language
+    chosen = visible_text(staff_client.post(ADD, posted(participant)).content.decode())
+    assert f"Bonjour {participant.name}," in chosen and f"Bonjour {newer.name}," not in chosen
