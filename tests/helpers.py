@@ -173,3 +173,15 @@ def seed_rows() -> None:
         return
     for module, function in SEEDING_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+# A complete reply as the form hands it to save_reply (cleaned values, not the browser's strings).
+SAVED_ANSWERS = {
+    "contact_email": "somchai@customs.example.org",
+    "q1_shared_materials": True,
+    "q1_shared_with": 12,
+    "q2_utilization": "Risk profiles are now shared every week.",
+    "q3_direct_effects": True,
+    "q4_contributed": True,
+    "q5_new_project": False,
+}

@@ -9,17 +9,8 @@ from django.db import connections
 
 from surveys.models import Response
 from surveys.questionnaire import replies
+from tests.helpers import SAVED_ANSWERS as ANSWERS
 from workshops.models import Participant
-
-ANSWERS = {
-    "contact_email": "somchai@customs.example.org",
-    "q1_shared_materials": True,
-    "q1_shared_with": 12,
-    "q2_utilization": "Risk profiles are now shared every week.",
-    "q3_direct_effects": True,
-    "q4_contributed": True,
-    "q5_new_project": False,
-}
 
 
 @pytest.mark.django_db

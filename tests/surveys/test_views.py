@@ -288,8 +288,12 @@ class TestQueries:
     def test_a_first_submit_reads_once_checks_the_round_and_inserts(
         self, client, participant, url, django_assert_num_queries
     ):
-        # The participant with the round's state and no reply; in the transaction the round again and the insert
-        # (the test's own savepoint and its release make two more).
+        # The participant with the round's state and no reply; in the transaction the round again, under its lock,
+        # and the insert (the test's own savepoint and its release make two more). The round has its row, as once
+        # any reply of the year was saved on PostgreSQL (the first one makes it, to have a row to lock).
+        from surveys.questionnaire import rounds
+
+        rounds.reopen(participant.workshop.fiscal_year)
         with django_assert_num_queries(5):
             assert client.post(url, answers()).status_code == 302
         assert reply_of(participant).is_reply
