@@ -183,13 +183,20 @@ class Drafts:
 
 
 def rendered_for(
-    kind: str, participant: Participant, today: dt.date, *, replied: bool, kept: dict | None = None
+    kind: str,
+    participant: Participant,
+    today: dt.date,
+    *,
+    replied: bool,
+    kept: dict | None = None,
+    own: dict[str, str] | None = None,
 ) -> tuple[Texts, Texts]:
     """A kind of e-mail for a participant, in the active language: rendered whole, and as a batch makes it (drafted
     with slots, then filled in with the participant's own values). The two are the same when the wording prints
     those values and does nothing else with them, the rule Drafts relies on (surveys.mail.wording_checks holds an
-    office's own wording to it). `kept` may hold the wording to render (surveys.mail.wording.wording_for)."""
-    own = own_values(participant)
+    office's own wording to it). `kept` may hold the wording to render (surveys.mail.wording.wording_for); `own`,
+    the participant's own values (own_values: an opt-out link is signed anew each time)."""
+    own = own or own_values(participant)
     shared = _shared_context(kind, participant.workshop, replied, today, None)
     whole = render_texts(
         kind, {**shared, "participant": participant, "link": own["link"], "optout_link": own["optout_link"]}, kept

@@ -110,7 +110,7 @@ def check(kind: str, language: str, sources: dict[str, str], participant: Partic
         with translation.override(language):
             rendered = {
                 replied: rendered_for(
-                    message_kind, participant, today, replied=replied, kept={(kind, language): wording}
+                    message_kind, participant, today, replied=replied, kept={(kind, language): wording}, own=own
                 )
                 for replied in states
             }
