@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # What makemessages reads: the apps, the templates and the catalogues themselves.
-SOURCES = ("manage.py", "rocbap", "workshops", "surveys", "reports", "templates", "offices", "locale")
+SOURCES = ("manage.py", "rocbap", "workshops", "surveys", "impact", "reports", "templates", "offices", "locale")
 SOURCE_LANGUAGE = "en"
 # What a participant reads: the files (or folders, by prefix) whose messages every participant language must have.
 PARTICIPANT_SOURCES = (

@@ -89,9 +89,7 @@ class ReportEditionAdmin(StaffModelAdmin):
     @admin.action(description=_("Make final (closes the fiscal year's round)"), permissions=["change"])
     def make_final(self, request: HttpRequest, queryset) -> HttpResponse | None:
         drafts = [edition for edition in queryset if not edition.is_final]
-        unfinished = [edition for edition in drafts if edition.missing_for_final()]
-        if unfinished:
-            self._refuse(request, unfinished)
+        if self._refused(request, drafts):
             return None
         if request.POST.get("confirmed") == "yes":
             for edition in drafts:
@@ -112,8 +110,7 @@ class ReportEditionAdmin(StaffModelAdmin):
         edition = get_object_or_404(ReportEdition, pk=edition_id)
         if not self.has_change_permission(request, edition):
             return redirect("admin:index")
-        if not edition.is_final and edition.missing_for_final():
-            self._refuse(request, [edition])
+        if not edition.is_final and self._refused(request, [edition]):
             return redirect("admin:reports_reportedition_change", edition.pk)
         if request.method == "POST":
             if not edition.is_final:
@@ -159,27 +156,36 @@ class ReportEditionAdmin(StaffModelAdmin):
             },
         )
 
-    def _refuse(self, request: HttpRequest, editions: list[ReportEdition]) -> None:
-        """Nothing is made final while an edition lacks what the published report must have: say what."""
+    def _refused(self, request: HttpRequest, editions: list[ReportEdition]) -> bool:
+        """Nothing is made final while an edition or its round is not finished (ReportEdition.missing_for_final):
+        say why, for each edition refused. Returns whether any was."""
+        refused = False
         for edition in editions:
-            self.message_user(
-                request,
-                gettext("%(edition)s cannot be made final yet. Missing: %(missing)s.")
-                % {"edition": edition, "missing": "; ".join(map(str, edition.missing_for_final()))},
-                messages.ERROR,
-            )
+            missing = edition.missing_for_final()
+            if missing:
+                refused = True
+                self.message_user(
+                    request,
+                    gettext("%(edition)s cannot be made final yet: %(reasons)s.")
+                    % {"edition": edition, "reasons": "; ".join(missing)},
+                    messages.ERROR,
+                )
+        return refused
 
     def _confirmation(self, request: HttpRequest, editions: list[ReportEdition], action: bool) -> HttpResponse:
         if not editions:
             self.message_user(request, gettext("The chosen editions are final already."), messages.WARNING)
             return redirect("admin:reports_reportedition_changelist")
+        # What staff publish: each round's figures as the report counts them (its Table 1 total line); no survey
+        # of the round is open, or the edition would have been refused.
+        published = [(edition, edition.round_totals()) for edition in editions]
         return TemplateResponse(
             request,
             "admin/reports/reportedition/make_final.html",
             {
                 **self.admin_site.each_context(request),
                 "title": gettext("Make the report final?"),
-                "editions": editions,
+                "published": published,
                 "action": action,
                 "opts": self.model._meta,
             },

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
@@ -24,10 +26,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import frames, tables
-from reports.display import TABLE_NOTES, Note
+from reports.display import CODES_NOTE, TABLE_NOTES, Note
 from reports.tables import CodeCell, Table
 from surveys.imports.columns import SHEETS
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
+from workshops.models import administration_name
 
 SHEET_NAMES = {**{f"table{n}": f"Table {n}" for n in range(1, 8)}, "associations": "Associations"}
 # The import format's `responses` columns, as the importer reads them (so that an export imports again), then
@@ -37,19 +40,43 @@ REPLY_COLUMNS = [*IMPORT_COLUMNS, "administration_name", "late"]
 # Left out of an export for a reader who may not see personal data (workshops.roles.may_see_personal_data).
 PERSONAL_COLUMNS = ("email",)
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+# One typeface, named on every styled cell: a cell whose font has no name is shown in the reader's default (a serif
+# in some spreadsheets). Calibri is the workbook's own default (openpyxl's stylesheet), so plain cells match.
+FONT_NAME = "Calibri"
+FONT_SIZE = 11
+BODY_FONT = Font(name=FONT_NAME, size=FONT_SIZE)
+HEADER_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
-SUMMARY_FONT = Font(bold=True)
-NOTE_FONT = Font(italic=True, size=9)
+SUMMARY_FONT = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+NOTE_FONT = Font(name=FONT_NAME, size=9, italic=True)
+# A line of wrapped 11-point text takes about 15 points; a column's width is counted in characters of the font.
+LINE_HEIGHT = 15
 # The published marks of Tables 4 and 7 as inline fonts of rich text: underlined in an action column, bold in the
 # outcome column (the last).
-MARKS = {"u": InlineFont(u="single"), "b": InlineFont(b=True)}
+# A run of rich text takes nothing from its cell's font: each names its typeface and size itself.
+MARKS = {
+    "u": InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, u="single"),
+    "b": InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, b=True),
+}
+NOTE_MARKS = {
+    "u": InlineFont(rFont=FONT_NAME, sz=NOTE_FONT.sz, i=True, u="single"),
+    "b": InlineFont(rFont=FONT_NAME, sz=NOTE_FONT.sz, i=True, b=True),
+}
 # Panes frozen below the header and right of the column that names the row, which then stays in view.
 FROZEN = {"Replies": "B2"}
 TABLE_FROZEN = "C2"  # No. and Workshop (Action and Outcome in the association table)
 PERCENT_FORMAT = "0%"
+COUNT_FORMAT = "0"
+P_VALUE_FORMAT = "0.000"  # p-values to three decimals, as the report prints them
+MEASURE_FORMAT = "0.00"  # odds ratio and phi
+P_VALUE_COLUMNS = ("Fisher p", "Holm-adjusted p")
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MAX_WIDTH = {"Workshop": 60, "q2_utilization": 60}
+FREE_TEXT_WIDTH = 30  # the Replies sheet's columns of answers in words (and of names)
+CODES_ONLY_NOTE = Note(_("Administrations are written by their codes."))
+CODES_AND_REPEATS_NOTE = Note(
+    _("Administrations are written by their codes; “×2” stands for two replies from the same administration.")
+)
 
 
 def export(fiscal_year: int, target: str | Path | IO[bytes], *, include_personal_data: bool = True) -> None:
@@ -104,6 +131,36 @@ def _header(sheet: Worksheet, columns: list[str], frozen: str) -> None:
     sheet.freeze_panes = frozen
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """The lines a text takes wrapped in a column `width` characters wide (a word longer than the column takes its
+    own lines): what the spreadsheet will show, so that a row can be made tall enough for it."""
+    room = max(int(width) - 1, 1)
+    return sum(len(textwrap.wrap(line, room, break_long_words=True)) or 1 for line in text.splitlines() or [""])
+
+
+def _header_height(sheet: Worksheet, columns: list[str]) -> None:
+    """The header row as tall as its longest wrapped name (a spreadsheet does not grow a row it was not told to)."""
+    lines = max(
+        wrapped_lines(name, sheet.column_dimensions[get_column_letter(index)].width or 8.43)
+        for index, name in enumerate(columns, start=1)
+    )
+    sheet.row_dimensions[1].height = lines * LINE_HEIGHT + 3
+
+
+def _print_setup(sheet: Worksheet, title: str) -> None:
+    """Printed as a table is read: landscape, each sheet one page wide (as many pages down as it needs), the
+    header row on every page, and the sheet's title at the top of each page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.horizontalCentered = True
+    sheet.oddHeader.center.text = title.replace("&", "&&")  # & starts a field code in a page header
+    sheet.oddFooter.center.text = "&P / &N"
+
+
 def code_text(value: CodeCell, tag: str) -> CellRichText | str:
     """A cell of Tables 4 or 7 as rich text, marked entries underlined (tag "u") or bold ("b")."""
     if not any(entry.marked for entry in value.entries):
@@ -120,7 +177,7 @@ def note_text(note: Note) -> CellRichText | str:
     # The notes' words are lazy translations: a cell takes text.
     if not note.marked:
         return str(note.before)
-    return CellRichText([str(note.before), TextBlock(MARKS[note.tag], str(note.marked)), str(note.after)])
+    return CellRichText([str(note.before), TextBlock(NOTE_MARKS[note.tag], str(note.marked)), str(note.after)])
 
 
 def _widths(sheet: Worksheet, columns: list[str], values: list[list[Any]]) -> None:
@@ -129,14 +186,42 @@ def _widths(sheet: Worksheet, columns: list[str], values: list[list[Any]]) -> No
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(longest + 2, MAX_WIDTH.get(name, 40))
 
 
+# Marks, in column No., the row of shares spread() adds: its numbers are written as percentages.
+SHARE_ROW = object()
+
+
+def spread(row: list[Any]) -> list[list[Any]]:
+    """A summary row as rows of single values: a "count (share)" cell of Tables 4 and 7 becomes the count on the
+    row and its share on a row of its own below, "… (%)", so that each is a number a spreadsheet can add up."""
+    if not any(isinstance(value, tables.CountShare) for value in row):
+        return [row]
+    counts = [value.count if isinstance(value, tables.CountShare) else value for value in row]
+    shares: list[Any] = [value.percent if isinstance(value, tables.CountShare) else "" for value in row]
+    shares[0], shares[1] = SHARE_ROW, f"{row[1]} (%)"
+    return [counts, shares]
+
+
+def _number_format(name: str, value: Any, percent: bool) -> str | None:
+    if percent:
+        return PERCENT_FORMAT
+    if name in P_VALUE_COLUMNS:
+        return P_VALUE_FORMAT
+    if name in tables.MEASURE_COLUMNS:
+        return MEASURE_FORMAT
+    return COUNT_FORMAT if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def write_table(sheet: Worksheet, table: Table) -> None:
     _header(sheet, table.columns, TABLE_FROZEN)
     last = len(table.columns) - 1
     percent_columns = {i for i, name in enumerate(table.columns) if name.endswith("(%)")}
-    for number, row in enumerate([*table.rows, *table.summary], start=2):
+    summary = [spread_row for row in table.summary for spread_row in spread(row)]
+    for number, row in enumerate([*table.rows, *summary], start=2):
         is_summary = number - 2 >= len(table.rows)
-        # Table 2's "% of replies" row holds percentages in the action columns.
-        percent_row = is_summary and str(row[1]).startswith("%")
+        # Table 2's "% of replies" row, and the share rows of Tables 4 and 7, hold percentages.
+        percent_row = is_summary and (str(row[1]).startswith("%") or row[0] is SHARE_ROW)
+        if row[0] is SHARE_ROW:
+            row = ["", *row[1:]]
         for index, value in enumerate(row):
             if value == "":
                 value = None
@@ -144,18 +229,40 @@ def write_table(sheet: Worksheet, table: Table) -> None:
             if isinstance(value, CodeCell):
                 cell = sheet.cell(row=number, column=index + 1)
                 cell.value = code_text(value, "b" if index == last else "u")
+                cell.font = BODY_FONT
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
                 continue
             cell = _set(sheet, number, index + 1, value / 100 if as_percent else value)
-            if as_percent:
-                cell.number_format = PERCENT_FORMAT
-            if is_summary:
-                cell.font = SUMMARY_FONT
+            number_format = _number_format(table.columns[index], value, as_percent)
+            if number_format and value is not None:
+                cell.number_format = number_format
+            cell.font = SUMMARY_FONT if is_summary else BODY_FONT
+            if index == 1:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     _widths(sheet, table.columns, [[str(v) if v is not None else "" for v in r] for r in table.rows + table.summary])
+    _header_height(sheet, table.columns)
     # The notes that explain the marks, under the table after an empty row.
-    for number, note in enumerate(TABLE_NOTES.get(table.key, ()), start=len(table.rows) + len(table.summary) + 3):
+    for number, note in enumerate(workbook_notes(table), start=len(table.rows) + len(summary) + 3):
         cell = sheet.cell(row=number, column=1)
         cell.value = note_text(note)
         cell.font = NOTE_FONT
+    _print_setup(sheet, str(table.title))
+
+
+def workbook_notes(table: Table) -> list[Note]:
+    """The notes of a table as the workbook words them: about what the workbook holds. The PDF's note on the codes
+    points to its appendix of administrations, which the workbook has not; the "×2" is explained where one appears."""
+    notes = list(TABLE_NOTES.get(table.key, ()))
+    if CODES_NOTE in notes:
+        repeated = any(
+            entry.count > 1
+            for row in table.rows
+            for value in row
+            if isinstance(value, CodeCell)
+            for entry in value.entries
+        )
+        notes[notes.index(CODES_NOTE)] = CODES_AND_REPEATS_NOTE if repeated else CODES_ONLY_NOTE
+    return notes
 
 
 def _yes_no(value: Any) -> str | None:
@@ -180,7 +287,8 @@ def reply_rows(frame: pd.DataFrame) -> list[list[Any]]:
             "workshop": reply["workshop_code"],
             "email": reply["email"],
             "submitted_at": submitted,
-            "administration_name": reply["administration_name"],
+            # In the language of whoever exports (the staff user's, or the office's for manage.py export_tables).
+            "administration_name": administration_name(reply["administration"], reply["administration_name"]),
             "late": "yes" if reply["late"] else "no",
         }
         for name in Q1_ACTIONS:
@@ -200,11 +308,24 @@ def write_replies(sheet: Worksheet, frame: pd.DataFrame, *, include_personal_dat
     kept = [REPLY_COLUMNS.index(column) for column in columns]
     _header(sheet, columns, FROZEN["Replies"])
     rows = [[row[index] for index in kept] for row in reply_rows(frame)]
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     for number, row in enumerate(rows, start=2):
         for index, value in enumerate(row, start=1):
             cell = _set(sheet, number, index, value)
+            cell.font = BODY_FONT
+            # A long answer wraps within its column, so that the printed page shows all of it.
+            cell.alignment = wrapped if columns[index - 1] in FREE_TEXTS else top
             if isinstance(value, dt.datetime):
                 cell.number_format = DATETIME_FORMAT
     for index, name in enumerate(columns, start=1):
-        width = 20 if name == "submitted_at" else 30 if name in FREE_TEXTS or name.endswith("name") else 14
+        width = 20 if name == "submitted_at" else FREE_TEXT_WIDTH if name in FREE_TEXTS or name.endswith("name") else 14
         sheet.column_dimensions[get_column_letter(index)].width = width
+    _header_height(sheet, columns)
+    # Each reply's row as tall as its longest wrapped answer: a printed page shows every answer whole.
+    texts = [index for index, name in enumerate(columns) if name in FREE_TEXTS]
+    for number, row in enumerate(rows, start=2):
+        lines = max([wrapped_lines(str(row[index]), FREE_TEXT_WIDTH) for index in texts if row[index]] + [1])
+        if lines > 1:
+            sheet.row_dimensions[number].height = lines * LINE_HEIGHT
+    _print_setup(sheet, "Replies")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from reports import frames, tables
@@ -13,9 +14,6 @@ from reports.counted import CountedRound, counted_round
 from reports.models import EarlierRound, EditionStatus, ReportEdition
 from reports.tables import CountShare, Table
 from workshops.models import Scope, Workshop, fiscal_year_label, survey_year
-
-# Survey rounds are numbered from the first, Survey 2015 on FY2014/15 (docs/domain.md).
-FIRST_ROUND_FISCAL_YEAR = 2014
 
 
 @dataclass(frozen=True)
@@ -83,10 +81,26 @@ class ReportData:
         return self.figures.workshops_surveyed
 
 
+def first_round_fiscal_year() -> int | None:
+    """The fiscal year of the office's first round: the office file's `survey_since` (Survey 2015 on FY2014/15 for
+    the Asia/Pacific office, docs/domain.md), else as the earlier-rounds record numbers its rounds, else the first
+    fiscal year with surveyed workshops in the database (an office with no earlier round: its first is here)."""
+    first = settings.OFFICE.first_round_fiscal_year
+    if first is not None:
+        return first
+    numbered = EarlierRound.objects.order_by("fiscal_year").values_list("fiscal_year", "round_number").first()
+    if numbered is not None:
+        return numbered[0] - numbered[1] + 1
+    return Workshop.objects.surveyed().order_by("fiscal_year").values_list("fiscal_year", flat=True).first()
+
+
 def round_number(fiscal_year: int) -> int:
-    """The round's number as staff keep it for earlier rounds, else counted from the first round."""
+    """The round's number as staff keep it for earlier rounds, else counted from the office's first round."""
     earlier = EarlierRound.objects.filter(fiscal_year=fiscal_year).values_list("round_number", flat=True).first()
-    return earlier if earlier is not None else fiscal_year - FIRST_ROUND_FISCAL_YEAR + 1
+    if earlier is not None:
+        return earlier
+    first = first_round_fiscal_year()
+    return 1 if first is None else max(1, fiscal_year - first + 1)
 
 
 # The workshops the report counts as the FY's regional/sub-regional workshops (the published convention).

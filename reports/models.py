@@ -3,27 +3,33 @@ headline figures of rounds that predate the product."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from reports.bidi import text_direction
 from rocbap.languages import default_signatory_title, default_staff_language, staff_language_choices
 from rocbap.percentages import percent_sign
+from surveys.mail.planning import Announced, still_to_send
 from surveys.models import FREE_TEXTS, Response
 from surveys.questionnaire import rounds
-from workshops.models import fiscal_year_label
+from surveys.questionnaire.schedule import local_day, schedule_for
+from workshops.models import Workshop, fiscal_year_end, fiscal_year_label
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django_stubs_ext import StrOrPromise
+
+    from reports.tables import ReplyCounts
 
 
 # An address in a domain reserved for examples (RFC 2606): a contact text still holding one is the placeholder.
@@ -33,11 +39,26 @@ PLACEHOLDER_ADDRESS = re.compile(
 
 
 class EditionNotFinished(Exception):
-    """Raised by make_final while the edition lacks what a published report must have."""
+    """Raised by make_final while the edition or its round is not finished; `missing` says why."""
 
     def __init__(self, edition: ReportEdition, missing: list[str]) -> None:
         self.missing = missing
-        super().__init__(f"FY{edition.fiscal_year_label} cannot be made final yet; missing: {'; '.join(missing)}.")
+        super().__init__(f"FY{edition.fiscal_year_label} cannot be made final yet: {'; '.join(missing)}.")
+
+
+def _day(day: dt.date) -> str:
+    """A day as staff read it in their language: 26 June 2020, 26 juin 2020."""
+    return date_format(day, "j F Y")
+
+
+def _still_to_send_text(line: Announced) -> str:
+    return ngettext(
+        "%(kind)s to %(count)s participant on %(day)s", "%(kind)s to %(count)s participants on %(day)s", line.count
+    ) % {
+        "kind": line.kind_label,
+        "count": line.count,
+        "day": _day(line.day),
+    }
 
 
 class EditionStatus(models.TextChoices):
@@ -104,9 +125,13 @@ class ReportEdition(models.Model):
     def fiscal_year_label(self) -> str:
         return fiscal_year_label(self.fiscal_year)
 
-    def missing_for_final(self) -> list[str]:
-        """What the edition still lacks to be published as it renders, in words for staff; empty when finished.
-        A section that announces quotes but has none is not listed: the report drops the announcement."""
+    def missing_for_final(self, today: dt.date | None = None) -> list[str]:
+        """Why the edition cannot be published yet, in words for staff, each reason once; empty when it can.
+
+        A final PDF is published exactly as rendered and closes the round, so both must be finished: the edition
+        holds no placeholder (its texts, signature, publication date, a real contact address), and the round is over
+        (round_unfinished). A section that announces quotes but has none is not listed: the report drops the
+        announcement."""
         missing = []
         for field, name in (
             ("foreword", gettext("the foreword")),
@@ -121,14 +146,52 @@ class ReportEdition(models.Model):
             missing.append(gettext("the publication date"))
         if self.contact.strip() and PLACEHOLDER_ADDRESS.search(self.contact):
             missing.append(gettext("a real contact address (the contact still holds the example address)"))
-        return missing
+        reasons = [gettext("missing: %(missing)s") % {"missing": ", ".join(missing)}] if missing else []
+        return reasons + self.round_unfinished(today)
+
+    def round_unfinished(self, today: dt.date | None = None) -> list[str]:
+        """Why the fiscal year's round is not over on `today` (the office's day by default): a surveyed workshop
+        still takes replies or has messages to send (surveys.mail.planning.still_to_send), the year has no reply
+        (as the report counts them), or the publication date falls within the fiscal year. Making the edition final
+        then would publish a round in progress and refuse its late replies."""
+        from reports.counted import counted_round  # pandas, loaded when a round is counted, not at start-up
+
+        today = today or local_day(timezone.now())
+        reasons = []
+        for workshop in Workshop.objects.of_fiscal_year(self.fiscal_year).surveyed().order_by("start_date", "code"):
+            due = schedule_for(workshop).due
+            if due >= today:
+                reasons.append(
+                    gettext("%(workshop)s takes replies until %(due)s") % {"workshop": workshop.code, "due": _day(due)}
+                )
+            still = still_to_send(workshop, today)
+            if still:
+                reasons.append(
+                    gettext("%(workshop)s has messages still to send: %(messages)s")
+                    % {"workshop": workshop.code, "messages": ", ".join(map(_still_to_send_text, still))}
+                )
+        if counted_round(self.fiscal_year).tables["table1"].totals.total.replies == 0:
+            reasons.append(gettext("the fiscal year has no reply"))
+        end = fiscal_year_end(self.fiscal_year)
+        if self.publication_date is not None and self.publication_date <= end:
+            reasons.append(
+                gettext("the publication date (%(date)s) must come after the fiscal year ends (%(end)s)")
+                % {"date": _day(self.publication_date), "end": _day(end)}
+            )
+        return reasons
+
+    def round_totals(self) -> ReplyCounts:
+        """The round's participants, replies and reply rate as the report counts them (Table 1's total line)."""
+        from reports.counted import counted_round
+
+        return counted_round(self.fiscal_year).tables["table1"].totals.total
 
     @transaction.atomic
-    def make_final(self, by: User | None = None) -> None:
+    def make_final(self, by: User | None = None, today: dt.date | None = None) -> None:
         """Publish the edition: this closes the fiscal year's round (surveys.questionnaire.rounds; no more replies are
-        taken). Refused (EditionNotFinished, listing what is missing) while the edition is not finished: a final PDF is
-        published exactly as rendered, so it must hold no placeholder."""
-        missing = self.missing_for_final()
+        taken). Refused (EditionNotFinished, listing why) while the edition or its round is not finished
+        (missing_for_final)."""
+        missing = self.missing_for_final(today)
         if missing:
             raise EditionNotFinished(self, missing)
         self.status = EditionStatus.FINAL
@@ -189,8 +252,10 @@ class Quote(models.Model):
 
     @property
     def attribution(self) -> str:
+        """'(Indonésie – Atelier régional…)': the administration and the workshop in the active language (the
+        report's)."""
         participant = self.response.participant
-        return f"({participant.administration.name} – {participant.workshop.title})"
+        return f"({participant.administration.name_in()} – {participant.workshop.title_in()})"
 
 
 # The figures a report compares with the previous round, each as its published report printed it (None where the

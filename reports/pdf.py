@@ -23,6 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from impact import report as impact_report
+from impact.report import tangible_results
 from reports import standing_texts, summary
 from reports.charts import report_charts
 from reports.display import display_table
@@ -288,6 +290,8 @@ def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData |
         "figures": data.figures,
         "summary_sentences": summary.sentences(data),
         "charts": report_charts(data, reply_rate_trend(until=fiscal_year)),
+        # The year's publishable success stories by kind (templates/impact/_report_results.html); empty: no section.
+        "tangible_results": tangible_results(fiscal_year),
     }
     return context
 
@@ -362,6 +366,7 @@ def fingerprint(fiscal_year: int) -> str:
         .values_list("fiscal_year", flat=True)
     )
     parts = [replies, participants, workshops, edition, quotes, rounds, complete, code_version()]
+    parts.append(impact_report.fingerprint_part(fiscal_year))  # the success stories the report prints
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 

@@ -11,18 +11,18 @@ from typing import Any
 import pandas as pd
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
 from reports import frames, tables, wording
 from reports.counted import counted_round
 from reports.figures import ReportData, RoundRate, reply_rate_trend, report_data
+from rocbap.formats import day_label
 from surveys import instrument
 from surveys.mail.results import WorkshopResults, workshop_results
 from surveys.models import Response
 from surveys.questionnaire import rounds
 from surveys.questionnaire.schedule import Schedule, schedule_for
-from workshops.models import MemberAdministration, Participant, Workshop, fiscal_year_label
+from workshops.models import MemberAdministration, Participant, Workshop, administration_name, fiscal_year_label
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,11 @@ class StaffOverview:
 def _calendar_status(schedule: Schedule, today: dt.date) -> str:
     """Where the workshop stands, in the staff user's language."""
     if today < schedule.invitation:
-        return gettext("invitations on %(day)s") % {"day": date_format(schedule.invitation, "d M Y")}
+        return gettext("invitations on %(day)s") % {"day": day_label(schedule.invitation)}
     if today <= schedule.due:
-        return gettext("collecting replies until %(day)s") % {"day": date_format(schedule.due, "d M Y")}
+        return gettext("collecting replies until %(day)s") % {"day": day_label(schedule.due)}
     if today < schedule.feedback:
-        return gettext("due date passed, feedback on %(day)s") % {"day": date_format(schedule.feedback, "d M Y")}
+        return gettext("due date passed, feedback on %(day)s") % {"day": day_label(schedule.feedback)}
     return gettext("feedback sent or due; late replies still accepted")
 
 
@@ -69,8 +69,8 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
     round_open = not rounds.is_closed(fiscal_year)
     progress: list[WorkshopProgress] = []
     by_workshop, by_administration = _undeliverable(fiscal_year)
+    by_id = Workshop.objects.in_bulk([int(pk) for pk in frame["workshop_id"].unique()])
     if round_open:
-        by_id = Workshop.objects.in_bulk(list(frame["workshop_id"].unique()))
         today = timezone.localdate()
         for row in tables.reply_progress(frame).itertuples():
             workshop = by_id[row.workshop_id]
@@ -79,7 +79,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
                 WorkshopProgress(
                     workshop,
                     row.number,
-                    wording.workshop_label(row.label),
+                    str(workshop),  # its title in the staff user's language, and its month
                     row.participants,
                     row.replies,
                     row.late,
@@ -96,7 +96,7 @@ def staff_overview(fiscal_year: int) -> StaffOverview:
         round_open,
         progress,
         trend,
-        [(int(w.workshop_id), wording.workshop_label(w.label)) for w in tables.workshops(frame).itertuples()],
+        [(int(w.workshop_id), str(by_id[int(w.workshop_id)])) for w in tables.workshops(frame).itertuples()],
         by_administration,
     )
 
@@ -143,6 +143,7 @@ def workshop_replies(workshop: Workshop) -> WorkshopReplies:
         for name in instrument.COUNTS:
             reply[name] = None if pd.isna(reply[name]) else int(reply[name])
         reply["submitted_at"] = reply["submitted_at"].to_pydatetime()
+        reply["administration_name"] = administration_name(reply["administration"], reply["administration_name"])
         records.append(reply)
     return WorkshopReplies(workshop, workshop_results(workshop), records)
 

@@ -216,8 +216,9 @@ def workshops(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def workshop_label(title: str, start_date: Any) -> str:
-    """'WCO Regional Workshop on AEO (Dec. 2019)', as the tables name a workshop."""
-    return f"{title} ({pd.Timestamp(start_date):%b. %Y})"
+    """'WCO Regional Workshop on AEO (Dec. 2019)', as the tables name a workshop ('May 2020': no abbreviation)."""
+    start = pd.Timestamp(start_date)
+    return f"{title} ({start:%b}{'.' if start.month != 5 else ''} {start:%Y})"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from impact.indicators import indicator_progress
 from reports import charts, excel, staff
 from reports.display import display_table
 from workshops.models import Workshop, fiscal_year_label, parse_fiscal_year
@@ -26,7 +27,8 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("reports:fiscal_year", fiscal_year=parse_fiscal_year(chosen))
         except ValueError as error:
             messages.error(request, str(error))
-    return render(request, "reports/staff/index.html", {"years": staff.fiscal_years()})
+    context = {"years": staff.fiscal_years(), "indicators": indicator_progress()}
+    return render(request, "reports/staff/index.html", context)
 
 
 def empty_fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse | None:

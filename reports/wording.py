@@ -12,11 +12,12 @@ import datetime as dt
 import re
 
 from django.utils import translation
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
+from workshops.models import month_abbreviated
+
 # 'WCO Regional Workshop on AEO (Dec. 2019)': reports.tables.workshop_label's month, in English.
-_WORKSHOP_MONTH = re.compile(r"^(?P<title>.*) \((?P<month>[A-Z][a-z]{2})\. (?P<year>\d{4})\)$", re.S)
+_WORKSHOP_MONTH = re.compile(r"^(?P<title>.*) \((?P<month>[A-Z][a-z]{2})\.? (?P<year>\d{4})\)$", re.S)
 _MONTHS = {dt.date(2000, number, 1).strftime("%b"): number for number in range(1, 13)}
 
 
@@ -32,7 +33,7 @@ def workshop_label(text: str) -> str:
     if language == "en" or match is None or match["month"] not in _MONTHS:
         return text
     start = dt.date(int(match["year"]), _MONTHS[match["month"]], 1)
-    return f"{match['title']} ({date_format(start, 'N Y')})"
+    return f"{match['title']} ({month_abbreviated(start)})"
 
 
 def cell_text(text: str) -> str:

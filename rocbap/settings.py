@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "workshops",
     "surveys",
+    "impact",
     "reports",
 ]
 
@@ -93,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rocbap.languages.office_context",
             ],
+            # Dates as each language writes them (CLDR): {% load formats %}.
+            "libraries": {"formats": "rocbap.formats"},
         },
     },
 ]
@@ -135,8 +138,9 @@ OFFICE = env.office_config("OFFICE", "asia-pacific")
 LANGUAGES = [(code, name) for code, name in office_languages.LANGUAGES if code in OFFICE.languages]
 LANGUAGE_CODE = "en" if "en" in OFFICE.languages else OFFICE.default_language
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Dates in the schedule (invitation, due date, reminders) are days in this time zone: the office's.
-TIME_ZONE = env.get_str("TIME_ZONE", "Asia/Bangkok")
+# Dates in the schedule (invitation, due date, reminders) are days in this time zone: the office file's, unless
+# TIME_ZONE is set.
+TIME_ZONE = env.get_str("TIME_ZONE") or OFFICE.time_zone
 USE_I18N = True
 USE_TZ = True
 
@@ -167,9 +171,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 # E-mail: smtp://host:port (smtp+tls://, smtps://, with user:password@ where needed), console:// or file:///folder.
 # Unset: every message is written as a file into VAR_DIR/mail and nobody is mailed.
 globals().update(env.email_config("EMAIL_URL", str(VAR_DIR / "mail")))
-# The sender of every message, and the address participants are told to write to.
-DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "Follow-Up Survey <survey@rocbap.example.org>")
-OFFICE_EMAIL = env.get_str("OFFICE_EMAIL", "rocbap@rocbap.example.org")
+# The sender of every message, and the address participants are told to write to: the office file's [mail], unless
+# the environment sets them.
+DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL") or OFFICE.mail.sender
+OFFICE_EMAIL = env.get_str("OFFICE_EMAIL") or OFFICE.mail.reply_to
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Bounces (issue 12): the mailbox bounce reports arrive in, read over IMAP every BOUNCE_EVERY_SECONDS.
@@ -178,7 +183,9 @@ BOUNCE_MAILBOX = env.imap_config("BOUNCE_IMAP_URL")
 # The return path of every message when bounces are read: bounces+<message id>@domain (VERP), so a report names
 # the message it is about. Mail to it must reach BOUNCE_MAILBOX (a "+" sub-address or a catch-all).
 BOUNCE_ADDRESS = env.get_str("BOUNCE_ADDRESS") or (
-    f"bounces@{parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition('@')[2]}" if BOUNCE_MAILBOX else ""
+    (OFFICE.mail.bounce_address or f"bounces@{parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition('@')[2]}")
+    if BOUNCE_MAILBOX
+    else ""
 )
 if BOUNCE_ADDRESS and (BOUNCE_ADDRESS.count("@") != 1 or "+" in BOUNCE_ADDRESS or " " in BOUNCE_ADDRESS):
     raise ImproperlyConfigured(
@@ -240,6 +247,9 @@ WORKBOOK_MAX_BYTES = env.get_int("WORKBOOK_MAX_BYTES", 20 * 1024 * 1024, minimum
 # An admin import that makes messages due waits for staff to confirm them, with its uploaded file, at most this many
 # hours; then it expires (nothing imported, the file deleted) and staff upload the workbook again
 # (surveys.imports.jobs).
+# Local suggestions on the descriptions (impact.suggesting): computed by a Celery task after a round's replies
+# change. Off, nothing is suggested and the rest works the same.
+SUGGESTIONS_ENABLED = env.get_bool("SUGGESTIONS_ENABLED", True)
 IMPORT_CONFIRMATION_HOURS = env.get_int("IMPORT_CONFIRMATION_HOURS", 48, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -20,6 +20,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # Every staff user a test makes hashes a password: the production hasher takes a third of a second by design,
     # which would be most of the suite's time. (The deployment checks run the real settings in a subprocess.)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests run Celery eagerly: a saved reply would compute its year's suggestions in the test's process. Only the
+    # impact tests that are about them turn them on (tests/impact/test_suggesting.py).
+    settings.SUGGESTIONS_ENABLED = False
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         # pytest-xdist workers run at the same time: each keeps its own files, above all its own file cache (the

@@ -36,15 +36,14 @@ def pdf_pages(path: Path) -> int:
 
 
 def finish(edition):
-    """Give an edition everything make_final asks for (reports.models.ReportEdition.missing_for_final)."""
-    import datetime as dt
-
+    """Give an edition every text make_final asks for (reports.models.ReportEdition.missing_for_final), and a
+    publication date after its fiscal year. Its round must be over on its own (replies in, no mail to send)."""
     edition.foreword = edition.foreword or "We thank the Members."
     edition.conclusion = edition.conclusion or "The workshops bore fruit."
     edition.contact = edition.contact or "ROCB A/P, Bangkok. rocbap@wco-rocb.org"
     edition.signatory_name = edition.signatory_name or "A. Head"
     edition.signatory_title = edition.signatory_title or "Head of ROCB A/P"
-    edition.publication_date = edition.publication_date or dt.date(2021, 3, 1)
+    edition.publication_date = edition.publication_date or dt.date(edition.fiscal_year + 2, 3, 1)
     edition.save()
     return edition
 

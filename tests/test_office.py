@@ -17,7 +17,12 @@ def test_the_default_office_is_asia_pacific(monkeypatch):
     assert office.in_language("fr").short_name == "BRRC A/P"
     assert office.in_language("fr-CA").region == "Asie/Pacifique"
     assert office.in_language("xx") == office.in_language("en")  # unknown: the office's default language
-    assert office.members_csv.name == "member_administrations.csv" and office.members_csv.is_file()
+    assert office.members_csv.name == "asia-pacific.csv" and office.members_csv.is_file()
+    assert office.time_zone == "Asia/Bangkok" and office.first_round_fiscal_year == 2014
+    assert office.mail.sender == "Follow-Up Survey <survey@rocbap.example.org>"
+    assert office.earlier_rounds_csv is not None and office.earlier_rounds_csv.name == "asia-pacific-earlier-rounds.csv"
+    assert office.member_names["HK"] == {"fr": "Hong Kong, Chine"}  # the WCO's French, not CLDR's
+    assert office.demo.in_progress is not None and office.demo.in_progress.venue == "Bangkok, Thailand"
 
 
 def test_west_and_central_africa_works_in_french_first(monkeypatch):
@@ -27,6 +32,14 @@ def test_west_and_central_africa_works_in_french_first(monkeypatch):
     assert office.in_language(None).name.startswith("Bureau régional de renforcement des capacités de l'OMD")
     assert office.in_language("en").name == "WCO West and Central Africa Regional Office for Capacity Building"
     assert (Path(__file__).resolve().parent.parent / "static" / office.logo).is_file()
+    # Everything else of its own: its clock, its addresses, no earlier round, its own demo.
+    assert office.time_zone == "Africa/Abidjan"
+    assert office.mail.sender.endswith("<enquete@brrc-aoc.example.org>")
+    assert office.mail.reply_to == "brrc-aoc@brrc-aoc.example.org"
+    assert office.earlier_rounds_csv is None and office.survey_since is None and len(office.demo.quotes) == 6
+    assert office.demo.in_progress is not None and office.demo.in_progress.venue == "Abidjan, Côte d'Ivoire"
+    assert office.demo.in_progress.titles["en"].startswith("WCO Regional Workshop on Data Analytics")
+    assert office.member_names["CD"] == {"en": "Democratic Republic of the Congo"}
 
 
 def test_an_office_file_by_path(monkeypatch, tmp_path):
@@ -52,6 +65,13 @@ def test_an_office_file_by_path(monkeypatch, tmp_path):
         (lambda t: t.replace('"es", "ar"]', '"es", "es"]'), "once each"),
         (lambda t: t.replace('languages = ["fr", "en", "es", "ar"]', 'languages = ["en"]'), "default_language must be"),
         (lambda t: t.replace("[ar]", "[arabic]"), "needs a [ar] table"),
+        (lambda t: t.replace('"Africa/Abidjan"', '"Africa/Atlantis"'), "time_zone must name a time zone"),
+        (lambda t: t.replace('time_zone = "Africa/Abidjan"\n', ""), "time_zone must name a time zone"),
+        (lambda t: t.replace("[mail]", "[post]"), "needs a [mail] table"),
+        (lambda t: t.replace("<enquete@brrc-aoc.example.org>", "<enquete>"), "[mail] from must be an address"),
+        (lambda t: t.replace('reply_to = "brrc-aoc@', 'reply_to = "brrc-aoc at '), "[mail] reply_to must be"),
+        (lambda t: t.replace('venue = "Abidjan', 'place = "Abidjan'), "[demo.in_progress] needs title, venue"),
+        (lambda t: t.replace("[mail]", 'earlier_rounds = "nowhere.csv"\n[mail]'), "earlier_rounds: no file"),
     ],
 )
 def test_a_bad_office_file_stops_the_start_naming_the_variable(tmp_path, change, message):
@@ -101,3 +121,49 @@ def test_an_arabic_first_office_keeps_its_staff_pages_in_english_or_french(tmp_p
     office = load_office(path)
     assert office.languages == ("ar", "en")
     assert office.staff_languages == ("en",) and office.staff_default_language == "en"
+
+
+def test_asia_pacific_names_its_plan_indicator():
+    """The RSP 2022-2024 target (Annual Report 2021-2022, the Strategic Action Plan's 3.2.1 - 5th milestone)."""
+    office = load_office(OFFICES_DIR / "asia-pacific.toml")
+    (indicator,) = office.indicators
+    assert (indicator.plan, indicator.measure, indicator.target) == ("RSP 2022-2024", "success_stories", 10)
+    assert (indicator.start.isoformat(), indicator.end.isoformat()) == ("2022-07-01", "2024-06-30")
+    assert indicator.label("fr-CA").startswith("Nombre de résultats concrets")
+    assert load_office(OFFICES_DIR / "west-central-africa.toml").indicators == ()
+
+
+INDICATOR = """
+[[indicators]]
+key = "k"
+measure = "success_stories"
+target = 10
+start = 2022-07-01
+end = 2024-06-30
+plan = "RSP 2022-2024"
+label = { en = "Tangible results", fr = "Résultats concrets" }
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("target = 10", "target = 0"), "target must be a whole number"),
+        (("target = 10", 'target = "ten"'), "target must be a whole number"),
+        (('measure = "success_stories"', 'measure = "smiles"'), "measure must be one of success_stories"),
+        (("end = 2024-06-30", "end = 2021-06-30"), "end comes before start"),
+        (("start = 2022-07-01", 'start = "July 2022"'), "start and end must be dates"),
+        ((', fr = "Résultats concrets"', ""), "needs a label in en, fr"),
+        (('plan = "RSP 2022-2024"', 'plan = ""'), "needs the plan"),
+    ],
+)
+def test_a_bad_indicator_stops_the_start_naming_it(tmp_path, change, message):
+    text = (OFFICES_DIR / "asia-pacific.toml").read_text(encoding="utf-8")
+    text = text[: text.index("[[indicators]]")] + INDICATOR.replace(*change)
+    text = text.replace("../workshops", str(OFFICES_DIR.parent / "workshops")).replace("../fixtures", "fixtures")
+    for name in ("asia-pacific.csv", "asia-pacific-earlier-rounds.csv"):  # the copy is elsewhere
+        text = text.replace(f'"{name}"', f'"{OFFICES_DIR / name}"')
+    path = tmp_path / "office.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match=rf"office.toml: \[\[indicators\]\] number 1.*{message}"):
+        load_office(path)

@@ -175,6 +175,36 @@ def test_bounce_address_defaults_to_the_sender_domain_only_when_bounces_are_read
     assert bounce_address(BOUNCE_IMAP_URL="imap://u:p@h/INBOX", BOUNCE_ADDRESS="") == "'bounces@rocbap.example.org'"
 
 
+def test_the_office_file_gives_the_time_zone_and_addresses_unless_the_environment_does(tmp_path):
+    def setting(name: str, **variables: str) -> str:
+        code = f"from django.conf import settings as s; print(s.{name})"
+        result = subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            cwd=ROOT,
+            env={
+                **{k: v for k, v in os.environ.items() if k not in {"TIME_ZONE", "DEFAULT_FROM_EMAIL", "OFFICE_EMAIL"}},
+                "VAR_DIR": str(tmp_path),
+                "DJANGO_SETTINGS_MODULE": "rocbap.settings",
+                **variables,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return result.stdout.strip() or result.stderr
+
+    wca = {"OFFICE": "west-central-africa"}
+    assert setting("TIME_ZONE", **wca) == "Africa/Abidjan"
+    assert setting("TIME_ZONE", OFFICE="asia-pacific") == "Asia/Bangkok"
+    assert setting("TIME_ZONE", **wca, TIME_ZONE="Africa/Dakar") == "Africa/Dakar"
+    assert setting("TIME_ZONE", **wca, TIME_ZONE="") == "Africa/Abidjan"  # set but empty, as docker-compose passes it
+    assert setting("DEFAULT_FROM_EMAIL", **wca) == "Enquête de suivi du BRRC AOC <enquete@brrc-aoc.example.org>"
+    assert setting("DEFAULT_FROM_EMAIL", **wca, DEFAULT_FROM_EMAIL="S <s@x.example.org>") == "S <s@x.example.org>"
+    assert setting("OFFICE_EMAIL", **wca) == "brrc-aoc@brrc-aoc.example.org"
+    assert setting("OFFICE_EMAIL", **wca, OFFICE_EMAIL="o@x.example.org") == "o@x.example.org"
+    assert setting("BOUNCE_ADDRESS", **wca, BOUNCE_IMAP_URL="imap://u:p@h/INBOX") == "bounces@brrc-aoc.example.org"
+
+
 @pytest.mark.django_db
 def test_after_login_with_an_unsafe_next_staff_land_on_the_staff_site(client, django_user_model):
     from django.urls import reverse

@@ -79,9 +79,14 @@ UNDELIVERABLE = Count("participants", filter=Q(participants__undeliverable_since
 
 @admin.register(MemberAdministration)
 class MemberAdministrationAdmin(StaffModelAdmin):
-    list_display = ["code", "name", "subregion", "aliases", "undeliverable_count"]
+    list_display = ["code", "name", "name_here", "subregion", "aliases", "undeliverable_count"]
     list_filter = ["subregion"]
     search_fields = ["code", "name", "aliases"]
+
+    @admin.display(description=_("name in this page's language"))
+    def name_here(self, administration: MemberAdministration) -> str:
+        """As participants, e-mails and the report in this language name it (MemberAdministration.name_in)."""
+        return administration.name_in()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(undeliverable_count=UNDELIVERABLE)

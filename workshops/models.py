@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -15,10 +19,54 @@ from django.utils.translation import gettext_lazy as _
 
 from rocbap.languages import default_language, language_choices
 
+# The languages a workshop may carry a title in besides the one given (title_en, title_fr…): every language a
+# participant may be served in.
+TITLE_LANGUAGES = ("en", "fr", "es", "ar")
+
+
+def month_abbreviated(day: dt.date, language: str | None = None) -> str:
+    """A workshop's month: 'Dec. 2019' (and 'May 2020') as the English reports write it; 'déc. 2019' in French."""
+    code = _language_code(language)
+    if code == "en":
+        return f"{day:%b}{'.' if day.month != 5 else ''} {day:%Y}"
+    return format_skeleton("yMMM", day, locale=code)
+
+
+def _language_code(language: str | None) -> str:
+    return (language or translation.get_language() or settings.OFFICE.default_language).split("-")[0].lower()
+
+
+@functools.lru_cache(maxsize=16)
+def _territory_names(language: str) -> dict[str, str]:
+    """CLDR's names of the territories in a language (Babel), by ISO code; none for a language CLDR lacks."""
+    try:
+        return dict(Locale.parse(language).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+def administration_name(code: str, name: str, language: str | None = None) -> str:
+    """A member administration's name in a language (by default the active one): the office's own name for it in
+    that language where its member list gives one (name_fr…: "Hong Kong, Chine"), the name as registered in the
+    office's default language, else CLDR's name of the territory (Babel: "Papouasie-Nouvelle-Guinée"), else the
+    name as registered. For pages, e-mails, the admin, the Excel export and the report alike."""
+    language = _language_code(language)
+    own = settings.OFFICE.member_names.get(code, {}).get(language)
+    if own:
+        return own
+    if language == settings.OFFICE.default_language:
+        return name
+    return _territory_names(language).get(code) or name
+
 
 def fiscal_year_of(day: dt.date) -> int:
     """The fiscal year a day belongs to, named by the year it starts in: 1 Jul 2019-30 Jun 2020 is 2019."""
     return day.year if day.month >= 7 else day.year - 1
+
+
+def fiscal_year_end(fiscal_year: int) -> dt.date:
+    """The last day of a fiscal year: 30 Jun 2020 for 2019 (fiscal_year_of's calendar)."""
+    return dt.date(fiscal_year + 1, 6, 30)
 
 
 def fiscal_year_label(fiscal_year: int) -> str:
@@ -73,7 +121,11 @@ class MemberAdministration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{self.name_in()} ({self.code})"
+
+    def name_in(self, language: str | None = None) -> str:
+        """The administration's name in a language, by default the active one (administration_name)."""
+        return administration_name(self.code, self.name, language)
 
     @classmethod
     def lookup_table(cls) -> dict[str, MemberAdministration]:
@@ -113,6 +165,11 @@ class Workshop(models.Model):
     title = models.CharField(
         verbose_name=_("title"), max_length=300, help_text=_('As published, e.g. "WCO Regional Workshop on AEO".')
     )
+    # The title in other languages, where it was published in them: each reader gets their own, else the one above.
+    title_en = models.CharField(verbose_name=_("title in English"), max_length=300, blank=True)
+    title_fr = models.CharField(verbose_name=_("title in French"), max_length=300, blank=True)
+    title_es = models.CharField(verbose_name=_("title in Spanish"), max_length=300, blank=True)
+    title_ar = models.CharField(verbose_name=_("title in Arabic"), max_length=300, blank=True)
     scope = models.CharField(verbose_name=_("scope"), max_length=20, choices=Scope.choices)
     start_date = models.DateField(verbose_name=_("start date"))
     end_date = models.DateField(verbose_name=_("end date"))
@@ -167,16 +224,21 @@ class Workshop(models.Model):
         ]
 
     def __str__(self) -> str:
-        # 'Dec. 2019' in English as the reports write it, the month as the active language abbreviates it otherwise.
-        english = (translation.get_language() or "en").startswith("en")
-        month = f"{self.start_date:%b. %Y}" if english else date_format(self.start_date, "N Y")
-        return f"{self.title} ({month})"
+        """'WCO Regional Workshop on AEO (Dec. 2019)': the title in the active language, and its month as the
+        reports write it in English ('Dec. 2019', 'May 2020'), as CLDR abbreviates it otherwise ('déc. 2019')."""
+        return f"{self.title_in()} ({month_abbreviated(self.start_date)})"
 
     def save(self, *args, **kwargs) -> None:
         self.fiscal_year = fiscal_year_of(self.start_date)
         if kwargs.get("update_fields") is not None and "start_date" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "fiscal_year"}
         super().save(*args, **kwargs)
+
+    def title_in(self, language: str | None = None) -> str:
+        """The title in a language (by default the active one), falling back to the title as given."""
+        code = _language_code(language)
+        own = getattr(self, f"title_{code}", "") if code in TITLE_LANGUAGES else ""
+        return own or self.title
 
     @property
     def fiscal_year_label(self) -> str:

@@ -29,6 +29,8 @@ ROLES: dict[str, dict[str, list[str]]] = {
         "reports.reportedition": ["add", "change", "view"],
         "reports.quote": ["add", "change", "delete", "view"],
         "reports.earlierround": ["view"],
+        # They confirm which descriptions are tangible results (the office's indicator counts them).
+        "impact.successstory": ["add", "change", "delete", "view"],
     },
     REPORT_VIEWERS: {
         "workshops.memberadministration": ["view"],
@@ -37,6 +39,7 @@ ROLES: dict[str, dict[str, list[str]]] = {
         "reports.reportedition": ["view"],
         "reports.quote": ["view"],
         "reports.earlierround": ["view"],
+        "impact.successstory": ["view"],
     },
 }
 
@@ -47,6 +50,8 @@ ROLES: dict[str, dict[str, list[str]]] = {
 READ_REPLIES = "surveys.view_response"
 # Quoting a reply in the report is adding a quote.
 QUOTE_REPLIES = "reports.add_quote"
+# Confirming a reply's description as a success story (impact app) is adding one.
+CONFIRM_STORIES = "impact.add_successstory"
 # Sending messages (invitations now, the link again) adds to the message log.
 SEND_MESSAGES = "surveys.add_message"
 # E-mail addresses (the participant list, the export's e-mail column, a reply's contact e-mail) are for whoever may

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 
 def long_date(day: dt.date) -> str:
-    """A date as staff read it in their language: 05 March 2027, 05 mars 2027."""
-    return date_format(day, "d F Y")
+    """A date as staff read it in their language: 5 March 2027, 5 mars 2027."""
+    return date_format(day, "j F Y")
 
 
 class SendsMessages:

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
@@ -29,7 +30,7 @@ from surveys.mail import actions, planning
 from surveys.models import replied
 from surveys.questionnaire.schedule import local_day, past_catch_up, schedule_for
 from workshops.admin import UNDELIVERABLE, FiscalYearFilter, undeliverable_link
-from workshops.models import Participant, Workshop
+from workshops.models import TITLE_LANGUAGES, Participant, Workshop
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -194,6 +195,14 @@ class WorkshopAdmin(WorkbookImportPages, SendsMessages, StaffModelAdmin):
                     "surveyed",
                     "accreditation",
                 ]
+            },
+        ),
+        (
+            _("Title in other languages"),
+            {
+                # Participants, their e-mails and the report read the title in their language, else the one above.
+                "fields": [f"title_{code}" for code, _name in settings.LANGUAGES if code in TITLE_LANGUAGES],
+                "description": _("Where the workshop was published in other languages; leave empty otherwise."),
             },
         ),
         (

@@ -23,6 +23,7 @@ from surveys.imports.cells import (
 )
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
 from workshops.models import (
+    TITLE_LANGUAGES,
     Mode,
     Scope,
 )
@@ -48,6 +49,9 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("mode", parse_choice(Mode, default=Mode.IN_PERSON)),
         Column("surveyed", parse_surveyed),
         Column("accreditation", parse_tick),  # blank means no
+        # The title in other languages (optional, each on its own): participants, their e-mails and the report read
+        # their language's, else `title`. A column left out changes nothing; a blank cell clears that title.
+        *(Column(f"title_{language}", lambda v: parse_text(v, 300)) for language in TITLE_LANGUAGES),
     ),
     "participants": (
         Column("workshop", parse_code, required=True),

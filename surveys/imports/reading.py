@@ -61,6 +61,10 @@ class Reader:
         else:
             self.unlisted += 1
 
+    def columns_of(self, sheet: str) -> tuple[Column, ...]:
+        """A sheet's columns (a reader of another app's sheet, impact.imports, names its own)."""
+        return SHEETS[sheet]
+
     def read(self, source: str | Path | IO[bytes]) -> dict[str, list[Row]]:
         if not self._looks_like_xlsx(source):
             return {}
@@ -171,7 +175,7 @@ class Reader:
     def _read_sheet(self, sheet: str, rows: Iterator[tuple[int, dict[int, xlsx.Cell]]]) -> list[Row]:
         """The sheet's rows as the sheet lists them (the declared dimension plays no part): the header in row 1,
         at most MAX_COLUMNS columns, reading stopped at the first row with values past MAX_ROWS_PER_SHEET + 1."""
-        columns = {column.name: column for column in SHEETS[sheet]}
+        columns = {column.name: column for column in self.columns_of(sheet)}
         first = next(rows, None)
         if first is None:
             self.error(sheet, None, None, gettext("is empty; its first row must name the columns"))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 
 from surveys.models import Bounce, Message, MessageKind, MessageStatus, reminder_kind, replied
@@ -118,6 +118,36 @@ def preview(workshops: Iterable[Workshop], now: dt.datetime) -> list[Announced]:
             if count:
                 lines.append(Announced(workshop, kind, count, today, schedule_for(workshop).due))
     return lines
+
+
+def still_to_send(workshop: Workshop, today: dt.date) -> list[Announced]:
+    """The messages of a workshop's survey that have not gone out by `today`, earliest first: the message log's
+    pending rows, what is due today and not yet planned, and what the schedule still has to send on a day to come
+    (counted as the workshop stands today: a reminder's recipients are those invited by then). Empty once the survey
+    has sent everything it will send. The one answer to "is this workshop's mail done?" (a report edition is made
+    final only when it is, reports.models.ReportEdition.missing_for_final)."""
+    if not workshop.surveyed:
+        return []
+    schedule = schedule_for(workshop)
+    lines: dict[str, Announced] = {}
+    pending = (
+        Message.objects.filter(participant__workshop=workshop, status=MessageStatus.PENDING)
+        .values_list("kind")
+        .annotate(count=Count("pk"))
+    )
+    for kind, count in pending:
+        lines[kind] = Announced(workshop, kind, count, today, schedule.due)
+    days = sorted(
+        {today, *(day for day in (schedule.invitation, *schedule.reminders, schedule.feedback) if day > today)}
+    )
+    for day in days:
+        for kind, participants in due_messages(workshop, day):
+            if kind in lines:
+                continue
+            count = participants.exclude(messages__kind=kind).count()
+            if count:
+                lines[kind] = Announced(workshop, kind, count, day, schedule.due)
+    return sorted(lines.values(), key=lambda line: (line.day, line.kind))
 
 
 def announced_by(change, workshops: QuerySet[Workshop], now: dt.datetime) -> list[Announced]:

@@ -115,7 +115,7 @@ class QuestionnaireKey:
     @classmethod
     def of(cls, workshop: Workshop, due: dt.date) -> QuestionnaireKey:
         language = translation.get_language()
-        return cls(language, workshop.title, workshop.start_date, workshop.end_date, workshop.venue, due)
+        return cls(language, workshop.title_in(language), workshop.start_date, workshop.end_date, workshop.venue, due)
 
     def context(self) -> dict[str, Any]:
         """The kept values of the page, from the key alone: the workshop is one made of the key's fields."""

@@ -39,3 +39,16 @@ def demo_pdf(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
         call_command("render_report", "--fiscal-year", "2019/20", str(path))
         transaction.set_rollback(True)
     return path
+
+
+@pytest.fixture
+def replied_round(participant_factory):
+    """FY2019/20 as a finished round: one workshop (invited 5 Jun 2020, due 26 Jun 2020), one participant, who
+    replied. Nothing is left to send once the feedback's catch-up window is over."""
+    from django.utils import timezone
+
+    from surveys.models import Response, Status
+
+    participant = participant_factory()
+    Response.objects.create(participant=participant, status=Status.SUBMITTED, submitted_at=timezone.now())
+    return participant

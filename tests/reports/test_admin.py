@@ -1,3 +1,6 @@
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -10,7 +13,7 @@ from tests.helpers import finish
 pytestmark = pytest.mark.django_db
 
 
-def test_make_final_action_asks_first_then_closes_the_round(staff_client):
+def test_make_final_action_asks_first_then_closes_the_round(staff_client, replied_round):
     edition = finish(ReportEdition.objects.create(fiscal_year=2019))
     url = reverse("admin:reports_reportedition_changelist")
     asked = staff_client.post(url, {"action": "make_final", "_selected_action": [edition.pk]})
@@ -25,7 +28,7 @@ def test_make_final_action_asks_first_then_closes_the_round(staff_client):
     assert SurveyRound.objects.get(fiscal_year=2019).closed_by.username == "staffer"
 
 
-def test_make_final_button_on_the_edition(staff_client):
+def test_make_final_button_on_the_edition(staff_client, replied_round):
     edition = finish(ReportEdition.objects.create(fiscal_year=2019))
     change = staff_client.get(reverse("admin:reports_reportedition_change", args=[edition.pk]))
     url = reverse("admin:reports_reportedition_make_final", args=[edition.pk])
@@ -71,5 +74,34 @@ def test_make_final_refuses_an_unfinished_edition_and_says_what_is_missing(staff
     assert "the foreword" not in text
     button = staff_client.post(reverse("admin:reports_reportedition_make_final", args=[edition.pk]), follow=True)
     assert "cannot be made final yet" in button.content.decode()
+    edition.refresh_from_db()
+    assert not edition.is_final and not rounds.is_closed(2019)
+
+
+def test_the_confirmation_states_the_round_it_publishes(staff_client, demo_data):
+    # The figures as the report counts them (Table 1's total line): 28 of the 40 participants replied.
+    edition = finish(ReportEdition.objects.create(fiscal_year=2019))
+    page = staff_client.get(reverse("admin:reports_reportedition_make_final", args=[edition.pk]))
+    figures = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert "Participants 40 Replies 28 Reply rate 70% Surveys still open none" in figures
+    assert not rounds.is_closed(2019)
+
+
+def test_the_confirmation_in_french(staff_client, demo_data):
+    edition = finish(ReportEdition.objects.create(fiscal_year=2019))
+    url = reverse("admin:reports_reportedition_make_final", args=[edition.pk])
+    page = staff_client.get(url, headers={"accept-language": "fr"})
+    figures = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert "Réponses 28 Taux de réponse 70 % Enquêtes encore ouvertes aucune" in figures
+    assert "70\u202f%" in page.content.decode()  # as French writes a percentage
+
+
+def test_make_final_refuses_a_round_in_progress_and_says_why(staff_client, participant_factory):
+    participant_factory(workshop=None)  # FY2019/20, never replied
+    edition = finish(ReportEdition.objects.create(fiscal_year=2019, publication_date=dt.date(2020, 5, 1)))
+    refused = staff_client.post(reverse("admin:reports_reportedition_make_final", args=[edition.pk]), follow=True)
+    text = refused.content.decode()
+    assert "cannot be made final yet: the fiscal year has no reply; the publication date (1 May 2020)" in text
+    assert b"Yes, make final" not in refused.content
     edition.refresh_from_db()
     assert not edition.is_final and not rounds.is_closed(2019)

@@ -1,13 +1,13 @@
 import pytest
 
-from reports.demo import DEMO_QUOTES, add_demo_quotes
+from reports.demo import add_demo_quotes
 from reports.models import Quote, Section
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_quotes_cover_every_section_with_real_texts_once(demo_data):
-    assert add_demo_quotes() == len(DEMO_QUOTES)
+def test_demo_quotes_cover_every_section_with_real_texts_once(demo_data, settings):
+    assert add_demo_quotes() == len(settings.OFFICE.demo.quotes) == 13
     assert add_demo_quotes() == 0
     quotes = list(Quote.objects.select_related("response"))
     assert {quote.section for quote in quotes} == set(Section.values)
@@ -24,7 +24,7 @@ def test_the_demo_shows_a_survey_in_progress(settings, tmp_path, staff_client):
     from django.urls import reverse
     from django.utils import timezone
 
-    from reports.demo import CURRENT_CODE, CURRENT_PARTICIPANTS
+    from reports.demo import CURRENT_CODE
     from surveys.mail.sending import run_pass
     from workshops.models import Workshop
 
@@ -35,11 +35,12 @@ def test_the_demo_shows_a_survey_in_progress(settings, tmp_path, staff_client):
     call_command("load_demo", stdout=out)  # every bin/demo start runs it: once is what counts
     assert "A survey in progress" in out.getvalue()
     workshop = Workshop.objects.get(code=CURRENT_CODE)
-    assert workshop.participants.count() == len(CURRENT_PARTICIPANTS)
+    assert workshop.participants.count() == len(settings.OFFICE.demo.in_progress.participants)
 
     run_pass(timezone.now(), in_process=True)  # the demo's first dispatch pass
     invitations = list((tmp_path / "mail").glob("*.eml"))
-    assert len(invitations) == len(CURRENT_PARTICIPANTS) - 2  # the two who replied already are not invited
+    # The two who replied already are not invited.
+    assert len(invitations) == len(settings.OFFICE.demo.in_progress.participants) - 2
     assert all(b"Data Analytics" in path.read_bytes() for path in invitations)
 
     page = staff_client.get(reverse("reports:fiscal_year", args=[workshop.fiscal_year]))

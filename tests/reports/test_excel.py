@@ -64,16 +64,26 @@ def test_table_values_and_percent_cells(demo_export):
     assert demo_export["Table 2"].cell(row=len(table2), column=4).number_format == "0%"
     table4 = values(demo_export["Table 4"])
     assert [row[2:] for row in table4[1:5]] == EXPECTED["table4"]["rows"]
-    summary_end = 5 + len(report_data(2019).tables["table4"].summary)
-    assert table4[summary_end - 1][1:] == [
-        "Effects attributed to sharing and/or in-house workshop",
-        None,
-        None,
-        "10 (77%)",
+    # Each "count (share)" of the summary is a count cell, and a share cell on the row below: numbers, not text.
+    assert [row[1:] for row in table4[5:10]] == [
+        ["Total", 23, 11, 13],
+        ["Led to direct effects", 8, 7, None],
+        ["Led to direct effects (%)", 0.35, 0.64, None],
+        ["Effects attributed to sharing and/or in-house workshop", None, None, 10],
+        ["Effects attributed to sharing and/or in-house workshop (%)", None, None, 0.77],
     ]
+    share = demo_export["Table 4"]["E10"]
+    assert (share.value, share.number_format, share.data_type) == (0.77, "0%", "n")
+    assert demo_export["Table 4"]["E9"].number_format == "0"
     associations = values(demo_export["Associations"])
     assert len(associations) == 19
     assert associations[0][-2:] == ["Fisher p", "Holm-adjusted p"]
+    # p-values to three decimals, the odds ratio and phi to two, shares as percentages.
+    p_value = demo_export["Associations"]["I2"]
+    assert (p_value.value, p_value.number_format) == (0.039, "0.000")
+    assert demo_export["Associations"]["J3"].number_format == "0.000"  # 1, printed 1.000
+    assert demo_export["Associations"]["G2"].number_format == "0.00"
+    assert demo_export["Associations"]["E2"].number_format == "0%"
 
 
 def test_made_for_people(demo_export):
@@ -82,6 +92,36 @@ def test_made_for_people(demo_export):
         assert sheet.freeze_panes == ("B2" if sheet.title == "Replies" else "C2")
         assert sheet["A1"].font.bold
     assert demo_export["Table 1"].column_dimensions["B"].width > 30
+
+
+def test_made_for_printing(demo_export):
+    for sheet in demo_export.worksheets:
+        # Landscape, one page wide and as many down as needed, the header row repeated on every page.
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.print_title_rows == "$1:$1", sheet.title
+        # Every styled cell names its typeface, the same one throughout.
+        fonts = {cell.font.name for row in sheet.iter_rows() for cell in row if cell.has_style}
+        assert fonts == {excel.FONT_NAME}, sheet.title
+
+
+def test_header_rows_are_tall_enough_for_their_wrapped_names(demo_export):
+    for sheet in demo_export.worksheets:
+        lines = max(
+            excel.wrapped_lines(str(cell.value), sheet.column_dimensions[cell.column_letter].width) for cell in sheet[1]
+        )
+        assert lines >= 1
+        assert sheet.row_dimensions[1].height >= lines * excel.LINE_HEIGHT, sheet.title
+    # Table 3's "Replies to this question" wraps in its narrow column: the row is more than one line tall.
+    assert demo_export["Table 3"].row_dimensions[1].height > 2 * excel.LINE_HEIGHT
+
+
+def test_wrapped_lines():
+    assert excel.wrapped_lines("Replies", 10) == 1
+    assert excel.wrapped_lines("Replies to this question", 10) == 3  # "Replies to", "this", "question"
+    assert excel.wrapped_lines("Participating administrations", 16) == 2
+    assert excel.wrapped_lines("Holm-adjusted p", 8) == 3  # a word longer than the column breaks
 
 
 def test_replies_sheet_has_every_reply_with_name_and_late_flag(demo_export):
@@ -186,11 +226,48 @@ def test_tables_4_and_7_keep_their_marks_as_rich_text_and_their_notes(demo_data,
                 assert isinstance(cell, CellRichText)
                 blocks = [part for part in cell if isinstance(part, TextBlock)]
                 assert [block.text for block in blocks] == marked
+                # A run of rich text names its typeface too (else it shows in the reader's default, a serif).
+                assert {block.font.rFont for block in blocks} == {excel.FONT_NAME}
                 if column == last:
                     assert all(block.font.b and not block.font.u for block in blocks)
                 else:
                     assert all(block.font.u == "single" and not block.font.b for block in blocks)
-        notes = [str(row[0].value) for row in sheet.iter_rows(min_row=len(table.rows) + len(table.summary) + 3)]
-        assert notes[0].startswith("Administrations are written by their codes")
+        shares = sum(any(hasattr(value, "percent") for value in row) for row in table.summary)
+        first_note = len(table.rows) + len(table.summary) + shares + 3
+        notes = [str(row[0].value) for row in sheet.iter_rows(min_row=first_note)]
+        # About what the workbook holds: no appendix of the PDF.
+        assert notes[0].startswith("Administrations are written by their codes") and "Appendix" not in notes[0]
         assert notes[1].startswith("(NB1)") and "underlined" in notes[1]
         assert notes[2].startswith("(NB2)") and "bold" in notes[2]
+        note = sheet.cell(row=first_note + 1, column=1).value
+        assert [(block.font.rFont, block.font.sz, block.font.i) for block in note if isinstance(block, TextBlock)] == [
+            (excel.FONT_NAME, excel.NOTE_FONT.sz, True)
+        ]
+
+
+def test_a_long_answer_gets_a_row_tall_enough_to_print_whole(demo_data):
+    reply = Response.objects.replies().first()
+    reply.q2_utilization = " ".join(["We now share the risk profiles every week."] * 6)  # 9 lines of 30 characters
+    reply.save()
+    buffer = io.BytesIO()
+    excel.export(2019, buffer)
+    sheet = load_workbook(buffer)["Replies"]
+    column = [cell.value for cell in sheet[1]].index("q2_utilization")
+    row = next(row[0].row for row in sheet.iter_rows(min_row=2) if row[column].value == reply.q2_utilization)
+    lines = excel.wrapped_lines(reply.q2_utilization, excel.FREE_TEXT_WIDTH)
+    assert lines >= 8
+    assert sheet.row_dimensions[row].height == lines * excel.LINE_HEIGHT
+    assert sheet.cell(row=row, column=column + 1).alignment.wrap_text
+
+
+def test_the_codes_note_explains_x2_only_where_one_appears():
+    from reports.tables import CodeCell, CodeEntry, Table
+
+    def table(count: int) -> Table:
+        cell = CodeCell([CodeEntry("FJ", count, False)])
+        return Table("table4", "Table 4", ["No.", "Workshop", "A", "B", "C"], [[1, "W", cell, cell, cell]], totals=None)
+
+    once, twice = (str(excel.workbook_notes(table(n))[0]) for n in (1, 2))
+    assert once == "Administrations are written by their codes."
+    assert twice.startswith("Administrations are written by their codes;") and "×2" in twice
+    assert "Appendix" not in once + twice  # the PDF's appendix is not in the workbook

@@ -56,3 +56,23 @@ def test_the_excel_workbook_stays_in_its_own_words(staff_client, demo_data):
     texts = {str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value}
     assert any(text.startswith("Administrations are written by their codes") for text in texts)
     assert not any("Les administrations sont désignées" in text for text in texts)
+
+
+def test_dates_and_counts_on_the_staff_pages_as_french_writes_them(staff_client, demo_data):
+    """CLDR's month abbreviations ("juin", "juil.", "déc."), never Django's cut ones ("Jui" for both June and
+    July); counts with their plural ("1 participant sur 1 a répondu")."""
+    import re
+
+    from workshops.models import Workshop
+
+    _, text = page(staff_client, reverse("reports:fiscal_year", args=[2019]), **FRENCH)
+    assert "12 juin 2020" in text and "3 juil. 2020" in text  # the FY19-AEO invitation and due date
+    assert "dont 4 couverts par l'enquête ;" in text and "28 réponses de 40 participants" in text
+    assert not re.search(r"\d (Jan|Fév|Mar|Avr|Mai|Jui|Jul|Aoû|Sep|Oct|Nov|Déc) \d{4}", text)
+    assert "(s)" not in text
+    # One reply of one participant: singular.
+    workshop = Workshop.objects.get(code="FY19-AEO")
+    replied = workshop.participants.filter(response__status="submitted").first()
+    workshop.participants.exclude(pk=replied.pk).delete()
+    _, text = page(staff_client, reverse("reports:workshop_replies", args=[workshop.pk]), **FRENCH)
+    assert "1 participant sur 1 a répondu" in text

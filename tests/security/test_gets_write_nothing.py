@@ -23,7 +23,7 @@ from tests.helpers import staff_patterns
 
 pytestmark = pytest.mark.django_db
 
-PRODUCT_APPS = ("workshops", "surveys", "reports")
+PRODUCT_APPS = ("workshops", "surveys", "impact", "reports")
 
 
 def _tables() -> dict[str, list]:
@@ -36,7 +36,13 @@ def _tables() -> dict[str, list]:
 
 
 def _staff_urls(reply: Response) -> list[str]:
-    values = {"fiscal_year": 2019, "workshop_id": reply.participant.workshop_id, "response_id": reply.pk}
+    values = {
+        "fiscal_year": 2019,
+        "workshop_id": reply.participant.workshop_id,
+        "response_id": reply.pk,
+        "administration_id": reply.participant.administration_id,
+        "indicator": "rsp-2022-2024-tangible-results",
+    }
     urls = []
     for pattern in staff_patterns():
         kwargs = {name: values[name] for name in pattern.pattern.converters}

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from impact import urls as impact_urls
 from reports import pdf, pdf_urls, staff_urls
 from reports.models import Quote
 from surveys.models import Response
@@ -34,12 +35,16 @@ KNOWN = {
     "report_pdf_download",
     "quote_texts",
     "quote_reply",
+    "indicator_stories",
+    "administrations",
+    "administration",
+    "descriptions",
 }
 
 
 def test_the_resolver_mounts_every_staff_route():
     names = {pattern.name for pattern in staff_patterns()}
-    assert names == {p.name for p in staff_urls.urlpatterns + pdf_urls.urlpatterns}
+    assert names == {p.name for p in staff_urls.urlpatterns + pdf_urls.urlpatterns + impact_urls.urlpatterns}
     assert names >= KNOWN
 
 
@@ -60,6 +65,8 @@ def site(participant_factory, workshop_factory, settings, tmp_path) -> dict:
         "workshop_id": workshop.pk,
         "response_id": Response.objects.get(participant=participant).pk,
         "participant": participant,
+        "administration_id": participant.administration_id,
+        "indicator": "rsp-2022-2024-tangible-results",
     }
 
 

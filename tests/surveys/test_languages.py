@@ -135,7 +135,7 @@ EXPECTED = {
     MessageKind.INVITATION: ("Please answer five short questions", "Veuillez répondre à cinq brèves questions"),
     MessageKind.REMINDER_1: ("We have not yet received your reply", "Nous n'avons pas encore reçu votre réponse"),
     MessageKind.LINK: ("here is again your personal link", "voici de nouveau votre lien personnel"),
-    MessageKind.FEEDBACK: ("participants replied", "participants sur"),
+    MessageKind.FEEDBACK: ("participants replied", "participant sur"),
 }
 
 
@@ -169,7 +169,7 @@ def test_dates_and_results_in_the_french_email(pair):
     mail.outbox.clear()
     run_pass(at(FEEDBACK), in_process=True)
     by_recipient = {m.to[0]: m for m in mail.outbox}
-    assert "1 participants sur 2 ont répondu" in by_recipient[french.email].body
+    assert "1 participant sur 2 a répondu" in by_recipient[french.email].body
     assert "Élaboration/mise à jour de manuels opérationnels, etc." in by_recipient[french.email].body
     assert "Effets directs observés\u00a0: Oui 1, Non 0" in by_recipient[french.email].body
     # The same batch, the same counts, the English participant's labels in English.

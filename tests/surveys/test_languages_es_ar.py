@@ -189,7 +189,7 @@ def test_dates_counts_and_results_in_spanish_and_arabic_emails(participant_facto
     mail.outbox.clear()
     run_pass(at(FEEDBACK), in_process=True)
     feedback = {m.to[0]: m.body for m in mail.outbox}
-    assert "Respondieron 1 de 2 participantes" in feedback[spanish.email]
+    assert "Respondió 1 de 2 participantes" in feedback[spanish.email]
     assert "Elaboración/actualización de manuales de operaciones, etc." in feedback[spanish.email]
     assert "Efectos directos observados: Sí 1, No 0" in feedback[spanish.email]
     assert "أجاب 1 من أصل 2 مشاركًا" in feedback[arabic.email]

@@ -520,3 +520,23 @@ def test_free_texts_are_imported_without_surrounding_whitespace():
     # The report counts a Q2 text that is not empty as an answer (reports.frames): whitespace alone is no answer.
     assert parse_text(" \n\t\u00a0 ") == ""
     assert parse_text("  Risk profiles are shared.\r\n") == "Risk profiles are shared."
+
+
+def test_a_workshops_title_per_language_imports_and_a_workbook_without_it_keeps_it():
+    row = ["AOC19-GR", "Atelier régional sur la gestion des risques", "regional", "2019-10-14", "2019-10-18"]
+    import_workbook(
+        make_workbook(
+            {"workshops": [[*WORKSHOP_HEADER[:5], "title_en"], [*row, "WCO Regional Workshop on Risk Management"]]}
+        )
+    )
+    workshop = Workshop.objects.get(code="AOC19-GR")
+    assert workshop.title_en == "WCO Regional Workshop on Risk Management" and workshop.title_fr == ""
+    assert workshop.title_in("en") == "WCO Regional Workshop on Risk Management"
+    assert workshop.title_in("fr") == workshop.title_in("es") == "Atelier régional sur la gestion des risques"
+    # A workbook without the column leaves the title as it is; too long a title is refused, naming its cell.
+    summary = import_workbook(make_workbook({"workshops": [WORKSHOP_HEADER[:5], row]}))
+    assert summary.workshops.unchanged == 1
+    assert Workshop.objects.get(code="AOC19-GR").title_en.startswith("WCO Regional Workshop")
+    with pytest.raises(WorkbookInvalid) as error:
+        import_workbook(make_workbook({"workshops": [[*WORKSHOP_HEADER[:5], "title_fr"], [*row, "x" * 301]]}))
+    assert str(error.value.errors[0]).startswith("workshops!2 title_fr:")

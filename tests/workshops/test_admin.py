@@ -53,7 +53,7 @@ def test_workshop_page_shows_participants_inline_and_schedule(staff_client, demo
     html = page.content.decode()
     assert page.status_code == 200
     assert "au.fy19-aeo@example.org" in html
-    assert "invitation 12 June 2020; due 03 July 2020" in html
+    assert "invitation 12 June 2020; due 3 July 2020" in html
 
 
 def test_administrations_list_has_33(staff_client, db):

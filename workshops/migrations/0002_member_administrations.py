@@ -1,20 +1,23 @@
-"""The 33 member administrations of the Asia/Pacific region, with the aliases met in the reports."""
+"""The office's member administrations (its office file's list: the 33 of the Asia/Pacific region by default),
+with the aliases met in the reports."""
 
 import csv
-from pathlib import Path
 
+from django.conf import settings
 from django.db import migrations
-
-DATA = Path(__file__).resolve().parent.parent / "data" / "member_administrations.csv"
 
 
 def load(apps, schema_editor):
     MemberAdministration = apps.get_model("workshops", "MemberAdministration")
-    with DATA.open(newline="", encoding="utf-8") as handle:
+    with settings.OFFICE.members_csv.open(newline="", encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
             MemberAdministration.objects.update_or_create(
-                code=row["code"],
-                defaults={"name": row["name"], "subregion": row["subregion"], "aliases": row["aliases"]},
+                code=row["code"].strip(),
+                defaults={
+                    "name": row["name"].strip(),
+                    "subregion": (row.get("subregion") or "").strip(),
+                    "aliases": (row.get("aliases") or "").strip(),
+                },
             )
 
 
