@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from reports.bidi import text_direction
-from rocbap.languages import default_language, default_signatory_title, language_choices
+from rocbap.languages import default_signatory_title, default_staff_language, staff_language_choices
 from rocbap.percentages import percent_sign
 from surveys.mail.planning import Announced, still_to_send
 from surveys.models import FREE_TEXTS, Response
@@ -91,12 +91,13 @@ class ReportEdition(models.Model):
     signatory_title = models.CharField(
         verbose_name=_("signatory title"), max_length=200, blank=True, default=default_signatory_title
     )
-    # The language the report is rendered in; staff write the edition's texts in it (quotes stay as written).
+    # The language the report is rendered in (English or French: the staff's languages, rocbap.office); staff write
+    # the edition's texts in it (quotes stay as written).
     language = models.CharField(
         verbose_name=_("language"),
         max_length=8,
-        choices=language_choices,
-        default=default_language,
+        choices=staff_language_choices,
+        default=default_staff_language,
         help_text=_("The report's headings, sentences, tables and charts are in this language; write the texts in it."),
     )
     finalized_at = models.DateTimeField(verbose_name=_("finalized at"), null=True, blank=True, editable=False)

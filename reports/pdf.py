@@ -32,7 +32,7 @@ from reports.display import display_table
 from reports.figures import ReportData, reply_rate_trend, report_data
 from reports.models import EARLIER_ROUND_PERCENTS, EarlierRound, EditionStatus, Quote, ReportEdition, Section
 from reports.tables import CodeCell
-from rocbap.languages import normalized, office_names
+from rocbap.languages import office_names, staff_language
 from rocbap.office import OfficeNames
 from surveys import instrument
 from surveys.models import Response
@@ -154,8 +154,8 @@ def css_string(text: str) -> SafeString:
 
 
 def report_language(edition: ReportEdition, language: str | None = None) -> str:
-    """The language the report is rendered in: the one asked for, else the edition's."""
-    return normalized(language or edition.language)
+    """The language the report is rendered in: the one asked for, else the edition's (English or French)."""
+    return staff_language(language or edition.language)
 
 
 def report_context(fiscal_year: int, data: ReportData | None = None, language: str | None = None) -> dict[str, Any]:

@@ -1,13 +1,13 @@
 """Which language a request is answered in, and the office's names in it.
 
-Participant pages follow the participant (surveys.questionnaire.views switches to the participant's language around each
-view); the staff pages (/staff/) and the admin (/admin/, Django's own words from Django's catalogues, the product's from
-ours) follow the staff user's browser (Accept-Language, English or French; the office's default language for a
-browser that asks for neither), with `Vary: Accept-Language` so that no cache hands one staff user's language to
-another; every other page (an unknown link, a bad request) is in the
-office's default language. The language is set for each request and the thread's own restored afterwards, so that
-no request (nor a test after it) inherits another's. What staff start in the background (a workbook import) records
-the language it was started in and runs in it (surveys.imports.jobs).
+Participant pages follow the participant (surveys.questionnaire.views switches to the participant's language around
+each view: English, French, Spanish or Arabic, as the office offers them); the staff pages (/staff/) and the admin
+(/admin/, Django's own words from Django's catalogues, the product's from ours) follow the staff user's browser
+(Accept-Language, English or French only; the office's first of those for a browser that asks for neither), with
+`Vary: Accept-Language` so that no cache hands one staff user's language to another; every other page (an unknown
+link, a bad request) is in the office's default language. The language is set for each request and the thread's own
+restored afterwards, so that no request (nor a test after it) inherits another's. What staff start in the background
+(a workbook import) records the language it was started in and runs in it (surveys.imports.jobs).
 """
 
 from __future__ import annotations
@@ -47,18 +47,28 @@ def is_staff_path(path: str) -> bool:
     return path.startswith((STAFF_PREFIX, ADMIN_PREFIX))
 
 
+def staff_language(language: str | None) -> str:
+    """A language the staff pages, the admin and the report are written in (English, French) and the office
+    offers; the office's first such language for anything else (Spanish, Arabic: participants' languages)."""
+    code = (language or "").split("-")[0].lower()
+    return code if code in settings.OFFICE.staff_languages else settings.OFFICE.staff_default_language
+
+
 def browser_language(request: HttpRequest) -> str:
-    """The first of the browser's languages (Accept-Language, in its order of preference) that the product speaks;
-    the office's default language when it asks for none of them. (Django's get_language_from_request would answer
-    LANGUAGE_CODE, English, which a French-first office's staff did not ask for either.)"""
+    """The first of the browser's languages (Accept-Language, in its order of preference) that the staff pages are
+    written in; the office's default staff language when it asks for none of them. (Django's
+    get_language_from_request would answer LANGUAGE_CODE, English, which a French-first office's staff did not ask
+    for either.)"""
     for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
         if code == "*":
             break
         try:
-            return normalized(translation.get_supported_language_variant(code))
+            supported = normalized(translation.get_supported_language_variant(code))
         except LookupError:
             continue
-    return settings.OFFICE.default_language
+        if supported in settings.OFFICE.staff_languages:
+            return supported
+    return settings.OFFICE.staff_default_language
 
 
 def request_language(request: HttpRequest) -> str:
@@ -108,6 +118,16 @@ def language_choices() -> list[tuple[str, str]]:
 def default_language() -> str:
     """The default of a language field: the office's first language."""
     return str(settings.OFFICE.default_language)
+
+
+def staff_language_choices() -> list[tuple[str, str]]:
+    """The choices of a language field that staff write and read in (a report edition's): English, French."""
+    return [(code, name) for code, name in settings.LANGUAGES if code in settings.OFFICE.staff_languages]
+
+
+def default_staff_language() -> str:
+    """The default of such a field: the office's first staff language."""
+    return str(settings.OFFICE.staff_default_language)
 
 
 def default_signatory_title() -> str:

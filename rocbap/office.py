@@ -23,8 +23,14 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 # The languages the product speaks (a gettext catalogue each under locale/), with their own names for the switch.
-LANGUAGES = (("en", "English"), ("fr", "Français"))
+LANGUAGES = (("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية"))
 LANGUAGE_CODES = tuple(code for code, _name in LANGUAGES)
+# The languages of the staff pages, the admin and the report: every string of the product is translated into them.
+# The others are participants' languages: their catalogues hold every string a participant reads (the questionnaire
+# and its pages, the e-mails) and leave the staff's to English (bin/check_catalogues.py checks both).
+STAFF_LANGUAGES = ("en", "fr")
+# An office file that names no languages offers these (the office files written before Spanish and Arabic).
+DEFAULT_OFFICE_LANGUAGES = ("en", "fr")
 
 # The bundled offices, by the name OFFICE may give instead of a path.
 OFFICES_DIR = Path(__file__).resolve().parent.parent / "offices"
@@ -87,6 +93,8 @@ class Office:
     default_language: str
     names: dict[str, OfficeNames]
     members_csv: Path
+    # The languages the office serves participants in (its names are given in each), the default language first.
+    languages: tuple[str, ...] = DEFAULT_OFFICE_LANGUAGES
     time_zone: str = "UTC"
     mail: OfficeMail = OfficeMail("Follow-Up Survey <survey@example.org>", "survey@example.org")
     logo: str = ""  # a static file's path, e.g. "offices/west-central-africa.svg"; empty: no logo
@@ -112,6 +120,17 @@ class Office:
         code = (language or "").split("-")[0].lower()
         return self.names.get(code) or self.names[self.default_language]
 
+    @property
+    def staff_languages(self) -> tuple[str, ...]:
+        """The office's languages that the staff pages, the admin and the report are written in; English when the
+        office offers neither English nor French to its participants."""
+        return tuple(code for code in self.languages if code in STAFF_LANGUAGES) or ("en",)
+
+    @property
+    def staff_default_language(self) -> str:
+        """The staff pages' language for a browser that asks for none of the staff languages."""
+        return self.staff_languages[0]
+
 
 def load_office(path: Path, setting: str = "OFFICE") -> Office:
     """Read and check an office file; every error names the setting and the file."""
@@ -127,11 +146,19 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
         raise fail("is not a text file in UTF-8: an office file is TOML (docs/offices.md)") from None
     except tomllib.TOMLDecodeError as exc:
         raise fail(f"is not valid TOML ({exc})") from None
+    languages = data.get("languages", list(DEFAULT_OFFICE_LANGUAGES))
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or any(code not in LANGUAGE_CODES for code in languages)
+        or len(set(languages)) != len(languages)
+    ):
+        raise fail(f"languages must list some of {', '.join(LANGUAGE_CODES)}, once each, got {languages!r}")
     default_language = data.get("default_language")
-    if default_language not in LANGUAGE_CODES:
-        raise fail(f"default_language must be one of {', '.join(LANGUAGE_CODES)}, got {default_language!r}")
+    if not isinstance(default_language, str) or default_language not in languages:
+        raise fail(f"default_language must be one of languages ({', '.join(languages)}), got {default_language!r}")
     names = {}
-    for code in LANGUAGE_CODES:
+    for code in languages:
         table = data.get(code)
         if not isinstance(table, dict):
             raise fail(f"needs a [{code}] table with {', '.join(NAME_FIELDS)}")
@@ -168,6 +195,7 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
         key=path.stem,
         default_language=default_language,
         names=names,
+        languages=(default_language, *(code for code in languages if code != default_language)),
         members_csv=members_csv,
         time_zone=str(time_zone),
         mail=_mail(data.get("mail"), fail),
@@ -340,8 +368,9 @@ def load_indicators(tables: Any, fail: Callable[[str], Exception]) -> tuple[Indi
             raise fail(f"{where}: end comes before start")
         if not isinstance(plan, str) or not plan.strip():
             raise fail(f'{where} needs the plan it belongs to (plan = "RSP 2022-2024")')
-        if not isinstance(label, dict) or not all(isinstance(label.get(code), str) for code in LANGUAGE_CODES):
-            raise fail(f'{where} needs a label in {", ".join(LANGUAGE_CODES)} (label = {{ en = "...", ... }})')
-        labels = {code: label[code].strip() for code in LANGUAGE_CODES}
+        # Staff pages and the report read it: English and French (the participants' other languages may add theirs).
+        if not isinstance(label, dict) or not all(isinstance(label.get(code), str) for code in STAFF_LANGUAGES):
+            raise fail(f'{where} needs a label in {", ".join(STAFF_LANGUAGES)} (label = {{ en = "...", ... }})')
+        labels = {code: label[code].strip() for code in LANGUAGE_CODES if isinstance(label.get(code), str)}
         indicators.append(Indicator(key.strip(), measure, target, start, end, plan.strip(), labels))  # type: ignore[arg-type]
     return tuple(indicators)

@@ -132,11 +132,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # the CSV of its member administrations. OFFICE is a bundled office's name or the path of an office file.
 OFFICE = env.office_config("OFFICE", "asia-pacific")
 
-# The languages participants are asked, mailed and reported to in (a catalogue each under locale/). Participant pages
-# follow the participant, staff pages and the admin the staff user's browser, other pages the office's
-# default (rocbap.languages).
-LANGUAGES = list(office_languages.LANGUAGES)
-LANGUAGE_CODE = "en"
+# The languages participants are asked and mailed in (a catalogue each under locale/): those the office offers
+# (its file's `languages`). Participant pages follow the participant, staff pages and the admin the staff user's
+# browser (English or French: rocbap.office.STAFF_LANGUAGES), other pages the office's default (rocbap.languages).
+LANGUAGES = [(code, name) for code, name in office_languages.LANGUAGES if code in OFFICE.languages]
+LANGUAGE_CODE = "en" if "en" in OFFICE.languages else OFFICE.default_language
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates in the schedule (invitation, due date, reminders) are days in this time zone: the office file's, unless
 # TIME_ZONE is set.

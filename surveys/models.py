@@ -440,3 +440,37 @@ class WorkbookImport(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in FINISHED_IMPORT_STATES
+
+
+class EmailTemplateKind(models.TextChoices):
+    """The e-mails an office may word its own way: one per folder of templates/emails/ (every reminder reads the
+    reminder's wording; the context tells which one it is)."""
+
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+    LINK = "link", _("Link sent again")
+    FEEDBACK = "feedback", _("Feedback")
+
+
+class EmailWording(models.Model):
+    """The office's own wording of one kind of e-mail in one language: a subject, a plain text and an HTML text,
+    each a template with the same values as the files under templates/emails/ (which are the wording wherever no
+    row is saved). Checked before it is saved (surveys.mail.wording_checks): it renders for a real participant,
+    keeps the personal link and the opt-out line, and prints a participant's own values and nothing else."""
+
+    kind = models.CharField(verbose_name=_("e-mail"), max_length=20, choices=EmailTemplateKind.choices)
+    language = models.CharField(
+        verbose_name=_("language"), max_length=8, choices=language_choices, default=default_language
+    )
+    subject = models.TextField(verbose_name=_("subject"))
+    text = models.TextField(verbose_name=_("plain text"))
+    html = models.TextField(verbose_name=_("HTML"))
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail wording")
+        verbose_name_plural = _("e-mail wordings")
+        constraints = [models.UniqueConstraint(fields=["kind", "language"], name="one_wording_per_kind_and_language")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language})"

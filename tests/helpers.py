@@ -84,6 +84,30 @@ REMINDER_1, REMINDER_2 = dt.date(2020, 6, 19), dt.date(2020, 6, 24)
 DUE, FEEDBACK = dt.date(2020, 6, 26), dt.date(2020, 6, 27)
 
 
+# Each e-mail kind the language tests render, on a day it is sent.
+MAIL_KIND_DAYS = {
+    "invitation": INVITATION,
+    "reminder-1": REMINDER_1,
+    "link": INVITATION + dt.timedelta(days=3),
+    "feedback": FEEDBACK,
+}
+
+
+def replied(participant) -> None:
+    """A reply, so that the feedback mail has results to show."""
+    from surveys.models import Response, Status
+
+    Response.objects.create(
+        participant=participant,
+        status=Status.SUBMITTED,
+        submitted_at=at(INVITATION),
+        q1_manuals=True,
+        q3_direct_effects=True,
+        q4_contributed=True,
+        q5_new_project=False,
+    )
+
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

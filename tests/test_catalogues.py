@@ -1,4 +1,5 @@
-"""The catalogue check of bin/test: it fails on a message without its French, and passes on the repository's."""
+"""The catalogue check of bin/test: it fails on a message without its French (or, in Spanish and Arabic, on a message
+participants read without its translation), and passes on the repository's."""
 
 import importlib.util
 import shutil
@@ -47,6 +48,58 @@ def test_a_catalogue_msgfmt_refuses_is_named(tmp_path):
         encoding="utf-8",
     )
     assert any(line.startswith("msgfmt:") for line in check_catalogues.problems(catalogue))
+
+
+PARTICIPANTS_CATALOGUE = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#: templates/surveys/thanks.html:7 reports/views.py:12
+msgid "Thank you for your reply"
+msgstr ""
+
+#: reports/admin.py:55
+msgid "Texts"
+msgstr ""
+
+#: surveys/instrument.py:20
+msgid "Please briefly describe."
+msgstr "Descríbalo brevemente."
+
+#: reports/admin.py:56
+#, fuzzy
+msgid "Signature of the foreword"
+msgstr "Firma"
+
+#: templates/emails/base.html:4
+#, fuzzy
+msgid "Reply now"
+msgstr "Responder"
+"""
+
+
+def test_a_participants_language_needs_every_message_participants_read(tmp_path):
+    """Spanish, Arabic: a message of a participant's page must be translated, and not fuzzy, even if staff pages use
+    it too; one only staff read may stay empty or fuzzy (shown in English either way)."""
+    catalogue = tmp_path / "django.po"
+    catalogue.write_text(PARTICIPANTS_CATALOGUE, encoding="utf-8")
+    found = check_catalogues.problems(catalogue, check_catalogues.read_by_participants)
+    assert found == ['untranslated: "Thank you for your reply"', 'fuzzy: "Reply now"']
+    # The staff's languages need them all.
+    assert check_catalogues.problems(catalogue) == [
+        'untranslated: "Thank you for your reply"',
+        'untranslated: "Texts"',
+        'fuzzy: "Signature of the foreword"',
+        'fuzzy: "Reply now"',
+    ]
+
+
+def test_the_staff_languages_are_english_and_french():
+    assert [code for code in check_catalogues.languages() if check_catalogues.is_staff_language(code)] == ["fr"]
+    assert [code for code in check_catalogues.languages() if not check_catalogues.is_staff_language(code)] == [
+        "es",
+        "ar",
+    ]
 
 
 def test_every_message_of_the_product_has_its_french(capsys):

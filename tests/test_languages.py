@@ -26,6 +26,8 @@ def office(request, settings):
         ("de-DE,de;q=0.9,en;q=0.5", "en"),  # the first the product speaks, in the browser's order
         ("de-CH;q=0.4,fr-CA;q=0.8", "fr"),  # by quality, not by position
         ("de-DE,de;q=0.9", None),  # none it speaks: the office's default
+        ("es-ES,es;q=0.9", None),  # Spanish and Arabic are participants' languages: staff pages are not in them
+        ("ar,en;q=0.5", "en"),
         ("*", None),
         ("", None),
         ("x" * 600, None),  # too long to be read
@@ -47,8 +49,9 @@ def test_the_bundled_offices_default_languages_differ():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", [reverse("reports:index"), reverse("admin:index")])
-def test_staff_pages_for_a_browser_asking_for_another_language_are_in_the_offices(office, staff_client, url):
-    response = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+@pytest.mark.parametrize("accept", ["de-DE,de;q=0.9", "ar", "es-MX,es;q=0.9"])
+def test_staff_pages_for_a_browser_asking_for_another_language_are_in_the_offices(office, staff_client, url, accept):
+    response = staff_client.get(url, HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 200
     assert response["Content-Language"] == office.default_language
     assert f'<html lang="{office.default_language}"' in response.content.decode()
@@ -56,3 +59,11 @@ def test_staff_pages_for_a_browser_asking_for_another_language_are_in_the_office
     # A browser that asks for a language the product speaks still gets it, whatever the office.
     other = "en" if office.default_language == "fr" else "fr"
     assert staff_client.get(url, HTTP_ACCEPT_LANGUAGE=other)["Content-Language"] == other
+
+
+def test_a_report_edition_is_written_in_a_staff_language(settings):
+    """Spanish and Arabic are offered to participants, not to the report (docs/offices.md)."""
+    from reports.models import ReportEdition
+
+    assert [code for code, _name in ReportEdition._meta.get_field("language").choices] == ["en", "fr"]
+    assert {code for code, _name in settings.LANGUAGES} == {"en", "fr", "es", "ar"}

@@ -61,6 +61,10 @@ def test_an_office_file_by_path(monkeypatch, tmp_path):
         (lambda t: t.replace("[en]", "[english]"), "needs a [en] table"),
         (lambda t: t.replace("west-central-africa.csv", "nowhere.csv"), "member_administrations: no file"),
         (lambda t: t + "\n[[broken", "is not valid TOML"),
+        (lambda t: t.replace('"es", "ar"]', '"es", "de"]'), "languages must list some of en, fr, es, ar"),
+        (lambda t: t.replace('"es", "ar"]', '"es", "es"]'), "once each"),
+        (lambda t: t.replace('languages = ["fr", "en", "es", "ar"]', 'languages = ["en"]'), "default_language must be"),
+        (lambda t: t.replace("[ar]", "[arabic]"), "needs a [ar] table"),
         (lambda t: t.replace('"Africa/Abidjan"', '"Africa/Atlantis"'), "time_zone must name a time zone"),
         (lambda t: t.replace('time_zone = "Africa/Abidjan"\n', ""), "time_zone must name a time zone"),
         (lambda t: t.replace("[mail]", "[post]"), "needs a [mail] table"),
@@ -115,6 +119,39 @@ def test_an_office_name_that_is_no_file(monkeypatch):
     monkeypatch.setenv("OFFICE", "atlantis")
     with pytest.raises(ImproperlyConfigured, match=r"OFFICE: .*atlantis\.toml: cannot be read"):
         env.office_config("OFFICE", "asia-pacific")
+
+
+def test_the_bundled_offices_offer_spanish_and_arabic_to_participants_and_english_french_to_staff():
+    for name, first in (("asia-pacific", "en"), ("west-central-africa", "fr")):
+        office = load_office(OFFICES_DIR / f"{name}.toml")
+        assert office.languages[0] == first and set(office.languages) == {"en", "fr", "es", "ar"}
+        assert office.staff_languages == (first, "fr" if first == "en" else "en")
+        assert office.in_language("es").parent == "Organización Mundial de Aduanas"
+        assert office.in_language("ar").parent == "منظمة الجمارك العالمية"
+
+
+def test_an_office_file_without_languages_offers_english_and_french(tmp_path):
+    """Office files written before Spanish and Arabic still load, as they were."""
+    text = (OFFICES_DIR / "west-central-africa.toml").read_text(encoding="utf-8")
+    text = text.replace('languages = ["fr", "en", "es", "ar"]\n', "").split("\n[es]")[0]
+    (tmp_path / "west-central-africa.csv").write_text("code,name\n", encoding="utf-8")
+    path = tmp_path / "office.toml"
+    path.write_text(text, encoding="utf-8")
+    office = load_office(path)
+    assert office.languages == ("fr", "en")
+    assert office.in_language("ar") == office.in_language("fr")  # no Arabic names: the default language's
+
+
+def test_an_arabic_first_office_keeps_its_staff_pages_in_english_or_french(tmp_path):
+    text = (OFFICES_DIR / "west-central-africa.toml").read_text(encoding="utf-8")
+    text = text.replace('default_language = "fr"', 'default_language = "ar"')
+    text = text.replace('languages = ["fr", "en", "es", "ar"]', 'languages = ["ar", "en"]')
+    (tmp_path / "west-central-africa.csv").write_text("code,name\n", encoding="utf-8")
+    path = tmp_path / "office.toml"
+    path.write_text(text, encoding="utf-8")
+    office = load_office(path)
+    assert office.languages == ("ar", "en")
+    assert office.staff_languages == ("en",) and office.staff_default_language == "en"
 
 
 def test_asia_pacific_names_its_plan_indicator():

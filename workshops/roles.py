@@ -22,6 +22,8 @@ ROLES: dict[str, dict[str, list[str]]] = {
         "workshops.participant": ["add", "change", "delete", "view"],
         "surveys.response": ["view"],
         "surveys.message": ["add", "change", "view"],
+        # The office's own wording of the e-mails (surveys/admin/wording.py).
+        "surveys.emailwording": ["add", "change", "delete", "view"],
         # The history of workbook imports (they import workbooks; the errors may quote e-mail addresses).
         "surveys.workbookimport": ["view"],
         "reports.reportedition": ["add", "change", "view"],

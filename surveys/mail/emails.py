@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import conditional_escape
@@ -29,6 +28,7 @@ from django.utils.html import conditional_escape
 from rocbap.languages import normalized, office_names
 from surveys.mail.optout import optout_url
 from surveys.mail.results import WorkshopResults, workshop_results
+from surveys.mail.wording import wording_for
 from surveys.models import Message, reminder_number
 from surveys.questionnaire.links import questionnaire_url
 from surveys.questionnaire.schedule import days_left, schedule_for
@@ -119,12 +119,14 @@ class Texts:
     html: str
 
 
-def _render(kind: str, context: dict[str, Any]) -> Texts:
-    folder = f"emails/{template_folder(kind)}"
+def render_texts(kind: str, context: dict[str, Any], kept: dict | None = None) -> Texts:
+    """The texts of a kind of e-mail in the active language: the office's wording of it, else the files'
+    (surveys.mail.wording)."""
+    wording = wording_for(template_folder(kind), translation.get_language() or settings.LANGUAGE_CODE, kept)
     return Texts(
-        subject=" ".join(render_to_string(f"{folder}/subject.txt", context).split()),
-        text=render_to_string(f"{folder}/body.txt", context),
-        html=render_to_string(f"{folder}/body.html", context),
+        subject=" ".join(wording.subject.render(context).split()),
+        text=wording.text.render(context),
+        html=wording.html.render(context),
     )
 
 
@@ -169,6 +171,7 @@ class Drafts:
     """
 
     results: ResultsCache = field(default_factory=dict)
+    _wordings: dict = field(default_factory=dict)  # each kind's wording, looked up once per batch and language
     _drafts: dict[tuple, Texts | None] = field(default_factory=dict)  # None: this group is rendered whole
     _seen: set[tuple] = field(default_factory=set)  # groups of one message so far
 
@@ -183,7 +186,7 @@ class Drafts:
             kept = self._drafts[group]
             if kept is not None:
                 return _filled(kept, own)
-        whole = _render(kind, context_for(message, today, own, self.results))
+        whole = render_texts(kind, context_for(message, today, own, self.results), self._wordings)
         if group in self._seen and group not in self._drafts:
             shared = _shared_context(kind, participant.workshop, replied, today, self.results)
             slots = {
@@ -192,7 +195,7 @@ class Drafts:
                 "optout_link": _slot("optout_link"),
                 "due_was": message.due_was,
             }
-            draft = _render(kind, {**shared, **slots})
+            draft = render_texts(kind, {**shared, **slots}, self._wordings)
             if _filled(draft, own) == whole:
                 self._drafts[group] = draft
             else:
@@ -200,6 +203,29 @@ class Drafts:
                 self._drafts[group] = None
         self._seen.add(group)
         return whole
+
+
+def rendered_for(
+    kind: str,
+    participant: Participant,
+    today: dt.date,
+    *,
+    replied: bool,
+    kept: dict | None = None,
+    own: dict[str, str] | None = None,
+) -> tuple[Texts, Texts]:
+    """A kind of e-mail for a participant, in the active language: rendered whole, and as a batch makes it (drafted
+    with slots, then filled in with the participant's own values). The two are the same when the wording prints
+    those values and does nothing else with them, the rule Drafts relies on (surveys.mail.wording_checks holds an
+    office's own wording to it). `kept` may hold the wording to render (surveys.mail.wording.wording_for); `own`,
+    the participant's own values (own_values: an opt-out link is signed anew each time)."""
+    own = own or own_values(participant)
+    shared = _shared_context(kind, participant.workshop, replied, today, None)
+    whole = render_texts(
+        kind, {**shared, "participant": participant, "link": own["link"], "optout_link": own["optout_link"]}, kept
+    )
+    slots = {"participant": _StandIn(_slot("name")), "link": _slot("link"), "optout_link": _slot("optout_link")}
+    return whole, _filled(render_texts(kind, {**shared, **slots}, kept), own)
 
 
 def sender_domain() -> str:
@@ -304,7 +330,7 @@ def build_email(message: Message, today: dt.date, connection=None, drafts: Draft
     own = own_values(message.participant)
     with translation.override(language):
         if drafts is None:
-            texts = _render(message.sent_as, context_for(message, today, own))
+            texts = render_texts(message.sent_as, context_for(message, today, own))
         else:
             texts = drafts.texts(message, today, own)
     email = SurveyEmail(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from surveys.mail.emails import build_email
 from surveys.mail.sending import run_pass
 from surveys.models import Message, MessageKind, Response, Status
-from tests.helpers import FEEDBACK, INVITATION, REMINDER_1, answers, at
+from tests.helpers import FEEDBACK, INVITATION, MAIL_KIND_DAYS, answers, at, replied
 from tests.languages import english_in, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -129,12 +129,7 @@ def pair(workshop_factory, participant_factory):
     return english, french
 
 
-KINDS = {
-    MessageKind.INVITATION: INVITATION,
-    MessageKind.REMINDER_1: REMINDER_1,
-    MessageKind.LINK: INVITATION + dt.timedelta(days=3),
-    MessageKind.FEEDBACK: FEEDBACK,
-}
+KINDS = {MessageKind(kind): day for kind, day in MAIL_KIND_DAYS.items()}
 # One sentence each kind's e-mail must carry, in each language.
 EXPECTED = {
     MessageKind.INVITATION: ("Please answer five short questions", "Veuillez répondre à cinq brèves questions"),
@@ -142,19 +137,6 @@ EXPECTED = {
     MessageKind.LINK: ("here is again your personal link", "voici de nouveau votre lien personnel"),
     MessageKind.FEEDBACK: ("participants replied", "participant sur"),
 }
-
-
-def replied(participant) -> None:
-    """A reply, so that the feedback mail has results to show."""
-    Response.objects.create(
-        participant=participant,
-        status=Status.SUBMITTED,
-        submitted_at=at(INVITATION),
-        q1_manuals=True,
-        q3_direct_effects=True,
-        q4_contributed=True,
-        q5_new_project=False,
-    )
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

@@ -385,10 +385,11 @@ def test_command_speaks_the_offices_language_by_default(tmp_path, capsys, settin
     assert expected in capsys.readouterr().out
 
 
-def test_command_refuses_a_language_it_does_not_speak(tmp_path):
+@pytest.mark.parametrize("language", ["de", "ar"])  # Arabic: a participants' language, not the staff's
+def test_command_refuses_a_language_it_does_not_speak(tmp_path, language):
     path, _end = _due_workbook(tmp_path)
-    with pytest.raises(CommandError, match="invalid choice: 'de'"):
-        call_command("import_workbook", str(path), "--language", "de")
+    with pytest.raises(CommandError, match=f"invalid choice: '{language}'"):
+        call_command("import_workbook", str(path), "--language", language)
 
 
 def test_command_fails_with_every_error(tmp_path, capsys):

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--fiscal-year", required=True, help="e.g. 2019/20 or 2019 (for FY2019/20)")
         parser.add_argument(
             "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
+            choices=settings.OFFICE.staff_languages,
             help="the report's language; default: the edition's",
         )
         parser.add_argument("path", help="the .pdf file to write")

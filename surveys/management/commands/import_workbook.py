@@ -45,12 +45,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
+            choices=settings.OFFICE.staff_languages,  # staff read what it says: English or French
             help="the language of what the import says (messages due, errors, summary); default: the office's",
         )
 
     def handle(self, *args, path: str, yes: bool = False, language: str | None = None, **options):
-        with translation.override(language or settings.OFFICE.default_language):
+        with translation.override(language or settings.OFFICE.staff_default_language):
             self._import(path, yes)
 
     def _import(self, path: str, yes: bool) -> None:
