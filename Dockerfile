@@ -20,8 +20,8 @@ RUN apt-get update \
 WORKDIR /app
 # Dependencies first, so that a code change does not reinstall them: the pinned versions of the lock file, each
 # file checked against its hash (bin/lock writes requirements/runtime.txt from pyproject.toml's ranges).
-COPY requirements/runtime.txt requirements/runtime.txt
-RUN pip install --require-hashes -r requirements/runtime.txt
+COPY requirements/pip.txt requirements/runtime.txt requirements/
+RUN pip install --require-hashes -r requirements/pip.txt && pip install --require-hashes -r requirements/runtime.txt
 COPY . .
 
 # The translations (locale/) are compiled into the image: .mo files are never committed.

@@ -37,6 +37,8 @@ ensure_venv() {
   checksum=$(sha256sum "$lock" | cut -d' ' -f1)
   if [[ ! -f $stamp || $(<"$stamp") != "$checksum" ]]; then
     echo "Installing the Python packages of $lock ..."
+    # First the pinned pip (requirements/pip.txt): an older one misreads extras of pinned packages in hash mode.
+    .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements/pip.txt
     .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
     echo "$checksum" >"$stamp"
   fi

@@ -19,6 +19,7 @@ from collections import Counter
 from email import message_from_bytes
 from pathlib import Path
 
+import psycopg
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -405,3 +406,35 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+# What the whole-stack fault tests share: the processes' environment and the database read from outside.
+def stack_env(database, redis, smtp, tmp_path) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database.url,
+        "REDIS_URL": redis.url,
+        "EMAIL_URL": smtp.url + "?timeout=5",
+        "SITE_URL": "http://127.0.0.1:8000",
+        "SECRET_KEY": "whole-stack-faults-" + "k" * 40,
+        "VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "rocbap.settings",
+        "LOG_LEVEL": "WARNING",
+        "SURVEY_DISPATCH_EVERY_SECONDS": "1",
+        "SURVEY_CLAIM_SECONDS": "6",
+        "SURVEY_RETRY_SECONDS": "1",
+        "SURVEY_BATCH_SIZE": "10",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def query(database, sql: str) -> list[tuple]:
+    # A fresh connection each time: the cluster restarts during the test.
+    with psycopg.connect(database.url, connect_timeout=5) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def pending(database) -> int:
+    try:
+        return query(database, "SELECT count(*) FROM surveys_message WHERE status = 'pending'")[0][0]
+    except psycopg.OperationalError:
+        return -1

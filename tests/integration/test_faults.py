@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from surveys.mail.emails import build_email, return_path
 from surveys.models import Bounce, Message, MessageKind, MessageStatus
-from tests.integration.servers import ROOT, CeleryProcess, Dovecot, PostgreSQL, wait_for
-from tests.integration.test_whole_stack_faults import pending, query, stack_env
+from tests.integration.servers import ROOT, CeleryProcess, Dovecot, PostgreSQL, pending, query, stack_env, wait_for
 from tests.surveys import bounce_reports
 from workshops.models import MemberAdministration, Participant, Workshop
 

@@ -18,11 +18,10 @@ import threading
 import time
 from collections import Counter
 
-import psycopg
 import pytest
 
 from tests.integration.participants import SimulatedParticipant, marker
-from tests.integration.servers import ROOT, CeleryProcess, Gunicorn, PostgreSQL, wait_for
+from tests.integration.servers import ROOT, CeleryProcess, Gunicorn, PostgreSQL, pending, query, stack_env, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -63,37 +62,6 @@ def database():
     cluster = PostgreSQL()
     yield cluster
     cluster.stop()
-
-
-def stack_env(database, redis, smtp, tmp_path) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database.url,
-        "REDIS_URL": redis.url,
-        "EMAIL_URL": smtp.url + "?timeout=5",
-        "SITE_URL": "http://127.0.0.1:8000",
-        "SECRET_KEY": "whole-stack-faults-" + "k" * 40,
-        "VAR_DIR": str(tmp_path / "var"),
-        "DJANGO_SETTINGS_MODULE": "rocbap.settings",
-        "LOG_LEVEL": "WARNING",
-        "SURVEY_DISPATCH_EVERY_SECONDS": "1",
-        "SURVEY_CLAIM_SECONDS": "6",
-        "SURVEY_RETRY_SECONDS": "1",
-        "SURVEY_BATCH_SIZE": "10",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-
-
-def query(database, sql: str) -> list[tuple]:
-    # A fresh connection each time: the cluster restarts during the test.
-    with psycopg.connect(database.url, connect_timeout=5) as connection:
-        return connection.execute(sql).fetchall()
-
-
-def pending(database) -> int:
-    try:
-        return query(database, "SELECT count(*) FROM surveys_message WHERE status = 'pending'")[0][0]
-    except psycopg.OperationalError:
-        return -1
 
 
 class Participants:
