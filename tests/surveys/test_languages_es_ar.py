@@ -184,7 +184,7 @@ def test_dates_counts_and_results_in_spanish_and_arabic_emails(participant_facto
     run_pass(at(INVITATION), in_process=True)
     invitation = {m.to[0]: m for m in mail.outbox}
     replied(spanish)
-    assert "2-5 diciembre 2019" in invitation[spanish.email].body  # the workshop's dates in the reader's language
+    assert "2-5 de diciembre de 2019" in invitation[spanish.email].body  # the dates as Spanish writes them (CLDR)
     assert "ديسمبر" in invitation[arabic.email].body
     mail.outbox.clear()
     run_pass(at(FEEDBACK), in_process=True)
