@@ -308,6 +308,7 @@ def test_the_questionnaire_thanks_and_closed_pages_write_dates_as_the_readers_la
         assert dates[0] in text and expected_due[language] in text, language
         if language == "ar":
             assert f"<bdi>{dates[0]}</bdi>, <bdi>Manila</bdi>" in html and f"<bdi>{expected_due['ar']}</bdi>" in html
+            assert '<bdi><time id="keep-time"></time></bdi>' in html  # the browser writes the last typing's moment
         else:
             assert "<bdi>" not in html
         thanks = visible_text(client.post(url, answers(), follow=True).content.decode())
