@@ -6,9 +6,20 @@ import zoneinfo
 from django.template import Context, Template
 from django.utils import translation
 
-from rocbap.formats import day_label, day_month_label, language_label, moment_label, month_label
+from rocbap.formats import (
+    day_label,
+    day_long,
+    day_month_label,
+    days_long,
+    isolated,
+    language_label,
+    moment_label,
+    moment_long,
+    month_label,
+)
 
 JUNE, JULY, DECEMBER = dt.date(2020, 6, 12), dt.date(2020, 7, 3), dt.date(2026, 12, 6)
+APRIL = dt.date(2026, 4, 6)
 
 
 def test_days_in_english_and_french():
@@ -38,3 +49,54 @@ def test_the_filters_in_a_template():
             Context({"day": DECEMBER, "code": "en"})
         )
     assert html == "6 déc. 2026 – anglais"
+
+
+def test_a_participant_reads_a_day_written_out_in_their_language():
+    assert [day_long(DECEMBER, language) for language in ("en", "fr", "es", "ar")] == [
+        "6 December 2026",
+        "6 décembre 2026",
+        "6 de diciembre de 2026",  # Django's "j F Y" wrote "6 diciembre 2026"
+        "6 ديسمبر 2026",
+    ]
+    assert day_long(APRIL, "ar") == "6 أبريل 2026"  # CLDR's April; Django's catalogue wrote "إبريل"
+    with translation.override("es"):
+        assert day_long(APRIL) == "6 de abril de 2026"  # the active language by default
+    assert day_long(None) == ""
+
+
+def test_a_moment_written_out_in_the_offices_time_zone(settings):
+    settings.TIME_ZONE = "Africa/Abidjan"
+    moment = dt.datetime(2020, 6, 12, 23, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Bangkok"))
+    assert moment_long(moment, "en") == "12 June 2020, 16:30"
+    assert moment_long(moment, "es") == "12 de junio de 2020, 16:30"
+    assert moment_long(None) == ""
+
+
+def test_a_workshops_dates_in_each_participant_language():
+    same_month, two_months, two_years = (
+        (dt.date(2019, 12, 2), dt.date(2019, 12, 5)),
+        (dt.date(2019, 11, 28), dt.date(2019, 12, 2)),
+        (dt.date(2019, 12, 30), dt.date(2020, 1, 2)),
+    )
+    expected = {
+        "en": ["2-5 December 2019", "28 November - 2 December 2019", "30 December 2019 - 2 January 2020"],
+        "fr": ["2-5 décembre 2019", "28 novembre - 2 décembre 2019", "30 décembre 2019 - 2 janvier 2020"],
+        "es": [
+            "2-5 de diciembre de 2019",
+            "28 de noviembre - 2 de diciembre de 2019",
+            "30 de diciembre de 2019 - 2 de enero de 2020",
+        ],
+        "ar": ["2-5 ديسمبر 2019", "28 نوفمبر - 2 ديسمبر 2019", "30 ديسمبر 2019 - 2 يناير 2020"],
+    }
+    for language, days in expected.items():
+        assert [days_long(start, end, language) for start, end in (same_month, two_months, two_years)] == days
+    assert days_long(APRIL, APRIL, "ar") == "6 أبريل 2026"
+
+
+def test_venues_and_dates_are_isolated_on_right_to_left_pages_only():
+    with translation.override("ar"):
+        assert isolated("Bangkok, Thailand") == "<bdi>Bangkok, Thailand</bdi>"
+        assert isolated("<b>") == "<bdi>&lt;b&gt;</bdi>"  # escaped: a venue is data
+        assert isolated("") == ""  # an empty venue stays empty ({% if venue %})
+    with translation.override("fr"):
+        assert isolated("Bangkok, Thailand") == "Bangkok, Thailand"

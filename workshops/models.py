@@ -14,10 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import translation
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rocbap.formats import days_long
 from rocbap.languages import default_language, language_choices
 
 # The languages a workshop may carry a title in besides the one given (title_en, title_fr…): every language a
@@ -258,16 +258,9 @@ class Workshop(models.Model):
 
     @property
     def dates_display(self) -> str:
-        """'3-5 December 2019', '28 November - 2 December 2019', as a participant reads it; the months in the
-        active language ('3-5 décembre 2019')."""
-        start, end = self.start_date, self.end_date
-        if start == end:
-            return date_format(start, "j F Y")
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{start.day}-{date_format(end, 'j F Y')}"
-        if start.year == end.year:
-            return f"{date_format(start, 'j F')} - {date_format(end, 'j F Y')}"
-        return f"{date_format(start, 'j F Y')} - {date_format(end, 'j F Y')}"
+        """'2-5 December 2019', '28 November - 2 December 2019', as a participant reads it, in the active language
+        ('2-5 de diciembre de 2019'; CLDR, rocbap.formats.days_long)."""
+        return days_long(self.start_date, self.end_date)
 
 
 def may_be_mailed(via: str = "") -> Q:

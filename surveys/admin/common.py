@@ -7,10 +7,10 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from rocbap.admin import StaffModelAdmin
+from rocbap.formats import day_long
 from surveys import status
 from surveys.models import Message, Response
 from surveys.questionnaire.links import questionnaire_url
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 def long_date(day: dt.date) -> str:
     """A date as staff read it in their language: 5 March 2027, 5 mars 2027."""
-    return date_format(day, "j F Y")
+    return day_long(day)
 
 
 class SendsMessages:

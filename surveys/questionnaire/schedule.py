@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
+from rocbap.formats import day_long
 from surveys.models import MessageKind, reminder_number
 from workshops.models import Workshop
 
@@ -77,15 +77,15 @@ def date_problems(workshop: Workshop) -> dict[str, str]:
     if schedule.invitation < workshop.end_date:
         problems["invitation_date_override"] = gettext(
             "The invitation (%(invitation)s) must be on or after the workshop's end (%(end)s)."
-        ) % {"invitation": _long(schedule.invitation), "end": _long(workshop.end_date)}
+        ) % {"invitation": day_long(schedule.invitation), "end": day_long(workshop.end_date)}
     if schedule.due <= schedule.invitation:
         problems["due_date_override"] = gettext(
             "The due date (%(due)s) must be after the invitation (%(invitation)s)."
-        ) % {"due": _long(schedule.due), "invitation": _long(schedule.invitation)}
+        ) % {"due": day_long(schedule.due), "invitation": day_long(schedule.invitation)}
     elif schedule.feedback <= schedule.due:
         problems["feedback_date_override"] = gettext(
             "The results (%(feedback)s) must be after the due date (%(due)s)."
-        ) % {"feedback": _long(schedule.feedback), "due": _long(schedule.due)}
+        ) % {"feedback": day_long(schedule.feedback), "due": day_long(schedule.due)}
     return problems
 
 
@@ -94,10 +94,6 @@ def check_dates(workshop: Workshop) -> None:
     problems = date_problems(workshop)
     if problems:
         raise ValidationError(problems)
-
-
-def _long(day: dt.date) -> str:
-    return date_format(day, "j F Y")
 
 
 def local_day(moment: dt.datetime) -> dt.date:

@@ -158,7 +158,8 @@ OFFICE = {"es": "ORFC A/P", "ar": "المكتب الإقليمي لبناء ال
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_each_email_kind_in_spanish_and_in_arabic(participant, participant_factory, kind):
+def test_each_email_kind_in_spanish_and_in_arabic(participant, participant_factory, kind, settings):
+    settings.FEEDBACK_MIN_REPLIES = 1  # the one reply below is enough for the results e-mail to show its figures
     language = participant.language
     replied(participant_factory(workshop=participant.workshop, language="en"))
     email = build_email(Message.objects.create(participant=participant, kind=kind), KINDS[kind])
@@ -177,14 +178,15 @@ def test_each_email_kind_in_spanish_and_in_arabic(participant, participant_facto
         assert participant_for_signature(signed) == participant
 
 
-def test_dates_counts_and_results_in_spanish_and_arabic_emails(participant_factory, workshop_factory):
+def test_dates_counts_and_results_in_spanish_and_arabic_emails(participant_factory, workshop_factory, settings):
+    settings.FEEDBACK_MIN_REPLIES = 1  # the one reply below is enough for the results e-mail to show its figures
     workshop = workshop_factory(title=TITLE["es"])
     spanish = participant_factory(workshop=workshop, name=NAME["es"], language="es")
     arabic = participant_factory(workshop=workshop, name=NAME["ar"], language="ar")
     run_pass(at(INVITATION), in_process=True)
     invitation = {m.to[0]: m for m in mail.outbox}
     replied(spanish)
-    assert "2-5 diciembre 2019" in invitation[spanish.email].body  # the workshop's dates in the reader's language
+    assert "2-5 de diciembre de 2019" in invitation[spanish.email].body  # the dates as Spanish writes them (CLDR)
     assert "ديسمبر" in invitation[arabic.email].body
     mail.outbox.clear()
     run_pass(at(FEEDBACK), in_process=True)
@@ -227,3 +229,96 @@ def test_the_imports_language_column_takes_spanish_and_arabic(settings):
     settings.LANGUAGES = [("en", "English"), ("fr", "Français")]
     with pytest.raises(CellError, match="expected one of en, fr or blank"):
         parse_language("ar")
+
+
+# --- dates as each language writes them (CLDR: rocbap.formats.day_long) ------------------------------------
+
+# The factory's workshop (2-5 December 2019), due 28 April 2020 (once told 30 April): April because Django's Arabic
+# catalogue wrote it "إبريل" where CLDR writes "أبريل"; December because Spanish writes "de diciembre de".
+DATES = {
+    "en": ("2-5 December 2019", "28 April 2020", "30 April 2020"),
+    "fr": ("2-5 décembre 2019", "28 avril 2020", "30 avril 2020"),
+    "es": ("2-5 de diciembre de 2019", "28 de abril de 2020", "30 de abril de 2020"),
+    "ar": ("2-5 ديسمبر 2019", "28 أبريل 2020", "30 أبريل 2020"),
+}
+# Each kind on a day it is sent, with the dates its text names: the workshop's, the due date, the one told before.
+DATED_KINDS = {
+    MessageKind.INVITATION: (dt.date(2020, 4, 6), (0, 1)),
+    MessageKind.REMINDER_1: (dt.date(2020, 4, 21), (0, 1)),
+    MessageKind.LINK: (dt.date(2020, 4, 9), (0, 1)),
+    MessageKind.FEEDBACK: (dt.date(2020, 4, 29), (0,)),
+    MessageKind.CORRECTION: (dt.date(2020, 4, 10), (0, 1, 2)),
+}
+
+
+@pytest.fixture
+def april_workshop(workshop_factory):
+    return workshop_factory(
+        venue="Manila",
+        invitation_date_override=dt.date(2020, 4, 6),
+        due_date_override=dt.date(2020, 4, 28),
+    )
+
+
+@pytest.mark.parametrize("kind", list(DATED_KINDS))
+def test_each_email_kind_writes_dates_as_the_readers_language_does(april_workshop, participant_factory, kind):
+    from surveys.mail.emails import Drafts
+
+    today, named = DATED_KINDS[kind]
+    replied(participant_factory(workshop=april_workshop, language="en"))
+    # Two readers per language in one batch: the second one's texts come from the draft rendered once per
+    # workshop and language, so the dates in the shared context must be the language's too.
+    drafts = Drafts()
+    for language, dates in DATES.items():
+        for _ in range(2):
+            participant = participant_factory(workshop=april_workshop, language=language)
+            message = Message.objects.create(
+                participant=participant,
+                kind=kind,
+                due_was=dt.date(2020, 4, 30) if kind == MessageKind.CORRECTION else None,
+            )
+            email = build_email(message, today, drafts=drafts)
+            html = email.alternatives[0][0]
+            for index in named:
+                assert dates[index] in email.body and dates[index] in visible_text(html), (language, dates[index])
+            if kind in (MessageKind.REMINDER_1, MessageKind.CORRECTION):  # the subjects that name the due date
+                assert dates[1] in email.subject
+            if language == "ar":  # set apart from the Arabic sentence around them
+                assert f"<bdi>{dates[0]}</bdi>" in html and f"<bdi>{dates[named[-1]]}</bdi>" in html
+            else:
+                assert "<bdi>" not in html
+    assert "de diciembre de" in DATES["es"][0]  # what the Spanish checks above look for
+
+
+def test_the_questionnaire_thanks_and_closed_pages_write_dates_as_the_readers_language_does(
+    client, participant_factory, workshop_factory
+):
+    from rocbap.formats import day_long
+    from surveys.questionnaire import rounds
+
+    today = timezone.localdate()
+    due = today + dt.timedelta(days=10)
+    workshop = workshop_factory(venue="Manila", due_date_override=due)
+    expected_due = {language: day_long(due, language) for language in DATES}
+    # The due date's month written as CLDR writes it, Django's "j F Y" having differed in Spanish.
+    assert " de " in expected_due["es"]
+    for language, dates in DATES.items():
+        participant = participant_factory(workshop=workshop, language=language)
+        url = reverse("surveys:questionnaire", args=[participant.token])
+        html = client.get(url).content.decode()
+        text = visible_text(html)
+        assert dates[0] in text and expected_due[language] in text, language
+        if language == "ar":
+            assert f"<bdi>{dates[0]}</bdi>, <bdi>Manila</bdi>" in html and f"<bdi>{expected_due['ar']}</bdi>" in html
+            assert '<bdi><time id="keep-time"></time></bdi>' in html  # the browser writes the last typing's moment
+        else:
+            assert "<bdi>" not in html
+        thanks = visible_text(client.post(url, answers(), follow=True).content.decode())
+        received = day_long(timezone.now(), language)
+        assert received in thanks, language
+        if language == "es":
+            assert re.search(r"\d{1,2} de \w+ de \d{4}", thanks)
+    rounds.close(workshop.fiscal_year)
+    for participant in workshop.participants.all():
+        closed = visible_text(client.get(reverse("surveys:questionnaire", args=[participant.token])).content.decode())
+        assert day_long(timezone.now(), participant.language) in closed, participant.language

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
+from rocbap.formats import day_long
 from surveys.imports.outcome import WorkbookInvalid
 from surveys.imports.workbook import import_workbook
 from surveys.mail import planning
@@ -27,8 +28,8 @@ def plan_line(due: Announced) -> str:
         "message": due.kind_label,
         "count": number_format(due.count, force_grouping=True),
         "workshop": due.workshop.code,
-        "day": date_format(due.day, "j F Y"),
-        "due": date_format(due.due, "j F Y"),
+        "day": day_long(due.day),
+        "due": day_long(due.due),
     }
 
 
