@@ -13,9 +13,8 @@ from xml.parsers import expat
 
 from django.utils.translation import gettext
 
-from surveys.imports import xlsx
+from surveys.imports import extra_sheets, xlsx
 from surveys.imports.cells import CellError, blank
-from surveys.imports import extra_sheets
 from surveys.imports.columns import Column
 from surveys.imports.outcome import WorkbookError, grouped
 

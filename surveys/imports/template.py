@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
-from surveys.imports.cells import parse_count, parse_text, parse_tick, parse_yes_no
 from surveys.imports import extra_sheets
+from surveys.imports.cells import parse_count, parse_text, parse_tick, parse_yes_no
 from surveys.imports.columns import Column
 
 # A sample row per sheet, by column: one workshop, one participant of it, and that participant's reply.
