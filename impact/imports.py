@@ -140,7 +140,7 @@ def write_stories(planned: list[PlannedStory], user) -> Counts:
         ):
             replies[(fold(response.participant.workshop.code), fold(response.participant.email))] = response
     now = timezone.now()
-    new = []
+    new: list[SuccessStory] = []
     for planned_story in planned:
         story = planned_story.stored or SuccessStory(response=replies[planned_story.key], answer=planned_story.answer)
         if story.pk is not None and all(getattr(story, k) == v for k, v in planned_story.values.items()):
