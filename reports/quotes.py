@@ -33,7 +33,7 @@ SECTION_FOR_ANSWER: dict[str, str] = {
 
 
 # The Q2 headings staff choose, as impact.suggestions names its suggestion of one.
-HEADING_OF_SECTION = {Section.OPERATIONAL: "a", Section.STRATEGIC: "b"}
+HEADING_OF_SECTION: dict[str, str] = {Section.OPERATIONAL: "a", Section.STRATEGIC: "b"}
 
 
 def heading_agreement(fiscal_year: int) -> Agreement:
