@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from impact.models import Kind, SuccessStory
@@ -37,11 +37,12 @@ Key = tuple[str, str]  # (workshop code, e-mail), folded
 
 
 def parse_kind(value: Any) -> str:
-    """A kind by its code (law, system, ...) or its English name, any case."""
+    """A kind by its code (law, system, ...) or its English name, any case, whatever the language of the import."""
     text = parse_required_text(value, 60).lower()
-    for kind in Kind:
-        if text in (kind.value, str(kind.label).lower()):
-            return kind.value
+    with translation.override("en"):  # the labels are lazy: read in English, not the importer's language
+        english = {str(kind.label).lower(): kind.value for kind in Kind}
+    if text in Kind.values or text in english:
+        return english.get(text, text)
     raise CellError(
         gettext("expected one of %(kinds)s, got %(value)s") % {"kinds": ", ".join(Kind.values), "value": shown(value)}
     )

@@ -151,6 +151,8 @@ def test_the_command_imports_the_sheet_and_refuses_a_bad_row_with_its_row(tmp_pa
     call_command("import_workbook", str(good))
     assert "Success stories: 2 new, 0 updated, 0 unchanged" in capsys.readouterr().out
     assert SuccessStory.objects.count() == 2 and SuccessStory.objects.get(answer="q3_text").confirmed_by is None
+    call_command("import_workbook", str(good), language="fr")  # again, in French: nothing changes
+    assert "Réussites : 0 nouvelle(s), 0 mise(s) à jour, 2 inchangée(s)" in capsys.readouterr().out
 
 
 def test_the_template_has_the_sheet_with_its_notes_and_its_sample_story_imports(staff_client):
