@@ -14,6 +14,7 @@ the same workbook again changes nothing: a row matches the story already on its 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db.models.functions import Lower
@@ -36,13 +37,21 @@ DESCRIPTION_ORDER = ("q3_text", "q4_text", "q5_text", "q2_utilization", "q1_othe
 Key = tuple[str, str]  # (workshop code, e-mail), folded
 
 
+@cache
+def kinds_by_english_name() -> dict[str, str]:
+    """The kinds by their English name, lower case (read once: the labels are lazy and would otherwise follow the
+    importer's language)."""
+    with translation.override("en"):
+        return {str(kind.label).lower(): kind.value for kind in Kind}
+
+
 def parse_kind(value: Any) -> str:
     """A kind by its code (law, system, ...) or its English name, any case, whatever the language of the import."""
     text = parse_required_text(value, 60).lower()
-    with translation.override("en"):  # the labels are lazy: read in English, not the importer's language
-        english = {str(kind.label).lower(): kind.value for kind in Kind}
-    if text in Kind.values or text in english:
-        return english.get(text, text)
+    if text in Kind.values:
+        return text
+    if text in kinds_by_english_name():
+        return kinds_by_english_name()[text]
     raise CellError(
         gettext("expected one of %(kinds)s, got %(value)s") % {"kinds": ", ".join(Kind.values), "value": shown(value)}
     )
