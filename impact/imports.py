@@ -1,41 +1,57 @@
-"""Past rounds' success stories from a workbook: the optional sheet `success_stories` (docs/import-format.md), with
-the columns `workshop`, `email`, `kind`, `excerpt`, `publish` and, optionally, `description` (which answer the story
-comes from: q1_others_text, q2_utilization, q3_text, q4_text or q5_text; blank: the reply's first description that
-holds no story yet, in Q3, Q4, Q5, Q2, Q1 order).
+"""Past rounds' success stories from a workbook: the optional sheet `success_stories` of the survey import
+(docs/import-format.md), with the columns `workshop`, `email`, `kind`, `excerpt`, `publish` and, optionally,
+`description` (which answer the story comes from: q1_others_text, q2_utilization, q3_text, q4_text or q5_text; blank:
+the reply's story with the same excerpt, else its first description that holds no story yet, in Q3, Q4, Q5, Q2, Q1
+order).
 
-It reads with the survey import's reader (surveys.imports.reading: the same limits, cell parsers and error lines,
-`success_stories!3 email: ...`) and writes all or nothing: a row naming a reply that does not exist is refused with
-its row, and nothing is imported. `import_success_stories` runs on its own; surveys.imports can call it inside its
-own transaction once it knows the sheet (docs/impact.md, "The workbook sheet").
+`ImpactConfig.ready` registers the sheet with the survey import (surveys.imports.extra_sheets), which may not import
+this app: the admin's upload and `manage.py import_workbook` read it with the other sheets (the same limits, cell
+parsers and error lines, `success_stories!3 email: ...`), `check_stories` checks it after them (a story may stand on
+a reply the same workbook brings), and `write_stories` writes it in the same transaction, all or nothing. Importing
+the same workbook again changes nothing: a row matches the story already on its description.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import IO, Any
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
+from django.db.models.functions import Lower
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from impact.models import Kind, SuccessStory
-from surveys.imports.cells import CellError, parse_code, parse_email, parse_required_text, parse_tick, shown
+from surveys.imports.cells import CellError, fold, parse_code, parse_email, parse_required_text, parse_tick, shown
+from surveys.imports.checks import Plan
 from surveys.imports.columns import Column
-from surveys.imports.outcome import WorkbookInvalid
-from surveys.imports.reading import Reader, Row
+from surveys.imports.extra_sheets import ExtraSheet
+from surveys.imports.outcome import Counts
+from surveys.imports.reading import Row
 from surveys.models import FREE_TEXTS, TEXT_MAX_LENGTH, Response
 
 SHEET = "success_stories"
 # The order in which a blank `description` takes a reply's texts: where results are most often written first.
 DESCRIPTION_ORDER = ("q3_text", "q4_text", "q5_text", "q2_utilization", "q1_others_text")
 
+Key = tuple[str, str]  # (workshop code, e-mail), folded
+
+
+@cache
+def kinds_by_english_name() -> dict[str, str]:
+    """The kinds by their English name, lower case (read once: the labels are lazy and would otherwise follow the
+    importer's language)."""
+    with translation.override("en"):
+        return {str(kind.label).lower(): kind.value for kind in Kind}
+
 
 def parse_kind(value: Any) -> str:
-    """A kind by its code (law, system, ...) or its English name, any case."""
+    """A kind by its code (law, system, ...) or its English name, any case, whatever the language of the import."""
     text = parse_required_text(value, 60).lower()
-    for kind in Kind:
-        if text in (kind.value, str(kind.label).lower()):
-            return kind.value
+    if text in Kind.values:
+        return text
+    if text in kinds_by_english_name():
+        return kinds_by_english_name()[text]
     raise CellError(
         gettext("expected one of %(kinds)s, got %(value)s") % {"kinds": ", ".join(Kind.values), "value": shown(value)}
     )
@@ -61,80 +77,132 @@ COLUMNS = (
 )
 
 
-class StoriesReader(Reader):
-    """The survey import's reader, for the one sheet this app reads; the workbook's other sheets are left to the
-    survey import."""
+@dataclass
+class PlannedStory:
+    """A checked row: the story it adds to a reply's description, or the stored story it matches."""
 
-    def columns_of(self, sheet: str) -> tuple[Column, ...]:
-        return COLUMNS
-
-    def _read_sheets(self, book) -> dict[str, list[Row]]:
-        for title, part in book.sheets:
-            if title.strip().lower() == SHEET:
-                return {SHEET: self._read_sheet(SHEET, book.rows(part))}
-        return {}
+    key: Key
+    answer: str
+    values: dict[str, Any]  # excerpt, kind, publishable
+    stored: SuccessStory | None
 
 
-def planned_stories(rows: list[Row], reader: Reader, user=None) -> list[SuccessStory]:
-    """The stories the rows make, each checked against the database; every problem is an error of its row."""
-    keys = {(row.values.get("workshop"), row.values.get("email")) for row in rows}
-    replies: dict[tuple[str, str], Response] = {}
-    for response in (
-        Response.objects.replies()
-        .filter(participant__workshop__code__in={workshop for workshop, _email in keys})
-        .select_related("participant__workshop")
-    ):
-        replies[(response.participant.workshop.code, response.participant.email.lower())] = response
-    taken = {
-        (story.response_id, story.answer)
-        for story in SuccessStory.objects.filter(response__in=list(replies.values())).only("response_id", "answer")
-    }
+def check_stories(rows: list[Row], plan: Plan) -> list[PlannedStory]:
+    """The stories the rows make, each checked against the replies the workbook leaves (those of its `responses`
+    sheet, and the database's): every problem is an error of its row; nothing is written."""
+    error = plan.reader.error
+    complete = [row for row in rows if {"workshop", "email", "kind", "excerpt"} <= set(row.values)]
+    replies = plan.replies_after_import({(row.values["workshop"], row.values["email"]) for row in complete})
+    stored: dict[Key, dict[str, SuccessStory]] = {}
+    keys_of = {reply.stored.pk: key for key, reply in replies.items() if reply.stored is not None}
+    for story in SuccessStory.objects.filter(response_id__in=list(keys_of)):
+        stored.setdefault(keys_of[story.response_id], {})[story.answer] = story
+    claimed: dict[tuple[Key, str], int] = {}  # (reply, description) -> the row that took it
     planned = []
-    now = timezone.now()
-    for row in rows:
-        if not {"workshop", "email", "kind", "excerpt"} <= set(row.values):
-            continue  # a cell of the row was refused already
-        response = replies.get((row.values["workshop"], row.values["email"].lower()))
-        if response is None:
-            reader.error(SHEET, row.number, "email", gettext("no reply of this participant in this workshop"))
+    for row in complete:  # a row with a refused cell was reported already
+        key = (fold(row.values["workshop"]), fold(row.values["email"]))
+        reply = replies.get(key)
+        if reply is None or not reply.is_reply:
+            error(SHEET, row.number, "email", gettext("no reply of this participant in this workshop"))
             continue
+        stories = stored.get(key, {})
+        excerpt = row.values["excerpt"]
         answer = row.values.get("description") or next(
-            (
-                name
-                for name in DESCRIPTION_ORDER
-                if getattr(response, name).strip() and (response.pk, name) not in taken
+            # The same story imported again, else the first description still free.
+            (name for name, story in stories.items() if story.excerpt == excerpt and (key, name) not in claimed),
+            next(
+                (
+                    name
+                    for name in DESCRIPTION_ORDER
+                    if reply.texts[name].strip() and name not in stories and (key, name) not in claimed
+                ),
+                "",
             ),
-            "",
         )
-        if not answer or not getattr(response, answer).strip():
-            reader.error(SHEET, row.number, "description", gettext("The reply has no text for this description."))
+        if not answer or not reply.texts[answer].strip():
+            error(SHEET, row.number, "description", gettext("The reply has no text for this description."))
             continue
-        if (response.pk, answer) in taken:
-            reader.error(SHEET, row.number, "description", gettext("this description holds a success story already"))
+        if (key, answer) in claimed:
+            error(
+                SHEET,
+                row.number,
+                "description",
+                gettext("a second story of this description (also row %(row)s)") % {"row": claimed[(key, answer)]},
+            )
             continue
-        taken.add((response.pk, answer))
-        story = SuccessStory(
-            response=response,
-            answer=answer,
-            excerpt=row.values["excerpt"],
-            kind=row.values["kind"],
-            publishable=row.values.get("publish", False),
-        )
-        story.confirm(user, now)
-        planned.append(story)
+        claimed[(key, answer)] = row.number
+        values = {"excerpt": excerpt, "kind": row.values["kind"], "publishable": row.values.get("publish", False)}
+        planned.append(PlannedStory(key, answer, values, stories.get(answer)))
     return planned
 
 
-def import_success_stories(source: str | Path | IO[bytes], user=None) -> int:
-    """Import the sheet's stories, all or nothing: raises WorkbookInvalid, having written nothing, on any error.
-    Returns how many stories were added (0 for a workbook without the sheet)."""
-    reader = StoriesReader()
-    sheets = reader.read(source)
-    if not sheets and reader.errors:  # not a workbook we can read: nothing to check against the database
-        raise WorkbookInvalid(reader.errors, reader.unlisted)
-    stories = planned_stories(sheets.get(SHEET, []), reader, user)
-    if reader.errors:
-        raise WorkbookInvalid(sorted(reader.errors, key=lambda e: e.row or 0), reader.unlisted)
-    with transaction.atomic():
-        SuccessStory.objects.bulk_create(stories)
-    return len(stories)
+def write_stories(planned: list[PlannedStory], user) -> Counts:
+    """Write the checked stories, inside the survey import's transaction once its replies are written: a new story
+    is added, a stored one changed only where the row differs, confirmed by whoever imports (None: the command)."""
+    counts = Counts()
+    replies: dict[Key, Response] = {}
+    if any(story.stored is None for story in planned):
+        codes = {code for code, _email in (story.key for story in planned)}
+        for response in (
+            Response.objects.annotate(code_key=Lower("participant__workshop__code"))
+            .filter(code_key__in=codes)
+            .select_related("participant__workshop")
+        ):
+            replies[(fold(response.participant.workshop.code), fold(response.participant.email))] = response
+    now = timezone.now()
+    new: list[SuccessStory] = []
+    for planned_story in planned:
+        story = planned_story.stored or SuccessStory(response=replies[planned_story.key], answer=planned_story.answer)
+        if story.pk is not None and all(getattr(story, k) == v for k, v in planned_story.values.items()):
+            counts.unchanged += 1
+            continue
+        for name, value in planned_story.values.items():
+            setattr(story, name, value)
+        story.confirm(user, now)
+        if story.pk is None:
+            new.append(story)
+            counts.created += 1
+        else:
+            story.save()
+            counts.updated += 1
+    SuccessStory.objects.bulk_create(new)
+    return counts
+
+
+def summary(counts: Counts) -> str:
+    return gettext("Success stories: %(created)s new, %(updated)s updated, %(unchanged)s unchanged") % counts.values()
+
+
+def notes() -> dict[str, str]:
+    """The template workbook's note on each column (the survey's own note serves for `workshop`)."""
+    return {
+        "email": gettext(
+            "The participant's address; they must have a reply, in the responses sheet or already in the database."
+        ),
+        "kind": gettext("law, system, procedure, unit, project, outcome or other (or the kind's English name)."),
+        "excerpt": gettext("The result in a few words, up to 5,000 characters; the reply is kept as written."),
+        "publish": gettext("Ticked (x, yes or 1): the report may print it; blank: it may not."),
+        "description": gettext(
+            "The answer the story comes from: q1_others_text, q2_utilization, q3_text, q4_text or q5_text; blank: "
+            "the reply's first answer without a story."
+        ),
+    }
+
+
+SUCCESS_STORIES = ExtraSheet(
+    name=SHEET,
+    columns=COLUMNS,
+    check=check_stories,
+    write=write_stories,
+    summary=summary,
+    notes=notes,
+    # A story of the template's sample reply (surveys.imports.template.SAMPLE), so the template imports as it is.
+    sample={
+        "workshop": "FY24-AEO",
+        "email": "jane.doe@customs.example.org",
+        "kind": "procedure",
+        "excerpt": "AEO self-assessment used in the national programme",
+        "publish": "x",
+        "description": "q2_utilization",
+    },
+)

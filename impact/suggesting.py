@@ -5,6 +5,7 @@ once per process; a model that fails to load leaves everything else working and 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -113,10 +114,16 @@ class Agreement:
         return percent(self.accepted, self.suggested)
 
 
+# How often staff agreed with a suggestion decided in an app to the right of this one, which this app may not
+# import: the (a)/(b) heading is chosen in the report's quotes, so ReportsConfig.ready adds
+# reports.quotes.heading_agreement here. Each takes a fiscal year.
+MEASURED_ELSEWHERE: list[Callable[[int], Agreement]] = []
+
+
 def agreement(fiscal_year: int) -> list[Agreement]:
     """For the FY's descriptions with a suggestion: the hint against whether staff made a story of it, and the kind
-    against the story's kind. The (a)/(b) heading is decided in the report's quotes (the reports app), which this
-    app does not read: its agreement is measured by bench/suggestions.py on the published examples."""
+    against the story's kind; then those measured elsewhere (MEASURED_ELSEWHERE: the (a)/(b) heading against the
+    heading staff chose for the edition's Q2 quotes)."""
     rows = DescriptionSuggestion.objects.filter(
         response__participant__workshop__fiscal_year=fiscal_year, reason=""
     ).values_list("response_id", "answer", "tangible", "kind")
@@ -141,4 +148,5 @@ def agreement(fiscal_year: int) -> list[Agreement]:
             suggestions.cohen_kappa(kinds),
             len(kinds),
         ),
+        *(measure(fiscal_year) for measure in MEASURED_ELSEWHERE),
     ]

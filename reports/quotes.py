@@ -14,6 +14,9 @@ from django.db.models import Max
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from impact.models import DescriptionSuggestion
+from impact.suggesting import Agreement
+from impact.suggestions import cohen_kappa
 from reports.models import EditionStatus, Quote, ReportEdition, Section
 from surveys.models import FREE_TEXTS, Response
 from workshops.models import fiscal_year_label
@@ -27,6 +30,35 @@ SECTION_FOR_ANSWER: dict[str, str] = {
     "q4_text": Section.EFFICIENCY,
     "q5_text": Section.PROJECTS,
 }
+
+
+# The Q2 headings staff choose, as impact.suggestions names its suggestion of one.
+HEADING_OF_SECTION: dict[str, str] = {Section.OPERATIONAL: "a", Section.STRATEGIC: "b"}
+
+
+def heading_agreement(fiscal_year: int) -> Agreement:
+    """How often the (a)/(b) heading staff chose for the edition's Q2 quotes is the one suggested for their
+    description (impact.suggesting): the share equal to the suggestion, Cohen's kappa between suggestion and choice,
+    and n, over the edition's Q2 quotes placed under (a) or (b) whose description had a suggestion. A quote left
+    under (a), where a Q2 text goes by default (SECTION_FOR_ANSWER), counts as staff's choice."""
+    suggested = dict(
+        DescriptionSuggestion.objects.filter(
+            response__participant__workshop__fiscal_year=fiscal_year,
+            answer="q2_utilization",
+            reason="",
+            section__in=HEADING_OF_SECTION.values(),
+        ).values_list("response_id", "section")
+    )
+    chosen = Quote.objects.filter(
+        edition__fiscal_year=fiscal_year, answer="q2_utilization", section__in=HEADING_OF_SECTION
+    ).values_list("response_id", "section")
+    pairs = [
+        (suggested[response_id], HEADING_OF_SECTION[section])
+        for response_id, section in chosen
+        if response_id in suggested
+    ]
+    agreed = sum(1 for said, chose in pairs if said == chose)
+    return Agreement("section", agreed, len(pairs), cohen_kappa(pairs), len(pairs))
 
 
 def edition_for(fiscal_year: int) -> ReportEdition:

@@ -4,14 +4,16 @@ will write."""
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
+from surveys.imports import extra_sheets
 from surveys.imports.cells import fold
 from surveys.imports.reading import Reader, Row
-from surveys.models import Response
+from surveys.models import FREE_TEXTS, Response
 from surveys.questionnaire import rounds
 from surveys.questionnaire.schedule import date_problems
 from workshops.models import (
@@ -23,11 +25,23 @@ from workshops.models import (
 )
 
 
+@dataclass(frozen=True)
+class ReplyAfterImport:
+    """A participant's reply as it will stand once the workbook is written: the stored one (None when the workbook
+    makes it), whether it will be a reply (a workbook's row is always submitted; a stored draft is none), and its
+    free texts (the stored ones, those the workbook's row gives replacing them)."""
+
+    stored: Response | None
+    is_reply: bool
+    texts: dict[str, str]
+
+
 class Plan:
     """What the workbook will write, checked across rows and against the database before anything is written."""
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Reader, user=None) -> None:
         self.reader = reader
+        self.user = user  # who imports it (the admin's upload; None for the command), for the sheets that record it
         self.workshops: dict[str, Row] = {}  # code (lower) -> row
         self.participants: dict[tuple[str, str], Row] = {}  # (code, e-mail), lower
         self.responses: dict[tuple[str, str], Row] = {}
@@ -37,6 +51,7 @@ class Plan:
         self.existing_participants: dict[tuple[str, str], Participant] = {}
         self.touched_fiscal_years: set[int] = set()  # rounds whose replies or participants the import writes
         self.frozen_replies: set[tuple[str, str]] = set()  # unchanged replies of closed rounds: left as they are
+        self.extra: dict[str, Any] = {}  # a registered sheet's name -> what its check planned to write
 
     def check(self, sheets: dict[str, list[Row]]) -> None:
         """Every check across rows and against the database; errors go to the reader, nothing is written."""
@@ -46,6 +61,33 @@ class Plan:
         self._check_participants(sheets.get("participants", []))
         self._check_responses(sheets.get("responses", []))
         self._check_closed_rounds()
+        # Other apps' sheets last: they may rely on what the survey's sheets will write (a story on a new reply).
+        for name, sheet in extra_sheets.REGISTERED.items():
+            if name in sheets:
+                self.extra[name] = sheet.check(sheets[name], self)
+
+    def replies_after_import(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], ReplyAfterImport]:
+        """The replies the participants named by (workshop code, e-mail) will have once the workbook is written,
+        from the workbook's `responses` and the database (one query); a participant with neither is left out.
+        Codes and addresses match without regard to case."""
+        keys = {(fold(code), fold(email)) for code, email in keys}
+        stored = {
+            (fold(response.participant.workshop.code), fold(response.participant.email)): response
+            for response in Response.objects.annotate(code_key=Lower("participant__workshop__code"))
+            .filter(code_key__in={code for code, _email in keys})
+            .select_related("participant__workshop")
+        }
+        replies = {}
+        for key in keys:
+            response, row = stored.get(key), self.responses.get(key)
+            if response is None and row is None:
+                continue
+            texts = {name: getattr(response, name) if response is not None else "" for name in FREE_TEXTS}
+            if row is not None:
+                texts.update({name: row.values[name] for name in FREE_TEXTS if name in row.values})
+            is_reply = row is not None or (response is not None and response.is_reply)
+            replies[key] = ReplyAfterImport(response, is_reply, texts)
+        return replies
 
     def _check_workshops(self, rows: list[Row]) -> None:
         """1. Each code once in the sheet; a workshop ends on or after its start."""

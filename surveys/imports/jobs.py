@@ -462,7 +462,7 @@ def _import(workbook_import: WorkbookImport, path: Path) -> None:
         with transaction.atomic(), path.open("rb") as handle:
 
             def change() -> None:
-                summaries.append(import_workbook(handle, progress=progress))
+                summaries.append(import_workbook(handle, progress=progress, user=workbook_import.started_by))
                 progress(gettext("working out which messages the import makes due"))
 
             kept, lines = planning.change_as_confirmed(

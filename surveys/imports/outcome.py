@@ -3,6 +3,7 @@ language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
@@ -85,6 +86,9 @@ class ImportSummary:
     workshops: Counts = field(default_factory=Counts)
     participants: Counts = field(default_factory=Counts)
     responses: Counts = field(default_factory=Counts)
+    # Registered sheets of other apps (surveys.imports.extra_sheets) in the workbook: how each words its counts,
+    # and its counts.
+    others: list[tuple[Callable[[Counts], str], Counts]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """One line per sheet, in the active language (one sentence each: the words agree with what they count)."""
@@ -94,4 +98,5 @@ class ImportSummary:
             gettext("Participants: %(created)s new, %(updated)s updated, %(unchanged)s unchanged")
             % self.participants.values(),
             gettext("Replies: %(created)s new, %(updated)s updated, %(unchanged)s unchanged") % self.responses.values(),
+            *(words(counts) for words, counts in self.others),
         ]

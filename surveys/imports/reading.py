@@ -13,9 +13,9 @@ from xml.parsers import expat
 
 from django.utils.translation import gettext
 
-from surveys.imports import xlsx
+from surveys.imports import extra_sheets, xlsx
 from surveys.imports.cells import CellError, blank
-from surveys.imports.columns import SHEETS, Column
+from surveys.imports.columns import Column
 from surveys.imports.outcome import WorkbookError, grouped
 
 # The import's cost is bounded before and while it reads (issue 16): what a workbook declares (its dimension, its
@@ -62,8 +62,8 @@ class Reader:
             self.unlisted += 1
 
     def columns_of(self, sheet: str) -> tuple[Column, ...]:
-        """A sheet's columns (a reader of another app's sheet, impact.imports, names its own)."""
-        return SHEETS[sheet]
+        """A sheet's columns: the survey's own, or those of a sheet another app registered (extra_sheets)."""
+        return extra_sheets.columns_of(sheet)
 
     def read(self, source: str | Path | IO[bytes]) -> dict[str, list[Row]]:
         if not self._looks_like_xlsx(source):
@@ -155,11 +155,12 @@ class Reader:
 
     def _read_sheets(self, book: xlsx.Workbook) -> dict[str, list[Row]]:
         found: dict[str, list[Row]] = {}
+        names = extra_sheets.sheet_names()
         for title, part in book.sheets:
             name = title.strip().lower()
-            if name not in SHEETS:
+            if name not in names:
                 self.error(
-                    title, None, None, gettext("unknown sheet; expected %(sheets)s") % {"sheets": ", ".join(SHEETS)}
+                    title, None, None, gettext("unknown sheet; expected %(sheets)s") % {"sheets": ", ".join(names)}
                 )
                 continue
             if name in found:
@@ -168,7 +169,7 @@ class Reader:
             found[name] = self._read_sheet(name, book.rows(part))
         if not found and not self.errors:
             self.error(
-                "workbook", None, None, gettext("has none of the sheets %(sheets)s") % {"sheets": ", ".join(SHEETS)}
+                "workbook", None, None, gettext("has none of the sheets %(sheets)s") % {"sheets": ", ".join(names)}
             )
         return found
 

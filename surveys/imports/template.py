@@ -1,6 +1,7 @@
 """The template workbook staff download from the import page: made from the column definitions the reader checks
-(surveys.imports.columns.SHEETS), so it cannot drift from them: each sheet, its headers in their order, a sample
-row that imports as it is, and a note on each header (in the staff user's language) saying what the column takes.
+(surveys.imports.columns.SHEETS, and the sheets other apps registered: surveys.imports.extra_sheets), so it cannot
+drift from them: each sheet, its headers in their order, a sample row that imports as it is, and a note on each
+header (in the staff user's language) saying what the column takes.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
+from surveys.imports import extra_sheets
 from surveys.imports.cells import parse_count, parse_text, parse_tick, parse_yes_no
-from surveys.imports.columns import SHEETS, Column
+from surveys.imports.columns import Column
 
 # A sample row per sheet, by column: one workshop, one participant of it, and that participant's reply.
 SAMPLE: dict[str, dict[str, Any]] = {
@@ -76,7 +78,9 @@ def _notes() -> dict[str, str]:
 
 def note_for(sheet: str, column: Column) -> str:
     """The header's note: what the column takes, and whether it must be filled."""
-    named = _notes().get(column.name)
+    registered = extra_sheets.REGISTERED.get(sheet)
+    # A registered sheet's own notes first; a column it does not describe (workshop) reads as in the survey's sheets.
+    named = (registered.notes() if registered is not None else {}).get(column.name) or _notes().get(column.name)
     if named is None and column.name.startswith("title_"):
         named = gettext("The title in this language (%(code)s), up to 300 characters; blank: the title as given.") % {
             "code": column.name.removeprefix("title_")
@@ -96,13 +100,15 @@ def note_for(sheet: str, column: Column) -> str:
 def template_workbook() -> bytes:
     book = Workbook()
     book.remove(book.active)
-    for sheet_name, columns in SHEETS.items():
+    for sheet_name in extra_sheets.sheet_names():
         sheet = book.create_sheet(sheet_name)
-        for index, column in enumerate(columns, start=1):
+        registered = extra_sheets.REGISTERED.get(sheet_name)
+        sample = registered.sample if registered is not None else SAMPLE[sheet_name]
+        for index, column in enumerate(extra_sheets.columns_of(sheet_name), start=1):
             header = sheet.cell(row=1, column=index, value=column.name)
             header.font = Font(bold=column.required)
             header.comment = Comment(note_for(sheet_name, column), "rocbap", width=300, height=80)
-            value = SAMPLE[sheet_name].get(column.name)
+            value = sample.get(column.name)
             cell = sheet.cell(row=2, column=index, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"

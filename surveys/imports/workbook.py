@@ -19,26 +19,27 @@ from typing import IO
 
 from django.utils.translation import gettext
 
+from surveys.imports import extra_sheets
 from surveys.imports.checks import Plan
-from surveys.imports.columns import SHEETS
 from surveys.imports.outcome import ImportSummary, WorkbookInvalid
 from surveys.imports.reading import Progress, Reader
 from surveys.imports.writing import write
 
 
-def import_workbook(source: str | Path | IO[bytes], progress: Progress | None = None) -> ImportSummary:
+def import_workbook(source: str | Path | IO[bytes], progress: Progress | None = None, user=None) -> ImportSummary:
     """Import a workbook in the import format. Raises WorkbookInvalid, having written nothing, on any error.
 
-    `progress`, if given, is called with a short sentence now and then (what is being read, checked, written)."""
+    `progress`, if given, is called with a short sentence now and then (what is being read, checked, written).
+    `user` is the staff user who imports it, for the sheets that record who did (success stories' confirmation)."""
     reader = Reader(progress)
     sheets = reader.read(source)
     if not sheets:  # not a workbook at all: nothing to check against the database
         raise WorkbookInvalid(reader.errors, reader.unlisted)
     reader.progress(gettext("checking the rows against each other and the database"))
-    plan = Plan(reader)
+    plan = Plan(reader, user)
     plan.check(sheets)
     if reader.errors:
-        order = {name: index for index, name in enumerate(SHEETS)}
+        order = {name: index for index, name in enumerate(extra_sheets.sheet_names())}
         errors = sorted(reader.errors, key=lambda e: (order.get(e.sheet, -1), e.row or 0))
         raise WorkbookInvalid(errors, reader.unlisted)
     reader.progress(gettext("writing, all in one transaction"))

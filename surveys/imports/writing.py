@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from surveys.imports import extra_sheets
 from surveys.imports.cells import fold
 from surveys.imports.checks import Plan
 from surveys.imports.outcome import Counts, ImportSummary, WorkbookError, WorkbookInvalid
@@ -65,6 +66,11 @@ def write(plan: Plan) -> ImportSummary:
         values["status"] = Status.SUBMITTED
         values["late"] = schedule_for(participant.workshop).is_late(values["submitted_at"])
         _apply(response, values, summary.responses)
+
+    # Other apps' sheets, in the same transaction, once the replies they may name are written.
+    for name, planned in plan.extra.items():
+        sheet = extra_sheets.REGISTERED[name]
+        summary.others.append((sheet.summary, sheet.write(planned, plan.user)))
     return summary
 
 

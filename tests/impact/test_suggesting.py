@@ -96,9 +96,10 @@ def test_the_staff_page_shows_suggestions_and_how_often_staff_agreed(manager, re
     reply_factory(q3_text=KNOWLEDGE)
     suggesting.refresh(2019)
     SuccessStory.objects.create(response=marked, answer="q3_text", excerpt="Unit", kind=Kind.UNIT)
-    hint, kind = suggesting.agreement(2019)
+    hint, kind, heading = suggesting.agreement(2019)  # the (a)/(b) heading: reports' (tests/reports/test_quotes.py)
     assert (hint.accepted, hint.suggested, hint.n, hint.kappa) == (1, 1, 2, 1.0)
     assert (kind.accepted, kind.suggested, kind.n) == (1, 1, 1)
+    assert (heading.name, heading.n) == ("section", 0)  # no quote in the edition yet
     page = manager.get(reverse("reports:descriptions", args=[2019]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Possible tangible result" in page and "suggested kind: Unit or team" in page
     assert "1 / 1 (100%)" in page and "1.00" in page

@@ -649,11 +649,11 @@ def test_a_running_import_beats_during_a_long_step(monkeypatch):
     monkeypatch.setattr(imports, "HEARTBEAT_EVERY_SECONDS", 0.05)
     real_import, beats = imports.import_workbook, []
 
-    def slow(handle, progress):
+    def slow(handle, progress, **kwargs):
         beats.append(cache.get(imports._heartbeat_key(job.pk)))
         time.sleep(0.5)  # one long step that reports no progress
         beats.append(cache.get(imports._heartbeat_key(job.pk)))
-        return real_import(handle, progress=progress)
+        return real_import(handle, progress=progress, **kwargs)
 
     monkeypatch.setattr(imports, "import_workbook", slow)
     imports.run(job.pk)
@@ -670,8 +670,8 @@ def test_an_import_declared_stopped_keeps_nothing_when_it_ends_after_all(monkeyp
     imports.upload_path(job).write_bytes(_upload().read())
     real_import = imports.import_workbook
 
-    def slow(handle, progress):
-        summary = real_import(handle, progress=progress)
+    def slow(handle, progress, **kwargs):
+        summary = real_import(handle, progress=progress, **kwargs)
         # Meanwhile the periodic pass gave up on it (here in the same transaction; in production another one).
         WorkbookImport.objects.filter(pk=job.pk).update(state=ImportState.FAILED, failure="stopped")
         return summary
@@ -714,8 +714,8 @@ def test_the_page_shows_where_a_running_import_stands_before_it_commits(staff_cl
     monkeypatch.setattr(imports, "PROGRESS_EVERY_SECONDS", 0)
     real_import, pages = imports.import_workbook, []
 
-    def look(handle, progress):
-        summary = real_import(handle, progress=progress)  # its last line: "writing, all in one transaction"
+    def look(handle, progress, **kwargs):
+        summary = real_import(handle, progress=progress, **kwargs)  # its last line: "writing, all in one transaction"
 
         def page_now() -> None:
             try:
@@ -747,9 +747,9 @@ def test_a_finished_import_shows_no_progress_line(staff_client, monkeypatch):
     imports.upload_path(job).write_bytes(_upload().read())
     real_import, shown = imports.import_workbook, []
 
-    def record(handle, progress):
+    def record(handle, progress, **kwargs):
         shown.append(imports.as_shown(WorkbookImport.objects.get(pk=job.pk), timezone.now()).progress)
-        return real_import(handle, progress=progress)
+        return real_import(handle, progress=progress, **kwargs)
 
     monkeypatch.setattr(imports, "import_workbook", record)
     imports.run(job.pk)
@@ -786,9 +786,9 @@ def test_without_a_broker_the_upload_returns_at_once_and_a_thread_imports_it_onc
         assert go.wait(30)  # the thread waits while the request has answered and the page is reloaded
         real_run(pk)
 
-    def counted(handle, progress):
+    def counted(handle, progress, **kwargs):
         imported.append(1)
-        return real_import(handle, progress=progress)
+        return real_import(handle, progress=progress, **kwargs)
 
     monkeypatch.setattr(imports, "run", held_run)
     monkeypatch.setattr(imports, "import_workbook", counted)

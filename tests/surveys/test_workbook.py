@@ -230,7 +230,7 @@ def test_late_replies_are_marked():
         ({"workshops": [WORKSHOP_HEADER[1:], WORKSHOP[1:]]}, "workshops!1 code: required column is missing"),
         (
             {"workshop": [WORKSHOP_HEADER, WORKSHOP]},
-            "workshop: unknown sheet; expected workshops, participants, responses",
+            "workshop: unknown sheet; expected workshops, participants, responses, success_stories",
         ),
         (
             {"workshops": [WORKSHOP_HEADER, ["T-1", "", "regional", "2019-12-09", "2019-12-12"]]},
