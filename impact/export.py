@@ -5,9 +5,6 @@ active language. Every text is written as a string cell: a reply beginning with 
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from impact.ledger import ledger
 from impact.models import SuccessStory
+from rocbap.spreadsheets import save, set_cell
 from workshops.models import fiscal_year_label
 
 STORIES_SHEET = "Success stories"
@@ -110,42 +108,18 @@ def workbook(first_year: int, last_year: int) -> Workbook:
 def export(first_year: int, last_year: int, target: str | Path | IO[bytes]) -> None:
     """Write the workbook to a path (atomically: a reader never sees half a file) or a stream."""
     book = workbook(first_year, last_year)
-    if not isinstance(target, str | Path):
-        book.save(target)
-        return
-    target = Path(target)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".xlsx")
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    save(book, target)
 
 
 def _header(sheet: Worksheet, columns: list[str]) -> None:
     for index, name in enumerate(columns, start=1):
-        cell = _set(sheet, 1, index, name)
+        cell = set_cell(sheet, 1, index, name)
         cell.font = HEADER_FONT
     sheet.freeze_panes = "A2"
 
 
 def _row(sheet: Worksheet, number: int, values: list[Any]) -> None:
     for index, value in enumerate(values, start=1):
-        cell = _set(sheet, number, index, value)
+        cell = set_cell(sheet, number, index, value)
         if isinstance(value, str) and len(value) > 40:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _set(sheet: Worksheet, row: int, column: int, value: Any):
-    """One cell; text is always a string cell, never a formula."""
-    cell = sheet.cell(row=row, column=column)
-    if value is None:
-        return cell
-    if isinstance(value, bool | int | float | dt.datetime | dt.date):
-        cell.value = value
-    else:
-        cell.value = str(value)
-        cell.data_type = "s"  # openpyxl would store "=..." as a formula
-    return cell

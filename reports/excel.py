@@ -8,8 +8,6 @@ that a reply beginning with =, +, - or @ is never taken for a formula by a sprea
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import IO, Any
@@ -28,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports import frames, tables
 from reports.display import CODES_NOTE, TABLE_NOTES, Note
 from reports.tables import CodeCell, Table
+from rocbap.spreadsheets import save, set_cell
 from surveys.imports.columns import SHEETS
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
 from workshops.models import administration_name
@@ -84,18 +83,7 @@ def export(fiscal_year: int, target: str | Path | IO[bytes], *, include_personal
     Without personal data, the Replies sheet has no e-mail column (the tables never name anybody)."""
     frame = frames.replies_frame(fiscal_year)
     book = workbook(tables.build_tables(frame), frame, include_personal_data=include_personal_data)
-    if not isinstance(target, str | Path):
-        book.save(target)
-        return
-    target = Path(target)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".xlsx")
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    save(book, target)
 
 
 def workbook(built: dict[str, Table], frame: pd.DataFrame, *, include_personal_data: bool = True) -> Workbook:
@@ -110,22 +98,9 @@ def workbook(built: dict[str, Table], frame: pd.DataFrame, *, include_personal_d
     return book
 
 
-def _set(sheet: Worksheet, row: int, column: int, value: Any):
-    """One cell; text is always a string cell, never a formula."""
-    cell = sheet.cell(row=row, column=column)
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return cell
-    if isinstance(value, bool | int | float | dt.datetime | dt.date):
-        cell.value = value
-    else:
-        cell.value = str(value)
-        cell.data_type = "s"  # openpyxl would store "=..." as a formula
-    return cell
-
-
 def _header(sheet: Worksheet, columns: list[str], frozen: str) -> None:
     for index, name in enumerate(columns, start=1):
-        cell = _set(sheet, 1, index, name)
+        cell = set_cell(sheet, 1, index, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = frozen
@@ -232,7 +207,7 @@ def write_table(sheet: Worksheet, table: Table) -> None:
                 cell.font = BODY_FONT
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 continue
-            cell = _set(sheet, number, index + 1, value / 100 if as_percent else value)
+            cell = set_cell(sheet, number, index + 1, value / 100 if as_percent else value)
             number_format = _number_format(table.columns[index], value, as_percent)
             if number_format and value is not None:
                 cell.number_format = number_format
@@ -312,7 +287,7 @@ def write_replies(sheet: Worksheet, frame: pd.DataFrame, *, include_personal_dat
     top = Alignment(vertical="top")
     for number, row in enumerate(rows, start=2):
         for index, value in enumerate(row, start=1):
-            cell = _set(sheet, number, index, value)
+            cell = set_cell(sheet, number, index, value)
             cell.font = BODY_FONT
             # A long answer wraps within its column, so that the printed page shows all of it.
             cell.alignment = wrapped if columns[index - 1] in FREE_TEXTS else top

@@ -5,25 +5,16 @@ taken for a formula."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from rocbap.spreadsheets import write_only_cell
 from surveys import status
 from workshops.models import Participant
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl would store "=..." as a formula
-    return cell
 
 
 def status_workbook(participants: QuerySet[Participant]) -> bytes:
@@ -41,7 +32,7 @@ def status_workbook(participants: QuerySet[Participant]) -> bytes:
         gettext("Reply"),
         gettext("Mail"),
     ]
-    sheet.append([_cell(sheet, header) for header in headers])
+    sheet.append([write_only_cell(sheet, header) for header in headers])
     rows = status.annotated(participants.select_related("workshop", "administration")).order_by(
         "workshop__start_date", "workshop__code", "name", "pk"
     )
@@ -57,7 +48,7 @@ def status_workbook(participants: QuerySet[Participant]) -> bytes:
             status.label(status.ReplyState.choices, status.reply_state_of(participant)),
             status.label(status.MailState.choices, status.mail_state_of(participant)),
         ]
-        sheet.append([_cell(sheet, value) for value in values])
+        sheet.append([write_only_cell(sheet, value) for value in values])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
