@@ -90,6 +90,7 @@ def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
             **modeladmin.admin_site.each_context(request),
             "title": gettext("Erase personal data?"),
             "participants": queryset.select_related("workshop", "administration"),
+            "selected": [participant.pk for participant in queryset],
             "opts": modeladmin.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
