@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from reports import wording
-from reports.tables import MEASURE_COLUMNS, CodeCell, CountShare, Table
+from reports.tables import MEASURE_COLUMNS, CodeCell, CodeEntry, CountShare, Table
 from rocbap.percentages import percent_sign
 
 
@@ -21,6 +21,7 @@ class Cell:
     html: SafeString
     numeric: bool
     code: bool = False  # a cell of administration codes with at least one code
+    partly_marked: bool = False  # ... one of which has some of its replies marked, not all (`FJ×3 (1)`)
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,18 @@ CODES_NOTE = Note(
 )
 # The same note where no administration sent two replies: no "×2" to explain, so none is explained.
 CODES_ONLY_NOTE = Note(_("Administrations are written by their codes (Appendix 2)."))
+# Where some of an administration's replies carry the mark and others not (CodeEntry).
+PARTLY_MARKED_NOTE = Note(
+    _(
+        "“×3 (1)” stands for three replies from the same administration, the figure in brackets for how many of "
+        "them carry the mark explained below."
+    )
+)
 # The notes of Tables 4 and 7, for the PDF and the Excel workbook alike: the marks mean nothing without them.
 TABLE_NOTES: dict[str, tuple[Note, ...]] = {
     "table4": (
         CODES_NOTE,
+        PARTLY_MARKED_NOTE,
         Note(
             _("(NB1) Administrations that realized direct effects are "),
             _("underlined"),
@@ -70,6 +79,7 @@ TABLE_NOTES: dict[str, tuple[Note, ...]] = {
     ),
     "table7": (
         CODES_NOTE,
+        PARTLY_MARKED_NOTE,
         Note(
             _("(NB1) Administrations that initiated new projects are "),
             _("underlined"),
@@ -118,6 +128,9 @@ class DisplayTable:
                 if not any(cell.code for row in self.rows for cell in row):
                     continue
                 note = note if any("×" in html for html in cells) else CODES_ONLY_NOTE
+            elif note is PARTLY_MARKED_NOTE:
+                if not any(cell.partly_marked for row in self.rows for cell in row):
+                    continue
             elif note.tag and not any(f"<{note.tag}>" in html for html in cells):
                 continue
             shown.append(note)
@@ -143,15 +156,19 @@ class DisplayTable:
 
 
 def _code_cell(cell: CodeCell, tag: str) -> SafeString:
-    def entry(item) -> SafeString:
-        return format_html("<{}>{}</{}>", tag, str(item), tag) if item.marked else format_html("{}", str(item))
+    def entry(item: CodeEntry) -> SafeString:
+        before, marked, after = item.parts()
+        if not marked:
+            return format_html("{}", before)
+        return format_html("{}<{}>{}</{}>{}", before, tag, marked, tag, after)
 
     return format_html_join(", ", "{}", ((entry(item),) for item in cell.entries))
 
 
 def _cell(value, tag: str, decimals: int) -> Cell:
     if isinstance(value, CodeCell):
-        return Cell(_code_cell(value, tag), False, bool(value.entries))
+        partly = any(entry.partly_marked for entry in value.entries)
+        return Cell(_code_cell(value, tag), False, bool(value.entries), partly)
     if isinstance(value, CountShare):
         # `8 (35%)`, the per cent sign as the active language writes it
         shown = f"{value.count}" if value.percent is None else f"{value.count} ({percent_sign(value.percent)})"

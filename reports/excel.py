@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import frames, tables
-from reports.display import CODES_NOTE, TABLE_NOTES, Note
+from reports.display import CODES_NOTE, PARTLY_MARKED_NOTE, TABLE_NOTES, Note
 from reports.tables import CodeCell, Table
 from rocbap.spreadsheets import save, set_cell
 from surveys.imports.columns import SHEETS
@@ -137,15 +137,17 @@ def _print_setup(sheet: Worksheet, title: str) -> None:
 
 
 def code_text(value: CodeCell, tag: str) -> CellRichText | str:
-    """A cell of Tables 4 or 7 as rich text, marked entries underlined (tag "u") or bold ("b")."""
+    """A cell of Tables 4 or 7 as rich text, the marked part of each entry underlined (tag "u") or bold ("b")."""
     if not any(entry.marked for entry in value.entries):
         return str(value)
     parts: list[str | TextBlock] = []
     for number, entry in enumerate(value.entries):
-        if number:
-            parts.append(", ")
-        parts.append(TextBlock(MARKS[tag], str(entry)) if entry.marked else str(entry))
-    return CellRichText(parts)
+        before, marked, after = entry.parts()
+        parts.append(", " + before if number else before)
+        if marked:
+            parts.append(TextBlock(MARKS[tag], marked))
+        parts.append(after)
+    return CellRichText([part for part in parts if part])
 
 
 def note_text(note: Note) -> CellRichText | str:
@@ -226,17 +228,15 @@ def write_table(sheet: Worksheet, table: Table) -> None:
 
 def workbook_notes(table: Table) -> list[Note]:
     """The notes of a table as the workbook words them: about what the workbook holds. The PDF's note on the codes
-    points to its appendix of administrations, which the workbook has not; the "×2" is explained where one appears."""
+    points to its appendix of administrations, which the workbook has not; the "×2" and the "×3 (1)" are explained
+    where one appears."""
     notes = list(TABLE_NOTES.get(table.key, ()))
+    entries = [entry for row in table.rows for value in row if isinstance(value, CodeCell) for entry in value.entries]
     if CODES_NOTE in notes:
-        repeated = any(
-            entry.count > 1
-            for row in table.rows
-            for value in row
-            if isinstance(value, CodeCell)
-            for entry in value.entries
-        )
+        repeated = any(entry.count > 1 for entry in entries)
         notes[notes.index(CODES_NOTE)] = CODES_AND_REPEATS_NOTE if repeated else CODES_ONLY_NOTE
+    if PARTLY_MARKED_NOTE in notes and not any(entry.partly_marked for entry in entries):
+        notes.remove(PARTLY_MARKED_NOTE)
     return notes
 
 

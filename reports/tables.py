@@ -63,14 +63,35 @@ class CountShare:
 
 @dataclass(frozen=True, slots=True)  # frozen: the cells of a table share equal entries (_code_cells)
 class CodeEntry:
+    """One administration in a cell of Tables 4 and 7: its code, how many of the cell's replies are its, and how
+    many of those carry the mark, underlined in an action column (the reply also realized the outcome) and bold in
+    the outcome column (the reply also took one of the actions), the published convention.
+
+    The convention marks replies, but a cell names each administration once. So an administration whose replies
+    are all marked, or none, is written as the convention shows (`FJ×2`, marked or not), and one whose replies
+    are partly marked carries the number of marked replies in brackets, which alone gets the mark: `FJ×3 (1)`
+    rather than `FJ, FJ×2`, which names FJ twice (docs/report.md)."""
+
     code: str
     count: int
-    # Underlined in an action column (the reply also realized the outcome), bold in the outcome column
-    # (the reply also took one of the actions): the published convention.
-    marked: bool
+    marked: int
+
+    @property
+    def partly_marked(self) -> bool:
+        return 0 < self.marked < self.count
+
+    def parts(self) -> tuple[str, str, str]:
+        """The entry as (before, marked, after): the text that carries the mark is the middle one, empty when
+        none of the replies is marked. Every renderer (PDF, workbook) places the mark from here."""
+        written = self.code if self.count == 1 else f"{self.code}×{self.count}"
+        if not self.marked:
+            return written, "", ""
+        if self.partly_marked:
+            return f"{written} (", str(self.marked), ")"
+        return "", written, ""
 
     def __str__(self) -> str:
-        return self.code if self.count == 1 else f"{self.code}×{self.count}"
+        return "".join(self.parts())
 
 
 @dataclass(frozen=True)
@@ -132,7 +153,9 @@ class Table1Summary:
     total: ReplyCounts
 
     def rows(self) -> list[list[Any]]:
-        subtotals = [counts.row(SUBTOTAL_NAMES[scope]) for scope, counts in self.by_scope.items()]
+        # A round of one scope has one sub-total, equal to the total line under it: printed once, as the total.
+        shown = self.by_scope if len(self.by_scope) > 1 else {}
+        subtotals = [counts.row(SUBTOTAL_NAMES[scope]) for scope, counts in shown.items()]
         return [*subtotals, self.total.row(N_("Total"))]
 
 
@@ -443,25 +466,24 @@ TABLE7 = CrossShape(
 
 
 def _code_cells(codes: _Codes, chosen: np.ndarray, marked: np.ndarray) -> dict[Any, CodeCell]:
-    """Per workshop: the codes of the chosen replies in alphabetical order; replies of one administration with the
-    same marking are counted together (`FJ×2`)."""
+    """Per workshop: one entry per administration of the chosen replies, in alphabetical order, with how many of
+    them there are (`FJ×2`) and how many of them are marked."""
     if not chosen.any():
         return {}
-    per_workshop = len(codes.codes) * 2
-    keys = codes.workshop_index[chosen] * per_workshop + codes.code_index[chosen] * 2 + marked[chosen].astype(int)
+    per_workshop = len(codes.codes)
+    keys = codes.workshop_index[chosen] * per_workshop + codes.code_index[chosen]
     counts = np.bincount(keys)
-    present = np.flatnonzero(counts)  # in order: by workshop, then code, then unmarked before marked
-    workshops, cells = np.divmod(present, per_workshop)
-    # A large round has thousands of entries per column but few distinct ones (code, count, marking): each distinct
+    marked_counts = np.bincount(keys, weights=marked[chosen]).astype(int)
+    present = np.flatnonzero(counts)  # in order: by workshop, then code
+    workshops, code_indexes = np.divmod(present, per_workshop)
+    # A large round has thousands of entries per column but few distinct ones (code, count, marked): each distinct
     # entry is made once and shared, then the entries are cut into one run per workshop.
-    distinct, which = np.unique(counts[present] * per_workshop + cells, return_inverse=True)
-    distinct_counts, distinct_cells = np.divmod(distinct, per_workshop)
+    distinct, which = np.unique(
+        np.stack([counts[present], marked_counts[present], code_indexes], axis=1), axis=0, return_inverse=True
+    )
     made = np.empty(len(distinct), dtype=object)
-    made[:] = [
-        CodeEntry(codes.codes[cell // 2], count, cell % 2 == 1)
-        for count, cell in zip(distinct_counts.tolist(), distinct_cells.tolist(), strict=True)
-    ]
-    entries = made[which].tolist()
+    made[:] = [CodeEntry(codes.codes[code], count, marked_count) for count, marked_count, code in distinct.tolist()]
+    entries = made[which.reshape(-1)].tolist()
     starts = np.flatnonzero(np.diff(workshops, prepend=-1))
     ends = [*starts[1:].tolist(), len(entries)]
     return {

@@ -271,3 +271,21 @@ def test_the_codes_note_explains_x2_only_where_one_appears():
     assert once == "Administrations are written by their codes."
     assert twice.startswith("Administrations are written by their codes;") and "×2" in twice
     assert "Appendix" not in once + twice  # the PDF's appendix is not in the workbook
+
+
+def test_a_partly_marked_administration_is_rich_text_with_only_its_bracket_marked():
+    from openpyxl.cell.rich_text import TextBlock
+
+    from reports.display import PARTLY_MARKED_NOTE
+    from reports.tables import CodeCell, CodeEntry, Table
+
+    cell = CodeCell([CodeEntry("AU", 1, 1), CodeEntry("FJ", 3, 1), CodeEntry("WS", 1, 0)])
+    text = excel.code_text(cell, "u")
+    assert str(text) == "AU, FJ×3 (1), WS"
+    marked = [(part.text, part.font.u) for part in text if isinstance(part, TextBlock)]
+    assert marked == [("AU", "single"), ("1", "single")]
+    partly = Table("table4", "Table 4", ["No.", "Workshop", "A", "B", "C"], [[1, "W", cell, cell, cell]], totals=None)
+    plain = CodeCell([CodeEntry("FJ", 3, 3)])
+    whole = Table("table4", "Table 4", ["No.", "Workshop", "A", "B", "C"], [[1, "W", plain, plain, plain]], totals=None)
+    assert PARTLY_MARKED_NOTE in excel.workbook_notes(partly)
+    assert PARTLY_MARKED_NOTE not in excel.workbook_notes(whole)

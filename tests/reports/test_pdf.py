@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -114,7 +115,7 @@ def test_a_final_report_has_no_draft_mark_no_placeholder_and_no_empty_announceme
 
 
 def test_code_cells_underline_actions_and_bold_effects():
-    entries = [CodeEntry("AU", 1, False), CodeEntry("FJ", 2, True)]
+    entries = [CodeEntry("AU", 1, False), CodeEntry("FJ", 2, 2)]
     table = Table(
         "table4",
         "Table 4",
@@ -245,3 +246,42 @@ def test_appendix_2_lists_exactly_the_administrations_that_appear(demo_data):
     assert listed == in_tables | quoted
     # An administration registered (even with a participant who never replied) but named nowhere is left out.
     assert MemberAdministration.objects.exclude(code__in=listed).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("en", "“×3 (1)” stands for three replies from the same administration"),
+        ("fr", "« ×3 (1) » indique trois réponses de la même administration"),
+    ],
+)
+def test_an_administration_with_some_replies_marked_is_printed_once(
+    language, note, workshop_factory, participant_factory, tmp_path
+):
+    """Three replies from FJ shared materials and one of them realized direct effects: the PDF names FJ once,
+    `FJ×3 (1)`, with the note that explains the bracket, never `FJ, FJ×2`."""
+    from django.utils import timezone
+
+    from surveys.models import Response, Status
+
+    workshop = workshop_factory(
+        title="WCO Regional Workshop on Customs Valuation",
+        start_date=dt.date(2025, 1, 13),
+        end_date=dt.date(2025, 1, 16),
+    )
+    for effects in (True, False, False):
+        Response.objects.create(
+            participant=participant_factory(workshop=workshop, administration="FJ"),
+            status=Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            q1_shared_materials=True,
+            q3_direct_effects=effects,
+            q4_contributed=False,
+            q5_new_project=False,
+        )
+    path = tmp_path / f"report-{language}.pdf"
+    path.write_bytes(pdf.render_pdf(2024, language=language))
+    text = flat(pdf_text(path))
+    assert "FJ×3 (1)" in text
+    assert "FJ, FJ×2" not in text and "FJ×2" not in text
+    assert note in text

@@ -142,3 +142,6 @@ def test_no_reply_says_so_once(no_reply, tmp_path):
     assert "the sections that analyse the replies are left out" in english
     assert english.count("the sections that analyse the replies are left out") == 1
     assert "Sub-total of Regional Workshops" not in english  # only the scope the round has
+    # ... and its one sub-total would repeat the total: the total stands alone.
+    assert "Sub-total" not in english
+    assert "Sous-total" not in rendered(no_reply, "fr", tmp_path)

@@ -143,16 +143,36 @@ def test_two_replies_from_one_administration_are_written_twice():
     table = tables.table4(data)
     shared, inhouse, effects = table.rows[0][2:]
     assert str(shared) == "AU, FJ×2"
-    assert shared == CodeCell([CodeEntry("AU", 1, False), CodeEntry("FJ", 2, True)])
+    assert shared == CodeCell([CodeEntry("AU", 1, False), CodeEntry("FJ", 2, 2)])
     assert inhouse == CodeCell([CodeEntry("MY", 1, False)])
     # Bold in the effects column: the reply also shared or held an in-house workshop.
-    assert effects == CodeCell([CodeEntry("FJ", 2, True), CodeEntry("WS", 1, False)])
+    assert effects == CodeCell([CodeEntry("FJ", 2, 2), CodeEntry("WS", 1, False)])
     assert table.summary == [
         ["", "Total", 3, 1, 3],
         ["", "Led to direct effects", CountShare(2, 67), CountShare(0, 0), ""],
         ["", "Effects attributed to sharing and/or in-house workshop", "", "", CountShare(2, 67)],
     ]
     assert tables.table1(data).rows[0][3:5] == [4, 5]  # four administrations, five participants
+
+
+def test_an_administration_partly_marked_is_named_once_with_its_marked_replies_in_brackets():
+    # Three replies from FJ shared materials, one of them realized effects: one entry, not "FJ, FJ×2".
+    data = frame(
+        participant(1, "FJ", q1_shared_materials=True, q3_direct_effects=True),
+        participant(1, "FJ", q1_shared_materials=True, q3_direct_effects=False),
+        participant(1, "FJ", q1_shared_materials=True, q3_direct_effects=False),
+        participant(1, "FJ", q3_direct_effects=True),
+        participant(1, "AU", q1_shared_materials=True, q3_direct_effects=True),
+    )
+    shared, _inhouse, effects = tables.table4(data).rows[0][2:]
+    assert shared == CodeCell([CodeEntry("AU", 1, 1), CodeEntry("FJ", 3, 1)])
+    assert str(shared) == "AU, FJ×3 (1)"
+    assert shared.entries[1].parts() == ("FJ×3 (", "1", ")")
+    # In the effects column, one of FJ's two replies also shared materials: bold for that one.
+    assert effects == CodeCell([CodeEntry("AU", 1, 1), CodeEntry("FJ", 2, 1)])
+    assert str(effects) == "AU, FJ×2 (1)"
+    assert CodeEntry("FJ", 2, 2).parts() == ("", "FJ×2", "")
+    assert CodeEntry("FJ", 2, 0).parts() == ("FJ×2", "", "")
 
 
 def test_table7_worked_example_shape():
@@ -290,7 +310,7 @@ def test_utilization_described_counts_replies_that_answered_q2():
 
 
 def test_a_tables_notes_explain_only_what_it_shows():
-    from reports.display import CODES_NOTE, CODES_ONLY_NOTE, display_table
+    from reports.display import CODES_NOTE, CODES_ONLY_NOTE, PARTLY_MARKED_NOTE, display_table
     from reports.tables import CodeCell, CodeEntry, Table
 
     def table4(*cells):
@@ -305,3 +325,18 @@ def test_a_tables_notes_explain_only_what_it_shows():
     assert CODES_ONLY_NOTE in once.notes and CODES_NOTE not in once.notes
     assert {note.tag for note in once.notes if note.tag} == {"u", "b"}
     assert table4(CodeCell([]), CodeCell([])).notes == ()
+    assert PARTLY_MARKED_NOTE not in twice.notes + once.notes
+    partly = table4(CodeCell([CodeEntry("FJ", 3, 1)]), CodeCell([CodeEntry("FJ", 1, 1)]))
+    assert PARTLY_MARKED_NOTE in partly.notes
+    assert str(partly.rows[0][2].html) == "FJ×3 (<u>1</u>)"
+    # The bracket is explained before the marks it refers to ("explained below").
+    assert partly.notes.index(PARTLY_MARKED_NOTE) < min(i for i, note in enumerate(partly.notes) if note.tag)
+
+
+def test_a_round_of_one_scope_prints_its_total_without_an_equal_sub_total():
+    data = frame(participant(2), participant(2, replied=False))
+    table = tables.table1(data)
+    assert [row[1] for row in table.summary] == ["Total"]
+    assert table.summary[0][3:] == [1, 2, 1, 50]
+    # The figures by scope stay for whoever quotes them.
+    assert table.totals.by_scope == {"regional": tables.ReplyCounts(administrations=1, participants=2, replies=1)}
