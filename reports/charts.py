@@ -191,7 +191,7 @@ def yes_by_workshop_chart(title: str, table: Table, titled: bool = True) -> Safe
     """A Yes/No table's Yes (%) per workshop and in total (Tables 3, 5 and 6), in the section of its table."""
     name, share = table.columns.index("Workshop"), table.columns.index("Yes (%)")
     rows = [*table.rows, *(row for row in table.summary if row[name] == "Total")]
-    bars = [Bar(wording.cell_text(str(row[name])), row[share] or 0, _percent(row[share])) for row in rows]
+    bars = [Bar(wording.cell_text(row[name]), row[share] or 0, _percent(row[share])) for row in rows]
     return bar_chart(title, bars, scale=100, titled=titled)
 
 

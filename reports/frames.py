@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce, Length, Trim
 from django.db.models.lookups import GreaterThan
 
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS, replied
-from workshops.models import Workshop, WorkshopQuerySet
+from workshops.models import TITLE_LANGUAGES, Workshop, WorkshopQuerySet
 
 # --- How a column's values become a frame column -----------------------------------------------------------
 
@@ -71,6 +71,9 @@ WORKSHOP_COLUMNS: dict[str, Column] = {
     "workshop_id": Column("pk", _integers, counted=True),
     "workshop_code": Column("code", _texts),
     "workshop_title": Column("title", _texts, counted=True),
+    # The title in each language the office may give one in (empty where none is given): a report in French
+    # names its workshops by their French titles (reports.tables.WorkshopLabel).
+    **{f"workshop_title_{code}": Column(f"title_{code}", _texts, counted=True) for code in TITLE_LANGUAGES},
     "scope": Column("scope", _texts, counted=True),
     "start_date": Column("start_date", _dates, counted=True),
     "end_date": Column("end_date", _dates),

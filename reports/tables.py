@@ -224,7 +224,8 @@ def _replied(frame: pd.DataFrame) -> np.ndarray:
 
 def workshops(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per workshop in the report's order (start date, then title), with its number and label."""
-    columns = ["workshop_id", "workshop_title", "scope", "start_date"]
+    titles = [name for name in frame.columns if name.startswith(TITLE_PREFIX)]
+    columns = ["workshop_id", "workshop_title", "scope", "start_date", *titles]
     first_rows = ~frame["workshop_id"].duplicated().to_numpy()
     listed = (
         frame.loc[first_rows, columns]
@@ -232,16 +233,45 @@ def workshops(frame: pd.DataFrame) -> pd.DataFrame:
         .reset_index(drop=True)
     )
     listed["number"] = range(1, len(listed) + 1)
-    listed["label"] = [
-        workshop_label(title, start) for title, start in zip(listed.workshop_title, listed.start_date, strict=True)
-    ]
+    in_languages: list[dict[str, str]] = [{} for _ in range(len(listed))]
+    for name in titles:
+        for given, title in zip(in_languages, listed[name], strict=True):
+            if isinstance(title, str) and title:
+                given[name.removeprefix(TITLE_PREFIX)] = title
+    listed["label"] = pd.Series(
+        [
+            WorkshopLabel(title, start, given)
+            for title, start, given in zip(listed.workshop_title, listed.start_date, in_languages, strict=True)
+        ],
+        index=listed.index,
+        dtype=object,
+    )
     return listed
+
+
+# The frame's columns of a workshop's title in other languages: workshop_title_fr... (reports.frames).
+TITLE_PREFIX = "workshop_title_"
 
 
 def workshop_label(title: str, start_date: Any) -> str:
     """'WCO Regional Workshop on AEO (Dec. 2019)', as the tables name a workshop ('May 2020': no abbreviation)."""
     start = pd.Timestamp(start_date)
     return f"{title} ({start:%b}{'.' if start.month != 5 else ''} {start:%Y})"
+
+
+class WorkshopLabel(str):
+    """A workshop as the tables name it: the English label ('WCO Regional Workshop on AEO (Dec. 2019)', what the
+    code compares and sorts), carrying what a renderer needs to name it in another language: the title as given,
+    the titles given per language (`{"fr": "Atelier régional…"}`) and the start date (reports.wording)."""
+
+    given_title: str  # not `title`: str has a method of that name
+    titles: dict[str, str]
+    start: Any
+
+    def __new__(cls, title: str, start_date: Any, titles: dict[str, str] | None = None) -> WorkshopLabel:
+        label = super().__new__(cls, workshop_label(title, start_date))
+        label.given_title, label.titles, label.start = title, dict(titles or {}), pd.Timestamp(start_date).date()
+        return label
 
 
 @dataclass(frozen=True)

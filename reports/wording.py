@@ -14,6 +14,7 @@ import re
 from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 
+from reports.tables import WorkshopLabel
 from workshops.models import month_abbreviated
 
 # 'WCO Regional Workshop on AEO (Dec. 2019)': reports.tables.workshop_label's month, in English.
@@ -54,8 +55,17 @@ def workshop_label(text: str) -> str:
     return f"{match['title']} ({month_abbreviated(start)})"
 
 
+def workshop_name(workshop: WorkshopLabel) -> str:
+    """A workshop of the tables in the active language: its title given in that language (else as given), and its
+    month as that language abbreviates it ('Atelier régional de l'OMD sur l'OEA (déc. 2019)')."""
+    language = (translation.get_language() or "en").split("-")[0]
+    return f"{workshop.titles.get(language) or workshop.given_title} ({month_abbreviated(workshop.start, language)})"
+
+
 def cell_text(text: str) -> str:
     """A text cell of a table: a label of the product's, or a workshop's label."""
+    if isinstance(text, WorkshopLabel):
+        return workshop_name(text)
     translated = label(text)
     return translated if translated != text else workshop_label(text)
 

@@ -285,3 +285,38 @@ def test_an_administration_with_some_replies_marked_is_printed_once(
     assert "FJ×3 (1)" in text
     assert "FJ, FJ×2" not in text and "FJ×2" not in text
     assert note in text
+
+
+def test_the_french_report_names_workshops_by_their_french_titles(workshop_factory, participant_factory, tmp_path):
+    """Tables, charts and quotes alike: a workshop given a French title is named by it in the French report, and by
+    its English title in the English one."""
+    from django.utils import timezone
+
+    from surveys.models import Response, Status
+
+    workshop = workshop_factory(
+        title="WCO Regional Workshop on Customs Valuation",
+        title_fr="Atelier régional de l'OMD sur la valeur en douane",
+        start_date=dt.date(2025, 1, 13),
+        end_date=dt.date(2025, 1, 16),
+    )
+    Response.objects.create(
+        participant=participant_factory(workshop=workshop, administration="FJ"),
+        status=Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        q1_shared_materials=True,
+        q3_direct_effects=True,
+        q4_contributed=True,
+        q5_new_project=False,
+    )
+    texts = {}
+    for language in ("en", "fr"):
+        path = tmp_path / f"report-{language}.pdf"
+        path.write_bytes(pdf.render_pdf(2024, language=language))
+        texts[language] = flat(pdf_text(path)).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Customs Valuation" not in texts["fr"]
+    # Tables 1-7 and the charts (a table's cell wraps, so its words may interleave with the next column's)
+    assert texts["fr"].count("Atelier régional de l'OMD sur la") >= 8
+    assert "(janv. 2025)" in texts["fr"]
+    assert "valeur en douane" not in texts["en"]
+    assert "WCO Regional Workshop on Customs Valuation (Jan. 2025)" in texts["en"]
