@@ -12,7 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from reports import wording
-from reports.tables import MEASURE_COLUMNS, CodeCell, CodeEntry, CountShare, Table
+from reports.cells import CodeCell, CodeEntry, CountShare
+from reports.tables import MEASURE_COLUMNS, Table
 from rocbap.percentages import percent_sign
 
 

@@ -8,7 +8,9 @@ that a reply beginning with =, +, - or @ is never taken for a formula by a sprea
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,6 +18,7 @@ import pandas as pd
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
@@ -23,15 +26,22 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports import frames, tables
+from reports import frames, tables, wording
+from reports.cells import CodeCell, CountShare
 from reports.display import CODES_NOTE, PARTLY_MARKED_NOTE, TABLE_NOTES, Note
-from reports.tables import CodeCell, Table
+from reports.tables import Table
 from rocbap.spreadsheets import save, set_cell
 from surveys.imports.columns import SHEETS
 from surveys.models import COUNTS, FREE_TEXTS, Q1_ACTIONS, YES_NO_QUESTIONS
 from workshops.models import administration_name
 
 SHEET_NAMES = {**{f"table{n}": f"Table {n}" for n in range(1, 8)}, "associations": "Associations"}
+# The same sheets named for a reader in another language (Words); the Replies sheet keeps its name and columns,
+# which the import reads back.
+SHEET_WORDS = {
+    **{f"table{n}": (pgettext_lazy("sheet", "Table %(number)s"), n) for n in range(1, 8)},
+    "associations": (pgettext_lazy("sheet", "Associations"), None),
+}
 # The import format's `responses` columns, as the importer reads them (so that an export imports again), then
 # what a reader of the export also wants.
 IMPORT_COLUMNS = [column.name for column in SHEETS["responses"]]
@@ -78,22 +88,58 @@ CODES_AND_REPEATS_NOTE = Note(
 )
 
 
-def export(fiscal_year: int, target: str | Path | IO[bytes], *, include_personal_data: bool = True) -> None:
+def export(
+    fiscal_year: int,
+    target: str | Path | IO[bytes],
+    *,
+    include_personal_data: bool = True,
+    language: str | None = None,
+) -> None:
     """Write the fiscal year's workbook to a path (atomically: a reader never sees half a file) or a stream.
-    Without personal data, the Replies sheet has no e-mail column (the tables never name anybody)."""
+    Without personal data, the Replies sheet has no e-mail column (the tables never name anybody). With a
+    language, the tables are worded for a reader in it (Words)."""
     frame = frames.replies_frame(fiscal_year)
-    book = workbook(tables.build_tables(frame), frame, include_personal_data=include_personal_data)
+    book = workbook(tables.build_tables(frame), frame, include_personal_data=include_personal_data, language=language)
     save(book, target)
 
 
-def workbook(built: dict[str, Table], frame: pd.DataFrame, *, include_personal_data: bool = True) -> Workbook:
-    # The workbook is a contract with other tools: its sheets, columns and notes are the same words whatever the
-    # language of the page it is downloaded from.
-    with translation.override(settings.LANGUAGE_CODE):
+@dataclass(frozen=True)
+class Words:
+    """How the workbook words its tables. By default it is a contract with other tools (docs/report.md): sheets,
+    columns, row names and workshops in the product's own words, whatever the language of the page it is
+    downloaded from. For a reader (`translated`), the tables' sheet names, titles, columns, row names and
+    workshops are in the active language, as the report prints them; the figures and the Replies sheet (the
+    import format) are the same."""
+
+    translated: bool = False
+
+    def text(self, value: str) -> str:
+        return wording.cell_text(value) if self.translated else str(value)
+
+    def column(self, name: str) -> str:
+        return wording.label(name) if self.translated else name
+
+    def sheet(self, key: str) -> str:
+        if not self.translated:
+            return SHEET_NAMES[key]
+        name, number = SHEET_WORDS[key]
+        # A sheet's name: at most 31 characters, none of []:*?/\ (Excel's rule).
+        return re.sub(r"[\[\]:*?/\\]", " ", str(name) % {"number": number} if number else str(name))[:31]
+
+
+def workbook(
+    built: dict[str, Table],
+    frame: pd.DataFrame,
+    *,
+    include_personal_data: bool = True,
+    language: str | None = None,
+) -> Workbook:
+    words = Words(translated=language is not None)
+    with translation.override(language or settings.LANGUAGE_CODE):
         book = Workbook()
         book.remove(book.active)
-        for key, name in SHEET_NAMES.items():
-            write_table(book.create_sheet(name), built[key])
+        for key in SHEET_NAMES:
+            write_table(book.create_sheet(words.sheet(key)), built[key], words)
         write_replies(book.create_sheet("Replies"), frame, include_personal_data=include_personal_data)
     return book
 
@@ -157,9 +203,12 @@ def note_text(note: Note) -> CellRichText | str:
     return CellRichText([str(note.before), TextBlock(NOTE_MARKS[note.tag], str(note.marked)), str(note.after)])
 
 
-def _widths(sheet: Worksheet, columns: list[str], values: list[list[Any]]) -> None:
+def _widths(sheet: Worksheet, columns: list[str], values: list[list[Any]], headers: list[str] | None = None) -> None:
+    """Each column as wide as its longest value (a header wraps, so half of it counts), up to a limit by the
+    column's name (`columns`, the product's words; `headers` as printed, when they differ)."""
     for index, name in enumerate(columns):
-        longest = max([len(str(row[index])) for row in values if row[index] is not None] + [len(name) // 2, 6])
+        header = (headers or columns)[index]
+        longest = max([len(str(row[index])) for row in values if row[index] is not None] + [len(header) // 2, 6])
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(longest + 2, MAX_WIDTH.get(name, 40))
 
 
@@ -170,11 +219,11 @@ SHARE_ROW = object()
 def spread(row: list[Any]) -> list[list[Any]]:
     """A summary row as rows of single values: a "count (share)" cell of Tables 4 and 7 becomes the count on the
     row and its share on a row of its own below, "… (%)", so that each is a number a spreadsheet can add up."""
-    if not any(isinstance(value, tables.CountShare) for value in row):
+    if not any(isinstance(value, CountShare) for value in row):
         return [row]
-    counts = [value.count if isinstance(value, tables.CountShare) else value for value in row]
-    shares: list[Any] = [value.percent if isinstance(value, tables.CountShare) else "" for value in row]
-    shares[0], shares[1] = SHARE_ROW, f"{row[1]} (%)"
+    counts = [value.count if isinstance(value, CountShare) else value for value in row]
+    shares: list[Any] = [value.percent if isinstance(value, CountShare) else "" for value in row]
+    shares[0], shares[1] = SHARE_ROW, row[1]  # named "… (%)" where it is written
     return [counts, shares]
 
 
@@ -188,8 +237,9 @@ def _number_format(name: str, value: Any, percent: bool) -> str | None:
     return COUNT_FORMAT if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def write_table(sheet: Worksheet, table: Table) -> None:
-    _header(sheet, table.columns, TABLE_FROZEN)
+def write_table(sheet: Worksheet, table: Table, words: Words = Words()) -> None:
+    headers = [words.column(name) for name in table.columns]
+    _header(sheet, headers, TABLE_FROZEN)
     last = len(table.columns) - 1
     percent_columns = {i for i, name in enumerate(table.columns) if name.endswith("(%)")}
     summary = [spread_row for row in table.summary for spread_row in spread(row)]
@@ -198,7 +248,7 @@ def write_table(sheet: Worksheet, table: Table) -> None:
         # Table 2's "% of replies" row, and the share rows of Tables 4 and 7, hold percentages.
         percent_row = is_summary and (str(row[1]).startswith("%") or row[0] is SHARE_ROW)
         if row[0] is SHARE_ROW:
-            row = ["", *row[1:]]
+            row = ["", f"{words.text(row[1])} (%)", *row[2:]]
         for index, value in enumerate(row):
             if value == "":
                 value = None
@@ -209,6 +259,8 @@ def write_table(sheet: Worksheet, table: Table) -> None:
                 cell.font = BODY_FONT
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 continue
+            if isinstance(value, str):
+                value = words.text(value)
             cell = set_cell(sheet, number, index + 1, value / 100 if as_percent else value)
             number_format = _number_format(table.columns[index], value, as_percent)
             if number_format and value is not None:
@@ -216,14 +268,18 @@ def write_table(sheet: Worksheet, table: Table) -> None:
             cell.font = SUMMARY_FONT if is_summary else BODY_FONT
             if index == 1:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    _widths(sheet, table.columns, [[str(v) if v is not None else "" for v in r] for r in table.rows + table.summary])
-    _header_height(sheet, table.columns)
+    shown = [
+        [words.text(v) if isinstance(v, str) else str(v) if v is not None else "" for v in r]
+        for r in table.rows + table.summary
+    ]
+    _widths(sheet, table.columns, shown, headers)
+    _header_height(sheet, headers)
     # The notes that explain the marks, under the table after an empty row.
     for number, note in enumerate(workbook_notes(table), start=len(table.rows) + len(summary) + 3):
         cell = sheet.cell(row=number, column=1)
         cell.value = note_text(note)
         cell.font = NOTE_FONT
-    _print_setup(sheet, str(table.title))
+    _print_setup(sheet, words.column(table.title))
 
 
 def workbook_notes(table: Table) -> list[Note]:

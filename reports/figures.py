@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from reports import frames, tables
+from reports.cells import CountShare
 from reports.counted import CountedRound, counted_round
 from reports.models import EarlierRound, EditionStatus, ReportEdition
-from reports.tables import CountShare, Table
+from reports.tables import Table
 from workshops.models import Scope, Workshop, fiscal_year_label, survey_year
 
 

@@ -72,7 +72,7 @@ WORKSHOP_COLUMNS: dict[str, Column] = {
     "workshop_code": Column("code", _texts),
     "workshop_title": Column("title", _texts, counted=True),
     # The title in each language the office may give one in (empty where none is given): a report in French
-    # names its workshops by their French titles (reports.tables.WorkshopLabel).
+    # names its workshops by their French titles (reports.WorkshopLabel).
     **{f"workshop_title_{code}": Column(f"title_{code}", _texts, counted=True) for code in TITLE_LANGUAGES},
     "scope": Column("scope", _texts, counted=True),
     "start_date": Column("start_date", _dates, counted=True),

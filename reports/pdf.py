@@ -27,11 +27,11 @@ from django.utils.translation import gettext_lazy as _
 from impact import report as impact_report
 from impact.report import tangible_results
 from reports import action_sentences, standing_texts, summary, typography, wording
+from reports.cells import CodeCell
 from reports.charts import report_charts
 from reports.display import display_table
 from reports.figures import ReportData, reply_rate_trend, report_data
 from reports.models import EARLIER_ROUND_PERCENTS, EarlierRound, EditionStatus, Quote, ReportEdition, Section
-from reports.tables import CodeCell
 from rocbap.languages import office_names, staff_language
 from rocbap.office import OfficeNames
 from surveys import instrument

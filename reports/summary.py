@@ -20,8 +20,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from reports.cells import CountShare
 from reports.figures import Figures, ReportData, RoundFigures
-from reports.tables import CountShare, RankedAction
+from reports.tables import RankedAction
 from rocbap.languages import office_names
 from rocbap.percentages import percent_sign
 

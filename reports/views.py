@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from impact.indicators import indicator_progress
 from reports import charts, excel, staff
 from reports.display import display_table
+from rocbap.languages import staff_language_choices
 from workshops.models import Workshop, fiscal_year_label, parse_fiscal_year
 from workshops.roles import may_see_personal_data, staff_page
 
@@ -46,6 +48,8 @@ def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         return empty
     overview = staff.staff_overview(fiscal_year)
     tables = {key: display_table(table) for key, table in overview.data.tables.items()}
+    # The tables worded for readers in each staff language but the workbook's own (the plain download).
+    reader_languages = [(code, name) for code, name in staff_language_choices() if code != settings.LANGUAGE_CODE]
     return render(
         request,
         "reports/staff/fiscal_year.html",
@@ -58,6 +62,7 @@ def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
             "figures": overview.data.figures,
             "numbered_tables": [tables[f"table{n}"] for n in range(1, 8)],
             "associations": tables["associations"],
+            "reader_languages": reader_languages,
         },
     )
 
@@ -66,9 +71,15 @@ def fiscal_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 def tables_download(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     if empty := empty_fiscal_year(request, fiscal_year):
         return empty
+    # ?language=fr: the tables worded for a reader in a staff language (reports.excel.Words); without it, the
+    # workbook in its own words, which other tools read.
+    language = request.GET.get("language") or None
+    if language is not None and language not in dict(staff_language_choices()):
+        raise Http404("No such language for the tables.")
     buffer = io.BytesIO()
-    excel.export(fiscal_year, buffer, include_personal_data=may_see_personal_data(request.user))
-    name = f"good-practice-tables-FY{fiscal_year_label(fiscal_year).replace('/', '-')}.xlsx"
+    excel.export(fiscal_year, buffer, include_personal_data=may_see_personal_data(request.user), language=language)
+    suffix = f"-{language}" if language else ""
+    name = f"good-practice-tables-FY{fiscal_year_label(fiscal_year).replace('/', '-')}{suffix}.xlsx"
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

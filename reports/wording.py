@@ -14,10 +14,10 @@ import re
 from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 
-from reports.tables import WorkshopLabel
+from reports.cells import WorkshopLabel
 from workshops.models import month_abbreviated
 
-# 'WCO Regional Workshop on AEO (Dec. 2019)': reports.tables.workshop_label's month, in English.
+# 'WCO Regional Workshop on AEO (Dec. 2019)': reports.cells.workshop_label's month, in English.
 _WORKSHOP_MONTH = re.compile(r"^(?P<title>.*) \((?P<month>[A-Z][a-z]{2})\.? (?P<year>\d{4})\)$", re.S)
 _MONTHS = {dt.date(2000, number, 1).strftime("%b"): number for number in range(1, 13)}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from reports import charts
-from reports.tables import CountShare, Table, Table2Summary
+from reports.cells import CountShare
+from reports.tables import Table, Table2Summary
 
 SVG = "{http://www.w3.org/2000/svg}"
 

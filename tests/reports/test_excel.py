@@ -261,7 +261,8 @@ def test_a_long_answer_gets_a_row_tall_enough_to_print_whole(demo_data):
 
 
 def test_the_codes_note_explains_x2_only_where_one_appears():
-    from reports.tables import CodeCell, CodeEntry, Table
+    from reports.cells import CodeCell, CodeEntry
+    from reports.tables import Table
 
     def table(count: int) -> Table:
         cell = CodeCell([CodeEntry("FJ", count, False)])
@@ -276,8 +277,9 @@ def test_the_codes_note_explains_x2_only_where_one_appears():
 def test_a_partly_marked_administration_is_rich_text_with_only_its_bracket_marked():
     from openpyxl.cell.rich_text import TextBlock
 
+    from reports.cells import CodeCell, CodeEntry
     from reports.display import PARTLY_MARKED_NOTE
-    from reports.tables import CodeCell, CodeEntry, Table
+    from reports.tables import Table
 
     cell = CodeCell([CodeEntry("AU", 1, 1), CodeEntry("FJ", 3, 1), CodeEntry("WS", 1, 0)])
     text = excel.code_text(cell, "u")
@@ -289,3 +291,52 @@ def test_a_partly_marked_administration_is_rich_text_with_only_its_bracket_marke
     whole = Table("table4", "Table 4", ["No.", "Workshop", "A", "B", "C"], [[1, "W", plain, plain, plain]], totals=None)
     assert PARTLY_MARKED_NOTE in excel.workbook_notes(partly)
     assert PARTLY_MARKED_NOTE not in excel.workbook_notes(whole)
+
+
+def sheet_texts(book, names) -> str:
+    # Cells joined by a bar: "p de Fisher" and "p ajusté" side by side are no "Fisher p".
+    return " | ".join(
+        str(cell.value) for name in names for row in book[name].iter_rows() for cell in row if cell.value is not None
+    )
+
+
+def test_the_tables_for_a_french_reader(demo_data, tmp_path):
+    """With a language, the tables are worded as the French report prints them (sheets, titles, columns, row
+    names, notes, workshops by their French title and month); the figures and the Replies sheet are the same."""
+    from tests.languages import english_in
+    from workshops.models import Workshop
+
+    aeo = Workshop.objects.get(title="WCO Regional Workshop on AEO")
+    aeo.title_fr = "Atelier régional de l'OMD sur l'OEA"
+    aeo.save()
+    english, french = tmp_path / "en.xlsx", tmp_path / "fr.xlsx"
+    call_command("export_tables", "--fiscal-year", "2019/20", str(english), stdout=io.StringIO())
+    call_command("export_tables", "--fiscal-year", "2019/20", "--language", "fr", str(french), stdout=io.StringIO())
+    en, fr = load_workbook(english), load_workbook(french)
+    assert fr.sheetnames == [*(f"Tableau {n}" for n in range(1, 8)), "Associations", "Replies"]
+    assert values(fr["Tableau 1"])[0][:3] == ["N°", "Atelier", "Portée"]
+    assert fr["Tableau 4"].oddHeader.center.text.startswith("Tableau 4 – Effets directs")
+    texts = sheet_texts(fr, fr.sheetnames[:-1])
+    assert "Atelier régional de l'OMD sur l'OEA (déc. 2019)" in texts
+    assert "Les administrations sont désignées par leur code." in texts
+    assert "Ayant conduit à des effets directs (%)" in texts
+    # No wording of the product's left in English (the workshops without a French title keep theirs).
+    assert english_in(texts) == []
+    # Same figures, cell by cell; the Replies sheet (the import format) unchanged.
+    for english_sheet, french_sheet in zip(en.worksheets, fr.worksheets, strict=True):
+        for en_row, fr_row in zip(english_sheet.iter_rows(), french_sheet.iter_rows(), strict=True):
+            for en_cell, fr_cell in zip(en_row, fr_row, strict=True):
+                if isinstance(en_cell.value, int | float):
+                    assert fr_cell.value == en_cell.value, (french_sheet.title, fr_cell.coordinate)
+    # The Replies sheet keeps the import format; only the administration's name, there for a reader, is French.
+    named = excel.REPLY_COLUMNS.index("administration_name")
+    english_replies, french_replies = values(en["Replies"]), values(fr["Replies"])
+    assert [row[:named] for row in french_replies] == [row[:named] for row in english_replies]
+    assert "Indonésie" in {row[named] for row in french_replies}
+    # Without a language, the workbook keeps its own words.
+    assert en.sheetnames[0] == "Table 1" and "Atelier régional" not in sheet_texts(en, en.sheetnames[:-1])
+
+
+def test_the_tables_for_a_reader_only_in_a_staff_language(demo_data, tmp_path):
+    with pytest.raises(CommandError, match="No staff language 'de'"):
+        call_command("export_tables", "--fiscal-year", "2019/20", "--language", "de", str(tmp_path / "x.xlsx"))

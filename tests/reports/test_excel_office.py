@@ -95,3 +95,25 @@ def test_libreoffice_reads_the_numbers_back(exported, tmp_path):
     associations = rows("Associations")
     assert associations[1][-2:] == ["0.039", "0.704"]  # p-values to three decimals
     assert len(rows("Replies")) == 1 + 28
+
+
+def test_the_french_readers_tables_print_one_page_wide_too(demo_data, tmp_path):
+    from django.utils import translation
+
+    from reports import wording
+
+    path = tmp_path / "fy2019-20-fr.xlsx"
+    excel.export(2019, path, language="fr")
+    done = soffice(tmp_path, path, "pdf")
+    assert done.returncode == 0, done.stderr
+    pages = page_texts(tmp_path / "out" / "fy2019-20-fr.pdf")
+    assert len(pages) <= 12, len(pages)
+    tables = report_data(2019).tables
+    with translation.override("fr"):
+        for key in excel.SHEET_NAMES:
+            title, columns = wording.label(tables[key].title), [wording.label(c) for c in tables[key].columns]
+            title = title.replace("\xa0", " ")  # pdftotext reads a no-break space as a space
+            on_page = [number for number, text in enumerate(pages) if title in text.replace("\xa0", " ")]
+            assert len(on_page) == 1, (title, on_page)
+            words = " ".join(pages[on_page[0]].split())
+            assert columns[0] in words and columns[-1].split()[-1] in words, title

@@ -81,7 +81,7 @@ def test_code_tables(demo_tables, key, led, attributed):
 
 def test_cells_are_plain_python_values(demo_tables):
     """Renderers (Excel, PDF, templates) get ints, floats, strings, None and the cell objects, never numpy."""
-    from reports.tables import CodeCell, CountShare, WorkshopLabel
+    from reports.cells import CodeCell, CountShare, WorkshopLabel
 
     allowed = (int, float, str, type(None), CodeCell, CountShare, WorkshopLabel)
     for table in demo_tables.values():

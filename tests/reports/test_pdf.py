@@ -7,11 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reports import pdf
+from reports.cells import CodeCell, CodeEntry
 from reports.demo import add_demo_quotes
 from reports.display import display_table
 from reports.figures import report_data
 from reports.models import ReportEdition
-from reports.tables import CodeCell, CodeEntry, Table
+from reports.tables import Table
 from surveys import instrument
 from tests.helpers import ARTIFACTS, finish, pdf_pages, pdf_text
 

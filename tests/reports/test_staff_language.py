@@ -76,3 +76,19 @@ def test_dates_and_counts_on_the_staff_pages_as_french_writes_them(staff_client,
     workshop.participants.exclude(pk=replied.pk).delete()
     _, text = page(staff_client, reverse("reports:workshop_replies", args=[workshop.pk]), **FRENCH)
     assert "1 participant sur 1 a répondu" in text
+
+
+def test_the_tables_for_a_french_reader_from_the_staff_page(staff_client, demo_data):
+    import io
+
+    from openpyxl import load_workbook
+
+    url = reverse("reports:tables_download", args=[2019])
+    html = staff_client.get(reverse("reports:fiscal_year", args=[2019])).content.decode()
+    assert "The tables (.xlsx) to read in:" in html
+    assert f'href="{url}?language=fr" hreflang="fr" lang="fr">Français</a>' in html
+    response = staff_client.get(url, {"language": "fr"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-fr.xlsx"')
+    assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == "Tableau 1"
+    assert staff_client.get(url, {"language": "de"}).status_code == 404

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from reports import tables
-from reports.tables import CodeCell, CodeEntry, CountShare
+from reports.cells import CodeCell, CodeEntry, CountShare
 from surveys import instrument
 
 _ids = iter(range(1, 100_000))
@@ -306,12 +306,13 @@ def test_utilization_described_counts_replies_that_answered_q2():
         participant(q2_answered=False),
         participant(replied=False, q2_answered=True),  # a draft is not a reply
     )
-    assert tables.utilization_described(data) == tables.CountShare(1, 33)
+    assert tables.utilization_described(data) == CountShare(1, 33)
 
 
 def test_a_tables_notes_explain_only_what_it_shows():
+    from reports.cells import CodeCell, CodeEntry
     from reports.display import CODES_NOTE, CODES_ONLY_NOTE, PARTLY_MARKED_NOTE, display_table
-    from reports.tables import CodeCell, CodeEntry, Table
+    from reports.tables import Table
 
     def table4(*cells):
         return display_table(

@@ -23,7 +23,7 @@ def test_english_stays_as_the_tables_write_it():
 def test_a_workshop_of_the_tables_is_named_by_its_title_in_the_active_language():
     import datetime as dt
 
-    from reports.tables import WorkshopLabel
+    from reports.cells import WorkshopLabel
 
     label = WorkshopLabel("WCO Regional Workshop on AEO", dt.date(2019, 12, 2), {"fr": "Atelier régional sur l'OEA"})
     assert label == "WCO Regional Workshop on AEO (Dec. 2019)"  # what the code compares and sorts
