@@ -1,6 +1,6 @@
 """What the tests share that is not a fixture: paths, the demo workbook, workbooks made in memory, the dispatch's
-calendar, a complete reply, PDF read-back, an edition made ready for final, the staff routes. Tests and conftest
-files import these from here, never from one another (tests/test_house.py checks it)."""
+calendar, a complete reply, a submitted reply, PDF read-back, an edition made ready for final, the staff routes.
+Tests and conftest files import these from here, never from one another (tests/test_house.py checks it)."""
 
 from __future__ import annotations
 
@@ -206,3 +206,24 @@ SAVED_ANSWERS = {
     "q4_contributed": True,
     "q5_new_project": False,
 }
+
+
+def submitted_reply(participant, **answers: Any):
+    """A reply submitted now, with the answers given (the rest blank), as a round of the report counts it."""
+    from surveys.models import Response, Status
+
+    return Response.objects.create(
+        participant=participant, status=Status.SUBMITTED, submitted_at=timezone.now(), **answers
+    )
+
+
+def valuation_workshop(workshop_factory, **fields: Any):
+    """FY2024/25's one workshop of the small-round tests: regional, January 2025."""
+    return workshop_factory(
+        **{
+            "title": "WCO Regional Workshop on Customs Valuation",
+            "start_date": dt.date(2025, 1, 13),
+            "end_date": dt.date(2025, 1, 16),
+            **fields,
+        }
+    )

@@ -1,4 +1,3 @@
-import datetime as dt
 import re
 import shutil
 import subprocess
@@ -14,7 +13,7 @@ from reports.figures import report_data
 from reports.models import ReportEdition
 from reports.tables import Table
 from surveys import instrument
-from tests.helpers import ARTIFACTS, finish, pdf_pages, pdf_text
+from tests.helpers import ARTIFACTS, finish, pdf_pages, pdf_text, submitted_reply, valuation_workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -261,20 +260,10 @@ def test_an_administration_with_some_replies_marked_is_printed_once(
 ):
     """Three replies from FJ shared materials and one of them realized direct effects: the PDF names FJ once,
     `FJ×3 (1)`, with the note that explains the bracket, never `FJ, FJ×2`."""
-    from django.utils import timezone
-
-    from surveys.models import Response, Status
-
-    workshop = workshop_factory(
-        title="WCO Regional Workshop on Customs Valuation",
-        start_date=dt.date(2025, 1, 13),
-        end_date=dt.date(2025, 1, 16),
-    )
+    workshop = valuation_workshop(workshop_factory)
     for effects in (True, False, False):
-        Response.objects.create(
-            participant=participant_factory(workshop=workshop, administration="FJ"),
-            status=Status.SUBMITTED,
-            submitted_at=timezone.now(),
+        submitted_reply(
+            participant_factory(workshop=workshop, administration="FJ"),
             q1_shared_materials=True,
             q3_direct_effects=effects,
             q4_contributed=False,
@@ -291,20 +280,9 @@ def test_an_administration_with_some_replies_marked_is_printed_once(
 def test_the_french_report_names_workshops_by_their_french_titles(workshop_factory, participant_factory, tmp_path):
     """Tables, charts and quotes alike: a workshop given a French title is named by it in the French report, and by
     its English title in the English one."""
-    from django.utils import timezone
-
-    from surveys.models import Response, Status
-
-    workshop = workshop_factory(
-        title="WCO Regional Workshop on Customs Valuation",
-        title_fr="Atelier régional de l'OMD sur la valeur en douane",
-        start_date=dt.date(2025, 1, 13),
-        end_date=dt.date(2025, 1, 16),
-    )
-    Response.objects.create(
-        participant=participant_factory(workshop=workshop, administration="FJ"),
-        status=Status.SUBMITTED,
-        submitted_at=timezone.now(),
+    workshop = valuation_workshop(workshop_factory, title_fr="Atelier régional de l'OMD sur la valeur en douane")
+    submitted_reply(
+        participant_factory(workshop=workshop, administration="FJ"),
         q1_shared_materials=True,
         q3_direct_effects=True,
         q4_contributed=True,

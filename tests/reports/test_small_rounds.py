@@ -9,11 +9,9 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 
 from reports.pdf import render_pdf
-from surveys.models import Response, Status
-from tests.helpers import pdf_text
+from tests.helpers import pdf_text, submitted_reply, valuation_workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +31,8 @@ def rendered(year: int, language: str, tmp_path) -> str:
 def one_reply_all_no(workshop_factory, participant_factory):
     """FY2024/25: one regional workshop (January), one participant, one reply that took no action and answered No
     to Q3-Q5, with no text."""
-    workshop = workshop_factory(
-        title="WCO Regional Workshop on Customs Valuation",
-        start_date=dt.date(2025, 1, 13),
-        end_date=dt.date(2025, 1, 16),
-    )
-    Response.objects.create(
-        participant=participant_factory(workshop=workshop, administration="FJ"),
-        status=Status.SUBMITTED,
-        submitted_at=timezone.now(),
+    submitted_reply(
+        participant_factory(workshop=valuation_workshop(workshop_factory), administration="FJ"),
         q3_direct_effects=False,
         q4_contributed=False,
         q5_new_project=False,
