@@ -103,10 +103,24 @@ def isolated(value: str) -> str:
     """A venue or a date set apart from the sentence around it (<bdi>) on a right-to-left page: inside an Arabic
     sentence, "Bangkok, Thailand" or "2-5 ديسمبر 2019" (Latin letters, digits, hyphens and commas) would otherwise be
     reordered with its neighbours by the bidirectional algorithm. Left-to-right pages get the text as it is. For HTML
-    only: plain-text e-mails and subjects have no markup."""
+    only: plain-text e-mails and subjects have no markup (isolated_text)."""
     if not value or not translation.get_language_bidi():
         return value
     return format_html("<bdi>{}</bdi>", value)
+
+
+# Unicode's isolates: FIRST STRONG ISOLATE opens, POP DIRECTIONAL ISOLATE closes; invisible, like <bdi>.
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+@register.filter
+def isolated_text(value: str) -> str:
+    """`isolated` for plain text (the e-mails' text part and subjects, which have no markup): on a right-to-left
+    reader's text, the value between Unicode's directional isolates, so that "Manila" or "6-9 أبريل 2020" keeps
+    its order inside an Arabic sentence. Left-to-right texts get the value as it is."""
+    if not value or not translation.get_language_bidi():
+        return value
+    return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
 
 
 @register.filter

@@ -100,3 +100,13 @@ def test_venues_and_dates_are_isolated_on_right_to_left_pages_only():
         assert isolated("") == ""  # an empty venue stays empty ({% if venue %})
     with translation.override("fr"):
         assert isolated("Bangkok, Thailand") == "Bangkok, Thailand"
+
+
+def test_plain_text_is_isolated_with_unicode_isolates_on_right_to_left_texts_only():
+    from rocbap.formats import isolated_text
+
+    with translation.override("ar"):
+        assert isolated_text("Bangkok, Thailand") == "\u2068Bangkok, Thailand\u2069"
+        assert isolated_text("") == ""
+    with translation.override("fr"):
+        assert isolated_text("Bangkok, Thailand") == "Bangkok, Thailand"

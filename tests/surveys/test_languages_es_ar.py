@@ -283,10 +283,15 @@ def test_each_email_kind_writes_dates_as_the_readers_language_does(april_worksho
                 assert dates[index] in email.body and dates[index] in visible_text(html), (language, dates[index])
             if kind in (MessageKind.REMINDER_1, MessageKind.CORRECTION):  # the subjects that name the due date
                 assert dates[1] in email.subject
-            if language == "ar":  # set apart from the Arabic sentence around them
+            if language == "ar":  # set apart from the Arabic sentence around them, in the text part with isolates
                 assert f"<bdi>{dates[0]}</bdi>" in html and f"<bdi>{dates[named[-1]]}</bdi>" in html
+                for index in named:
+                    assert f"\u2068{dates[index]}\u2069" in email.body, dates[index]
+                if kind in (MessageKind.REMINDER_1, MessageKind.CORRECTION):
+                    assert f"\u2068{dates[1]}\u2069" in email.subject
             else:
                 assert "<bdi>" not in html
+                assert "\u2068" not in email.body + email.subject and "\u2069" not in email.body + email.subject
     assert "de diciembre de" in DATES["es"][0]  # what the Spanish checks above look for
 
 
@@ -309,7 +314,8 @@ def test_the_questionnaire_thanks_and_closed_pages_write_dates_as_the_readers_la
         text = visible_text(html)
         assert dates[0] in text and expected_due[language] in text, language
         if language == "ar":
-            assert f"<bdi>{dates[0]}</bdi>, <bdi>Manila</bdi>" in html and f"<bdi>{expected_due['ar']}</bdi>" in html
+            # The Arabic comma between the dates and the venue, each set apart.
+            assert f"<bdi>{dates[0]}</bdi>، <bdi>Manila</bdi>" in html and f"<bdi>{expected_due['ar']}</bdi>" in html
             assert '<bdi><time id="keep-time"></time></bdi>' in html  # the browser writes the last typing's moment
         else:
             assert "<bdi>" not in html
