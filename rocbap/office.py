@@ -25,10 +25,12 @@ from django.core.exceptions import ImproperlyConfigured
 # The languages the product speaks (a gettext catalogue each under locale/), with their own names for the switch.
 LANGUAGES = (("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية"))
 LANGUAGE_CODES = tuple(code for code, _name in LANGUAGES)
-# The languages of the staff pages, the admin and the report: every string of the product is translated into them.
-# The others are participants' languages: their catalogues hold every string a participant reads (the questionnaire
-# and its pages, the e-mails) and leave the staff's to English (bin/check_catalogues.py checks both).
-STAFF_LANGUAGES = ("en", "fr")
+# The languages the staff pages, the admin and the report can be written in: every string of the product is
+# translated into them. The others are participants' languages: their catalogues hold every string a participant
+# reads (the questionnaire and its pages, the e-mails) and leave the staff's to English (bin/check_catalogues.py
+# checks both). An office's own staff languages are those of its languages that are here (Office.staff_languages):
+# adding one here asks nothing of an office that does not list it (docs/offices.md, "Adding a staff language").
+STAFF_LANGUAGES = ("en", "fr", "es")
 # An office file that names no languages offers these (the office files written before Spanish and Arabic).
 DEFAULT_OFFICE_LANGUAGES = ("en", "fr")
 
@@ -123,8 +125,8 @@ class Office:
     @property
     def staff_languages(self) -> tuple[str, ...]:
         """The office's languages that the staff pages, the admin and the report are written in; English when the
-        office offers neither English nor French to its participants."""
-        return tuple(code for code in self.languages if code in STAFF_LANGUAGES) or ("en",)
+        office offers none of STAFF_LANGUAGES to its participants."""
+        return staff_languages_of(self.languages)
 
     @property
     def staff_default_language(self) -> str:
@@ -201,7 +203,7 @@ def load_office(path: Path, setting: str = "OFFICE") -> Office:
         mail=_mail(data.get("mail"), fail),
         logo=logo.strip(),
         survey_since=since,
-        indicators=load_indicators(data.get("indicators", []), fail),
+        indicators=load_indicators(data.get("indicators", []), fail, staff_languages_of(languages)),
         earlier_rounds_csv=earlier_rounds_csv,
         demo=_demo(data.get("demo"), path.parent, fail),
         member_names=_member_names(members_csv),
@@ -344,8 +346,17 @@ class Indicator:
         return self.labels.get(code) or next(iter(self.labels.values()))
 
 
-def load_indicators(tables: Any, fail: Callable[[str], Exception]) -> tuple[Indicator, ...]:
-    """The `[[indicators]]` tables of an office file (docs/offices.md); each error names the indicator."""
+def staff_languages_of(languages: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Those of an office's languages that its staff pages and report are written in (Office.staff_languages)."""
+    return tuple(code for code in languages if code in STAFF_LANGUAGES) or ("en",)
+
+
+def load_indicators(
+    tables: Any, fail: Callable[[str], Exception], staff_languages: tuple[str, ...] = STAFF_LANGUAGES
+) -> tuple[Indicator, ...]:
+    """The `[[indicators]]` tables of an office file (docs/offices.md); each error names the indicator. A label is
+    needed in each of the office's staff languages (`staff_languages`), not in every language the product has: an
+    office of English and French need not write Spanish."""
     if not isinstance(tables, list):
         raise fail("indicators must be a list of [[indicators]] tables")
     indicators = []
@@ -368,9 +379,9 @@ def load_indicators(tables: Any, fail: Callable[[str], Exception]) -> tuple[Indi
             raise fail(f"{where}: end comes before start")
         if not isinstance(plan, str) or not plan.strip():
             raise fail(f'{where} needs the plan it belongs to (plan = "RSP 2022-2024")')
-        # Staff pages and the report read it: English and French (the participants' other languages may add theirs).
-        if not isinstance(label, dict) or not all(isinstance(label.get(code), str) for code in STAFF_LANGUAGES):
-            raise fail(f'{where} needs a label in {", ".join(STAFF_LANGUAGES)} (label = {{ en = "...", ... }})')
+        # Staff pages and the report read it: the office's staff languages (the participants' others may add theirs).
+        if not isinstance(label, dict) or not all(isinstance(label.get(code), str) for code in staff_languages):
+            raise fail(f'{where} needs a label in {", ".join(staff_languages)} (label = {{ en = "...", ... }})')
         labels = {code: label[code].strip() for code in LANGUAGE_CODES if isinstance(label.get(code), str)}
         indicators.append(Indicator(key.strip(), measure, target, start, end, plan.strip(), labels))  # type: ignore[arg-type]
     return tuple(indicators)

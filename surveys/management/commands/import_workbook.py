@@ -46,7 +46,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--language",
-            choices=settings.OFFICE.staff_languages,  # staff read what it says: English or French
+            choices=settings.OFFICE.staff_languages,  # staff read what it says: a staff language
             help="the language of what the import says (messages due, errors, summary); default: the office's",
         )
 
