@@ -7,6 +7,8 @@ bottom layer because every app shows percentages.
 
 from __future__ import annotations
 
+import functools
+
 
 def percent(part: int, whole: int) -> int | None:
     """part / whole in whole per cent, rounded half up (12.5 -> 13). Integer arithmetic: Python's round() rounds
@@ -44,8 +46,25 @@ NARROW_NO_BREAK_SPACE = "\u202f"
 
 def percent_sign(value: int | float | str, language: str | None = None) -> str:
     """A figure with its per cent sign as the language writes it: '70%' in English, '70 %' (narrow no-break space)
-    in French. By default in the active language."""
+    in French, '70 %' (no-break space, as CLDR writes it) in Spanish. By default in the active language."""
     from django.utils import translation
 
     code = (language or translation.get_language() or "en").split("-")[0]
-    return f"{value}{NARROW_NO_BREAK_SPACE}%" if code == "fr" else f"{value}%"
+    if code == "fr":
+        return f"{value}{NARROW_NO_BREAK_SPACE}%"
+    prefix, suffix = _percent_affixes(code)
+    return f"{prefix}{value}{suffix}"
+
+
+@functools.lru_cache(maxsize=16)
+def _percent_affixes(code: str) -> tuple[str, str]:
+    """What CLDR (Babel) writes before and after a positive percentage in a language: ('', '\xa0%') in Spanish,
+    ('', '%') in English and for a language CLDR lacks."""
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import parse_pattern
+
+    try:
+        pattern = parse_pattern(Locale.parse(code).percent_formats[None])
+    except (UnknownLocaleError, ValueError, KeyError):
+        return "", "%"
+    return pattern.prefix[0], pattern.suffix[0]
