@@ -58,6 +58,13 @@ def month_label(value: dt.date | dt.datetime | None, language: str | None = None
 
 
 @register.filter
+def month_long(value: dt.date | dt.datetime | None, language: str | None = None) -> str:
+    """A month written out, as the report's cover dates it: 'May 2020', 'mai 2020', 'mayo de 2020' (CLDR; Django's
+    "F Y" would write 'mayo 2020')."""
+    return "" if value is None else format_skeleton("yMMMM", _day(value), locale=_locale(language))
+
+
+@register.filter
 def moment_label(value: dt.datetime | None, language: str | None = None) -> str:
     """'6 Dec 2026, 14:05', '6 déc. 2026, 14:05' (24-hour clock, the office's time zone)."""
     if value is None:

@@ -1,6 +1,6 @@
-"""What a page or an e-mail in French must not contain: any English wording of the product.
+"""What a page, an e-mail or a report in French (or Spanish) must not contain: any English wording of the product.
 
-The English wordings are the msgids of the French catalogue (every string the product marks for translation);
+The English wordings are the msgids of the language's catalogue (every string the product marks for translation);
 each is cut into the runs of words between its placeholders and tags, and a run of two words or more found in the
 text is English the reader was not meant to see. Data (workshop titles, names, quotes) is not the product's and is
 left out by the tests through their fixtures.
@@ -18,13 +18,13 @@ PLACEHOLDER_OR_TAG = re.compile(r"%\(\w+\)s|%s|<[^>]+>|\{\{.*?\}\}")
 
 
 @cache
-def english_runs() -> frozenset[str]:
-    with translation.override("fr"):
-        catalog = translation.trans_real.translation("fr")._catalog  # type: ignore[attr-defined]
+def english_runs(language: str = "fr") -> frozenset[str]:
+    with translation.override(language):
+        catalog = translation.trans_real.translation(language)._catalog  # type: ignore[attr-defined]
         runs = set()
-        for key, french in catalog.items():
+        for key, translated in catalog.items():
             msgid = key[0] if isinstance(key, tuple) else key
-            if not msgid or msgid == french:
+            if not msgid or msgid == translated:
                 continue
             pieces = PLACEHOLDER_OR_TAG.split(msgid)
             for run in pieces:
@@ -45,7 +45,7 @@ def visible_text(page: str) -> str:
     return " ".join(html.unescape(page).split())
 
 
-def english_in(text: str) -> list[str]:
-    """The product's English wordings found in a text."""
+def english_in(text: str, language: str = "fr") -> list[str]:
+    """The product's English wordings found in a text meant to be in `language` (those its catalogue translates)."""
     flat = " ".join(text.split())
-    return sorted(run for run in english_runs() if run in flat)
+    return sorted(run for run in english_runs(language) if run in flat)

@@ -1,9 +1,10 @@
-"""No text collides with text on any page of the demo report, in English and French: the report is laid out with
-WeasyPrint and the rectangles of every text box on a page are compared (running heads and page numbers included).
-The charts are SVG, drawn inside one image box: their legend is placed by reports.charts.legend_layout from an
-estimate of each text's width, checked here against the widths Pango really sets for the legends of every language.
-Also the widths the tables give their columns (report.css): the workshop column never narrower than its longest word
-with room, the count columns of Tables 3, 5 and 6 not wider than they need."""
+"""No text collides with text on any page of the demo report, in each staff language (English, French, Spanish): the
+report is laid out with WeasyPrint and the rectangles of every text box on a page are compared (running heads and
+page numbers included). The charts are SVG, drawn inside one image box: their legend is placed by
+reports.charts.legend_layout from an estimate of each text's width, checked here against the widths Pango really sets
+for the legends of every language. Also the widths the tables give their columns (report.css): the workshop column
+never narrower than its longest word with room, the count columns of Tables 3, 5 and 6 not wider than they need, and
+no table running past the right margin."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
 from reports import charts, pdf
+from rocbap.office import STAFF_LANGUAGES
 from tests.helpers import DEMO_WORKBOOK, seed_rows
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +58,7 @@ def collisions(page) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def demo_documents(django_db_setup, django_db_blocker):
-    """The demo report laid out in English and in French (WeasyPrint documents, before any PDF is written)."""
+    """The demo report laid out in each staff language (WeasyPrint documents, before any PDF is written)."""
     from django.db import transaction
 
     documents = {}
@@ -72,14 +74,14 @@ def demo_documents(django_db_setup, django_db_blocker):
         ReportEdition.objects.filter(fiscal_year=2019).update(
             foreword="We thank the Members.", signatory_name="A. Head", conclusion="It worked."
         )
-        for language in ("en", "fr"):
+        for language in STAFF_LANGUAGES:
             html = pdf.render_html(pdf.report_context(2019, language=language))
             documents[language] = (HTML(string=html).render(), html)
         transaction.set_rollback(True)
     return documents
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("language", STAFF_LANGUAGES)
 def test_no_text_collides_with_text_on_any_page(demo_documents, language):
     document, _html = demo_documents[language]
     assert len(document.pages) >= 10
@@ -87,7 +89,7 @@ def test_no_text_collides_with_text_on_any_page(demo_documents, language):
         assert collisions(page) == [], f"page {number} ({language})"
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("language", STAFF_LANGUAGES)
 def test_the_running_head_stays_on_one_line(demo_documents, language):
     document, _html = demo_documents[language]
     for number, page in enumerate(document.pages[1:], start=2):
@@ -145,7 +147,7 @@ def cells(box, table: str | None = None, found: list | None = None) -> list:
 MM = 96 / 25.4  # CSS px a millimetre
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("language", STAFF_LANGUAGES)
 def test_columns_follow_their_content(demo_documents, language):
     document, _html = demo_documents[language]
     found = [cell for page in document.pages for cell in cells(page._page_box)]
@@ -160,3 +162,32 @@ def test_columns_follow_their_content(demo_documents, language):
         total = sum(widths.values())
         assert widths[2] < 0.2 * total, (key, widths[2] / total)
         assert widths[1] > 0.4 * total
+
+
+def tables(box, found: list) -> None:
+    if isinstance(box, boxes.TableBox):
+        found.append(box)
+    for child in getattr(box, "children", ()):
+        tables(child, found)
+
+
+# French Table 2 runs past the right margin (its headers "Formulation de recommandations", "Organisation d'un atelier
+# interne", "Élaboration de manuels opérationnels" need more than the page): a known fault of the French wording,
+# left to the French catalogue's owner; strict, so that the fix shows.
+FRENCH_TABLE_2 = pytest.mark.xfail(strict=True, reason="French Table 2's headers are wider than the page")
+
+
+@pytest.mark.parametrize(
+    "language", [pytest.param(code, marks=FRENCH_TABLE_2) if code == "fr" else code for code in STAFF_LANGUAGES]
+)
+def test_no_table_runs_past_the_page(demo_documents, language):
+    # Spanish headers are longer ("Respuestas con la acción"): Table 8 ran past the right margin, cut off at the
+    # page's edge; Table 2 (the workshop column's minimum width) by a few points in English too.
+    document, _html = demo_documents[language]
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        found: list = []
+        tables(page_box, found)
+        for table in found:
+            assert table.position_x + table.margin_width() <= right + TOLERANCE, f"page {number} ({language})"

@@ -1,5 +1,5 @@
-"""The report in French, read back from the PDF: every section present, no English wording of the product, numbers
-and dates as French writes them; quotes stay as they were written."""
+"""The report in French and in Spanish, read back from the PDF: every section present, no English wording of the
+product, numbers and dates as the language writes them; quotes stay as they were written."""
 
 from __future__ import annotations
 
@@ -41,66 +41,120 @@ SECTION_TITLES_FR = (
 )
 
 
+SECTION_TITLES_ES = (
+    "Índice",
+    "Prólogo y agradecimientos",
+    "Resumen ejecutivo",
+    "1. Introducción",
+    "2. Síntesis y análisis de la Encuesta 2020",
+    "2.1 Respuesta a la Encuesta 2020",
+    "2.2 Acciones de seguimiento emprendidas",
+    "2.3 Aplicación de las enseñanzas extraídas de los talleres",
+    "a) Mejora operativa",
+    "b) Fortalecimiento estratégico",
+    "2.4 Obtención de efectos directos",
+    "2.5 Mejora de la eficiencia y la eficacia del trabajo",
+    "2.6 Puesta en marcha de proyectos de modernización",
+    "2.7 Análisis estadístico",
+    "3. Conclusión",
+    "Contacto",
+    "Apéndice 1 – El cuestionario",
+    "Apéndice 2 – Abreviaturas de las administraciones miembro de la región A/P",
+    "Cuadro 1 – Número de respuestas",
+    "Cuadro 2 – Acciones de seguimiento emprendidas (Q1)",
+    "Cuadro 7 – Proyectos de modernización y acciones dirigidas a la dirección",
+)
+
+# What each language's report must say: its headings, the staff's texts as typed, the office's names in the
+# language, the cover's month, the fiscal year; and English words of the product it must not print.
+EXPECTED = {
+    "fr": {
+        "titles": SECTION_TITLES_FR,
+        "texts": {
+            "foreword": "Nous remercions les Membres.",
+            "signatory_name": "A. Chef",
+            "conclusion": "Cela a fonctionné.",
+        },
+        "office": ("Questionnaire du BRRC A/P sur les actions de suivi entreprises", "Chef du BRRC A/P"),
+        "month": "mai 2020",
+        "fiscal_year": "exercice 2019/20",
+        "ordinal": "6e cycle",
+    },
+    "es": {
+        "titles": SECTION_TITLES_ES,
+        "texts": {"foreword": "Agradecemos a los Miembros.", "signatory_name": "A. Jefe", "conclusion": "Funcionó."},
+        "office": ("Cuestionario de la ORFC A/P sobre las acciones de seguimiento emprendidas", "Jefe de la ORFC A/P"),
+        "month": "mayo de 2020",
+        "fiscal_year": "ejercicio fiscal 2019/20",
+        "ordinal": "6.ª ronda",
+    },
+}
+ENGLISH_WORDS = ("Table ", "Appendix", "Survey 20", "respondents", "workshops", "Reply rate", "FY2019", "of replies")
+
+
 def flat(text: str) -> str:
     """The text without its line breaks, a word broken at a hyphen at the end of a line joined again."""
     return " ".join(re.sub(r"-\n\s*", "-", text).split())
 
 
-@pytest.fixture(scope="module")
-def french_pdf(django_db_setup, django_db_blocker, tmp_path_factory) -> tuple[Path, list[str]]:
-    """The demo report rendered in French by the command, with the quotes it printed (written in English)."""
+@pytest.fixture(scope="module", params=sorted(EXPECTED))
+def report_pdf(request, django_db_setup, django_db_blocker, tmp_path_factory) -> tuple[str, Path, list[str]]:
+    """The demo report rendered in French, then in Spanish, by the command, with the quotes it printed (written in
+    English)."""
     from django.db import transaction
 
     from reports.demo import add_demo_quotes
     from surveys.imports.workbook import import_workbook
 
-    path = tmp_path_factory.mktemp("french-report") / "rapport.pdf"
+    language = request.param
+    path = tmp_path_factory.mktemp(f"report-{language}") / "report.pdf"
     with django_db_blocker.unblock(), transaction.atomic():
         seed_rows()
         with DEMO_WORKBOOK.open("rb") as handle:
             import_workbook(handle)
         add_demo_quotes()
         ReportEdition.objects.filter(fiscal_year=2019).update(
-            foreword="Nous remercions les Membres.",
-            signatory_name="A. Chef",
+            **EXPECTED[language]["texts"],
             signatory_title="",  # the office's, in the report's language
-            conclusion="Cela a fonctionné.",
             publication_date=dt.date(2020, 5, 22),
         )
         quotes = [quote.excerpt for quote in Quote.objects.all()]
-        call_command("render_report", "--fiscal-year", "2019/20", "--language", "fr", str(path))
+        call_command("render_report", "--fiscal-year", "2019/20", "--language", language, str(path))
         transaction.set_rollback(True)
-    return path, quotes
+    return language, path, quotes
 
 
-def test_every_section_in_french(french_pdf):
-    path, _quotes = french_pdf
+def test_every_section_in_the_language(report_pdf):
+    language, path, _quotes = report_pdf
+    expected = EXPECTED[language]
     text = flat(pdf_text(path))
-    for title in SECTION_TITLES_FR:
+    for title in expected["titles"]:
         assert title in text, title
-    assert "Questionnaire du BRRC A/P sur les actions de suivi entreprises" in text  # Appendix 1, in French
-    assert "Nous remercions les Membres." in text and "Chef du BRRC A/P" in text  # staff text, office's title
+    questionnaire, signatory_title = expected["office"]
+    assert questionnaire in text  # Appendix 1, in the language
+    assert expected["texts"]["foreword"] in text and signatory_title in text  # staff text, the office's title
+    assert expected["ordinal"] in text
 
 
-def test_no_english_wording_of_the_product(french_pdf):
-    path, quotes = french_pdf
+def test_no_english_wording_of_the_product(report_pdf):
+    language, path, quotes = report_pdf
     text = flat(pdf_text(path))
     for quote in quotes:  # quotes stay as written (the demo's are English): they are not the product's wording
         assert flat(quote) in text
         text = text.replace(flat(quote), " ")
-    assert english_in(text) == []
-    for word in ("Table ", "Appendix", "Survey 20", "respondents", "workshops", "Reply rate", "FY2019", "of replies"):
+    assert english_in(text, language) == []
+    for word in ENGLISH_WORDS:
         assert word not in text, word
 
 
-def test_numbers_and_dates_in_french(french_pdf):
-    path, _quotes = french_pdf
+def test_numbers_and_dates_in_the_language(report_pdf):
+    language, path, _quotes = report_pdf
     text = pdf_text(path)
-    assert "mai 2020" in text  # the publication date on the cover
-    # "70 %": a narrow no-break space before the sign (pdftotext reads it as a space); never "70%"
+    assert EXPECTED[language]["month"] in text  # the publication date on the cover
+    # "70 %": a (narrow) no-break space before the sign (pdftotext reads it as a space); never "70%"
     assert re.search(r"\d[ \u202f\u00a0]%", text)
     assert not re.search(r"\d%", text)
-    assert "exercice 2019/20" in text
+    assert EXPECTED[language]["fiscal_year"] in text
 
 
 def test_the_command_refuses_an_unknown_language(tmp_path):

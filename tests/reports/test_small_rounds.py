@@ -1,7 +1,7 @@
-"""Small and empty rounds read back from the PDF in English and French (reports.summary, templates/reports/report.html):
-a round of one workshop, one participant and one reply answering No to everything, and a round where nobody replied.
-Every sentence with a count is true and natural for 0 and 1; a section with nothing to say says so once; empty rows,
-notes and appendices are left out."""
+"""Small and empty rounds read back from the PDF in English, French and Spanish (reports.summary,
+templates/reports/report.html): a round of one workshop, one participant and one reply answering No to everything,
+and a round where nobody replied. Every sentence with a count is true and natural for 0 and 1; a section with nothing
+to say says so once; empty rows, notes and appendices are left out."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from reports.pdf import render_pdf
 from tests.helpers import pdf_text, submitted_reply, valuation_workshop
+from tests.languages import english_in
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,12 @@ NEVER = (
     r"×2",
     r"a total of 1 regional",
     r"au total 1 atelier",
+    r"\b1 encuestados\b",
+    r"\b0 encuestados?\b",
+    r"De sus 1 participantes",
+    r"\b1 respondieron\b",
+    r"Subtotal de talleres subregionales",
+    r"en total 1 taller",
 )
 
 
@@ -118,10 +125,39 @@ def test_one_reply_answering_no_in_french(one_reply_all_no, tmp_path):
     assert "(janv. 2025)" in text and "(jan. 2025)" not in text
 
 
+def test_one_reply_answering_no_in_spanish(one_reply_all_no, tmp_path):
+    text = rendered(one_reply_all_no, "es", tmp_path)
+    assert_never(text)
+    assert "organizó un único taller regional/subregional, sin contar los talleres de acreditación; este fue" in text
+    assert "La Encuesta 2025 recibió una única respuesta, lo que supone una tasa de respuesta del 100 %" in text
+    assert (
+        "se envió a los participantes del taller que figura en el cuadro 1, seis meses después de este: el único"
+        in text
+    )
+    assert "El único participante respondió: una tasa de respuesta del 100 %." in text
+    assert "Ninguno de los encuestados compartió los materiales de formación" in text
+    assert "2.2.1" not in text
+    assert "El encuestado no describió cómo se aprovechan en su administración las enseñanzas" in text
+    assert "Sus respuestas se dividen en dos grupos" not in text
+    assert "Ninguno de los encuestados que respondieron a la Q3 obtuvo efectos directos" in text
+    assert "Hay muy pocas respuestas para buscar asociaciones" in text
+    assert "Cuadro 8" not in text
+    assert "Apéndice 2" not in text
+    assert text.count("Figura 1 – Tasa de respuesta de esta ronda y de las rondas anteriores") == 2
+    # The month as Spanish abbreviates it (CLDR); the ordinal of a round (feminine: la ronda).
+    assert "(ene 2025)" in text and "11.ª ronda" in text
+    assert english_in(text, "es") == []
+
+
 def test_no_reply_says_so_once(no_reply, tmp_path):
     for language, said, absent in (
         ("en", "No participant replied to the Survey 2025", ("2.2 Follow-up actions taken", "Table 2", "Figure 2")),
         ("fr", "Aucun participant n'a répondu à l'Enquête 2025", ("2.2 Actions de suivi", "Tableau 2", "Figure 2")),
+        (
+            "es",
+            "Ningún participante respondió a la Encuesta 2025",
+            ("2.2 Acciones de seguimiento", "Cuadro 2", "Figura 2"),
+        ),
     ):
         text = rendered(no_reply, language, tmp_path)
         assert_never(text)
@@ -136,3 +172,7 @@ def test_no_reply_says_so_once(no_reply, tmp_path):
     # ... and its one sub-total would repeat the total: the total stands alone.
     assert "Sub-total" not in english
     assert "Sous-total" not in rendered(no_reply, "fr", tmp_path)
+    spanish = rendered(no_reply, "es", tmp_path)
+    assert "Ninguno de sus 3 participantes respondió." in spanish
+    assert spanish.count("se omiten las secciones que analizan las respuestas") == 1
+    assert "Subtotal" not in spanish
