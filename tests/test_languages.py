@@ -3,6 +3,8 @@ browser that asks for no language the product speaks gets the office's default l
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
@@ -26,7 +28,8 @@ def office(request, settings):
         ("de-DE,de;q=0.9,en;q=0.5", "en"),  # the first the product speaks, in the browser's order
         ("de-CH;q=0.4,fr-CA;q=0.8", "fr"),  # by quality, not by position
         ("de-DE,de;q=0.9", None),  # none it speaks: the office's default
-        ("es-ES,es;q=0.9", None),  # Spanish and Arabic are participants' languages: staff pages are not in them
+        ("es-ES,es;q=0.9", "es"),  # a staff language of both offices (they list it)
+        ("ar,es;q=0.8,en;q=0.5", "es"),  # Arabic is a participants' language: staff pages are not in it
         ("ar,en;q=0.5", "en"),
         ("*", None),
         ("", None),
@@ -49,7 +52,7 @@ def test_the_bundled_offices_default_languages_differ():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", [reverse("reports:index"), reverse("admin:index")])
-@pytest.mark.parametrize("accept", ["de-DE,de;q=0.9", "ar", "es-MX,es;q=0.9"])
+@pytest.mark.parametrize("accept", ["de-DE,de;q=0.9", "ar"])
 def test_staff_pages_for_a_browser_asking_for_another_language_are_in_the_offices(office, staff_client, url, accept):
     response = staff_client.get(url, HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 200
@@ -62,8 +65,25 @@ def test_staff_pages_for_a_browser_asking_for_another_language_are_in_the_office
 
 
 def test_a_report_edition_is_written_in_a_staff_language(settings):
-    """Spanish and Arabic are offered to participants, not to the report (docs/offices.md)."""
+    """Arabic is offered to participants, not to the report; Spanish to both (docs/offices.md)."""
     from reports.models import ReportEdition
 
-    assert [code for code, _name in ReportEdition._meta.get_field("language").choices] == ["en", "fr"]
+    assert [code for code, _name in ReportEdition._meta.get_field("language").choices] == ["en", "fr", "es"]
     assert {code for code, _name in settings.LANGUAGES} == {"en", "fr", "es", "ar"}
+
+
+@pytest.fixture
+def english_french_office(settings):
+    """An office of English and French only (an office file written before Spanish): Spanish is no staff language
+    of it."""
+    settings.OFFICE = dataclasses.replace(load_office(OFFICES_DIR / "asia-pacific.toml"), languages=("en", "fr"))
+    return settings.OFFICE
+
+
+def test_an_english_french_office_keeps_spanish_browsers_in_its_own_language(english_french_office):
+    request = RequestFactory().get("/staff/", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9")
+    assert browser_language(request) == "en"
+    from rocbap.languages import staff_language, staff_language_choices
+
+    assert [code for code, _name in staff_language_choices()] == ["en", "fr"]
+    assert staff_language("es") == "en"  # a report asked for in Spanish is written in the office's first

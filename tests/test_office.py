@@ -121,11 +121,11 @@ def test_an_office_name_that_is_no_file(monkeypatch):
         env.office_config("OFFICE", "asia-pacific")
 
 
-def test_the_bundled_offices_offer_spanish_and_arabic_to_participants_and_english_french_to_staff():
+def test_the_bundled_offices_offer_arabic_to_participants_and_english_french_spanish_to_staff():
     for name, first in (("asia-pacific", "en"), ("west-central-africa", "fr")):
         office = load_office(OFFICES_DIR / f"{name}.toml")
         assert office.languages[0] == first and set(office.languages) == {"en", "fr", "es", "ar"}
-        assert office.staff_languages == (first, "fr" if first == "en" else "en")
+        assert office.staff_languages == (first, "fr" if first == "en" else "en", "es")
         assert office.in_language("es").parent == "Organización Mundial de Aduanas"
         assert office.in_language("ar").parent == "منظمة الجمارك العالمية"
 
@@ -172,7 +172,7 @@ target = 10
 start = 2022-07-01
 end = 2024-06-30
 plan = "RSP 2022-2024"
-label = { en = "Tangible results", fr = "Résultats concrets" }
+label = { en = "Tangible results", fr = "Résultats concrets", es = "Resultados tangibles" }
 """
 
 
@@ -184,7 +184,8 @@ label = { en = "Tangible results", fr = "Résultats concrets" }
         (('measure = "success_stories"', 'measure = "smiles"'), "measure must be one of success_stories"),
         (("end = 2024-06-30", "end = 2021-06-30"), "end comes before start"),
         (("start = 2022-07-01", 'start = "July 2022"'), "start and end must be dates"),
-        ((', fr = "Résultats concrets"', ""), "needs a label in en, fr"),
+        ((', fr = "Résultats concrets"', ""), "needs a label in en, fr, es"),
+        ((', es = "Resultados tangibles"', ""), "needs a label in en, fr, es"),
         (('plan = "RSP 2022-2024"', 'plan = ""'), "needs the plan"),
     ],
 )
@@ -198,3 +199,20 @@ def test_a_bad_indicator_stops_the_start_naming_it(tmp_path, change, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ImproperlyConfigured, match=rf"office.toml: \[\[indicators\]\] number 1.*{message}"):
         load_office(path)
+
+
+def test_an_english_french_office_needs_no_spanish_label(tmp_path):
+    """Spanish is a staff language, but only for an office that lists it: an office of English and French (the
+    files written before Spanish) loads its indicators labelled in English and French, and its staff pages and
+    report stay in those two."""
+    text = (OFFICES_DIR / "asia-pacific.toml").read_text(encoding="utf-8")
+    text = text.replace('languages = ["en", "fr", "es", "ar"]', 'languages = ["en", "fr"]')
+    text = text[: text.index("[[indicators]]")] + INDICATOR.replace(', es = "Resultados tangibles"', "")
+    for name in ("asia-pacific.csv", "asia-pacific-earlier-rounds.csv", "../fixtures"):
+        text = text.replace(f'"{name}', f'"{(OFFICES_DIR / name).resolve()}')
+    path = tmp_path / "office.toml"
+    path.write_text(text, encoding="utf-8")
+    office = load_office(path)
+    assert office.staff_languages == ("en", "fr")
+    (indicator,) = office.indicators
+    assert indicator.label("es") == "Tangible results"  # a Spanish reader of no Spanish office: the first label

@@ -1,4 +1,4 @@
-"""Staff pages follow the staff user's browser: English or French, the whole page (the admin too:
+"""Staff pages follow the staff user's browser: English, French or Spanish, the whole page (the admin too:
 tests/surveys/test_admin_language.py)."""
 
 import pytest
@@ -9,6 +9,22 @@ from tests.languages import english_in, visible_text
 pytestmark = pytest.mark.django_db
 
 FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
+SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9,en;q=0.5"}
+# What the fiscal year's page says in each staff language but English: its first table, its chart, its progress.
+STAFF_PAGE_WORDS = {
+    "fr": (
+        FRENCH,
+        "Tableau 1 – Nombre de réponses",
+        "Actions de suivi entreprises (% des réponses)",
+        ("Avancement des réponses", "Réponses par atelier"),
+    ),
+    "es": (
+        SPANISH,
+        "Cuadro 1 – Número de respuestas",
+        "Acciones de seguimiento emprendidas (% de las respuestas)",
+        ("Progreso de las respuestas", "Respuestas por taller"),
+    ),
+}
 
 
 def page(client, url, **headers):
@@ -17,9 +33,12 @@ def page(client, url, **headers):
     return response, visible_text(response.content.decode())
 
 
-def test_the_staff_pages_in_french(staff_client, demo_data):
+@pytest.mark.parametrize("language", sorted(STAFF_PAGE_WORDS))
+def test_the_staff_pages_in_the_browsers_language(staff_client, demo_data, language):
+    """French, and Spanish for an office that lists it (the bundled Asia/Pacific office does)."""
     from surveys.models import Response
 
+    headers, table, chart, progress = STAFF_PAGE_WORDS[language]
     reply = Response.objects.replies().first()
     for url in (
         reverse("reports:index"),
@@ -27,14 +46,14 @@ def test_the_staff_pages_in_french(staff_client, demo_data):
         reverse("reports:workshop_replies", args=[reply.participant.workshop_id]),
         reverse("reports:quote_texts", args=[2019]),
     ):
-        response, text = page(staff_client, url, **FRENCH)
-        assert response["Content-Language"] == "fr", url
-        assert '<html lang="fr"' in response.content.decode()
+        response, text = page(staff_client, url, **headers)
+        assert response["Content-Language"] == language, url
+        assert f'<html lang="{language}"' in response.content.decode()
         assert "Accept-Language" in response["Vary"]
-        assert english_in(text) == [], url
-    _response, text = page(staff_client, reverse("reports:fiscal_year", args=[2019]), **FRENCH)
-    assert "Tableau 1 – Nombre de réponses" in text and "Actions de suivi entreprises (% des réponses)" in text
-    assert "Avancement des réponses" in text or "Réponses par atelier" in text
+        assert english_in(text, language) == [], url
+    _response, text = page(staff_client, reverse("reports:fiscal_year", args=[2019]), **headers)
+    assert table in text and chart in text
+    assert any(words in text for words in progress)
 
 
 def test_the_staff_pages_in_english_by_default(staff_client, demo_data):

@@ -15,6 +15,7 @@ from tests.languages import english_in, visible_text
 from workshops.admin import UndeliverableFilter
 
 FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
+SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9,en;q=0.5"}
 
 
 @pytest.mark.parametrize(
@@ -79,6 +80,27 @@ def test_the_admin_follows_a_staff_user_whose_browser_asks_for_french(staff_clie
     assert "Déconnexion" in index and "Enquête de suivi du BRRC A/P" in index and "Importations de classeurs" in index
     workshops = visible_text(staff_client.get(_pages(reply)[1], **FRENCH).content.decode())
     assert "Taux de réponse" in workshops and "Importer un classeur" in workshops and "Par exercice" in workshops
+
+
+@pytest.mark.django_db
+def test_the_admin_follows_a_staff_user_whose_browser_asks_for_spanish(staff_client, demo_data):
+    """Spanish is a staff language of the Asia/Pacific office (it lists Spanish): Django's words and ours."""
+    from surveys.models import Response
+
+    reply = Response.objects.replies().select_related("participant").first()
+    WorkbookImport.objects.create(file_name="fy2019-20.xlsx", state=ImportState.CANCELLED)
+    for url in _pages(reply):
+        response = staff_client.get(url, **SPANISH)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert response["Content-Language"] == "es", url
+        assert '<html lang="es"' in html, url
+        assert english_in(visible_text(html), "es") == [], url
+    index = visible_text(staff_client.get(reverse("admin:index"), **SPANISH).content.decode())
+    assert "Cerrar sesión" in index and "Encuesta de seguimiento de la ORFC A/P" in index
+    assert "Importaciones de libros" in index
+    workshops = visible_text(staff_client.get(_pages(reply)[1], **SPANISH).content.decode())
+    assert "Tasa de respuesta" in workshops and "Importar un libro" in workshops
 
 
 @pytest.mark.django_db
