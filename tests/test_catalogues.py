@@ -1,5 +1,5 @@
-"""The catalogue check of bin/test: it fails on a message without its French (or, in Spanish and Arabic, on a message
-participants read without its translation), and passes on the repository's."""
+"""The catalogue check of bin/test: it fails on a message without its French or its Spanish (or, in Arabic, on a
+message participants read without its translation), and passes on the repository's."""
 
 import importlib.util
 import shutil
@@ -94,12 +94,25 @@ def test_a_participants_language_needs_every_message_participants_read(tmp_path)
     ]
 
 
-def test_the_staff_languages_are_english_and_french():
-    assert [code for code in check_catalogues.languages() if check_catalogues.is_staff_language(code)] == ["fr"]
-    assert [code for code in check_catalogues.languages() if not check_catalogues.is_staff_language(code)] == [
-        "es",
-        "ar",
-    ]
+def test_the_staff_languages_are_english_french_and_spanish():
+    assert [code for code in check_catalogues.languages() if check_catalogues.is_staff_language(code)] == ["fr", "es"]
+    assert [code for code in check_catalogues.languages() if not check_catalogues.is_staff_language(code)] == ["ar"]
+
+
+def test_a_spanish_message_only_staff_read_must_be_translated(tmp_path, monkeypatch, capsys):
+    """Spanish is a staff language: the report's title left empty in the Spanish catalogue fails the check, as it
+    would in French (before, a message only staff read could stay empty in Spanish)."""
+    committed = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
+    text = committed.read_text(encoding="utf-8")
+    translated = 'msgid "Good Practice Report"\nmsgstr "Informe sobre buenas prácticas"\n'
+    assert translated in text
+    emptied = tmp_path / "es.po"
+    emptied.write_text(text.replace(translated, 'msgid "Good Practice Report"\nmsgstr ""\n'), encoding="utf-8")
+    catalogues = {code: ROOT / "locale" / code / "LC_MESSAGES" / "django.po" for code in ("fr", "ar")}
+    monkeypatch.setattr(check_catalogues, "refreshed", lambda _workdir, code: catalogues.get(code, emptied))
+    assert check_catalogues.main() == 1
+    output = capsys.readouterr().out
+    assert 'locale/es: 1 message(s) need a translation:\n  untranslated: "Good Practice Report"' in output
 
 
 def test_every_message_of_the_product_has_its_french(capsys):
