@@ -16,6 +16,7 @@ from rocbap.formats import (
     moment_label,
     moment_long,
     month_label,
+    month_long,
 )
 
 JUNE, JULY, DECEMBER = dt.date(2020, 6, 12), dt.date(2020, 7, 3), dt.date(2026, 12, 6)
@@ -30,6 +31,18 @@ def test_days_in_english_and_french():
     with translation.override("fr"):
         assert day_label(JUNE) == "12 juin 2020"  # the active language by default
     assert day_label(None) == ""
+
+
+def test_days_and_months_in_spanish():
+    """Spanish is a staff language: the staff pages' days and the report's workshop months as CLDR abbreviates
+    them, the cover's month written out ("mayo de 2020", where Django's "F Y" gave "mayo 2020")."""
+    assert day_label(DECEMBER, "es") == "6 dic 2026" and month_label(DECEMBER, "es") == "dic 2026"
+    assert [month_long(dt.date(2020, 5, 22), code) for code in ("en", "fr", "es")] == [
+        "May 2020",
+        "mai 2020",
+        "mayo de 2020",
+    ]
+    assert month_long(None) == ""
 
 
 def test_a_moment_is_shown_in_the_offices_time_zone(settings):
