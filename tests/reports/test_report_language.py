@@ -157,6 +157,21 @@ def test_numbers_and_dates_in_the_language(report_pdf):
     assert EXPECTED[language]["fiscal_year"] in text
 
 
+def test_a_spanish_edition_is_rendered_in_spanish(demo_data, tmp_path):
+    """A report edition written in Spanish (a staff language of an office that lists it) renders in Spanish without
+    --language: its choices offer Spanish, and the PDF takes the edition's language."""
+    from reports.pdf import render_pdf
+
+    edition = ReportEdition(fiscal_year=2019, language="es")
+    edition.full_clean(exclude=["foreword", "conclusion", "contact", "signatory_name", "publication_date"])
+    edition.save()
+    path = tmp_path / "informe.pdf"
+    path.write_bytes(render_pdf(2019))
+    text = flat(pdf_text(path))
+    assert "Cuadro 1 – Número de respuestas" in text and "Resumen ejecutivo" in text
+    assert english_in(text, "es") == []
+
+
 def test_the_command_refuses_an_unknown_language(tmp_path):
     from django.core.management import CommandError
 
