@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rocbap.bulk import update_rows
 from rocbap.languages import default_language, language_choices
 from surveys.instrument import (  # noqa: F401  (the field groups, re-exported beside the model they name)
     ANSWER_FIELDS,
@@ -181,27 +182,44 @@ class Bounce(models.TextChoices):
 
 
 class MessageQuerySet(models.QuerySet):
-    def record_bounce(
-        self, pk: int, bounce: str, detail: str, now: dt.datetime, sent: dict[str, Any] | None = None
-    ) -> bool:
-        """Mark a message bounced; a hard bounce flags the address it went to undeliverable. Idempotent, and a
-        soft report never downgrades a hard one. Returns whether an address was flagged by this call.
-        `sent`: the row's participant_id and to_email, when the caller has read them already."""
-        rows = self.filter(pk=pk, bounce="") if bounce == Bounce.SOFT else self.filter(pk=pk).exclude(bounce=bounce)
-        rows.update(bounce=bounce, bounced_at=now, bounce_detail=detail)
-        if bounce != Bounce.HARD:
-            return False
-        if sent is None:
-            sent = self.filter(pk=pk).values("participant_id", "to_email").first()
-        if not sent or not sent["to_email"]:
-            return False
-        # Only while the participant still has that address: a corrected one is not flagged by an old report.
-        return (
-            Participant.objects.filter(
-                pk=sent["participant_id"], email__iexact=sent["to_email"], undeliverable_since__isnull=True
-            ).update(undeliverable_since=now, undeliverable_reason=detail)
-            > 0
-        )
+    def record_bounces(self, reports: Sequence[tuple[int, str, str]], now: dt.datetime) -> int:
+        """Mark messages bounced from reports (message pk, bounce, detail), taken in turn as if one by one; a hard
+        bounce flags the address its message went to undeliverable. Idempotent, and a soft report never
+        downgrades a hard one. Returns how many addresses this call flagged.
+
+        A few queries whatever the number of reports (the bounce pass hands them a chunk at a time): the rows are
+        read under a lock, so a second pass waits and then sees these marks, and written back in bulk."""
+        with transaction.atomic():
+            messages = {
+                row["pk"]: row
+                for row in self.select_for_update()
+                .filter(pk__in={pk for pk, _bounce, _detail in reports})
+                .values("pk", "bounce", "participant_id", "to_email")
+            }
+            marked: dict[int, tuple[int, str, str]] = {}
+            # Per participant, each hard report's address and detail: the one still theirs flags them.
+            hard: dict[int, list[tuple[str, str]]] = {}
+            for pk, bounce, detail in reports:
+                row = messages.get(pk)
+                if row is None:
+                    continue
+                if row["bounce"] == "" if bounce == Bounce.SOFT else row["bounce"] != bounce:
+                    row["bounce"] = bounce
+                    marked[pk] = (pk, bounce, detail)
+                if bounce == Bounce.HARD and row["to_email"]:
+                    hard.setdefault(row["participant_id"], []).append((row["to_email"].lower(), detail))
+            update_rows(Message, ["bounce", "bounce_detail"], list(marked.values()), same_for_all={"bounced_at": now})
+            # Only while the participant still has that address: a corrected one is not flagged by an old report.
+            flagged = []
+            still_deliverable = Participant.objects.select_for_update().filter(
+                pk__in=hard, undeliverable_since__isnull=True
+            )
+            for pk, email in still_deliverable.values_list("pk", "email"):
+                reason = next((said for address, said in hard[pk] if address == email.lower()), None)
+                if reason is not None:
+                    flagged.append((pk, reason))
+            update_rows(Participant, ["undeliverable_reason"], flagged, same_for_all={"undeliverable_since": now})
+        return len(flagged)
 
 
 class Message(models.Model):

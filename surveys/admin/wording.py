@@ -5,15 +5,18 @@ personal link or the opt-out line, or does more with a participant's values than
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
+from csp.decorators import csp
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, QueryDict
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from rocbap.admin import StaffModelAdmin
 from surveys.mail.wording import PARTS, file_sources
@@ -31,8 +34,22 @@ VALUES_HELP = _(
 # How many participants "preview with" offers (the latest).
 PREVIEW_CHOICES = 200
 
-# The page's content security policy while it shows a preview (see EmailWordingAdmin.changeform_view).
-PREVIEW_POLICY = {"frame-ancestors": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"]}
+# The HTML preview is a document of its own, at its own address (html_preview), with its own policy: an e-mail
+# keeps its inline styles and may be framed by the wording page, nothing in it runs or loads beyond the site's
+# images, and the page around it keeps the site's strict policy. (A frame's srcdoc would inherit the page's policy,
+# which would then have to allow inline styles and framing for the whole page.)
+HTML_PREVIEW_POLICY = {
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "frame-ancestors": ["'self'"],
+    "sandbox": [""],
+}
+# The session keeps the latest HTML previews of the wording page, each under a random token (the e-mail names a
+# real participant: only the staff user who previewed it may open it).
+PREVIEWS_KEY = "email_wording_previews"
+KEPT_PREVIEWS = 5
 
 
 class EmailWordingForm(forms.ModelForm):
@@ -144,14 +161,37 @@ class EmailWordingAdmin(StaffModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         response = super().changeform_view(request, object_id, form_url, extra_context)
-        adminform = (getattr(response, "context_data", None) or {}).get("adminform")
+        context = getattr(response, "context_data", None) or {}
+        adminform = context.get("adminform")
         if adminform is not None and adminform.form.preview is not None:
-            # The preview's HTML is shown in a sandboxed frame (no script runs there): the frame's document
-            # inherits the page's policy, which must let it be framed here and keep the e-mail's own styles.
-            response._csp_replace = PREVIEW_POLICY  # type: ignore[attr-defined]
+            context["html_preview_url"] = self._keep_html_preview(request, adminform.form.preview.texts.html)
         return response
+
+    def _keep_html_preview(self, request: HttpRequest, html: str) -> str:
+        token = secrets.token_urlsafe(16)
+        kept = dict(list(request.session.get(PREVIEWS_KEY, {}).items())[-(KEPT_PREVIEWS - 1) :])
+        kept[token] = html
+        request.session[PREVIEWS_KEY] = kept
+        return reverse("admin:surveys_emailwording_html_preview", args=[token])
+
+    def get_urls(self):
+        preview = path(
+            "preview/<str:token>/", self.admin_site.admin_view(html_preview), name="surveys_emailwording_html_preview"
+        )
+        return [preview, *super().get_urls()]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None):
         add = reverse("admin:surveys_emailwording_add")
         starts = [(label, f"{add}?kind={value}") for value, label in EmailTemplateKind.choices]
         return super().changelist_view(request, {**(extra_context or {}), "wording_starts": starts})
+
+
+@xframe_options_sameorigin
+@csp(HTML_PREVIEW_POLICY)  # type: ignore[arg-type]  # django-csp types a view as taking the request alone
+def html_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """The HTML e-mail of the staff user's own preview, for the wording page's sandboxed frame. The token is only
+    in the session of whoever previewed (which took the right to word e-mails): nobody else can open it."""
+    html = request.session.get(PREVIEWS_KEY, {}).get(token)
+    if html is None:
+        raise Http404("No such preview in this session.")
+    return HttpResponse(html, content_type="text/html; charset=utf-8")

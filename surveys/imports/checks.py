@@ -4,13 +4,13 @@ will write."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
-from surveys.imports import extra_sheets
 from surveys.imports.cells import fold
 from surveys.imports.reading import Reader, Row
 from surveys.models import FREE_TEXTS, Response
@@ -23,6 +23,10 @@ from workshops.models import (
     fiscal_year_label,
     fiscal_year_of,
 )
+
+# What another app's sheet contributes to the plan: checks its rows, reports problems through plan.reader, and
+# returns what to write (surveys.imports.extra_sheets.ExtraSheet.check).
+ExtraCheck = Callable[[list[Row], "Plan"], Any]
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,10 @@ class ReplyAfterImport:
 class Plan:
     """What the workbook will write, checked across rows and against the database before anything is written."""
 
-    def __init__(self, reader: Reader, user=None) -> None:
+    def __init__(self, reader: Reader, user=None, extra_checks: Mapping[str, ExtraCheck] | None = None) -> None:
         self.reader = reader
+        # Other apps' sheets' checks, by sheet (surveys.imports.extra_sheets.checks, passed in by the import).
+        self.extra_checks = dict(extra_checks or {})
         self.user = user  # who imports it (the admin's upload; None for the command), for the sheets that record it
         self.workshops: dict[str, Row] = {}  # code (lower) -> row
         self.participants: dict[tuple[str, str], Row] = {}  # (code, e-mail), lower
@@ -62,9 +68,9 @@ class Plan:
         self._check_responses(sheets.get("responses", []))
         self._check_closed_rounds()
         # Other apps' sheets last: they may rely on what the survey's sheets will write (a story on a new reply).
-        for name, sheet in extra_sheets.REGISTERED.items():
+        for name, check in self.extra_checks.items():
             if name in sheets:
-                self.extra[name] = sheet.check(sheets[name], self)
+                self.extra[name] = check(sheets[name], self)
 
     def replies_after_import(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], ReplyAfterImport]:
         """The replies the participants named by (workshop code, e-mail) will have once the workbook is written,

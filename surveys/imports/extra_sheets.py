@@ -62,3 +62,13 @@ def sheet_names() -> list[str]:
 def columns_of(sheet: str) -> tuple[Column, ...]:
     """A sheet's columns, the survey's own or a registered one's."""
     return SHEETS[sheet] if sheet in SHEETS else REGISTERED[sheet].columns
+
+
+def sheets_read() -> dict[str, tuple[Column, ...]]:
+    """Every sheet the import reads and its columns, the survey's first (for surveys.imports.reading.Reader)."""
+    return {name: columns_of(name) for name in sheet_names()}
+
+
+def checks() -> dict[str, Callable[[list[Row], Plan], Any]]:
+    """The registered sheets' checks, by sheet (for surveys.imports.checks.Plan)."""
+    return {name: sheet.check for name, sheet in REGISTERED.items()}

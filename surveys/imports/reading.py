@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -13,9 +13,9 @@ from xml.parsers import expat
 
 from django.utils.translation import gettext
 
-from surveys.imports import extra_sheets, xlsx
+from surveys.imports import xlsx
 from surveys.imports.cells import CellError, blank
-from surveys.imports.columns import Column
+from surveys.imports.columns import SHEETS, Column
 from surveys.imports.outcome import WorkbookError, grouped
 
 # The import's cost is bounded before and while it reads (issue 16): what a workbook declares (its dimension, its
@@ -49,7 +49,12 @@ class Reader:
     """Reads the sheets into parsed rows, collecting every error instead of stopping at the first (up to
     MAX_LISTED_ERRORS listed, the rest counted)."""
 
-    def __init__(self, progress: Progress | None = None) -> None:
+    def __init__(
+        self, progress: Progress | None = None, sheets: Mapping[str, tuple[Column, ...]] | None = None
+    ) -> None:
+        # The sheets it reads and their columns: the survey's own, and those other apps registered when the import
+        # passes them (surveys.imports.extra_sheets.sheets_read), so that this room needs not know the registry.
+        self.sheets = dict(sheets or SHEETS)
         self.errors: list[WorkbookError] = []
         self.unlisted = 0
         self.progress = progress or (lambda message: None)
@@ -63,7 +68,7 @@ class Reader:
 
     def columns_of(self, sheet: str) -> tuple[Column, ...]:
         """A sheet's columns: the survey's own, or those of a sheet another app registered (extra_sheets)."""
-        return extra_sheets.columns_of(sheet)
+        return self.sheets[sheet]
 
     def read(self, source: str | Path | IO[bytes]) -> dict[str, list[Row]]:
         if not self._looks_like_xlsx(source):
@@ -155,7 +160,7 @@ class Reader:
 
     def _read_sheets(self, book: xlsx.Workbook) -> dict[str, list[Row]]:
         found: dict[str, list[Row]] = {}
-        names = extra_sheets.sheet_names()
+        names = list(self.sheets)
         for title, part in book.sheets:
             name = title.strip().lower()
             if name not in names:

@@ -31,12 +31,12 @@ def import_workbook(source: str | Path | IO[bytes], progress: Progress | None = 
 
     `progress`, if given, is called with a short sentence now and then (what is being read, checked, written).
     `user` is the staff user who imports it, for the sheets that record who did (success stories' confirmation)."""
-    reader = Reader(progress)
+    reader = Reader(progress, extra_sheets.sheets_read())
     sheets = reader.read(source)
     if not sheets:  # not a workbook at all: nothing to check against the database
         raise WorkbookInvalid(reader.errors, reader.unlisted)
     reader.progress(gettext("checking the rows against each other and the database"))
-    plan = Plan(reader, user)
+    plan = Plan(reader, user, extra_sheets.checks())
     plan.check(sheets)
     if reader.errors:
         order = {name: index for index, name in enumerate(extra_sheets.sheet_names())}

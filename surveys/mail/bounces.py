@@ -38,7 +38,6 @@ from email.utils import getaddresses
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from flufl.bounce import all_failures
 
@@ -204,28 +203,29 @@ def record(verdicts: Iterable[Verdict]) -> tuple[Counter, list[str]]:
     reasons: list[str] = []
     outcome: Counter = Counter()
     now = timezone.now()
-    with transaction.atomic():
-        for verdict in verdicts:
-            row: dict[str, Any] = rows.get(verdict.message_pk) or {
-                "to_email": "",
-                "unsigned_return_path": False,
-                "sent_at": None,
-            }
-            address, unsigned, sent_at = row["to_email"], row["unsigned_return_path"], row["sent_at"]
-            if not address:
-                reasons.append(f"it names message {verdict.message_pk}, which is not in the log")
-            elif address.lower() not in verdict.recipients:
-                reasons.append(f"message {verdict.message_pk} was not sent to the address the report names")
-            elif not verdict.signed and not (unsigned and sent_at and sent_at >= unsigned_cutoff(now)):
-                reasons.append(
-                    f"it was delivered to the unsigned return path of message {verdict.message_pk}, which did not "
-                    "go out with one in the last survey round"
-                )
-            else:
-                reasons.append("")
-                outcome[verdict.bounce] += 1
-                if Message.objects.record_bounce(verdict.message_pk, verdict.bounce, verdict.detail, now, sent=row):
-                    outcome["undeliverable"] += 1
+    counted: list[tuple[int, str, str]] = []
+    for verdict in verdicts:
+        row: dict[str, Any] = rows.get(verdict.message_pk) or {
+            "to_email": "",
+            "unsigned_return_path": False,
+            "sent_at": None,
+        }
+        address, unsigned, sent_at = row["to_email"], row["unsigned_return_path"], row["sent_at"]
+        if not address:
+            reasons.append(f"it names message {verdict.message_pk}, which is not in the log")
+        elif address.lower() not in verdict.recipients:
+            reasons.append(f"message {verdict.message_pk} was not sent to the address the report names")
+        elif not verdict.signed and not (unsigned and sent_at and sent_at >= unsigned_cutoff(now)):
+            reasons.append(
+                f"it was delivered to the unsigned return path of message {verdict.message_pk}, which did not "
+                "go out with one in the last survey round"
+            )
+        else:
+            reasons.append("")
+            outcome[verdict.bounce] += 1
+            counted.append((verdict.message_pk, verdict.bounce, verdict.detail))
+    if flagged := Message.objects.record_bounces(counted, now):
+        outcome["undeliverable"] += flagged
     return outcome, reasons
 
 

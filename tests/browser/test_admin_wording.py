@@ -64,9 +64,15 @@ def test_a_survey_manager_words_the_french_invitation(browser, browser_context_a
     # The HTML e-mail, in a sandboxed frame: shown as it is, the office's styles and all.
     frame = page.frame_locator("#wording-preview-html")
     assert "Bonjour Awa Koné" in frame.locator("body").inner_text()
-    assert frame.get_by_role("link", name="Répondre au questionnaire").is_visible()
+    button = frame.get_by_role("link", name="Répondre au questionnaire")
+    assert button.is_visible()
+    # The frame is a document of its own with its own policy: the e-mail's inline styles apply there (the button
+    # has its colour), while the page around it allows none.
+    assert button.evaluate("link => getComputedStyle(link).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "admin-email-wording-preview.png"), full_page=True)
+    # A full-page picture leaves a frame of another origin blank: the frame's own picture shows the e-mail.
+    page.locator("#wording-preview-html").screenshot(path=str(ARTIFACTS / "admin-email-wording-preview-html.png"))
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/surveys/emailwording/")
     assert EmailWording.objects.get().language == "fr"

@@ -58,12 +58,10 @@ def test_nothing_is_saved_before_the_preview_was_seen(staff_client, participant)
     assert f"check the e-mail below, as {participant.name} would receive it, then save" in page
     text = visible_text(page)
     assert f"Preview: the e-mail as {participant.name} would receive it" in text
-    # The HTML e-mail goes into a sandboxed frame's srcdoc, escaped: its quotes cannot end the attribute.
-    assert (
-        f'<iframe sandbox title="The e-mail in HTML" srcdoc="&lt;p&gt;Bonjour {participant.name}, &lt;a href=&quot;'
-        in page
-    )
-    assert "frame-ancestors 'self'" in first["Content-Security-Policy"]
+    # The HTML e-mail is a document of its own in a sandboxed frame; the page keeps the site's strict policy.
+    assert '<iframe sandbox title="The e-mail in HTML" src="/admin/surveys/emailwording/preview/' in page
+    assert "frame-ancestors 'none'" in first["Content-Security-Policy"]
+    assert "unsafe-inline" not in first["Content-Security-Policy"]
     assert f"Enquête : {participant.workshop.title}" in text and f"Bonjour {participant.name}," in text
     # Saved as it was shown: the second press saves.
     second = staff_client.post(ADD, posted(participant, previewed=digest_of(page), text=TEXT.replace("\n", "\r\n")))
@@ -141,3 +139,31 @@ def test_the_preview_shows_the_participant_chosen(staff_client, participant, par
     assert f"Bonjour {newer.name}," in by_default  # the latest in the wording's language
     chosen = visible_text(staff_client.post(ADD, posted(participant)).content.decode())
     assert f"Bonjour {participant.name}," in chosen and f"Bonjour {newer.name}," not in chosen
+
+
+def frame_source(page: str) -> str:
+    found = re.search(r'<iframe sandbox title="The e-mail in HTML" src="([^"]+)"', page)
+    assert found, "the preview's HTML is framed from its own address"
+    return found[1]
+
+
+def test_the_html_preview_is_its_own_document_with_its_own_policy(staff_client, participant, client, django_user_model):
+    url = frame_source(staff_client.post(ADD, posted(participant)).content.decode())
+    response = staff_client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert f"<p>Bonjour {participant.name}, <a href=" in response.content.decode()  # the e-mail as sent
+    policy = response["Content-Security-Policy"]
+    # Its inline styles apply and the wording page may frame it; nothing in it runs or loads from elsewhere.
+    for directive in ("default-src 'none'", "style-src 'unsafe-inline'", "frame-ancestors 'self'", "sandbox"):
+        assert directive in policy, directive
+    assert "script-src" not in policy and response["X-Frame-Options"] == "SAMEORIGIN"
+    assert staff_client.get(url.replace("/preview/", "/preview/x")).status_code == 404
+    # Another staff user's session has no such preview (it names a real participant); a stranger is sent to log in.
+    # (staff_client is the test's client logged in: it changes hands here.)
+    other = django_user_model.objects.create_user("other", "o@example.org", "pw-long-enough", is_staff=True)
+    other.is_superuser = True
+    other.save()
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302

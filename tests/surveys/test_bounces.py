@@ -23,6 +23,7 @@ from surveys.mail.sending import run_pass
 from surveys.models import Bounce, Message, MessageKind, MessageStatus
 from tests.helpers import INVITATION, REMINDER_1, at
 from tests.surveys import bounce_reports
+from workshops.models import Participant
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +209,35 @@ def test_recording_twice_is_harmless_and_a_soft_report_never_downgrades_a_hard_o
     assert outcome["undeliverable"] == 0
     again = Message.objects.get(pk=message.pk)
     assert (again.bounce, again.bounced_at) == (Bounce.HARD, first.bounced_at)
+
+
+def test_reports_of_one_chunk_count_as_if_recorded_one_by_one(invited):
+    """A pass records a chunk of reports in a few queries: the outcome is the one of recording them in turn. A soft
+    report then a hard one about one message makes it hard, the other way round keeps it hard; two hard reports
+    about one participant flag them once; a report about an address they no longer have flags nobody."""
+    first, second, third = Message.objects.order_by("pk")
+    moved = third.participant
+    moved.email = "moved@example.org"
+    moved.save()
+    reminder = Message.objects.create(
+        participant=second.participant,
+        kind=MessageKind.REMINDER_1,
+        status=MessageStatus.SENT,
+        sent_at=timezone.now(),
+        to_email=second.to_email,
+    )
+    soft_then_hard = [read_report(report_for(first, action="delayed")), read_report(report_for(first))]
+    hard_then_soft = [read_report(report_for(second)), read_report(report_for(second, action="delayed"))]
+    twice = [read_report(report_for(reminder))]
+    old_address = [read_report(report_for(third))]
+    outcome, reasons = record(soft_then_hard + hard_then_soft + twice + old_address)
+    assert reasons == [""] * 6
+    assert outcome == {Bounce.HARD: 4, Bounce.SOFT: 2, "undeliverable": 2}
+    bounces = dict(Message.objects.values_list("pk", "bounce"))
+    assert [bounces[m.pk] for m in (first, second, reminder, third)] == [Bounce.HARD] * 4
+    assert Message.objects.get(pk=first.pk).bounce_detail == soft_then_hard[1].detail
+    flagged = set(Participant.objects.undeliverable().values_list("pk", flat=True))
+    assert flagged == {first.participant_id, second.participant_id}
 
 
 def test_a_soft_bounce_leaves_the_address_alone(invited):
