@@ -171,15 +171,7 @@ def tables(box, found: list) -> None:
         tables(child, found)
 
 
-# French Table 2 runs past the right margin (its headers "Formulation de recommandations", "Organisation d'un atelier
-# interne", "Élaboration de manuels opérationnels" need more than the page): a known fault of the French wording,
-# left to the French catalogue's owner; strict, so that the fix shows.
-FRENCH_TABLE_2 = pytest.mark.xfail(strict=True, reason="French Table 2's headers are wider than the page")
-
-
-@pytest.mark.parametrize(
-    "language", [pytest.param(code, marks=FRENCH_TABLE_2) if code == "fr" else code for code in STAFF_LANGUAGES]
-)
+@pytest.mark.parametrize("language", STAFF_LANGUAGES)
 def test_no_table_runs_past_the_page(demo_documents, language):
     # Spanish headers are longer ("Respuestas con la acción"): Table 8 ran past the right margin, cut off at the
     # page's edge; Table 2 (the workshop column's minimum width) by a few points in English too.
