@@ -140,6 +140,7 @@ def actions_chart(table2: Table, titled: bool = True) -> SafeString:
         Bar(wording.label(name), share or 0, f"{count} ({percent_sign(share)})" if share is not None else str(count))
         for name, count, share in action_ranking(table2)
     ]
+    # xgettext:no-python-format
     return bar_chart(gettext("Follow-up actions taken (% of replies)"), bars, scale=100, titled=titled)
 
 

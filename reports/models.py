@@ -294,11 +294,17 @@ class EarlierRound(models.Model):
     subregional_rate_percent = _percent_field(_("reply rate of sub-regional workshops (%)"))
     regional_rate_percent = _percent_field(_("reply rate of regional workshops (%)"))
     national_rate_percent = _percent_field(_("reply rate of national workshops (%)"))
+    # xgettext:no-python-format
     shared_materials_percent = _percent_field(_("shared training materials (% of replies)"))
+    # xgettext:no-python-format
     submitted_report_percent = _percent_field(_("submitted reports (% of replies)"))
+    # xgettext:no-python-format
     made_recommendations_percent = _percent_field(_("made recommendations (% of replies)"))
+    # xgettext:no-python-format
     inhouse_workshop_percent = _percent_field(_("organized in-house workshops (% of replies)"))
+    # xgettext:no-python-format
     manuals_percent = _percent_field(_("developed operational manuals (% of replies)"))
+    # xgettext:no-python-format
     others_percent = _percent_field(_("other actions (% of replies)"))
     effects_attributed_percent = _percent_field(_("Table 4: effects attributed to sharing/in-house workshops (%)"))
     projects_attributed_percent = _percent_field(_("Table 7: projects attributed to reports/recommendations (%)"))

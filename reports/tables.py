@@ -107,6 +107,7 @@ class Table2Summary:
     def rows(self) -> list[list[Any]]:
         return [
             ["", N_("Total"), self.replies, *(share.count for share in self.actions.values())],
+            # xgettext:no-python-format
             ["", N_("% of replies"), "", *(share.percent for share in self.actions.values())],
         ]
 
