@@ -224,7 +224,10 @@ def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData |
         "abbreviations": abbreviations(codes_in_report(data, quotes)),
         "figures": data.figures,
         "summary_sentences": summary.sentences(data),
-        "charts": report_charts(data, reply_rate_trend(until=fiscal_year), titled=False),
+        # A right-to-left language's bars are set as HTML tables: WeasyPrint cannot shape an SVG text (charts.py).
+        "charts": report_charts(
+            data, reply_rate_trend(until=fiscal_year), titled=False, html=translation.get_language_bidi()
+        ),
         # The year's publishable success stories by kind (templates/impact/_report_results.html); empty: no section.
         "tangible_results": tangible_results(fiscal_year),
     }

@@ -30,7 +30,7 @@ LANGUAGE_CODES = tuple(code for code, _name in LANGUAGES)
 # reads (the questionnaire and its pages, the e-mails) and leave the staff's to English (bin/check_catalogues.py
 # checks both). An office's own staff languages are those of its languages that are here (Office.staff_languages):
 # adding one here asks nothing of an office that does not list it (docs/offices.md, "Adding a staff language").
-STAFF_LANGUAGES = ("en", "fr", "es")
+STAFF_LANGUAGES = ("en", "fr", "es", "ar")
 # An office file that names no languages offers these (the office files written before Spanish and Arabic).
 DEFAULT_OFFICE_LANGUAGES = ("en", "fr")
 

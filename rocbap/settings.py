@@ -139,6 +139,8 @@ OFFICE = env.office_config("OFFICE", "asia-pacific")
 LANGUAGES = [(code, name) for code, name in office_languages.LANGUAGES if code in OFFICE.languages]
 LANGUAGE_CODE = "en" if "en" in OFFICE.languages else OFFICE.default_language
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number formats where CLDR (Babel) and Django disagree: Arabic writes 0.35, not 0,35 (rocbap/locale_formats/ar).
+FORMAT_MODULE_PATH = ["rocbap.locale_formats"]
 # Dates in the schedule (invitation, due date, reminders) are days in this time zone: the office file's, unless
 # TIME_ZONE is set.
 TIME_ZONE = env.get_str("TIME_ZONE") or OFFICE.time_zone

@@ -94,25 +94,34 @@ def test_a_participants_language_needs_every_message_participants_read(tmp_path)
     ]
 
 
-def test_the_staff_languages_are_english_french_and_spanish():
-    assert [code for code in check_catalogues.languages() if check_catalogues.is_staff_language(code)] == ["fr", "es"]
-    assert [code for code in check_catalogues.languages() if not check_catalogues.is_staff_language(code)] == ["ar"]
+def test_the_staff_languages_are_english_french_spanish_and_arabic():
+    assert [code for code in check_catalogues.languages() if check_catalogues.is_staff_language(code)] == [
+        "fr",
+        "es",
+        "ar",
+    ]
+    assert [code for code in check_catalogues.languages() if not check_catalogues.is_staff_language(code)] == []
 
 
-def test_a_spanish_message_only_staff_read_must_be_translated(tmp_path, monkeypatch, capsys):
-    """Spanish is a staff language: the report's title left empty in the Spanish catalogue fails the check, as it
-    would in French (before, a message only staff read could stay empty in Spanish)."""
-    committed = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
+@pytest.mark.parametrize(
+    ("language", "title"), [("es", "Informe sobre buenas prácticas"), ("ar", "تقرير الممارسات الجيدة")]
+)
+def test_a_message_only_staff_read_must_be_translated(tmp_path, monkeypatch, capsys, language, title):
+    """Spanish and Arabic are staff languages: the report's title left empty in their catalogue fails the check, as
+    it would in French (before, a message only staff read could stay empty in them)."""
+    committed = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
     text = committed.read_text(encoding="utf-8")
-    translated = 'msgid "Good Practice Report"\nmsgstr "Informe sobre buenas prácticas"\n'
+    translated = f'msgid "Good Practice Report"\nmsgstr "{title}"\n'
     assert translated in text
-    emptied = tmp_path / "es.po"
+    emptied = tmp_path / f"{language}.po"
     emptied.write_text(text.replace(translated, 'msgid "Good Practice Report"\nmsgstr ""\n'), encoding="utf-8")
-    catalogues = {code: ROOT / "locale" / code / "LC_MESSAGES" / "django.po" for code in ("fr", "ar")}
+    catalogues = {
+        code: ROOT / "locale" / code / "LC_MESSAGES" / "django.po" for code in ("fr", "es", "ar") if code != language
+    }
     monkeypatch.setattr(check_catalogues, "refreshed", lambda _workdir, code: catalogues.get(code, emptied))
     assert check_catalogues.main() == 1
     output = capsys.readouterr().out
-    assert 'locale/es: 1 message(s) need a translation:\n  untranslated: "Good Practice Report"' in output
+    assert f'locale/{language}: 1 message(s) need a translation:\n  untranslated: "Good Practice Report"' in output
 
 
 def test_every_message_of_the_product_has_its_french(capsys):

@@ -121,11 +121,11 @@ def test_an_office_name_that_is_no_file(monkeypatch):
         env.office_config("OFFICE", "asia-pacific")
 
 
-def test_the_bundled_offices_offer_arabic_to_participants_and_english_french_spanish_to_staff():
+def test_the_bundled_offices_offer_english_french_spanish_and_arabic_to_participants_and_staff():
     for name, first in (("asia-pacific", "en"), ("west-central-africa", "fr")):
         office = load_office(OFFICES_DIR / f"{name}.toml")
         assert office.languages[0] == first and set(office.languages) == {"en", "fr", "es", "ar"}
-        assert office.staff_languages == (first, "fr" if first == "en" else "en", "es")
+        assert office.staff_languages == (first, "fr" if first == "en" else "en", "es", "ar")
         assert office.in_language("es").parent == "Organización Mundial de Aduanas"
         assert office.in_language("ar").parent == "منظمة الجمارك العالمية"
 
@@ -142,7 +142,7 @@ def test_an_office_file_without_languages_offers_english_and_french(tmp_path):
     assert office.in_language("ar") == office.in_language("fr")  # no Arabic names: the default language's
 
 
-def test_an_arabic_first_office_keeps_its_staff_pages_in_english_or_french(tmp_path):
+def test_an_arabic_first_office_has_its_staff_pages_in_arabic(tmp_path):
     text = (OFFICES_DIR / "west-central-africa.toml").read_text(encoding="utf-8")
     text = text.replace('default_language = "fr"', 'default_language = "ar"')
     text = text.replace('languages = ["fr", "en", "es", "ar"]', 'languages = ["ar", "en"]')
@@ -151,7 +151,7 @@ def test_an_arabic_first_office_keeps_its_staff_pages_in_english_or_french(tmp_p
     path.write_text(text, encoding="utf-8")
     office = load_office(path)
     assert office.languages == ("ar", "en")
-    assert office.staff_languages == ("en",) and office.staff_default_language == "en"
+    assert office.staff_languages == ("ar", "en") and office.staff_default_language == "ar"
 
 
 def test_asia_pacific_names_its_plan_indicator():
@@ -172,7 +172,7 @@ target = 10
 start = 2022-07-01
 end = 2024-06-30
 plan = "RSP 2022-2024"
-label = { en = "Tangible results", fr = "Résultats concrets", es = "Resultados tangibles" }
+label = { en = "Tangible results", fr = "Résultats concrets", es = "Resultados tangibles", ar = "النتائج الملموسة" }
 """
 
 
@@ -207,7 +207,9 @@ def test_an_english_french_office_needs_no_spanish_label(tmp_path):
     report stay in those two."""
     text = (OFFICES_DIR / "asia-pacific.toml").read_text(encoding="utf-8")
     text = text.replace('languages = ["en", "fr", "es", "ar"]', 'languages = ["en", "fr"]')
-    text = text[: text.index("[[indicators]]")] + INDICATOR.replace(', es = "Resultados tangibles"', "")
+    text = text[: text.index("[[indicators]]")] + INDICATOR.replace(
+        ', es = "Resultados tangibles", ar = "النتائج الملموسة"', ""
+    )
     for name in ("asia-pacific.csv", "asia-pacific-earlier-rounds.csv", "../fixtures"):
         text = text.replace(f'"{name}', f'"{(OFFICES_DIR / name).resolve()}')
     path = tmp_path / "office.toml"
