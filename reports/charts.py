@@ -93,8 +93,10 @@ def bar_chart(
     """Horizontal bars with their label on the start side and their value after the bar; `legend` names what the
     dark and the light colour stand for, when bars of both are drawn. `direction` (default: the active language's)
     is "ltr" (labels on the left, bars growing rightwards) or "rtl" (the chart mirrored: labels on the right, bars
-    growing leftwards, the title and the legend on the right), as an Arabic reader reads a chart. Every text is
-    escaped here."""
+    growing leftwards, the title and the legend on the right), as an Arabic reader reads a chart. The drawing says
+    its direction (the SVG's `direction`), so that a text's anchor means the same in it as in its language: the
+    start of an Arabic text is its right end, wherever the chart is shown (an Arabic staff page's own direction
+    would otherwise turn the anchors of a left-to-right drawing around). Every text is escaped here."""
     direction = direction or chart_direction()
     rtl = direction == "rtl"
     scale = scale or max((bar.value for bar in bars), default=0) or 1
@@ -103,10 +105,6 @@ def bar_chart(
     def x_at(x: float, length: float = 0.0) -> float:
         """Where a mark measured from the start side (x, its length along the line) begins from the left."""
         return width - x - length if rtl else x
-
-    def anchor(side: str) -> str:
-        """A text anchored at its start or its end, seen from the start side."""
-        return {"start": "end", "end": "start"}[side] if rtl else side
 
     wrapped = [label_lines(bar.label) for bar in bars]
     heights = [max(ROW_HEIGHT, LINE_HEIGHT * len(lines) + 12) for lines in wrapped]
@@ -123,8 +121,7 @@ def bar_chart(
     ]
     if titled:  # the PDF gives the chart a numbered caption instead: one title, not two
         parts.append(
-            f'<text x="{x_at(0)}" y="16" font-size="13" font-weight="bold" text-anchor="{anchor("start")}">'
-            f"{escape(title)}</text>"
+            f'<text x="{x_at(0)}" y="16" font-size="13" font-weight="bold" text-anchor="start">{escape(title)}</text>'
         )
     label_x = x_at(LABEL_WIDTH - 8)
     y = top
@@ -138,12 +135,12 @@ def bar_chart(
             for index, line in enumerate(lines)
         )
         parts += [
-            f'<text x="{label_x}" y="{first_line:.1f}" text-anchor="{anchor("end")}">{spans}</text>'
+            f'<text x="{label_x}" y="{first_line:.1f}" text-anchor="end">{spans}</text>'
             if len(lines) > 1
-            else f'<text x="{label_x}" y="{first_line:.1f}" text-anchor="{anchor("end")}">{escape(lines[0])}</text>',
+            else f'<text x="{label_x}" y="{first_line:.1f}" text-anchor="end">{escape(lines[0])}</text>',
             f'<rect x="{x_at(LABEL_WIDTH, length):.1f}" y="{middle - (ROW_HEIGHT - 8) / 2:.1f}" width="{length:.1f}" '
             f'height="{ROW_HEIGHT - 8}" fill="{colour}"/>',
-            f'<text x="{x_at(LABEL_WIDTH + length + 6):.1f}" y="{middle + 4:.1f}" text-anchor="{anchor("start")}">'
+            f'<text x="{x_at(LABEL_WIDTH + length + 6):.1f}" y="{middle + 4:.1f}" text-anchor="start">'
             f"{escape(bar.text)}</text>",
         ]
         y += row_height
@@ -151,7 +148,7 @@ def bar_chart(
     for (x, row, text), colour in zip(legend_rows, (BAR_COLOUR, EARLIER_COLOUR), strict=False):
         parts += [
             f'<rect x="{x_at(x, 12)}" y="{y + row}" width="12" height="12" fill="{colour}"/>',
-            f'<text x="{x_at(x + 18)}" y="{y + row + 10}" font-size="{LEGEND_FONT}" text-anchor="{anchor("start")}">'
+            f'<text x="{x_at(x + 18)}" y="{y + row + 10}" font-size="{LEGEND_FONT}" text-anchor="start">'
             f"{escape(text)}</text>",
         ]
     parts.append("</svg>")

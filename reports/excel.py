@@ -139,7 +139,10 @@ def workbook(
         book = Workbook()
         book.remove(book.active)
         for key in SHEET_NAMES:
-            write_table(book.create_sheet(words.sheet(key)), built[key], words)
+            sheet = book.create_sheet(words.sheet(key))
+            write_table(sheet, built[key], words)
+            # An Arabic reader's tables read from the right, as the report prints them (column A on the right).
+            sheet.sheet_view.rightToLeft = words.translated and translation.get_language_bidi()
         write_replies(book.create_sheet("Replies"), frame, include_personal_data=include_personal_data)
     return book
 

@@ -110,3 +110,42 @@ def test_the_pdf_draws_no_title_inside_a_chart():
     assert "font-weight" in charts.bar_chart("Title", bars)
     untitled = charts.bar_chart("Title", bars, titled=False)
     assert [text.text for text in parse(untitled).iter(f"{SVG}text")] == ["A", "50%"]
+
+
+def bar_and_label_positions(svg: str) -> list[tuple[float, float, float]]:
+    """(label x, bar's left edge, bar's right edge) of each bar of a chart, read from its SVG."""
+    root = parse(svg)
+    rects = [rect for rect in root.iter(f"{SVG}rect") if float(rect.get("height")) > 12]  # not the legend's swatches
+    labels = [text for text in root.iter(f"{SVG}text") if text.get("text-anchor") and text.text in ("أخرى", "Other")]
+    return [
+        (float(label.get("x")), float(rect.get("x")), float(rect.get("x")) + float(rect.get("width")))
+        for label, rect in zip(labels, rects, strict=False)
+    ]
+
+
+def test_an_arabic_chart_is_mirrored_labels_on_the_right_bars_growing_leftwards():
+    """A right-to-left language reads a chart from the right: the label stands right of its bar, the bar grows
+    from that side leftwards, and its value comes after it, on its left."""
+    from django.utils import translation
+
+    bars = [charts.Bar("أخرى", 80, "80%"), charts.Bar("أخرى", 20, "20%")]
+    with translation.override("ar"):
+        svg = charts.bar_chart("إجراءات المتابعة", bars, scale=100)
+    (label, left, right), (_label, short_left, short_right) = bar_and_label_positions(svg)
+    assert label > right  # the label to the right of its bar
+    assert right == short_right and left < short_left  # bars start on one line, the longer reaching further left
+    value = next(text for text in parse(svg).iter(f"{SVG}text") if text.text == "80%")
+    assert float(value.get("x")) < left and value.get("text-anchor") == "start"  # its start: its right end
+    assert parse(svg).get("direction") == "rtl"
+    # The same chart in English: labels on the left, bars growing rightwards.
+    english = charts.bar_chart("Follow-up actions", [charts.Bar("Other", 80, "80%")], scale=100, direction="ltr")
+    ((label, left, _right),) = bar_and_label_positions(english)
+    assert label < left
+
+
+def test_the_pdf_of_a_right_to_left_language_sets_its_bars_as_html():
+    """WeasyPrint draws an SVG text letter by letter, unjoined: an Arabic PDF's bars are an HTML table whose cells
+    Pango shapes (report.css lays it out in the page's direction)."""
+    html = charts.draw_bars("إجراءات المتابعة", [charts.Bar("تقاسم المواد التدريبية", 82, "23 (82%)")], 100, html=True)
+    assert html.startswith('<table class="bars"') and "<svg" not in html
+    assert '<th scope="row">تقاسم المواد التدريبية</th>' in html and 'style="width: 65.6%"' in html

@@ -340,3 +340,17 @@ def test_the_tables_for_a_french_reader(demo_data, tmp_path):
 def test_the_tables_for_a_reader_only_in_a_staff_language(demo_data, tmp_path):
     with pytest.raises(CommandError, match="No staff language 'de'"):
         call_command("export_tables", "--fiscal-year", "2019/20", "--language", "de", str(tmp_path / "x.xlsx"))
+
+
+def test_the_tables_for_an_arabic_reader(demo_data, tmp_path):
+    """export_tables --language ar: sheet names Excel accepts (31 characters at most, none of []:*?/\\), the tables
+    worded in Arabic and read from the right; the Replies sheet (the import's format) as it always is."""
+    path = tmp_path / "fy2019-20-ar.xlsx"
+    call_command("export_tables", "--fiscal-year", "2019/20", "--language", "ar", str(path), stdout=io.StringIO())
+    book = load_workbook(path)
+    assert book.sheetnames == [*(f"الجدول {n}" for n in range(1, 8)), "الارتباطات", "Replies"]
+    for name in book.sheetnames:
+        assert len(name) <= 31 and not set(name) & set("[]:*?/\\"), name
+    assert values(book["الجدول 3"])[0][:3] == ["الرقم", "ورشة العمل", "الردود على هذا السؤال"]
+    assert all(book[name].sheet_view.rightToLeft for name in book.sheetnames[:-1])
+    assert not book["Replies"].sheet_view.rightToLeft and values(book["Replies"])[0][0] != "الرقم"

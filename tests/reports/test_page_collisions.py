@@ -174,12 +174,15 @@ def tables(box, found: list) -> None:
 @pytest.mark.parametrize("language", STAFF_LANGUAGES)
 def test_no_table_runs_past_the_page(demo_documents, language):
     # Spanish headers are longer ("Respuestas con la acción"): Table 8 ran past the right margin, cut off at the
-    # page's edge; Table 2 (the workshop column's minimum width) by a few points in English too.
+    # page's edge; Table 2 (the workshop column's minimum width) by a few points in English too. A right-to-left
+    # table (Arabic) starts at the right margin and would run past the left one: both sides are held.
     document, _html = demo_documents[language]
     for number, page in enumerate(document.pages, start=1):
         page_box = page._page_box
-        right = page_box.content_box_x() + page_box.width
+        left = page_box.content_box_x()
+        right = left + page_box.width
         found: list = []
         tables(page_box, found)
         for table in found:
             assert table.position_x + table.margin_width() <= right + TOLERANCE, f"page {number} ({language})"
+            assert table.position_x >= left - TOLERANCE, f"page {number} ({language}): past the left margin"

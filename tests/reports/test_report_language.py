@@ -1,4 +1,4 @@
-"""The report in French and in Spanish, read back from the PDF: every section present, no English wording of the
+"""The report in French, Spanish and Arabic, read back from the PDF: every section present, no English wording of the
 product, numbers and dates as the language writes them; quotes stay as they were written."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from reports.models import Quote, ReportEdition
 from tests.helpers import DEMO_WORKBOOK, pdf_text, seed_rows
-from tests.languages import english_in
+from tests.languages import english_in, plain_arabic
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +155,89 @@ def test_numbers_and_dates_in_the_language(report_pdf):
     assert re.search(r"\d[ \u202f\u00a0]%", text)
     assert not re.search(r"\d%", text)
     assert EXPECTED[language]["fiscal_year"] in text
+
+
+# The Arabic report's headings (pdftotext reads Arabic with marks and a ligature of its own: tests/languages.py).
+ARABIC_TITLES = (
+    "المحتويات",
+    "التمهيد والشكر والتقدير",
+    "الملخص التنفيذي",
+    "المقدمة",
+    "وتحليل استقصاء",  # 2. (Summation: a lam-alef) and Analysis of the Survey
+    "إجراءات المتابعة المتخذة",
+    "تطبيق الدروس المستفادة من ورش العمل",
+    "(أ) التحسين التشغيلي",
+    "تحقيق الآثار المباشرة"[:5],  # تحقيق: the rest has a lam-alef
+    "تحسين كفاءة العمل وفعاليته",
+    "بدء مشاريع التحديث",
+    "نظرة إحصائية",
+    "الخاتمة",
+    "أعداد الردود",
+    "مختصرات أسماء",
+    "تقرير الممارسات الجيدة للسنة المالية",
+)
+
+
+@pytest.fixture(scope="module")
+def arabic_report_pdf(django_db_setup, django_db_blocker, tmp_path_factory) -> tuple[str, list[str]]:
+    """The demo report rendered in Arabic by the command (a staff language of the Asia/Pacific office, right to
+    left), read back as plain Arabic, with the quotes it printed (written in English)."""
+    from django.db import transaction
+
+    from reports.demo import add_demo_quotes
+    from surveys.imports.workbook import import_workbook
+
+    path = tmp_path_factory.mktemp("report-ar") / "report.pdf"
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_rows()
+        with DEMO_WORKBOOK.open("rb") as handle:
+            import_workbook(handle)
+        add_demo_quotes()
+        ReportEdition.objects.filter(fiscal_year=2019).update(
+            foreword="نشكر جميع المشاركين.", signatory_name="A. Head", signatory_title="", conclusion="نجحت ورش العمل."
+        )
+        quotes = [quote.excerpt for quote in Quote.objects.all()]
+        call_command("render_report", "--fiscal-year", "2019/20", "--language", "ar", str(path))
+        transaction.set_rollback(True)
+    return plain_arabic(flat(pdf_text(path))), quotes
+
+
+def without_pieces_of(text: str, quote: str) -> str:
+    """The text without the quote, taken out piece by piece: pdftotext moves the end of an English line whose
+    attribution holds an Arabic name after it, so a quote is read back in runs of words, each taken out whole."""
+    words, start = quote.split(), 0
+    while start < len(words):
+        end = len(words)
+        while end > start and " ".join(words[start:end]) not in text:
+            end -= 1
+        if end == start:
+            start += 1
+            continue
+        text = text.replace(" ".join(words[start:end]), " ", 1)
+        start = end
+    return text
+
+
+def test_the_arabic_report_has_every_section_and_no_english_wording(arabic_report_pdf):
+    text, quotes = arabic_report_pdf
+    for title in ARABIC_TITLES:
+        assert plain_arabic(title) in text, title
+    assert "نشكر جميع المشاركين." in text and "نجحت ورش العمل." in text  # the staff's texts, as typed
+    assert plain_arabic("رئيس المكتب") in text  # the office's signatory title, from its [ar] table
+    for quote in quotes:  # quotes stay as written (the demo's are English): they are not the product's wording
+        assert " ".join(flat(quote).split()[:5]) in text
+        text = without_pieces_of(text, flat(quote))
+    assert english_in(text, "ar") == []
+    for word in ENGLISH_WORDS:
+        assert word not in text, word
+
+
+def test_the_arabic_report_writes_numbers_as_cldr_does(arabic_report_pdf):
+    """Latin digits, the per cent sign right after the figure (CLDR's Arabic), a decimal point (not Django's comma)."""
+    text, _quotes = arabic_report_pdf
+    assert re.search(r"\b\d{1,3}%", text)
+    assert re.search(r"\b0\.\d{3}\b", text) and not re.search(r"\b0,\d{3}\b", text)  # Table 8's p-values
+    assert not re.search("[\u0660-\u0669]", text)  # no Arabic-Indic digit
 
 
 def test_a_spanish_edition_is_rendered_in_spanish(demo_data, tmp_path):

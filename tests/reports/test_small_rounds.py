@@ -1,4 +1,4 @@
-"""Small and empty rounds read back from the PDF in English, French and Spanish (reports.summary,
+"""Small and empty rounds read back from the PDF in English, French, Spanish and Arabic (reports.summary,
 templates/reports/report.html): a round of one workshop, one participant and one reply answering No to everything,
 and a round where nobody replied. Every sentence with a count is true and natural for 0 and 1; a section with nothing
 to say says so once; empty rows, notes and appendices are left out."""
@@ -12,7 +12,7 @@ import pytest
 
 from reports.pdf import render_pdf
 from tests.helpers import pdf_text, submitted_reply, valuation_workshop
-from tests.languages import english_in
+from tests.languages import english_in, plain_arabic
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +147,25 @@ def test_one_reply_answering_no_in_spanish(one_reply_all_no, tmp_path):
     # The month as Spanish abbreviates it (CLDR); the ordinal of a round (feminine: la ronda).
     assert "(ene 2025)" in text and "11.ª ronda" in text
     assert english_in(text, "es") == []
+
+
+def test_one_reply_answering_no_in_arabic(one_reply_all_no, tmp_path):
+    """Arabic, right to left: every count of one (a single workshop, reply, participant, respondent) worded as the
+    singular, and nothing left in English."""
+    text = plain_arabic(rendered(one_reply_all_no, "ar", tmp_path))
+    assert_never(text)
+    for sentence in (
+        "ورشة عمل إقليمية/دون إقليمية واحدة",
+        "ردًّا واحدًا",
+        "ردّ المشارك الوحيد",
+        "لم يشارك أيٌّ من المجيبين المواد التدريبية",
+        "لم يصف المجيب كيف يُستفاد من الدروس المستفادة في ورشة العمل في إدارته",
+        "آثارًا مباشرة من تطبيق ما تعلّمه",
+        "الردود أقل من أن يُبحث فيها عن ارتباطات",
+    ):
+        assert plain_arabic(sentence) in text, sentence
+    assert "المجموع الفرعي" not in text and "مختصرات أسماء" not in text
+    assert english_in(text, "ar") == []
 
 
 def test_no_reply_says_so_once(no_reply, tmp_path):

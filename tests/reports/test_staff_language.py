@@ -1,4 +1,4 @@
-"""Staff pages follow the staff user's browser: English, French or Spanish, the whole page (the admin too:
+"""Staff pages follow the staff user's browser: English, French, Spanish or Arabic, the whole page (the admin too:
 tests/surveys/test_admin_language.py)."""
 
 import pytest
@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 
 FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
 SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9,en;q=0.5"}
+ARABIC = {"HTTP_ACCEPT_LANGUAGE": "ar-EG,ar;q=0.9,en;q=0.5"}
 # What the fiscal year's page says in each staff language but English: its first table, its chart, its progress.
 STAFF_PAGE_WORDS = {
     "fr": (
@@ -24,6 +25,12 @@ STAFF_PAGE_WORDS = {
         "Acciones de seguimiento emprendidas (% de las respuestas)",
         ("Progreso de las respuestas", "Respuestas por taller"),
     ),
+    "ar": (
+        ARABIC,
+        "الجدول 1 – أعداد الردود",
+        "إجراءات المتابعة المتخذة (% من الردود)",
+        ("تقدّم الردود", "الردود حسب ورشة العمل"),
+    ),
 }
 
 
@@ -35,7 +42,8 @@ def page(client, url, **headers):
 
 @pytest.mark.parametrize("language", sorted(STAFF_PAGE_WORDS))
 def test_the_staff_pages_in_the_browsers_language(staff_client, demo_data, language):
-    """French, and Spanish for an office that lists it (the bundled Asia/Pacific office does)."""
+    """French, and Spanish and Arabic for an office that lists them (the bundled Asia/Pacific office does); an Arabic
+    page reads right to left."""
     from surveys.models import Response
 
     headers, table, chart, progress = STAFF_PAGE_WORDS[language]
@@ -49,6 +57,7 @@ def test_the_staff_pages_in_the_browsers_language(staff_client, demo_data, langu
         response, text = page(staff_client, url, **headers)
         assert response["Content-Language"] == language, url
         assert f'<html lang="{language}"' in response.content.decode()
+        assert f'dir="{"rtl" if language == "ar" else "ltr"}"' in response.content.decode(), url
         assert "Accept-Language" in response["Vary"]
         assert english_in(text, language) == [], url
     _response, text = page(staff_client, reverse("reports:fiscal_year", args=[2019]), **headers)

@@ -15,6 +15,7 @@ from tests.languages import english_in, visible_text
 from workshops.admin import UndeliverableFilter
 
 FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
+ARABIC = {"HTTP_ACCEPT_LANGUAGE": "ar,en;q=0.5"}
 SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9,en;q=0.5"}
 
 
@@ -101,6 +102,25 @@ def test_the_admin_follows_a_staff_user_whose_browser_asks_for_spanish(staff_cli
     assert "Importaciones de libros" in index
     workshops = visible_text(staff_client.get(_pages(reply)[1], **SPANISH).content.decode())
     assert "Tasa de respuesta" in workshops and "Importar un libro" in workshops
+
+
+@pytest.mark.django_db
+def test_the_admin_follows_a_staff_user_whose_browser_asks_for_arabic(staff_client, demo_data):
+    """Arabic is a staff language of the Asia/Pacific office (it lists Arabic): Django's words and ours, right to
+    left (Django's admin turns itself around for a bidirectional language)."""
+    from surveys.models import Response
+
+    reply = Response.objects.replies().select_related("participant").first()
+    WorkbookImport.objects.create(file_name="fy2019-20.xlsx", state=ImportState.CANCELLED)
+    for url in _pages(reply):
+        response = staff_client.get(url, **ARABIC)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert response["Content-Language"] == "ar", url
+        assert '<html lang="ar" dir="rtl"' in html, url
+        assert english_in(visible_text(html), "ar") == [], url
+    workshops = visible_text(staff_client.get(_pages(reply)[1], **ARABIC).content.decode())
+    assert "معدل الرد" in workshops and "استيراد مصنَّف" in workshops
 
 
 @pytest.mark.django_db
