@@ -4,13 +4,14 @@
 working tree is left as it is) and every message that is untranslated or fuzzy is listed, as is a catalogue msgfmt
 refuses.
 
-The staff's languages (English, French, Spanish: rocbap.office.STAFF_LANGUAGES) need every message. The
-participants' other languages (Arabic) need every message a participant reads: each message found in a
-PARTICIPANT_SOURCES file (the questionnaire and its pages, the e-mails), wherever else it is used too; a message only
-staff read may stay empty there (gettext shows its English, and staff pages are never in those languages). The
-answers' names that the feedback e-mail prints come from surveys/models.py, whose other messages are staff's: the
-e-mail tests in those languages catch an untranslated one (tests/surveys/test_languages_es_ar.py). A fuzzy message
-fails as an untranslated one does, in the languages that need it.
+The staff's languages (English, French, Spanish, Arabic: rocbap.office.STAFF_LANGUAGES) need every message. A
+participants' language that is not a staff language (none today) would need every message a participant reads:
+each message found in a PARTICIPANT_SOURCES file (the questionnaire and its pages, the e-mails), wherever else it is
+used too; a message only staff read may stay empty there (gettext shows its English, and staff pages are never in
+such a language). The answers' names that the feedback e-mail prints come from surveys/models.py, whose other
+messages are staff's: the e-mail tests in those languages catch an untranslated one
+(tests/surveys/test_languages_es_ar.py). A fuzzy message fails as an untranslated one does, in the languages that
+need it.
 
 Run by bin/test; usable alone: .venv/bin/python bin/check_catalogues.py
 After changing a wording: manage.py makemessages -l fr -l es -l ar --no-location --no-obsolete, translate, remove

@@ -3,8 +3,8 @@
 Participant pages follow the participant (surveys.questionnaire.views switches to the participant's language around
 each view: English, French, Spanish or Arabic, as the office offers them); the staff pages (/staff/) and the admin
 (/admin/, Django's own words from Django's catalogues, the product's from ours) follow the staff user's browser
-(Accept-Language, the office's staff languages only: English, French, Spanish; the office's first of those for a
-browser that asks for none of them), with
+(Accept-Language, the office's staff languages only: English, French, Spanish, Arabic; the office's first of those
+for a browser that asks for none of them), with
 `Vary: Accept-Language` so that no cache hands one staff user's language to another; every other page (an unknown
 link, a bad request) is in the office's default language. The language is set for each request and the thread's own
 restored afterwards, so that no request (nor a test after it) inherits another's. What staff start in the background
@@ -49,9 +49,9 @@ def is_staff_path(path: str) -> bool:
 
 
 def staff_language(language: str | None) -> str:
-    """A language the staff pages, the admin and the report are written in (English, French, Spanish) and the office
-    offers; the office's first such language for anything else (Arabic, a participants' language; a staff language
-    the office does not list)."""
+    """A language the staff pages, the admin and the report are written in (English, French, Spanish, Arabic) and the
+    office offers; the office's first such language for anything else (a language with no staff pages; a staff
+    language the office does not list)."""
     code = (language or "").split("-")[0].lower()
     return code if code in settings.OFFICE.staff_languages else settings.OFFICE.staff_default_language
 
@@ -124,7 +124,7 @@ def default_language() -> str:
 
 def staff_language_choices() -> list[tuple[str, str]]:
     """The choices of a language field that staff write and read in (a report edition's): the office's staff
-    languages (English, French, Spanish as it lists them)."""
+    languages (English, French, Spanish, Arabic as it lists them)."""
     return [(code, name) for code, name in settings.LANGUAGES if code in settings.OFFICE.staff_languages]
 
 

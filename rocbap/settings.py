@@ -134,7 +134,7 @@ OFFICE = env.office_config("OFFICE", "asia-pacific")
 
 # The languages participants are asked and mailed in (a catalogue each under locale/): those the office offers
 # (its file's `languages`). Participant pages follow the participant, staff pages and the admin the staff user's
-# browser (English, French or Spanish: rocbap.office.STAFF_LANGUAGES), other pages the office's default
+# browser (English, French, Spanish or Arabic: rocbap.office.STAFF_LANGUAGES), other pages the office's default
 # (rocbap.languages).
 LANGUAGES = [(code, name) for code, name in office_languages.LANGUAGES if code in OFFICE.languages]
 LANGUAGE_CODE = "en" if "en" in OFFICE.languages else OFFICE.default_language
