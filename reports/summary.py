@@ -102,6 +102,8 @@ def ranked(ranking: list[RankedAction]) -> list[tuple[int, RankedAction]]:
 
 # Parts of a sentence separated by semicolons, as the language writes them ("a; b", "a ; b" in French).
 SEPARATOR = pgettext_lazy("list separator", "; ")
+# Items of an enumeration ("a, b and c"), with the language's comma (Arabic: "،").
+COMMA = pgettext_lazy("list separator", ", ")
 
 
 def _listed(parts: list[str]) -> str:
@@ -112,7 +114,7 @@ def _joined(parts: list[str]) -> str:
     """`a, b and c` in the active language."""
     if len(parts) == 1:
         return parts[0]
-    return gettext("%(items)s and %(last)s") % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
+    return gettext("%(items)s and %(last)s") % {"items": str(COMMA).join(parts[:-1]), "last": parts[-1]}
 
 
 def ranking_sentence(ranking: list[RankedAction]) -> str | None:

@@ -51,11 +51,12 @@ def english_in(text: str, language: str = "fr") -> list[str]:
     return sorted(run for run in english_runs(language) if run in flat)
 
 
-# pdftotext writes each Arabic line between directional marks (U+202A-U+202E), a vowel mark (tanwin, shadda) apart
-# from its letter at times, and a lam-alef ligature's two letters the other way round (لإ read as إل): Arabic read
-# back from a PDF is compared without marks of either kind (plain_arabic, on both sides), and the words a test looks
-# for are chosen without that ligature and without figures (whose neighbours' order pdftotext changes).
-BIDI_AND_VOWEL_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u064b-\u0652\u0670]")
+# pdftotext writes each Arabic line between directional marks (U+202A-U+202E), keeps the word joiners around a
+# slash (reports.typography), sets a vowel mark (tanwin, shadda) apart from its letter at times, and writes a lam-alef
+# ligature's two letters the other way round (لإ read as إل): Arabic read back from a PDF is compared without marks
+# of any of these kinds (plain_arabic, on both sides), and the words a test looks for are chosen without that
+# ligature and without figures (whose neighbours' order pdftotext changes).
+BIDI_AND_VOWEL_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u064b-\u0652\u0670]")
 
 
 def plain_arabic(text: str) -> str:

@@ -60,3 +60,13 @@ def test_the_administrations_name_comes_through_one_function():
 
     with translation.override("fr"):
         assert wording.administration_name(Named()) == "Indonésie"
+
+
+def test_a_right_to_left_language_holds_its_slashes_with_word_joiners():
+    """Arabic: no span that does not wrap (WeasyPrint broke such an Arabic line after its first word), the slash
+    held by invisible word joiners instead; French keeps its span."""
+    from reports.typography import WORD_JOINER, typeset
+
+    arabic = typeset("<p>قد تقاسموا مواد ورشة العمل و/أو نظّموا ورش عمل داخلية</p>", "ar")
+    assert f"و{WORD_JOINER}/{WORD_JOINER}أو" in arabic and "nowrap" not in arabic
+    assert '<span class="nowrap">régional/sous-régional</span>' in typeset("<p>régional/sous-régional</p>", "fr")
