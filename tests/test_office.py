@@ -202,9 +202,9 @@ def test_a_bad_indicator_stops_the_start_naming_it(tmp_path, change, message):
 
 
 def test_an_english_french_office_needs_no_spanish_label(tmp_path):
-    """Spanish is a staff language, but only for an office that lists it: an office of English and French (the
-    files written before Spanish) loads its indicators labelled in English and French, and its staff pages and
-    report stay in those two."""
+    """Spanish and Arabic are staff languages, but only for an office that lists them: an office of English and
+    French (the files written before Spanish) loads its indicators labelled in English and French, with no Spanish
+    or Arabic label, and its staff pages and report stay in those two."""
     text = (OFFICES_DIR / "asia-pacific.toml").read_text(encoding="utf-8")
     text = text.replace('languages = ["en", "fr", "es", "ar"]', 'languages = ["en", "fr"]')
     text = text[: text.index("[[indicators]]")] + INDICATOR.replace(
