@@ -56,6 +56,11 @@ class CodeEntry:
         return "".join(self.parts())
 
 
+# Between the administrations of a cell of Tables 4 and 7, in the PDF, on the staff pages and in the workbook: codes
+# are Latin letters, so a Latin comma in every language.
+CODE_SEPARATOR = ", "
+
+
 @dataclass(frozen=True)
 class CodeCell:
     """A cell of Tables 4 and 7: the administration codes of the replies, `FJ×2, MY`."""
@@ -63,7 +68,7 @@ class CodeCell:
     entries: list[CodeEntry] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return ", ".join(str(entry) for entry in self.entries)
+        return CODE_SEPARATOR.join(str(entry) for entry in self.entries)
 
     @property
     def replies(self) -> int:

@@ -77,6 +77,13 @@ def legend_layout(legend: tuple[str, str], width: int) -> list[tuple[float, int,
     return [(first_x, 0, dark), (first_x, 22, light)]
 
 
+def bar_fractions(bars: list[Bar], scale: float | None = None) -> list[float]:
+    """How much of its full length each bar takes, 0 to 1: its value over `scale` (by default the largest value),
+    for the drawn chart and the HTML one alike."""
+    scale = scale or max((bar.value for bar in bars), default=0) or 1
+    return [max(0.0, min(bar.value / scale, 1.0)) for bar in bars]
+
+
 def chart_direction() -> str:
     """The direction of the active language's script: a chart reads the way its words do."""
     return "rtl" if translation.get_language_bidi() else "ltr"
@@ -99,7 +106,7 @@ def bar_chart(
     would otherwise turn the anchors of a left-to-right drawing around). Every text is escaped here."""
     direction = direction or chart_direction()
     rtl = direction == "rtl"
-    scale = scale or max((bar.value for bar in bars), default=0) or 1
+    fractions = bar_fractions(bars, scale)
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
 
     def x_at(x: float, length: float = 0.0) -> float:
@@ -125,8 +132,8 @@ def bar_chart(
         )
     label_x = x_at(LABEL_WIDTH - 8)
     y = top
-    for bar, lines, row_height in zip(bars, wrapped, heights, strict=True):
-        length = max(0.0, min(bar.value / scale, 1.0)) * BAR_WIDTH
+    for bar, fraction, lines, row_height in zip(bars, fractions, wrapped, heights, strict=True):
+        length = fraction * BAR_WIDTH
         colour = EARLIER_COLOUR if bar.muted else BAR_COLOUR
         middle = y + row_height / 2
         first_line = middle - (len(lines) - 1) * LINE_HEIGHT / 2 + 4
@@ -162,10 +169,9 @@ def bar_chart_html(
     an SVG text letter by letter, unshaped, so Arabic letters would print apart and in the wrong order, where an
     HTML cell is shaped and laid out by Pango. The table takes the page's direction: in Arabic the labels stand on
     the right and the bars grow leftwards from them, the value after each bar (report.css, table.bars)."""
-    scale = scale or max((bar.value for bar in bars), default=0) or 1
     rows = []
-    for bar in bars:
-        share = max(0.0, min(bar.value / scale, 1.0)) * 80  # of the cell: the value's words take the rest
+    for bar, fraction in zip(bars, bar_fractions(bars, scale), strict=True):
+        share = fraction * 80  # of the cell: the value's words take the rest
         muted = " muted" if bar.muted else ""
         rows.append(
             f'<tr><th scope="row">{escape(bar.label)}</th><td><span class="bar{muted}" '

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from reports import wording
-from reports.cells import CodeCell, CodeEntry, CountShare
+from reports.cells import CODE_SEPARATOR, CodeCell, CodeEntry, CountShare
 from reports.tables import MEASURE_COLUMNS, Table
 from rocbap.percentages import percent_sign
 
@@ -163,7 +163,7 @@ def _code_cell(cell: CodeCell, tag: str) -> SafeString:
             return format_html("{}", before)
         return format_html("{}<{}>{}</{}>{}", before, tag, marked, tag, after)
 
-    return format_html_join(", ", "{}", ((entry(item),) for item in cell.entries))
+    return format_html_join(CODE_SEPARATOR, "{}", ((entry(item),) for item in cell.entries))
 
 
 def _cell(value, tag: str, decimals: int) -> Cell:

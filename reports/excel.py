@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import frames, tables, wording
-from reports.cells import CodeCell, CountShare
+from reports.cells import CODE_SEPARATOR, CodeCell, CountShare
 from reports.display import CODES_NOTE, PARTLY_MARKED_NOTE, TABLE_NOTES, Note
 from reports.tables import Table
 from rocbap.spreadsheets import save, set_cell
@@ -192,7 +192,7 @@ def code_text(value: CodeCell, tag: str) -> CellRichText | str:
     parts: list[str | TextBlock] = []
     for number, entry in enumerate(value.entries):
         before, marked, after = entry.parts()
-        parts.append(", " + before if number else before)
+        parts.append(CODE_SEPARATOR + before if number else before)
         if marked:
             parts.append(TextBlock(MARKS[tag], marked))
         parts.append(after)
@@ -246,13 +246,17 @@ def write_table(sheet: Worksheet, table: Table, words: Words = Words()) -> None:
     last = len(table.columns) - 1
     percent_columns = {i for i, name in enumerate(table.columns) if name.endswith("(%)")}
     summary = [spread_row for row in table.summary for spread_row in spread(row)]
+    shown: list[list[str]] = []  # each cell's text as written, for the columns' widths
     for number, row in enumerate([*table.rows, *summary], start=2):
         is_summary = number - 2 >= len(table.rows)
-        # Table 2's "% of replies" row, and the share rows of Tables 4 and 7, hold percentages.
+        # Table 2's "% of replies" row, and the share rows of Tables 4 and 7, hold percentages (read in the
+        # product's words, before they are worded for a reader).
         percent_row = is_summary and (str(row[1]).startswith("%") or row[0] is SHARE_ROW)
+        worded: list[Any] = [words.text(value) if isinstance(value, str) else value for value in row]
         if row[0] is SHARE_ROW:
-            row = ["", f"{words.text(row[1])} (%)", *row[2:]]
-        for index, value in enumerate(row):
+            worded = ["", f"{worded[1]} (%)", *worded[2:]]
+        shown.append([str(value) if value is not None else "" for value in worded])
+        for index, value in enumerate(worded):
             if value == "":
                 value = None
             as_percent = isinstance(value, int) and (index in percent_columns or (percent_row and index >= 2))
@@ -262,8 +266,6 @@ def write_table(sheet: Worksheet, table: Table, words: Words = Words()) -> None:
                 cell.font = BODY_FONT
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 continue
-            if isinstance(value, str):
-                value = words.text(value)
             cell = set_cell(sheet, number, index + 1, value / 100 if as_percent else value)
             number_format = _number_format(table.columns[index], value, as_percent)
             if number_format and value is not None:
@@ -271,10 +273,6 @@ def write_table(sheet: Worksheet, table: Table, words: Words = Words()) -> None:
             cell.font = SUMMARY_FONT if is_summary else BODY_FONT
             if index == 1:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    shown = [
-        [words.text(v) if isinstance(v, str) else str(v) if v is not None else "" for v in r]
-        for r in table.rows + table.summary
-    ]
     _widths(sheet, table.columns, shown, headers)
     _header_height(sheet, headers)
     # The notes that explain the marks, under the table after an empty row.
