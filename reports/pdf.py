@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.models import Count, Max
-from django.template.loader import render_to_string
+from django.template.loader import render_to_string, select_template
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -166,6 +166,12 @@ def report_context(fiscal_year: int, data: ReportData | None = None, language: s
         return _report_context(fiscal_year, edition, data)
 
 
+def draft_mark(language: str):
+    """The word a draft is marked with, in the report's language (templates/reports/draft_marks/<language>.html),
+    else in English: a language gets its own word by adding its file."""
+    return select_template([f"reports/draft_marks/{language}.html", "reports/draft_marks/en.html"])
+
+
 def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData | None) -> dict[str, Any]:
     from reports.stats import association_sentences  # scipy is imported on the first report, not at start-up
 
@@ -185,6 +191,7 @@ def _report_context(fiscal_year: int, edition: ReportEdition, data: ReportData |
     context = {
         "edition": edition,
         "draft": not edition.is_final,
+        "draft_mark": draft_mark(translation.get_language()),
         "fiscal_year": fiscal_year,
         "label": label,
         "language": translation.get_language(),
